@@ -1,0 +1,1 @@
+"""Built-in clientela plugins, each loaded through its ``clientela`` entry point."""

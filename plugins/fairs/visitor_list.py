@@ -1,0 +1,97 @@
+"""Reading a trade-fair visitor list into lead rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from clientela.leads import LeadRow, LeadSource, LeadSourceError, RowProblem
+
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "first_name": ("first_name", "firstname", "first", "given_name", "nombre", "nombres"),
+    "last_name": ("last_name", "lastname", "surname", "family_name", "apellidos", "apellido"),
+    "email": ("email", "e_mail", "mail", "email_address", "correo", "correo_electronico"),
+    "phone": ("phone", "telephone", "tel", "mobile", "telefono", "movil", "celular"),
+    "company": ("company", "organisation", "organization", "empresa", "organizacion", "compania"),
+    "position": ("position", "job_title", "title", "role", "cargo", "puesto"),
+}
+_FIELD_BY_HEADER = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
+
+
+def header_key(header: str) -> str:
+    """``" Correo-Electrónico "`` -> ``"correo_electronico"``: no accents, case or separators."""
+    decomposed = unicodedata.normalize("NFKD", header.strip())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return "_".join(plain.replace("-", " ").replace(".", " ").split())
+
+
+def map_headers(headers: list[str]) -> list[str | None]:
+    """The canonical field for each header, or None for a column kept as extra."""
+    return [_FIELD_BY_HEADER.get(header_key(h)) for h in headers]
+
+
+def _decode(path: Path) -> io.TextIOBase:
+    try:
+        with path.open(encoding="utf-8-sig") as probe:
+            for _ in probe:
+                pass
+        return path.open(encoding="utf-8-sig", newline="")
+    except UnicodeDecodeError:
+        return path.open(encoding="latin-1", newline="")
+
+
+class FairVisitorList(LeadSource):
+    """A CSV list of the visitors or badge scans of a trade fair."""
+
+    name = "fairs"
+    description = "Trade-fair visitor lists and badge scans (CSV)"
+    file_types = (".csv",)
+
+    def read(self, path: Path, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:
+        """Yield one LeadRow per data line; the header is line 1."""
+        try:
+            stream = _decode(Path(path))
+        except OSError as exc:
+            raise LeadSourceError(f"cannot read {path}: {exc.strerror}") from None
+        with stream:
+            sample = stream.read(64 * 1024)
+            stream.seek(0)
+            try:
+                dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+            except csv.Error:
+                dialect = csv.excel
+            reader = csv.reader(stream, dialect)
+            headers = next(reader, None)
+            if not headers:
+                raise LeadSourceError(f"{path} is empty: expected a header line")
+            fields = map_headers(headers)
+            if "email" not in fields:
+                accepted = ", ".join(HEADER_ALIASES["email"])
+                raise LeadSourceError(
+                    f"{path}: no e-mail column among {', '.join(headers)} (accepted: {accepted})"
+                )
+            yield from self._rows(reader, headers, fields)
+
+    @staticmethod
+    def _rows(
+        reader: Iterator[list[str]], headers: list[str], fields: list[str | None]
+    ) -> Iterator[LeadRow | RowProblem]:
+        for values in reader:
+            line = reader.line_num
+            if not any(value.strip() for value in values):
+                continue
+            if len(values) > len(headers):
+                yield RowProblem(line, f"{len(values)} values for {len(headers)} columns")
+                continue
+            lead: dict[str, str] = {}
+            extra: dict[str, str] = {}
+            for header, name, value in zip(headers, fields, values, strict=False):
+                if name is None:
+                    if value.strip():
+                        extra[header_key(header)] = value.strip()
+                elif value.strip():
+                    lead[name] = value.strip()
+            yield LeadRow(line, lead, extra)

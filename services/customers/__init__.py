@@ -1,0 +1,1 @@
+"""customers: the customer record, purchases, classification and the 360-degree view."""

@@ -1,0 +1,1 @@
+"""feedback: surveys (NPS first), through pluggable channels."""

@@ -1,0 +1,60 @@
+"""Feedback use cases: learn customers from events, record NPS answers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from clientela.errors import NotFound
+from clientela.events import Event
+from clientela.outbox import Publish, flush
+from clientela.services.feedback.documents import KnownCustomer, NpsAnswer
+
+
+def remember_customer(event: Event) -> None:
+    """Keep the announced customer so answers can be checked against it (idempotent)."""
+    payload = event.payload
+    KnownCustomer.objects(id=payload["customer_id"]).update_one(
+        upsert=True, set__name=payload["name"], set__captive=payload["captive"]
+    )
+
+
+def record_nps(
+    customer_id: str,
+    score: int,
+    channel: str,
+    comment: str,
+    answered_at: datetime | None,
+    answer_id: str | None,
+    publish: Publish,
+) -> NpsAnswer:
+    """Record an NPS answer from a known customer; the same ``answer_id`` records once."""
+    if not KnownCustomer.objects(id=customer_id).count():
+        raise NotFound(f"customer_id: no customer {customer_id!r} is known to feedback")
+    if answer_id is not None:
+        existing = NpsAnswer.objects(id=answer_id).first()
+        if existing is not None:
+            return existing
+    answer = NpsAnswer(
+        id=answer_id or uuid.uuid4().hex,
+        customer_id=customer_id,
+        score=score,
+        channel=channel,
+        comment=comment,
+        answered_at=answered_at or datetime.now(UTC),
+    )
+    answer.record_event(
+        "survey_answered",
+        {
+            "answer_id": answer.id,
+            "customer_id": customer_id,
+            "survey": "nps",
+            "score": score,
+            "category": answer.category,
+            "channel": channel,
+            "answered_at": answer.answered_at,
+        },
+    )
+    answer.save(force_insert=True)
+    flush(answer, publish)
+    return answer

@@ -1,0 +1,1 @@
+"""kpi: indicators computed from the other services' events, per period."""

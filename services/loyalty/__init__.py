@@ -1,0 +1,1 @@
+"""loyalty: points ledger, tiers, rewards and retention."""

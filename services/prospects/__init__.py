@@ -1,0 +1,1 @@
+"""prospects: capture leads from every source, one profile per person, conversion."""

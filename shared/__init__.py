@@ -1,0 +1,39 @@
+"""clientela: a plugin-extensible customer-management platform of microservices.
+
+The public API for plugin authors::
+
+    from clientela import hookimpl, LeadSource, LeadRow, RowProblem
+
+    class MyFormSource(LeadSource):
+        name = "myforms"
+        def read(self, path, options): ...
+
+    @hookimpl
+    def clientela_lead_sources(register):
+        register(MyFormSource())
+"""
+
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
+
+import pluggy
+
+from clientela.leads import LEAD_FIELDS, LeadRow, LeadSource, LeadSourceError, RowProblem
+
+try:
+    __version__ = _version("clientela")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"
+
+hookimpl = pluggy.HookimplMarker("clientela")
+"""Marker for a plugin's hook implementations."""
+
+__all__ = [
+    "LEAD_FIELDS",
+    "LeadRow",
+    "LeadSource",
+    "LeadSourceError",
+    "RowProblem",
+    "__version__",
+    "hookimpl",
+]

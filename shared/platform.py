@@ -1,0 +1,62 @@
+"""Running services: the embedded database if needed, the topology, then nameko."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import signal
+from collections.abc import Callable, Sequence
+
+import eventlet
+from nameko.runners import ServiceRunner
+
+from clientela.config import Settings
+from clientela.embedded import database_settings
+from clientela.messaging import check_broker, declare_topology
+from clientela.services import all_service_classes, service_class
+
+log = logging.getLogger(__name__)
+
+
+def serve(
+    service_names: Sequence[str],
+    settings: Settings,
+    on_ready: Callable[[Settings, ServiceRunner], None] | None = None,
+) -> None:
+    """Run ``service_names`` in this process until SIGINT/SIGTERM (or ``runner.stop()``).
+
+    Every service's queues are declared first, whichever services run here, so
+    events published before a consumer starts wait for it. ``on_ready`` runs
+    once the services are up, with the effective settings.
+    """
+    check_broker(settings.amqp_uri)
+    with database_settings(settings) as effective:
+        config = effective.nameko_config()
+        declare_topology(all_service_classes(), config)
+        runner = ServiceRunner(config)
+        for name in service_names:
+            runner.add_service(service_class(name))
+        signal.signal(signal.SIGTERM, lambda signum, frame: eventlet.spawn_n(runner.stop))
+        runner.start()
+        log.info("services running", extra={"services": ",".join(service_names)})
+        if on_ready is not None:
+            eventlet.spawn_n(on_ready, effective, runner)
+        _wait(runner)
+        log.info("services stopped")
+
+
+def _wait(runner: ServiceRunner) -> None:
+    waiting = eventlet.spawn(runner.wait)
+    while True:
+        try:
+            waiting.wait()
+            return
+        except OSError as exc:  # interrupted system call: keep waiting
+            if exc.errno != errno.EINTR:
+                raise
+        except KeyboardInterrupt:
+            log.info("stopping (Ctrl-C again to kill)")
+            try:
+                runner.stop()
+            except KeyboardInterrupt:
+                runner.kill()

@@ -1,0 +1,116 @@
+"""Plugin discovery and the registry of what plugins provide.
+
+Plugins are found through the ``clientela`` entry-point group, built-in ones
+included, exactly as a third-party package's would be. Environment variables:
+
+- ``CLIENTELA_DISABLE_PLUGINS=name,other``: do not load the named plugins;
+- ``CLIENTELA_PLUGINS_AUTOLOAD=0``: load no entry-point plugins at all;
+- ``CLIENTELA_TRACE_HOOKS=1``: log every hook call and result at DEBUG level.
+
+A plugin that fails to import, or whose hook raises, is reported and skipped:
+it never takes the process down.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any
+
+import pluggy
+
+from clientela import hookspecs
+from clientela.leads import LeadSource
+
+log = logging.getLogger(__name__)
+
+GROUP = "clientela"
+
+
+@dataclass
+class PluginInfo:
+    """A discovered plugin: its name, the package that ships it, what it provides."""
+
+    name: str
+    package: str
+    version: str
+    provides: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+class Plugins:
+    """The loaded plugins and what they registered."""
+
+    def __init__(self, manager: pluggy.PluginManager, infos: dict[str, PluginInfo]) -> None:
+        self.manager = manager
+        self.infos = infos
+        self._lead_sources: dict[str, LeadSource] | None = None
+
+    def register(self, plugin: Any, name: str, package: str = "", version: str = "") -> None:
+        """Register an in-process plugin object (tests, embedding applications)."""
+        self.manager.register(plugin, name=name)
+        self.infos[name] = PluginInfo(name, package or name, version)
+        self._lead_sources = None
+
+    def _collect(self, hook_name: str) -> dict[str, Any]:
+        """Call a registration hook plugin by plugin, isolating failures."""
+        hook = getattr(self.manager.hook, hook_name)
+        found: dict[str, Any] = {}
+        every_plugin = [impl.plugin for impl in hook.get_hookimpls()]
+        for impl in reversed(hook.get_hookimpls()):  # pluggy's call order
+            others = [plugin for plugin in every_plugin if plugin is not impl.plugin]
+            info = self.infos.setdefault(impl.plugin_name, PluginInfo(impl.plugin_name, "", ""))
+
+            def register(item: Any, info: PluginInfo = info) -> None:
+                if item.name not in found:
+                    found[item.name] = item
+                    info.provides.append(f"{hook_name.removeprefix('clientela_')}: {item.name}")
+
+            try:
+                self.manager.subset_hook_caller(hook_name, others)(register=register)
+            except Exception as exc:
+                log.exception("plugin failed in %s", hook_name, extra={"plugin": info.name})
+                info.error = f"{hook_name}: {exc!r}"
+        return found
+
+    def lead_sources(self) -> Mapping[str, LeadSource]:
+        """Every registered lead source by name."""
+        if self._lead_sources is None:
+            self._lead_sources = self._collect("clientela_lead_sources")
+        return self._lead_sources
+
+    def describe(self) -> list[PluginInfo]:
+        """Every discovered plugin with what it provides (or why it failed)."""
+        self.lead_sources()
+        return sorted(self.infos.values(), key=lambda info: info.name)
+
+
+def load_plugins(environ: Mapping[str, str] | None = None) -> Plugins:
+    """Discover plugins through the ``clientela`` entry points and return the registry."""
+    environ = os.environ if environ is None else environ
+    manager = pluggy.PluginManager(GROUP)
+    manager.add_hookspecs(hookspecs)
+    infos: dict[str, PluginInfo] = {}
+    if environ.get("CLIENTELA_PLUGINS_AUTOLOAD", "1").lower() not in {"0", "false", "no"}:
+        disabled = {n.strip() for n in environ.get("CLIENTELA_DISABLE_PLUGINS", "").split(",")}
+        for entry_point in entry_points(group=GROUP):
+            if entry_point.name in disabled or manager.get_plugin(entry_point.name):
+                continue
+            dist = entry_point.dist
+            info = PluginInfo(
+                entry_point.name, dist.name if dist else "", dist.version if dist else ""
+            )
+            infos[info.name] = info
+            try:
+                manager.register(entry_point.load(), name=entry_point.name)
+            except Exception as exc:
+                log.exception("could not load plugin", extra={"plugin": entry_point.name})
+                info.error = f"load: {exc!r}"
+    manager.check_pending()
+    if environ.get("CLIENTELA_TRACE_HOOKS", "").lower() in {"1", "true", "yes"}:
+        manager.trace.root.setwriter(log.debug)
+        manager.enable_tracing()
+    return Plugins(manager, infos)
