@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -46,3 +47,28 @@ def platform(settings: Settings, *services: str) -> Iterator[Any]:
     require_services(settings, *services)
     with ClusterRpcProxy(settings.nameko_config(), timeout=settings.rpc_timeout_s) as proxy:
         yield proxy
+
+
+def wait_for(
+    call: Callable[[], Any],
+    accept: Callable[[Any], Any] = bool,
+    timeout_s: float = 30.0,
+    interval_s: float = 0.1,
+    not_yet: tuple[type[BaseException], ...] = (),
+) -> Any:
+    """``call()`` until ``accept`` likes the result, which is returned.
+
+    Events take a moment to flow between services; an exception in ``not_yet``
+    counts as "not yet" too. Raises TimeoutError when ``timeout_s`` runs out.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            result = call()
+            if accept(result):
+                return result
+        except not_yet:
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no acceptable answer within {timeout_s:.0f}s from {call}")
+        time.sleep(interval_s)

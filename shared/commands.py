@@ -1,22 +1,21 @@
-"""The ``clientela`` commands: up, run, plugins, import, kpi, demo."""
+"""The ``clientela`` commands: up, run, plugins, events, import, kpi, demo."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-import time
-from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from nameko.exceptions import RpcTimeout
 
-from clientela.client import ServiceUnavailable, platform
+from clientela.client import ServiceUnavailable, platform, wait_for
 from clientela.config import ConfigError, Settings, load_settings
 from clientela.embedded import EmbeddedDatabaseError
 from clientela.errors import ClientelaError, NotFound
+from clientela.events import catalogue_markdown
 from clientela.importing import ImportSummary, import_file
 from clientela.leads import LeadSourceError
 from clientela.logs import configure_logging
@@ -34,6 +33,7 @@ KNOWN_ERRORS = (
     LeadSourceError,
     ClientelaError,
     RpcTimeout,
+    TimeoutError,
 )
 
 
@@ -64,6 +64,12 @@ def cmd_plugins(args: argparse.Namespace, settings: Settings) -> int:
         package = f"{info.package} {info.version}".strip()
         provides = ", ".join(info.provides) or "-"
         _say(f"{info.name:<16} {provides:<28} {package:<24} {info.error or 'ok'}")
+    return 0
+
+
+def cmd_events(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the event catalogue (Markdown) for integrators."""
+    print(catalogue_markdown(), end="")
     return 0
 
 
@@ -152,23 +158,6 @@ def cmd_kpi(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _eventually(
-    call: Callable[[], Any], accept: Callable[[Any], bool], timeout_s: float = 30
-) -> Any:
-    """``call()`` until ``accept`` likes its result (events take a moment to flow)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            result = call()
-            if accept(result):
-                return result
-        except NotFound:
-            pass
-        if time.monotonic() > deadline:
-            raise ClientelaError("the platform did not settle in time; see the service logs")
-        time.sleep(0.2)
-
-
 def demonstrate(settings: Settings) -> None:
     """Walk the thin path once: import, convert, purchase, NPS, points, KPI."""
     with SAMPLE_VISITORS.open("rb") as sample:
@@ -181,19 +170,22 @@ def demonstrate(settings: Settings) -> None:
         prospect = rpc.prospects.find(email="maria.garcia@ferreteria-norte.mx")[0]
         _say(f"2. Converting {prospect['first_name']} {prospect['last_name']} (contract signed)")
         rpc.prospects.convert(prospect["id"], "contract", "DEMO-CONTRACT-1")
-        customer = _eventually(lambda: rpc.customers.find_by_prospect(prospect["id"]), bool)
+        customer = wait_for(
+            lambda: rpc.customers.find_by_prospect(prospect["id"]), not_yet=(NotFound,)
+        )
         _say(f"   captive customer {customer['id']} created by the customers service")
         purchase = rpc.customers.record_purchase(
             customer["id"], "1250.00", currency="MXN", purchase_id="DEMO-INVOICE-1"
         )
         _say(f"3. Purchase of {purchase['amount']} {purchase['currency']} recorded")
-        balance = _eventually(lambda: rpc.loyalty.balance(customer["id"]), lambda b: b["points"])
+        balance = wait_for(lambda: rpc.loyalty.balance(customer["id"]), lambda b: b["points"])
         _say(f"   loyalty balance: {balance['points']} points")
-        _eventually(
-            lambda: rpc.feedback.record_nps(customer["id"], 9, answer_id="DEMO-NPS-1"), bool
+        wait_for(
+            lambda: rpc.feedback.record_nps(customer["id"], 9, answer_id="DEMO-NPS-1"),
+            not_yet=(NotFound,),
         )
         _say("4. NPS answer 9 (promoter) recorded by the feedback service")
-        report = _eventually(
+        report = wait_for(
             lambda: rpc.kpi.indicators("month"),
             lambda r: r["periods"] and r["periods"][-1]["NPS"] is not None,
         )
@@ -236,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     plugins = commands.add_parser("plugins", help=cmd_plugins.__doc__)
     plugins.add_argument("--json", action="store_true")
     plugins.set_defaults(handler=cmd_plugins)
+
+    commands.add_parser("events", help=cmd_events.__doc__).set_defaults(handler=cmd_events)
 
     imp = commands.add_parser("import", help=cmd_import.__doc__)
     imp.add_argument("source", help="lead source, e.g. fairs (see `clientela plugins`)")

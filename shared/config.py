@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,6 @@ class Settings:
     outbox_relay_grace_s: float = 10.0
     rpc_timeout_s: float = 60.0
     points_per_currency_unit: float = 1.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def database_name(self, service: str) -> str:
         """Name of the MongoDB database owned by ``service``."""
@@ -90,8 +89,6 @@ def _substitute(value: Any, environ: dict[str, str]) -> Any:
 
 
 def _coerce(name: str, raw: Any, default: Any) -> Any:
-    if isinstance(default, bool):
-        return str(raw).lower() in {"1", "true", "yes", "on"}
     try:
         if isinstance(default, int):
             return int(raw)
@@ -99,7 +96,7 @@ def _coerce(name: str, raw: Any, default: Any) -> Any:
             return float(raw)
     except (TypeError, ValueError):
         raise ConfigError(f"{name}: expected a number, got {raw!r}") from None
-    return raw if isinstance(default, dict) else str(raw)
+    return str(raw)
 
 
 def load_settings(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 
+from clientela.clock import utcnow
 from clientela.errors import Conflict, NotFound
 from clientela.events import Event, new_event
 from clientela.outbox import Publish, flush, insert_once
@@ -18,7 +19,7 @@ def create_captive_customer(event: Event, publish: Publish) -> str:
     converted = event.payload
     collection = Customer._get_collection()
     customer_id = uuid.uuid4().hex
-    now = datetime.now(UTC)
+    now = utcnow()
     person = {k: converted[k] for k in ("email", "first_name", "last_name", "phone", "company")}
     created = new_event(
         "customer_created",
@@ -88,7 +89,7 @@ def record_purchase(
         amount=amount,
         currency=currency,
         product_line=product_line,
-        purchased_at=purchased_at or datetime.now(UTC),
+        purchased_at=purchased_at or utcnow(),
     )
     purchase.record_event(
         "purchase_recorded",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
+from clientela.clock import utcnow
 from clientela.errors import NotFound
 from clientela.events import Event
 from clientela.outbox import Publish, flush
@@ -41,7 +42,7 @@ def record_nps(
         score=score,
         channel=channel,
         comment=comment,
-        answered_at=answered_at or datetime.now(UTC),
+        answered_at=answered_at or utcnow(),
     )
     answer.record_event(
         "survey_answered",

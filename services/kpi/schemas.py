@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+import re
+
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from clientela.services.kpi.domain import GRANULARITIES
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class IndicatorsQuery(Schema):
@@ -18,6 +23,16 @@ class IndicatorsQuery(Schema):
     granularity = fields.String(load_default="month", validate=validate.OneOf(GRANULARITIES))
     start = fields.AwareDateTime(load_default=None, default_timezone=UTC)
     end = fields.AwareDateTime(load_default=None, default_timezone=UTC)
+
+    @pre_load
+    def dates_are_midnight_utc(self, data: dict, **kwargs: object) -> dict:
+        """Accept ``2026-11-01`` as ``2026-11-01T00:00:00+00:00``."""
+        return {
+            key: f"{value}T00:00:00+00:00"
+            if key in ("start", "end") and isinstance(value, str) and _DATE.fullmatch(value)
+            else value
+            for key, value in data.items()
+        }
 
     @validates_schema
     def start_before_end(self, data: dict, **kwargs: object) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from clientela.clock import utcnow
 from clientela.events import Event, new_event
 from clientela.outbox import Publish, insert_once
 from clientela.services.loyalty.documents import LedgerEntry
@@ -15,7 +14,7 @@ def credit_purchase(event: Event, points_per_unit: float, publish: Publish) -> N
     purchase = event.payload
     points = points_for_purchase(purchase["amount"], points_per_unit)
     entry_id = f"purchase:{purchase['purchase_id']}"
-    now = datetime.now(UTC)
+    now = utcnow()
     reason = f"purchase {purchase['purchase_id']} of {purchase['amount']} {purchase['currency']}"
     earned = new_event(
         "points_earned",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import ValidationError
 from pymongo.errors import DuplicateKeyError
 
+from clientela.clock import utcnow
 from clientela.errors import NotFound
 from clientela.events import Event, new_event
 from clientela.outbox import Publish, flush, insert_once
@@ -55,7 +55,7 @@ def capture_leads(
 
 
 def _capture_one(collection, source, origin, lead, row, publish) -> str:
-    now = datetime.now(UTC)
+    now = utcnow()
     prospect_id = uuid.uuid4().hex
     capture = {
         "key": domain.capture_key(source, row["fields"], origin),
@@ -109,7 +109,7 @@ def convert_prospect(prospect_id: str, basis: str, reference: str, publish: Publ
     if prospect.status == "converted":
         return prospect
     domain.check_transition(prospect.status, "converted")
-    now = datetime.now(UTC)
+    now = utcnow()
     prospect.outbox.append(
         new_event(
             "prospect_converted",

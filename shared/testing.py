@@ -1,0 +1,196 @@
+"""pytest fixtures for clientela and for plugin authors (loaded as a pytest plugin).
+
+Every fixture that touches infrastructure uses the real thing, isolated:
+
+- ``amqp_uri``: a RabbitMQ virtual host of its own per test, deleted afterwards
+  (through the management API when it answers, else ``rabbitmqctl``);
+- ``mongo_uri``: one embedded SecantusDB server for the session, or the server
+  in ``CLIENTELA_TEST_MONGO_URI`` (a real MongoDB works unchanged);
+- ``clientela_settings``: settings on both, with a database prefix of its own
+  per test and fast retries;
+- ``clientela_platform``: starts chosen services and yields an RPC proxy;
+- ``clientela_plugins``: a plugin registry to register throwaway plugins in.
+
+The broker defaults to ``amqp://guest:guest@127.0.0.1:5672/``
+(``CLIENTELA_TEST_AMQP_URI``) and its management API to
+``http://guest:guest@127.0.0.1:15672`` (``CLIENTELA_TEST_RABBIT_API``).
+Services run in the test process, so the test session must be eventlet
+monkey-patched (clientela's own ``tests/conftest.py`` shows how).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+from clientela.config import Settings
+
+DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+DEFAULT_RABBIT_API = "http://guest:guest@127.0.0.1:15672"
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RabbitAdmin:
+    """Creates and deletes virtual hosts, by the management API or rabbitmqctl."""
+
+    def __init__(self, api_uri: str, amqp_uri: str) -> None:
+        parts = urlsplit(api_uri)
+        self.api = f"{parts.scheme}://{parts.hostname}:{parts.port or 15672}/api"
+        credentials = f"{parts.username or 'guest'}:{parts.password or 'guest'}".encode()
+        self.auth = "Basic " + base64.b64encode(credentials).decode()
+        self.user = urlsplit(amqp_uri).username or "guest"
+        self.use_api = self._api_answers()
+
+    def _call(self, method: str, path: str, body: dict | None = None) -> None:
+        request = urllib.request.Request(
+            f"{self.api}{path}",
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": self.auth, "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
+    def _api_answers(self) -> bool:
+        try:
+            self._call("GET", "/overview")
+            return True
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def create_vhost(self, vhost: str) -> None:
+        if self.use_api:
+            self._call("PUT", f"/vhosts/{quote(vhost, safe='')}")
+            self._call(
+                "PUT",
+                f"/permissions/{quote(vhost, safe='')}/{quote(self.user, safe='')}",
+                {"configure": ".*", "write": ".*", "read": ".*"},
+            )
+            return
+        subprocess.run(["rabbitmqctl", "-q", "add_vhost", vhost], check=True)
+        subprocess.run(
+            ["rabbitmqctl", "-q", "set_permissions", "-p", vhost, self.user, ".*", ".*", ".*"],
+            check=True,
+        )
+
+    def delete_vhost(self, vhost: str) -> None:
+        if self.use_api:
+            self._call("DELETE", f"/vhosts/{quote(vhost, safe='')}")
+        else:
+            subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], check=False)
+
+
+@pytest.fixture(scope="session")
+def rabbit_admin() -> RabbitAdmin:
+    """Administration of the test broker."""
+    return RabbitAdmin(
+        os.environ.get("CLIENTELA_TEST_RABBIT_API", DEFAULT_RABBIT_API),
+        os.environ.get("CLIENTELA_TEST_AMQP_URI", DEFAULT_AMQP_URI),
+    )
+
+
+@pytest.fixture
+def amqp_uri(rabbit_admin: RabbitAdmin) -> Iterator[str]:
+    """URI of a fresh virtual host on the test broker, deleted after the test."""
+    vhost = f"clientela-test-{uuid.uuid4().hex[:12]}"
+    rabbit_admin.create_vhost(vhost)
+    base = os.environ.get("CLIENTELA_TEST_AMQP_URI", DEFAULT_AMQP_URI).rstrip("/")
+    try:
+        yield f"{base}/{quote(vhost, safe='')}"
+    finally:
+        rabbit_admin.delete_vhost(vhost)
+
+
+@pytest.fixture(scope="session")
+def mongo_uri() -> Iterator[str]:
+    """A MongoDB server for the session: CLIENTELA_TEST_MONGO_URI, else embedded SecantusDB."""
+    configured = os.environ.get("CLIENTELA_TEST_MONGO_URI")
+    if configured:
+        yield configured
+        return
+    from clientela.embedded import EmbeddedDatabase
+
+    data_dir = tempfile.mkdtemp(prefix="clientela-test-db-")
+    database = EmbeddedDatabase(data_dir, free_port())
+    database.start()
+    try:
+        yield database.uri
+    finally:
+        database.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def clientela_settings(amqp_uri: str, mongo_uri: str, tmp_path: Any) -> Settings:
+    """Settings for one test: its own vhost and databases, quick retries."""
+    return Settings(
+        amqp_uri=amqp_uri,
+        mongo_uri=mongo_uri,
+        db_prefix=f"t{uuid.uuid4().hex[:10]}",
+        data_dir=str(tmp_path / "clientela"),
+        event_retry_attempts=3,
+        event_retry_delay_ms=100,
+        outbox_relay_interval_s=0.5,
+        outbox_relay_grace_s=0.5,
+        rpc_timeout_s=30,
+    )
+
+
+@pytest.fixture
+def clientela_platform(
+    clientela_settings: Settings,
+) -> Iterator[Callable[..., Any]]:
+    """``start(*service_names)`` runs those services and returns an RPC proxy to them."""
+    from nameko.runners import ServiceRunner
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    from clientela.messaging import declare_topology
+    from clientela.services import all_service_classes, service_class
+
+    runners: list[ServiceRunner] = []
+    proxies: list[Any] = []
+    config = clientela_settings.nameko_config()
+
+    def start(*service_names: str) -> Any:
+        declare_topology(all_service_classes(), config)
+        runner = ServiceRunner(config)
+        for name in service_names:
+            runner.add_service(service_class(name))
+        runner.start()
+        runners.append(runner)
+        proxy = ClusterRpcProxy(config, timeout=clientela_settings.rpc_timeout_s)
+        proxies.append(proxy)
+        return proxy.start()
+
+    yield start
+    for proxy in proxies:
+        proxy.stop()
+    for runner in runners:
+        runner.stop()
+
+
+@pytest.fixture
+def clientela_plugins() -> Any:
+    """A registry of the installed plugins; register throwaway ones on it for a test."""
+    from clientela.plugin_manager import load_plugins
+
+    return load_plugins({})

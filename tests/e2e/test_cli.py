@@ -1,0 +1,144 @@
+"""The ``clientela`` command as a user runs it: separate processes, embedded database."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clientela.client import wait_for
+from clientela.testing import free_port
+
+CLI = str(Path(sys.executable).with_name("clientela"))
+
+VISITORS = """First Name;Last Name;E-mail;Phone;Company;Stand visited
+Iris;Navarro;iris@example.org;+34 600 000 001;Navarro SL;B12
+Óscar;Peña;OSCAR@example.org;;Peña y Cía;C3
+Iris;Navarro; iris@EXAMPLE.org ;;Navarro SL;B14
+Raúl;Gil;raul(at)example.org;;Gil SA;A1
+Eva;Mora;eva@example.org;;;A1
+"""
+
+
+@pytest.fixture
+def env(amqp_uri, tmp_path):
+    """Environment of a user whose platform runs on its own vhost and embedded database."""
+    return {
+        **os.environ,
+        "CLIENTELA_AMQP_URI": amqp_uri,
+        "CLIENTELA_MONGO_URI": "",
+        "CLIENTELA_EMBEDDED_DB_PORT": str(free_port()),
+        "CLIENTELA_DATA_DIR": str(tmp_path / "data"),
+        "CLIENTELA_OUTBOX_RELAY_INTERVAL_S": "1",
+    }
+
+
+def listening(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def clientela(env, *args, timeout=60):
+    return subprocess.run(
+        [CLI, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+@pytest.fixture
+def platform(env, tmp_path):
+    """``clientela up`` running in the background; stopped with Ctrl-C afterwards."""
+    log = (tmp_path / "up.log").open("w")
+    process = subprocess.Popen([CLI, "up"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: clientela(env, "kpi").returncode == 0, timeout_s=60, interval_s=0.5)
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=60)
+        log.close()
+
+
+def test_plugins_lists_the_fairs_lead_source(env):
+    result = clientela(env, "plugins", "--json")
+
+    assert result.returncode == 0, result.stderr
+    [fairs] = [p for p in json.loads(result.stdout) if p["name"] == "fairs"]
+    assert fairs["provides"] == ["lead_sources: fairs"]
+    assert fairs["package"] == "clientela"
+    assert fairs["error"] is None
+
+
+def test_an_unreachable_broker_is_explained_without_a_traceback(env):
+    env["CLIENTELA_AMQP_URI"] = f"amqp://guest:secret@127.0.0.1:{free_port()}/"
+
+    result = clientela(env, "kpi")
+
+    assert result.returncode == 2
+    assert "cannot reach RabbitMQ at amqp://guest:***@127.0.0.1" in result.stderr
+    assert "rabbitmq-server -detached" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "secret" not in result.stderr
+
+
+def test_importing_without_a_running_platform_says_what_to_start(env, tmp_path):
+    visitors = tmp_path / "visitors.csv"
+    visitors.write_text(VISITORS, encoding="utf-8")
+
+    result = clientela(env, "import", "fairs", str(visitors))
+
+    assert result.returncode == 2
+    assert "not running: prospects" in result.stderr
+    assert "clientela up" in result.stderr
+
+
+def test_import_then_kpi_counts_distinct_valid_visitors(env, platform, tmp_path):
+    visitors = tmp_path / "visitantes.csv"
+    visitors.write_text(VISITORS, encoding="utf-8")
+
+    imported = clientela(env, "import", "fairs", str(visitors), "--option", "fair=Expo 2026")
+
+    assert imported.returncode == 0, imported.stderr
+    assert "5 rows read: 3 new prospects, 1 merged" in imported.stdout
+    assert "line 5: email: Not a valid email address." in imported.stdout
+
+    def new_prospects():
+        report = json.loads(clientela(env, "kpi", "--json").stdout)
+        return report["periods"] and report["periods"][-1]["I1_new_prospects"]
+
+    assert wait_for(new_prospects, lambda count: count == 3, timeout_s=30) == 3
+
+    unknown = clientela(env, "import", "webinar", str(visitors))
+    assert unknown.returncode == 2
+    assert "no lead source 'webinar' (available: fairs)" in unknown.stderr
+
+
+def test_up_stops_cleanly_on_ctrl_c_and_keeps_the_data(env, platform, tmp_path):
+    visitors = tmp_path / "visitors.csv"
+    visitors.write_text(VISITORS, encoding="utf-8")
+    assert clientela(env, "import", "fairs", str(visitors)).returncode == 0
+
+    platform.send_signal(signal.SIGINT)
+    assert platform.wait(timeout=60) == 0
+    assert "Traceback" not in (tmp_path / "up.log").read_text()
+    embedded_db = int(env["CLIENTELA_EMBEDDED_DB_PORT"])
+    wait_for(lambda: not listening(embedded_db), timeout_s=20)
+
+    restarted = subprocess.Popen(
+        [CLI, "up"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        again = wait_for(
+            lambda: clientela(env, "import", "fairs", str(visitors)),
+            lambda result: result.returncode == 0,
+            timeout_s=60,
+            interval_s=0.5,
+        )
+        assert "0 new prospects, 0 merged into existing ones, 4 already imported" in again.stdout
+    finally:
+        restarted.send_signal(signal.SIGINT)
+        restarted.wait(timeout=60)

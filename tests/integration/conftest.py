@@ -1,0 +1,9 @@
+"""Integration tests run the real services on the real broker and database."""
+
+import pytest
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/integration/" in str(item.fspath):
+            item.add_marker(pytest.mark.integration)

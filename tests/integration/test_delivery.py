@@ -1,0 +1,177 @@
+"""Delivery guarantees on the real broker: retry, park, early events, relay, duplicates."""
+
+import json
+
+import pytest
+from kombu import Connection
+from nameko.standalone.events import event_dispatcher
+
+from clientela.client import wait_for
+from clientela.clock import utcnow
+from clientela.db import connect_service_database
+from clientela.events import new_event
+from clientela.messaging import ATTEMPT_HEADER, ERROR_HEADER, declare_topology, handles
+from clientela.services.customers.service import CustomersService
+
+
+def captured_event(email="eva@example.com"):
+    return new_event(
+        "prospect_captured",
+        {"prospect_id": email, "email": email, "source": "fairs", "captured_at": utcnow()},
+    )
+
+
+def converted_event(prospect_id):
+    return new_event(
+        "prospect_converted",
+        {
+            "prospect_id": prospect_id,
+            "email": f"{prospect_id}@example.com",
+            "source": "fairs",
+            "captured_at": utcnow(),
+            "converted_at": utcnow(),
+            "basis": "contract",
+        },
+    )
+
+
+def take_all(amqp_uri, queue):
+    """Every message waiting in ``queue`` (consumed)."""
+    messages = []
+    with Connection(amqp_uri) as connection:
+        channel = connection.default_channel
+        while (message := channel.basic_get(queue, no_ack=True)) is not None:
+            messages.append(message)
+    return messages
+
+
+def queue_depth(amqp_uri, queue):
+    with Connection(amqp_uri) as connection:
+        return connection.default_channel.queue_declare(queue, passive=True).message_count
+
+
+class Recorder:
+    """A service whose handler fails its first ``failures`` calls."""
+
+    name = "recorder"
+    failures = 0
+    calls: list = []
+
+    @handles("prospects", "prospect_captured")
+    def handle_prospect_captured(self, event):
+        Recorder.calls.append(event.id)
+        if len(Recorder.calls) <= Recorder.failures:
+            raise RuntimeError("storage hiccup")
+
+
+@pytest.fixture
+def recorder(clientela_settings, container_factory):
+    # clientela_settings first: its vhost must outlive the container on teardown
+    def start(failures):
+        Recorder.failures, Recorder.calls = failures, []
+        config = clientela_settings.nameko_config()
+        declare_topology([Recorder], config)
+        container = container_factory(Recorder, config)
+        container.start()
+        return config
+
+    return start
+
+
+def publish(config, envelope):
+    event_dispatcher(config)("prospects", "prospect_captured", envelope)
+
+
+def test_a_failing_handler_is_retried_until_it_succeeds(recorder, amqp_uri):
+    config = recorder(failures=2)  # three attempts are allowed
+    event = captured_event()
+    publish(config, event)
+
+    wait_for(lambda: len(Recorder.calls) == 3)
+    assert Recorder.calls == [event["id"]] * 3
+    assert queue_depth(amqp_uri, "recorder.handle_prospect_captured.parked") == 0
+
+
+def test_a_handler_that_keeps_failing_parks_the_event_with_its_error(recorder, amqp_uri):
+    config = recorder(failures=100)
+    event = captured_event()
+    publish(config, event)
+
+    parked = wait_for(lambda: take_all(amqp_uri, "recorder.handle_prospect_captured.parked"))
+    assert len(Recorder.calls) == 3
+    [message] = parked
+    assert json.loads(message.body)["id"] == event["id"]
+    assert message.headers[ATTEMPT_HEADER] == 3
+    assert "RuntimeError: storage hiccup" in message.headers[ERROR_HEADER]
+    assert queue_depth(amqp_uri, "recorder.handle_prospect_captured") == 0
+    assert queue_depth(amqp_uri, "recorder.handle_prospect_captured.retry") == 0
+
+
+def test_an_invalid_event_is_parked_at_once_and_never_handled(recorder, amqp_uri):
+    config = recorder(failures=0)
+    broken = captured_event()
+    broken["payload"]["email"] = "not-an-email"
+    publish(config, broken)
+
+    [message] = wait_for(lambda: take_all(amqp_uri, "recorder.handle_prospect_captured.parked"))
+    assert "payload.email" in message.headers[ERROR_HEADER]
+    assert Recorder.calls == []
+
+
+def test_events_published_before_the_consumer_starts_wait_for_it(
+    clientela_settings, clientela_platform
+):
+    config = clientela_settings.nameko_config()
+    declare_topology([CustomersService], config)
+    event_dispatcher(config)("prospects", "prospect_converted", converted_event("p-early"))
+
+    rpc = clientela_platform("customers")
+    customer = wait_for(lambda: rpc.customers.find_by_prospect("p-early"), not_yet=(Exception,))
+    assert customer["email"] == "p-early@example.com"
+
+
+def test_the_same_event_delivered_twice_is_applied_once(clientela_settings, clientela_platform):
+    config = clientela_settings.nameko_config()
+    rpc = clientela_platform("customers")
+    with Connection(clientela_settings.amqp_uri) as connection:
+        watcher = connection.default_channel
+        watcher.queue_declare("watch-customer-created", durable=False)
+        watcher.queue_bind("watch-customer-created", "customers.events", "customer_created")
+    converted = converted_event("p-twice")
+    dispatch = event_dispatcher(config)
+    dispatch("prospects", "prospect_converted", converted)
+    dispatch("prospects", "prospect_converted", converted)
+
+    wait_for(lambda: rpc.customers.find_by_prospect("p-twice"), not_yet=(Exception,))
+    database = connect_service_database("customers", clientela_settings)
+    wait_for(
+        lambda: queue_depth(clientela_settings.amqp_uri, "customers.handle_prospect_converted") == 0
+    )
+    wait_for(lambda: queue_depth(clientela_settings.amqp_uri, "watch-customer-created") >= 1)
+    assert database.customers.count_documents({"prospect_id": "p-twice"}) == 1
+    announcements = take_all(clientela_settings.amqp_uri, "watch-customer-created")
+    assert len(announcements) == 1
+
+
+def test_an_event_left_in_an_outbox_by_a_crash_is_relayed(clientela_settings, clientela_platform):
+    database = connect_service_database("prospects", clientela_settings)
+    stranded = captured_event("stranded@example.com")
+    database.prospects.insert_one(
+        {
+            "_id": "stranded@example.com",
+            "email": "stranded@example.com",
+            "status": "new",
+            "source": "fairs",
+            "captured_at": utcnow(),
+            "updated_at": utcnow(),
+            "captures": [],
+            "outbox": [stranded],
+        }
+    )
+    rpc = clientela_platform("prospects", "kpi")
+
+    month = wait_for(
+        lambda: rpc.kpi.indicators("month")["periods"], lambda p: p and p[-1]["I1_new_prospects"]
+    )
+    assert month[-1]["I1_new_prospects"] == 1
+    wait_for(lambda: not database.prospects.find_one({"_id": "stranded@example.com"})["outbox"])

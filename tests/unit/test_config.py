@@ -1,0 +1,159 @@
+"""Settings: defaults, then the YAML file (with ${VAR} substitution), then CLIENTELA_* env."""
+
+import json
+
+import pytest
+
+from clientela.config import ConfigError, Settings, load_settings
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_config_file(tmp_path, monkeypatch):
+    """load_settings picks up ./clientela.yaml: run from an empty directory."""
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def config_file(tmp_path):
+    def write(text):
+        path = tmp_path / "settings.yaml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def test_defaults_when_there_is_no_file_and_no_environment():
+    assert load_settings(None, {}) == Settings()
+    assert Settings().amqp_uri == "amqp://guest:guest@127.0.0.1:5672/"
+    assert Settings().mongo_uri == ""
+
+
+def test_file_values_are_read_and_typed(config_file):
+    path = config_file(
+        "amqp_uri: amqp://crm:secret@rabbit:5672/\n"
+        "db_prefix: crm\n"
+        "event_retry_attempts: 3\n"
+        "rpc_timeout_s: 12.5\n"
+        "extra:\n  region: north\n"
+    )
+
+    settings = load_settings(path, {})
+
+    assert settings.amqp_uri == "amqp://crm:secret@rabbit:5672/"
+    assert settings.db_prefix == "crm"
+    assert settings.event_retry_attempts == 3
+    assert settings.rpc_timeout_s == 12.5
+    assert settings.extra == {"region": "north"}
+    assert settings.log_level == "INFO"  # untouched settings keep their default
+
+
+def test_file_is_found_through_clientela_config(config_file):
+    path = config_file("db_prefix: from_env_path\n")
+
+    assert load_settings(None, {"CLIENTELA_CONFIG": str(path)}).db_prefix == "from_env_path"
+
+
+def test_clientela_yaml_in_the_working_directory_is_used(tmp_path):
+    (tmp_path / "clientela.yaml").write_text("db_prefix: local\n", encoding="utf-8")
+
+    assert load_settings(None, {}).db_prefix == "local"
+
+
+def test_variables_are_substituted_in_file_values(config_file):
+    path = config_file(
+        "amqp_uri: amqp://${RABBIT_USER}:${RABBIT_PASSWORD}@${RABBIT_HOST:localhost}:5672/\n"
+        "embedded_db_port: ${DB_PORT}\n"
+    )
+    environ = {"RABBIT_USER": "crm", "RABBIT_PASSWORD": "s3cret", "DB_PORT": "27100"}
+
+    settings = load_settings(path, environ)
+
+    assert settings.amqp_uri == "amqp://crm:s3cret@localhost:5672/"
+    assert settings.embedded_db_port == 27100
+
+
+def test_a_set_variable_wins_over_its_default(config_file):
+    path = config_file("mongo_uri: ${MONGO_URI:mongodb://localhost/}\n")
+
+    assert load_settings(path, {"MONGO_URI": "mongodb://db/"}).mongo_uri == "mongodb://db/"
+
+
+def test_an_empty_default_is_allowed(config_file):
+    assert load_settings(config_file("mongo_uri: ${MONGO_URI:}\n"), {}).mongo_uri == ""
+
+
+def test_a_missing_variable_without_default_is_an_error_naming_it(config_file):
+    path = config_file("amqp_uri: amqp://${RABBIT_HOST}/\n")
+
+    with pytest.raises(ConfigError, match="RABBIT_HOST"):
+        load_settings(path, {})
+
+
+def test_environment_wins_over_the_file(config_file):
+    path = config_file("db_prefix: from_file\nevent_retry_attempts: 3\n")
+    environ = {"CLIENTELA_DB_PREFIX": "from_env", "CLIENTELA_EVENT_RETRY_ATTEMPTS": "9"}
+
+    settings = load_settings(path, environ)
+
+    assert settings.db_prefix == "from_env"
+    assert settings.event_retry_attempts == 9
+
+
+def test_environment_alone_overrides_defaults():
+    settings = load_settings(None, {"CLIENTELA_POINTS_PER_CURRENCY_UNIT": "2.5"})
+
+    assert settings.points_per_currency_unit == 2.5
+
+
+def test_an_unknown_setting_in_the_file_is_an_error_naming_it(config_file):
+    path = config_file("db_prefix: crm\namqp_url: amqp://typo/\n")
+
+    with pytest.raises(ConfigError, match="amqp_url"):
+        load_settings(path, {})
+
+
+@pytest.mark.parametrize(
+    ("text", "environ"),
+    [
+        ("event_retry_attempts: many\n", {}),
+        ("", {"CLIENTELA_EVENT_RETRY_ATTEMPTS": "many"}),
+    ],
+    ids=["file", "environment"],
+)
+def test_a_non_numeric_value_for_a_number_is_an_error_naming_the_setting(
+    config_file, text, environ
+):
+    with pytest.raises(ConfigError, match="event_retry_attempts"):
+        load_settings(config_file(text), environ)
+
+
+def test_a_missing_file_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="missing.yaml"):
+        load_settings(tmp_path / "missing.yaml", {})
+
+
+def test_a_file_that_is_not_a_mapping_is_a_config_error(config_file):
+    with pytest.raises(ConfigError, match="mapping"):
+        load_settings(config_file("- amqp_uri\n- mongo_uri\n"), {})
+
+
+def test_settings_travel_through_the_nameko_config():
+    settings = Settings(db_prefix="crm", rpc_timeout_s=3.5, extra={"region": "north"})
+
+    config = settings.nameko_config()
+
+    assert config["AMQP_URI"] == settings.amqp_uri
+    assert config["serializer"] == "json"
+    assert Settings.from_nameko(config) == settings
+    # a nameko config may be serialised (e.g. into a YAML/JSON file) on the way
+    assert Settings.from_nameko(json.loads(json.dumps(config))) == settings
+
+
+def test_a_nameko_config_without_clientela_settings_gives_defaults():
+    assert Settings.from_nameko({"AMQP_URI": "amqp://elsewhere/"}) == Settings()
+
+
+def test_each_service_owns_a_database_named_after_the_prefix():
+    assert Settings(db_prefix="crm_test").database_name("prospects") == "crm_test_prospects"
+    assert Settings().database_name("kpi") == "clientela_kpi"
