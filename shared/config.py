@@ -89,14 +89,18 @@ def _substitute(value: Any, environ: dict[str, str]) -> Any:
 
 
 def _coerce(name: str, raw: Any, default: Any) -> Any:
-    try:
-        if isinstance(default, int):
-            return int(raw)
-        if isinstance(default, float):
-            return float(raw)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{name}: expected a number, got {raw!r}") from None
-    return str(raw)
+    """``raw`` as the type of the setting's default; ConfigError naming it otherwise."""
+    if raw is None or isinstance(raw, (bool, dict, list)):
+        raise ConfigError(f"{name}: expected a {type(default).__name__}, got {raw!r}")
+    text = str(raw).strip()
+    if isinstance(default, int) and not re.fullmatch(r"[+-]?\d+", text):
+        raise ConfigError(f"{name}: expected a whole number, got {raw!r}")
+    if isinstance(default, float):
+        try:
+            return float(text)
+        except ValueError:
+            raise ConfigError(f"{name}: expected a number, got {raw!r}") from None
+    return int(text) if isinstance(default, int) else text
 
 
 def load_settings(

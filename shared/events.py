@@ -196,26 +196,44 @@ def event_type(name: str) -> EventType:
 
 def _describe(error: ValidationError, prefix: str = "") -> str:
     messages = error.normalized_messages()
-    return "; ".join(f"{prefix}{field}: {problem}" for field, problem in sorted(messages.items()))
+    return "; ".join(
+        f"{prefix}{field}: {' '.join(problem) if isinstance(problem, list) else problem}"
+        for field, problem in sorted(messages.items())
+    )
+
+
+def _dump_payload(schema: Schema, payload: dict[str, Any]) -> dict[str, Any]:
+    """Serialise ``payload`` field by field, so a value of the wrong type names its field."""
+    errors: dict[str, list[str]] = {
+        name: ["Unknown field."] for name in sorted(set(payload) - set(schema.fields))
+    }
+    data: dict[str, Any] = {}
+    for name, field in schema.fields.items():
+        if name not in payload:
+            continue
+        try:
+            data[name] = field.serialize(name, payload)
+        except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+            errors[name] = [f"Cannot serialise {payload[name]!r}: {exc.__class__.__name__}."]
+    errors.update(schema.validate(data))
+    if errors:
+        raise InvalidEvent(_describe(ValidationError(errors), "payload."))
+    return data
 
 
 def new_event(name: str, payload: dict[str, Any], occurred_at: datetime | None = None) -> dict:
     """Build a validated, JSON-ready envelope for event ``name`` carrying ``payload``.
 
-    Raises InvalidEvent naming every field that does not match the schema.
+    Raises InvalidEvent naming every field that is unknown, missing or invalid.
     """
     kind = event_type(name)
-    data = kind.schema.dump(payload)
-    errors = kind.schema.validate(data)
-    if errors:
-        raise InvalidEvent(_describe(ValidationError(errors), "payload."))
     return {
         "id": uuid.uuid4().hex,
         "type": kind.name,
         "version": kind.version,
         "occurred_at": (occurred_at or utcnow()).isoformat(),
         "source": kind.source,
-        "payload": data,
+        "payload": _dump_payload(kind.schema, payload),
     }
 
 

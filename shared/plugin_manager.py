@@ -63,17 +63,17 @@ class Plugins:
         for impl in reversed(hook.get_hookimpls()):  # pluggy's call order
             others = [plugin for plugin in every_plugin if plugin is not impl.plugin]
             info = self.infos.setdefault(impl.plugin_name, PluginInfo(impl.plugin_name, "", ""))
-
-            def register(item: Any, info: PluginInfo = info) -> None:
-                if item.name not in found:
-                    found[item.name] = item
-                    info.provides.append(f"{hook_name.removeprefix('clientela_')}: {item.name}")
-
+            offered: list[Any] = []
             try:
-                self.manager.subset_hook_caller(hook_name, others)(register=register)
+                self.manager.subset_hook_caller(hook_name, others)(register=offered.append)
             except Exception as exc:
                 log.exception("plugin failed in %s", hook_name, extra={"plugin": info.name})
                 info.error = f"{hook_name}: {exc!r}"
+                continue  # what it registered before failing is not trusted either
+            for item in offered:
+                if item.name not in found:
+                    found[item.name] = item
+                    info.provides.append(f"{hook_name.removeprefix('clientela_')}: {item.name}")
         return found
 
     def lead_sources(self) -> Mapping[str, LeadSource]:
@@ -86,6 +86,19 @@ class Plugins:
         """Every discovered plugin with what it provides (or why it failed)."""
         self.lead_sources()
         return sorted(self.infos.values(), key=lambda info: info.name)
+
+
+def _drop_invalid_plugins(manager: pluggy.PluginManager, infos: dict[str, PluginInfo]) -> None:
+    """Unregister plugins implementing hooks that do not exist (a misspelt hook name)."""
+    while True:
+        try:
+            manager.check_pending()
+            return
+        except pluggy.PluginValidationError as exc:
+            name = manager.get_name(exc.plugin)
+            manager.unregister(exc.plugin)
+            log.error("plugin disabled: %s", exc, extra={"plugin": name})
+            infos.setdefault(name, PluginInfo(name, "", "")).error = f"invalid: {exc}"
 
 
 def load_plugins(environ: Mapping[str, str] | None = None) -> Plugins:
@@ -109,7 +122,7 @@ def load_plugins(environ: Mapping[str, str] | None = None) -> Plugins:
             except Exception as exc:
                 log.exception("could not load plugin", extra={"plugin": entry_point.name})
                 info.error = f"load: {exc!r}"
-    manager.check_pending()
+    _drop_invalid_plugins(manager, infos)
     if environ.get("CLIENTELA_TRACE_HOOKS", "").lower() in {"1", "true", "yes"}:
         manager.trace.root.setwriter(log.debug)
         manager.enable_tracing()

@@ -79,11 +79,18 @@ class FairVisitorList(LeadSource):
     def _rows(
         reader: Iterator[list[str]], headers: list[str], fields: list[str | None]
     ) -> Iterator[LeadRow | RowProblem]:
-        for values in reader:
-            line = reader.line_num
+        while True:
+            line = reader.line_num + 1  # where this row starts, even if a quoted value spans lines
+            try:
+                values = next(reader, None)
+            except csv.Error as exc:
+                yield RowProblem(line, f"unreadable row: {exc}")
+                continue
+            if values is None:
+                return
             if not any(value.strip() for value in values):
                 continue
-            if len(values) > len(headers):
+            if any(value.strip() for value in values[len(headers) :]):
                 yield RowProblem(line, f"{len(values)} values for {len(headers)} columns")
                 continue
             lead: dict[str, str] = {}

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 import re
+from datetime import UTC
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from clientela.services.kpi.domain import GRANULARITIES
-
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

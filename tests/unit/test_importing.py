@@ -34,7 +34,12 @@ class FakeCapture:
             for row in rows
             if row["fields"]["email"] in self.bad_emails
         ]
-        return {"created": len(rows) - len(rejected), "merged": 0, "unchanged": 0, "rejected": rejected}
+        return {
+            "created": len(rows) - len(rejected),
+            "merged": 0,
+            "unchanged": 0,
+            "rejected": rejected,
+        }
 
     @property
     def lines(self):
