@@ -1,4 +1,4 @@
-"""The ``clientela`` commands: up, run, plugins, events, import, kpi, demo."""
+"""The ``clientela`` commands: up, run, plugins, events, import, kpi, parked, demo."""
 
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from clientela.events import catalogue_markdown
 from clientela.importing import ImportSummary, import_file
 from clientela.leads import LeadSourceError
 from clientela.logs import configure_logging
-from clientela.messaging import BrokerUnavailable
+from clientela.messaging import BrokerUnavailable, check_broker, parked_counts, replay_parked
 from clientela.platform import serve
 from clientela.plugin_manager import load_plugins
-from clientela.services import SERVICES
+from clientela.services import SERVICES, all_service_classes
 
 SAMPLE_VISITORS = files("clientela.plugins.fairs") / "samples" / "visitors.csv"
 KNOWN_ERRORS = (
@@ -64,6 +64,24 @@ def cmd_plugins(args: argparse.Namespace, settings: Settings) -> int:
         package = f"{info.package} {info.version}".strip()
         provides = ", ".join(info.provides) or "-"
         _say(f"{info.name:<16} {provides:<28} {package:<24} {info.error or 'ok'}")
+    return 0
+
+
+def cmd_parked(args: argparse.Namespace, settings: Settings) -> int:
+    """List events parked after failing every attempt; --replay QUEUE retries them."""
+    config = settings.nameko_config()
+    check_broker(settings.amqp_uri)
+    counts = parked_counts(all_service_classes(), config)
+    if args.replay:
+        if args.replay not in counts:
+            raise ConfigError(
+                f"--replay: no handler queue {args.replay!r} (see `clientela parked`)"
+            )
+        _say(f"{replay_parked(args.replay, config)} events moved back to {args.replay}")
+        return 0
+    _say(f"{'handler queue':<44} parked")
+    for queue, count in counts.items():
+        _say(f"{queue:<44} {count}")
     return 0
 
 
@@ -228,6 +246,14 @@ def build_parser() -> argparse.ArgumentParser:
     plugins = commands.add_parser("plugins", help=cmd_plugins.__doc__)
     plugins.add_argument("--json", action="store_true")
     plugins.set_defaults(handler=cmd_plugins)
+
+    parked = commands.add_parser("parked", help=cmd_parked.__doc__)
+    parked.add_argument(
+        "--replay",
+        metavar="QUEUE",
+        help="handler queue to retry, e.g. kpi.handle_prospect_captured",
+    )
+    parked.set_defaults(handler=cmd_parked)
 
     commands.add_parser("events", help=cmd_events.__doc__).set_defaults(handler=cmd_events)
 

@@ -202,16 +202,29 @@ class ReliableEventHandler(EventHandler):
         )
 
     def _republish(self, message: Any, queue: Queue, headers: dict, **options: Any) -> None:
-        self.publisher.publish(
-            message.body,
-            exchange=Exchange(""),
-            routing_key=queue.name,
-            headers={**message.headers, **headers},
-            content_type=message.content_type,
-            content_encoding=message.content_encoding,
+        forward(
+            self.publisher,
+            message,
+            queue.name,
+            {**message.headers, **headers},
             declare=[queue],
             **options,
         )
+
+
+def forward(
+    publisher: Publisher, message: Any, queue_name: str, headers: dict, **options: Any
+) -> None:
+    """Publish a received ``message``'s body, as it is, to ``queue_name`` (with confirm)."""
+    publisher.publish(
+        message.body,
+        exchange=Exchange(""),
+        routing_key=queue_name,
+        headers=headers,
+        content_type=message.content_type,
+        content_encoding=message.content_encoding,
+        **options,
+    )
 
 
 handles = ReliableEventHandler.decorator
@@ -271,3 +284,34 @@ class EventPublisher(DependencyProvider):
 
     def get_dependency(self, worker_ctx: Any) -> EventBus:
         return EventBus(self.publisher, self.exchange)
+
+
+def parked_counts(service_classes: Iterable[type], config: dict) -> dict[str, int]:
+    """How many events wait in each handler's parking queue, by handler queue name."""
+    declare_topology(service_classes, config)
+    counts = {}
+    with Connection(config["AMQP_URI"]) as connection:
+        channel = connection.default_channel
+        for service_cls in service_classes:
+            for queues in service_handler_queues(service_cls, config):
+                parked = channel.queue_declare(queues.parked.name, passive=True)
+                counts[queues.main.name] = parked.message_count
+    return counts
+
+
+def replay_parked(handler_queue: str, config: dict) -> int:
+    """Move every event parked for ``handler_queue`` back to it for fresh attempts."""
+    moved = 0
+    publisher = Publisher(config["AMQP_URI"])
+    with Connection(config["AMQP_URI"]) as connection:
+        channel = connection.default_channel
+        while (message := channel.basic_get(f"{handler_queue}.parked", no_ack=False)) is not None:
+            headers = {
+                key: value
+                for key, value in (message.headers or {}).items()
+                if not key.startswith("x-clientela-") and key != "x-death"
+            }
+            forward(publisher, message, handler_queue, headers)
+            channel.basic_ack(message.delivery_tag)
+            moved += 1
+    return moved

@@ -92,6 +92,23 @@ class RabbitAdmin:
             check=True,
         )
 
+    def close_connections(self, vhost: str) -> int:
+        """Close every client connection to ``vhost`` (as a broker restart would)."""
+        if not self.use_api:
+            subprocess.run(
+                ["rabbitmqctl", "-q", "close_all_connections", "-p", vhost, "test"], check=True
+            )
+            return -1
+        request = urllib.request.Request(
+            f"{self.api}/vhosts/{quote(vhost, safe='')}/connections",
+            headers={"Authorization": self.auth},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            connections = json.load(response)
+        for connection in connections:
+            self._call("DELETE", f"/connections/{quote(connection['name'], safe='')}")
+        return len(connections)
+
     def delete_vhost(self, vhost: str) -> None:
         if self.use_api:
             self._call("DELETE", f"/vhosts/{quote(vhost, safe='')}")

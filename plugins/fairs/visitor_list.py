@@ -11,11 +11,70 @@ from pathlib import Path
 from clientela.leads import LeadRow, LeadSource, LeadSourceError, RowProblem
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "first_name": ("first_name", "firstname", "first", "given_name", "nombre", "nombres"),
-    "last_name": ("last_name", "lastname", "surname", "family_name", "apellidos", "apellido"),
-    "email": ("email", "e_mail", "mail", "email_address", "correo", "correo_electronico"),
-    "phone": ("phone", "telephone", "tel", "mobile", "telefono", "movil", "celular"),
-    "company": ("company", "organisation", "organization", "empresa", "organizacion", "compania"),
+    "first_name": (
+        "first_name",
+        "firstname",
+        "first",
+        "given_name",
+        "forename",
+        "name",
+        "full_name",
+        "contact",
+        "contact_name",
+        "nombre",
+        "nombres",
+        "nombre_completo",
+        "contacto",
+    ),
+    "last_name": (
+        "last_name",
+        "lastname",
+        "surname",
+        "family_name",
+        "apellidos",
+        "apellido",
+        "apellido_paterno",
+        "apellido_materno",
+        "primer_apellido",
+        "segundo_apellido",
+    ),
+    "email": (
+        "email",
+        "e_mail",
+        "mail",
+        "email_address",
+        "e_mail_address",
+        "correo",
+        "correo_electronico",
+        "correo_e",
+        "direccion_de_correo",
+        "email_corporativo",
+    ),
+    "phone": (
+        "phone",
+        "phone_number",
+        "telephone",
+        "tel",
+        "mobile",
+        "mobile_phone",
+        "cell",
+        "telefono",
+        "telefono_movil",
+        "movil",
+        "celular",
+        "whatsapp",
+    ),
+    "company": (
+        "company",
+        "company_name",
+        "organisation",
+        "organization",
+        "empresa",
+        "organizacion",
+        "compania",
+        "razon_social",
+        "institucion",
+    ),
     "position": ("position", "job_title", "title", "role", "cargo", "puesto"),
 }
 _FIELD_BY_HEADER = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
@@ -99,6 +158,6 @@ class FairVisitorList(LeadSource):
                 if name is None:
                     if value.strip():
                         extra[header_key(header)] = value.strip()
-                elif value.strip():
-                    lead[name] = value.strip()
+                elif value.strip():  # several columns of one field are joined in order
+                    lead[name] = f"{lead[name]} {value.strip()}" if name in lead else value.strip()
             yield LeadRow(line, lead, extra)

@@ -10,7 +10,13 @@ from clientela.client import wait_for
 from clientela.clock import utcnow
 from clientela.db import connect_service_database
 from clientela.events import new_event
-from clientela.messaging import ATTEMPT_HEADER, ERROR_HEADER, declare_topology, handles
+from clientela.messaging import (
+    ATTEMPT_HEADER,
+    ERROR_HEADER,
+    declare_topology,
+    handles,
+    replay_parked,
+)
 from clientela.services.customers.service import CustomersService
 
 
@@ -105,6 +111,18 @@ def test_a_handler_that_keeps_failing_parks_the_event_with_its_error(recorder, a
     assert "RuntimeError: storage hiccup" in message.headers[ERROR_HEADER]
     assert queue_depth(amqp_uri, "recorder.handle_prospect_captured") == 0
     assert queue_depth(amqp_uri, "recorder.handle_prospect_captured.retry") == 0
+
+
+def test_an_operator_replays_parked_events_once_the_cause_is_fixed(recorder, amqp_uri):
+    config = recorder(failures=3)  # every attempt of the first delivery fails
+    publish(config, captured_event())
+    parked = "recorder.handle_prospect_captured.parked"
+    wait_for(lambda: queue_depth(amqp_uri, parked) == 1)
+
+    assert replay_parked("recorder.handle_prospect_captured", config) == 1
+
+    wait_for(lambda: len(Recorder.calls) == 4)  # the fourth attempt succeeds
+    assert queue_depth(amqp_uri, parked) == 0
 
 
 def test_an_invalid_event_is_parked_at_once_and_never_handled(recorder, amqp_uri):

@@ -206,3 +206,29 @@ def test_trailing_empty_cells_from_spreadsheets_are_not_a_problem(visitor_file):
     [row] = read(visitor_file("email,first_name\nann@example.com,Ann,,\n"))
 
     assert row == LeadRow(2, {"email": "ann@example.com", "first_name": "Ann"}, {})
+
+
+def test_every_accepted_header_is_documented_for_users():
+    import clientela.plugins.fairs as fairs
+    from clientela.plugins.fairs.visitor_list import HEADER_ALIASES
+
+    documented = fairs.__doc__.replace("\n              ", " ")
+    for field, aliases in HEADER_ALIASES.items():
+        line = next(row for row in documented.splitlines() if row.startswith(field))
+        assert line.split()[1:] == [f"{alias}," for alias in aliases[:-1]] + [aliases[-1]]
+
+
+def test_mexican_split_surnames_and_a_full_name_column(visitor_file):
+    path = visitor_file(
+        "Nombre completo,Apellido Paterno,Apellido Materno,Correo electrónico,Razón social\n"
+        "José Luis,Pérez,Gómez,jl@example.mx,Aceros SA\n"
+    )
+
+    [row] = read(path)
+
+    assert row.fields == {
+        "first_name": "José Luis",
+        "last_name": "Pérez Gómez",
+        "email": "jl@example.mx",
+        "company": "Aceros SA",
+    }
