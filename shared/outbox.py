@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mongoengine import DictField, Document, ListField
+from mongoengine import DictField, Document, ListField, NotUniqueError
 from pymongo import ReturnDocument
 from pymongo.collection import Collection
 
+from clientela.errors import Conflict
 from clientela.events import new_event
 
 log = logging.getLogger(__name__)
@@ -107,3 +108,28 @@ def insert_once(
         return before["_id"]
     flush_pending(collection, document.get("_id", match.get("_id")), [envelope], publish)
     return None
+
+
+def save_once(
+    document: OutboxDocument,
+    publish: Publish,
+    key_name: str,
+    same_request: Callable[[OutboxDocument], bool],
+) -> OutboxDocument:
+    """Insert ``document`` and publish its events, once per id (the caller's idempotency key).
+
+    When a document with that id exists already (a retried request), it is
+    returned instead and nothing is published; Conflict, naming ``key_name``,
+    when ``same_request(existing)`` says the retry carries different data.
+    """
+    try:
+        document.save(force_insert=True)
+    except NotUniqueError:
+        existing = type(document).objects.get(pk=document.pk)
+        if not same_request(existing):
+            raise Conflict(
+                f"{key_name}: {document.pk!r} is already recorded with other data"
+            ) from None
+        return existing
+    flush(document, publish)
+    return document

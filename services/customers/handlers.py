@@ -7,9 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from clientela.clock import utcnow
-from clientela.errors import Conflict, NotFound
+from clientela.errors import NotFound
 from clientela.events import Event, new_event
-from clientela.outbox import Publish, flush, insert_once
+from clientela.outbox import Publish, insert_once, save_once
 from clientela.services.customers.documents import Customer, Purchase
 from clientela.services.customers.domain import display_name
 
@@ -77,12 +77,6 @@ def record_purchase(
 ) -> Purchase:
     """Record a purchase; the same ``purchase_id`` again returns the first record."""
     get_customer(customer_id)
-    if purchase_id is not None:
-        existing = Purchase.objects(id=purchase_id).first()
-        if existing is not None:
-            if existing.customer_id != customer_id or existing.amount != amount:
-                raise Conflict(f"purchase_id: {purchase_id!r} is already recorded with other data")
-            return existing
     purchase = Purchase(
         id=purchase_id or uuid.uuid4().hex,
         customer_id=customer_id,
@@ -102,6 +96,9 @@ def record_purchase(
             "purchased_at": purchase.purchased_at,
         },
     )
-    purchase.save(force_insert=True)
-    flush(purchase, publish)
-    return purchase
+    return save_once(
+        purchase,
+        publish,
+        "purchase_id",
+        lambda existing: (existing.customer_id, existing.amount) == (customer_id, amount),
+    )

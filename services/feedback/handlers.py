@@ -8,7 +8,7 @@ from datetime import datetime
 from clientela.clock import utcnow
 from clientela.errors import NotFound
 from clientela.events import Event
-from clientela.outbox import Publish, flush
+from clientela.outbox import Publish, save_once
 from clientela.services.feedback.documents import KnownCustomer, NpsAnswer
 
 
@@ -29,13 +29,12 @@ def record_nps(
     answer_id: str | None,
     publish: Publish,
 ) -> NpsAnswer:
-    """Record an NPS answer from a known customer; the same ``answer_id`` records once."""
+    """Record an NPS answer from a known customer; the same ``answer_id`` records once.
+
+    A repeated ``answer_id`` with another customer or score is a Conflict.
+    """
     if not KnownCustomer.objects(id=customer_id).count():
         raise NotFound(f"customer_id: no customer {customer_id!r} is known to feedback")
-    if answer_id is not None:
-        existing = NpsAnswer.objects(id=answer_id).first()
-        if existing is not None:
-            return existing
     answer = NpsAnswer(
         id=answer_id or uuid.uuid4().hex,
         customer_id=customer_id,
@@ -56,6 +55,9 @@ def record_nps(
             "answered_at": answer.answered_at,
         },
     )
-    answer.save(force_insert=True)
-    flush(answer, publish)
-    return answer
+    return save_once(
+        answer,
+        publish,
+        "answer_id",
+        lambda existing: (existing.customer_id, existing.score) == (customer_id, score),
+    )

@@ -5,33 +5,17 @@ from urllib.parse import unquote, urlsplit
 from nameko.standalone.events import event_dispatcher
 
 from clientela.client import wait_for
-from clientela.clock import utcnow
 from clientela.db import connect_service_database
-from clientela.events import new_event
-
-
-def converted(prospect_id):
-    return new_event(
-        "prospect_converted",
-        {
-            "prospect_id": prospect_id,
-            "email": f"{prospect_id}@example.com",
-            "source": "fairs",
-            "captured_at": utcnow(),
-            "converted_at": utcnow(),
-            "basis": "contract",
-        },
-    )
 
 
 def test_handlers_resume_after_every_connection_is_dropped(
-    clientela_settings, clientela_platform, rabbit_admin
+    clientela_settings, clientela_platform, rabbit_admin, converted_event
 ):
     clientela_platform("customers", "kpi")
     customers = connect_service_database("customers", clientela_settings)
     kpi = connect_service_database("kpi", clientela_settings)
     dispatch = event_dispatcher(clientela_settings.nameko_config())
-    dispatch("prospects", "prospect_converted", converted("before-drop"))
+    dispatch("prospects", "prospect_converted", converted_event("before-drop"))
     wait_for(lambda: customers.customers.count_documents({}) == 1)
 
     vhost = unquote(urlsplit(clientela_settings.amqp_uri).path.lstrip("/"))
@@ -39,7 +23,7 @@ def test_handlers_resume_after_every_connection_is_dropped(
     wait_for(lambda: rabbit_admin.close_connections(vhost), timeout_s=30, interval_s=0.5)
 
     for prospect_id in ("after-drop-1", "after-drop-2"):
-        dispatch("prospects", "prospect_converted", converted(prospect_id))
+        dispatch("prospects", "prospect_converted", converted_event(prospect_id))
     wait_for(lambda: customers.customers.count_documents({}) == 3, timeout_s=60)
     wait_for(lambda: kpi.facts.count_documents({"kind": "conversion"}) == 3, timeout_s=60)
     # every customer_created was published and confirmed, none left in an outbox

@@ -27,20 +27,6 @@ def captured_event(email="eva@example.com"):
     )
 
 
-def converted_event(prospect_id):
-    return new_event(
-        "prospect_converted",
-        {
-            "prospect_id": prospect_id,
-            "email": f"{prospect_id}@example.com",
-            "source": "fairs",
-            "captured_at": utcnow(),
-            "converted_at": utcnow(),
-            "basis": "contract",
-        },
-    )
-
-
 def take_all(amqp_uri, queue):
     """Every message waiting in ``queue`` (consumed)."""
     messages = []
@@ -137,7 +123,7 @@ def test_an_invalid_event_is_parked_at_once_and_never_handled(recorder, amqp_uri
 
 
 def test_events_published_before_the_consumer_starts_wait_for_it(
-    clientela_settings, clientela_platform
+    clientela_settings, clientela_platform, converted_event
 ):
     config = clientela_settings.nameko_config()
     declare_topology([CustomersService], config)
@@ -148,7 +134,9 @@ def test_events_published_before_the_consumer_starts_wait_for_it(
     assert customer["email"] == "p-early@example.com"
 
 
-def test_the_same_event_delivered_twice_is_applied_once(clientela_settings, clientela_platform):
+def test_the_same_event_delivered_twice_is_applied_once(
+    clientela_settings, clientela_platform, converted_event
+):
     config = clientela_settings.nameko_config()
     rpc = clientela_platform("customers")
     with Connection(clientela_settings.amqp_uri) as connection:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from clientela.client import wait_for
-from clientela.errors import InvalidInput, NotFound
+from clientela.errors import Conflict, InvalidInput, NotFound
 from clientela.importing import import_file
 from clientela.plugin_manager import load_plugins
 
@@ -109,6 +109,8 @@ def test_converting_twice_and_repeating_a_purchase_change_nothing(rpc, visitors)
     first = rpc.customers.record_purchase(customer["id"], "100", purchase_id="INV-9")
     repeated = rpc.customers.record_purchase(customer["id"], "100", purchase_id="INV-9")
     assert repeated == first
+    with pytest.raises(Conflict, match="purchase_id: 'INV-9' is already recorded"):
+        rpc.customers.record_purchase(customer["id"], "250", purchase_id="INV-9")
     # a later purchase is a sentinel: once it is credited, a duplicate credit would show
     rpc.customers.record_purchase(customer["id"], "1", purchase_id="INV-10")
     balance = wait_for(lambda: rpc.loyalty.balance(customer["id"]), lambda b: len(b["latest"]) >= 2)
