@@ -9,7 +9,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from nameko.exceptions import RpcTimeout
+from kombu.exceptions import OperationalError
+from nameko.exceptions import RemoteError, RpcTimeout
 
 from clientela.client import ServiceUnavailable, platform, wait_for
 from clientela.config import ConfigError, Settings, load_settings
@@ -23,6 +24,7 @@ from clientela.messaging import BrokerUnavailable, check_broker, parked_counts, 
 from clientela.platform import serve
 from clientela.plugin_manager import load_plugins
 from clientela.services import SERVICES, all_service_classes
+from clientela.services.kpi.domain import GRANULARITIES
 
 SAMPLE_VISITORS = files("clientela.plugins.fairs") / "samples" / "visitors.csv"
 KNOWN_ERRORS = (
@@ -34,6 +36,8 @@ KNOWN_ERRORS = (
     ClientelaError,
     RpcTimeout,
     TimeoutError,
+    RemoteError,
+    OperationalError,
 )
 
 
@@ -55,7 +59,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_plugins(args: argparse.Namespace, settings: Settings) -> int:
     """List discovered plugins with what they provide and the package shipping them."""
-    infos = load_plugins().describe()
+    plugins = load_plugins()
+    infos = plugins.describe()
     if args.json:
         _say(json.dumps([vars(info) for info in infos], indent=2))
         return 0
@@ -64,6 +69,9 @@ def cmd_plugins(args: argparse.Namespace, settings: Settings) -> int:
         package = f"{info.package} {info.version}".strip()
         provides = ", ".join(info.provides) or "-"
         _say(f"{info.name:<16} {provides:<28} {package:<24} {info.error or 'ok'}")
+    _say(f"\n{'lead source':<16} description")
+    for name, source in sorted(plugins.lead_sources().items()):
+        _say(f"{name:<16} {source.description}")
     return 0
 
 
@@ -272,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(handler=cmd_import)
 
     kpi = commands.add_parser("kpi", help=cmd_kpi.__doc__)
-    kpi.add_argument("--by", default="month", choices=["day", "month", "quarter", "year"])
+    kpi.add_argument("--by", default="month", choices=GRANULARITIES)
     kpi.add_argument("--from", dest="start", help="ISO date or time, inclusive")
     kpi.add_argument("--to", dest="end", help="ISO date or time, exclusive")
     kpi.add_argument("--json", action="store_true")

@@ -117,6 +117,8 @@ def load_settings(
             loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         except OSError as exc:
             raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"config file {path} is not valid YAML: {exc}") from None
         if not isinstance(loaded, dict):
             raise ConfigError(f"config file {path} must hold a mapping of settings")
         values.update(_substitute(loaded, environ))
@@ -130,4 +132,30 @@ def load_settings(
             values[name] = environ[env_name]
     defaults = Settings()
     coerced = {name: _coerce(name, raw, getattr(defaults, name)) for name, raw in values.items()}
-    return Settings(**coerced)
+    settings = Settings(**coerced)
+    _check_ranges(settings)
+    return settings
+
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _check_ranges(settings: Settings) -> None:
+    """Refuse values that are well-typed but unusable, naming the setting."""
+    problems = []
+    if settings.log_level.upper() not in _LOG_LEVELS:
+        problems.append(f"log_level: must be one of {', '.join(_LOG_LEVELS)}")
+    if settings.log_format not in ("text", "json"):
+        problems.append("log_format: must be text or json")
+    if settings.event_retry_attempts < 1:
+        problems.append("event_retry_attempts: must be at least 1")
+    if not 0 < settings.embedded_db_port < 65536:
+        problems.append("embedded_db_port: must be a TCP port (1-65535)")
+    for name in ("event_retry_delay_ms", "points_per_currency_unit", "outbox_relay_grace_s"):
+        if getattr(settings, name) < 0:
+            problems.append(f"{name}: must not be negative")
+    for name in ("outbox_relay_interval_s", "rpc_timeout_s"):
+        if getattr(settings, name) <= 0:
+            problems.append(f"{name}: must be positive")
+    if problems:
+        raise ConfigError("; ".join(problems))

@@ -2,7 +2,7 @@
 
 When no ``mongo_uri`` is configured the platform starts ``secantusd-py`` (a
 MongoDB wire-protocol server on WiredTiger, from the ``clientela[embedded]``
-extra) on 127.0.0.1 with its data under ``<data_dir>/db``, and every service
+extra) on 127.0.0.1 with its data under ``<data_dir>/mongo``, and every service
 talks to it with the ordinary MongoDB driver. A server already answering on
 the port is reused rather than started twice. A configured ``mongo_uri``
 (a real MongoDB) bypasses all of this.
@@ -68,6 +68,7 @@ class EmbeddedDatabase:
 
     @property
     def log_path(self) -> Path:
+        """Where the server's own log goes."""
         return self.data_dir / "secantusd.log"
 
     def start(self, timeout_s: float = 30.0) -> None:

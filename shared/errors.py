@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields, validate
 from nameko.exceptions import deserialize_to_instance
 
 
@@ -26,6 +26,11 @@ def _flatten(errors: Any, prefix: str = "") -> list[str]:
     return [f"{prefix.rstrip('.')}: {errors}"]
 
 
+def describe_errors(errors: Any, prefix: str = "") -> str:
+    """marshmallow's error messages as one line: ``email: Not a valid email address.; ...``."""
+    return "; ".join(_flatten(errors, prefix))
+
+
 @deserialize_to_instance
 class InvalidInput(ClientelaError):
     """Input that does not validate; ``errors`` maps each field to its problems."""
@@ -35,7 +40,7 @@ class InvalidInput(ClientelaError):
         self.errors = errors
 
     def __str__(self) -> str:
-        return "; ".join(_flatten(self.errors))
+        return describe_errors(self.errors)
 
 
 @deserialize_to_instance
@@ -61,3 +66,14 @@ def load(schema: Schema, data: Any) -> Any:
         raise InvalidInput(
             messages if isinstance(messages, dict) else {"_schema": messages}
         ) from None
+
+
+_ID = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+def load_id(name: str, value: Any) -> str:
+    """A record id given by a caller: a non-empty string, else InvalidInput naming ``name``."""
+    try:
+        return _ID.deserialize(value)
+    except ValidationError as exc:
+        raise InvalidInput({name: exc.messages}) from None

@@ -22,6 +22,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from clientela.clock import utcnow
+from clientela.errors import describe_errors
 
 
 class InvalidEvent(ValueError):
@@ -194,14 +195,6 @@ def event_type(name: str) -> EventType:
         raise InvalidEvent(f"type: unknown event type {name!r}") from None
 
 
-def _describe(error: ValidationError, prefix: str = "") -> str:
-    messages = error.normalized_messages()
-    return "; ".join(
-        f"{prefix}{field}: {' '.join(problem) if isinstance(problem, list) else problem}"
-        for field, problem in sorted(messages.items())
-    )
-
-
 def _dump_payload(schema: Schema, payload: dict[str, Any]) -> dict[str, Any]:
     """Serialise ``payload`` field by field, so a value of the wrong type names its field."""
     errors: dict[str, list[str]] = {
@@ -217,7 +210,7 @@ def _dump_payload(schema: Schema, payload: dict[str, Any]) -> dict[str, Any]:
             errors[name] = [f"Cannot serialise {payload[name]!r}: {exc.__class__.__name__}."]
     errors.update(schema.validate(data))
     if errors:
-        raise InvalidEvent(_describe(ValidationError(errors), "payload."))
+        raise InvalidEvent(describe_errors(errors, "payload."))
     return data
 
 
@@ -247,7 +240,7 @@ def parse_event(envelope: Any) -> Event:
     try:
         head = _ENVELOPE.load(envelope)
     except ValidationError as exc:
-        raise InvalidEvent(_describe(exc)) from None
+        raise InvalidEvent(describe_errors(exc.normalized_messages())) from None
     kind = CATALOGUE[head["type"]]
     if head["version"] != kind.version or head["source"] != kind.source:
         raise InvalidEvent(
@@ -257,7 +250,7 @@ def parse_event(envelope: Any) -> Event:
     try:
         payload = kind.schema.load(head["payload"])
     except ValidationError as exc:
-        raise InvalidEvent(_describe(exc, "payload.")) from None
+        raise InvalidEvent(describe_errors(exc.normalized_messages(), "payload.")) from None
     return Event(head["id"], kind.name, kind.version, head["occurred_at"], kind.source, payload)
 
 

@@ -29,7 +29,8 @@ def clientela_lead_sources(register: Callable[[LeadSource], None]) -> None:
         plugin can replace them.
     :returns: nothing.
 
-    Called when the CLI or the prospects service first needs the lead sources.
+    Called the first time a process needs the lead sources (``clientela import``,
+    ``clientela plugins``).
     An exception raised here disables this plugin's sources only.
 
     .. versionadded:: 0.1

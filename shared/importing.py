@@ -8,7 +8,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from clientela.leads import LeadRow, LeadSource, RowProblem
+from clientela.errors import describe_errors
+from clientela.leads import LeadRow, LeadSource, LeadSourceError, RowProblem
 
 ORIGIN_OPTIONS = ("fair", "campaign")
 """Import options that are recorded as the origin of every capture."""
@@ -27,6 +28,7 @@ class ImportSummary:
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
+        """The summary as plain data, for ``--json``."""
         return {
             "rows": self.rows,
             "created": self.created,
@@ -36,11 +38,18 @@ class ImportSummary:
         }
 
 
-def _reason(errors: Mapping[str, Any]) -> str:
-    return "; ".join(
-        f"{name}: {' '.join(problems) if isinstance(problems, list) else problems}"
-        for name, problems in sorted(errors.items())
-    )
+def _guarded(
+    source: LeadSource, path: Path, options: Mapping[str, str]
+) -> Iterator[LeadRow | RowProblem]:
+    """The source's rows; a plugin's unexpected failure becomes a LeadSourceError naming it."""
+    try:
+        yield from source.read(path, options)
+    except LeadSourceError:
+        raise
+    except Exception as exc:
+        raise LeadSourceError(
+            f"lead source {source.name!r} failed reading {path}: {exc!r}"
+        ) from exc
 
 
 def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -63,7 +72,7 @@ def import_file(
     """
     summary = ImportSummary()
     origin = {key: options[key] for key in ORIGIN_OPTIONS if options.get(key)}
-    for batch in _batches(iter(source.read(path, options)), batch_size):
+    for batch in _batches(_guarded(source, path, options), batch_size):
         summary.rows += len(batch)
         rows = []
         for item in batch:
@@ -76,7 +85,9 @@ def import_file(
             summary.created += report["created"]
             summary.merged += report["merged"]
             summary.unchanged += report["unchanged"]
-            summary.rejected.extend((r["line"], _reason(r["errors"])) for r in report["rejected"])
+            summary.rejected.extend(
+                (r["line"], describe_errors(r["errors"])) for r in report["rejected"]
+            )
         if progress is not None:
             progress(summary)
     summary.rejected.sort()

@@ -42,18 +42,12 @@ class LeadSource(ABC):
     """A kind of input leads arrive from: trade fairs, web forms, referrals...
 
     Subclass it, set ``name`` (what users type: ``clientela import <name> FILE``)
-    and ``description``, implement :meth:`read`, and register an instance from
-    the ``clientela_lead_sources`` hook.
+    and a one-line ``description`` (listed by ``clientela plugins``), implement
+    :meth:`read`, and register an instance from the ``clientela_lead_sources`` hook.
     """
 
     name: str
     description: str = ""
-    file_types: tuple[str, ...] = ()
-
-    @property
-    def origin(self) -> dict[str, str]:
-        """Origin fields stored with every capture from this source (overridable)."""
-        return {"source": self.name}
 
     @abstractmethod
     def read(self, path: Path, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:

@@ -1,14 +1,15 @@
 """RabbitMQ messaging done once for every service.
 
-- :class:`EventPublisher` is the dependency a service publishes events with;
-  it publishes with publisher confirms and flushes document outboxes.
+- :class:`EventPublisher` is the dependency a service publishes events with,
+  each confirmed by the broker (see :mod:`clientela.outbox` for when).
 - :func:`handles` declares an event handler that receives a validated
   :class:`~clientela.events.Event`. Unlike nameko's default (ack and drop on
-  error) a failing handler's message is retried with growing delays through
-  ``<queue>.retry`` (a queue that dead-letters back when the delay expires) and,
+  error) a failing handler's message is retried with doubling delays through
+  ``<queue>.retry.<delay>ms`` queues (one per delay, so no retry waits behind a
+  longer one; each dead-letters back to ``<queue>`` when its delay expires) and,
   after the configured number of attempts, parked in ``<queue>.parked`` with the
   error in its headers, where an operator can inspect and replay it. A message
-  that is not a valid event is parked at once.
+  that is not a valid event (not even JSON) is parked at once.
 - :func:`declare_topology` declares every exchange, queue and binding of the
   platform before any service starts, so no event is dropped for lack of a
   bound queue even when the consuming service is not running yet.
@@ -31,10 +32,9 @@ from urllib.parse import urlsplit, urlunsplit
 from kombu import Connection, Exchange, Queue
 from kombu.exceptions import OperationalError
 from nameko.amqp.publish import Publisher
-from nameko.containers import ContainerBeingKilled
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.extensions import DependencyProvider
-from nameko.messaging import Consumer
+from nameko.messaging import Consumer, QueueConsumer
 from nameko.standalone.events import get_event_exchange
 
 from clientela.config import Settings
@@ -74,34 +74,15 @@ def check_broker(amqp_uri: str) -> None:
 
 @dataclass(frozen=True)
 class HandlerQueues:
-    """The three queues behind one event handler."""
+    """The queues behind one event handler: main, one retry queue per attempt, parking."""
 
     main: Queue
-    retry: Queue
+    retries: tuple[Queue, ...]
     parked: Queue
 
-    def all(self) -> tuple[Queue, Queue, Queue]:
-        return self.main, self.retry, self.parked
-
-
-def handler_queues(
-    source_service: str, event_type: str, service_name: str, method_name: str, config: dict
-) -> HandlerQueues:
-    """The main, retry and parking queues of handler ``service_name.method_name``."""
-    name = f"{service_name}.{method_name}"
-    exchange = get_event_exchange(source_service, config)
-    return HandlerQueues(
-        main=Queue(name, exchange=exchange, routing_key=event_type, durable=True),
-        retry=Queue(
-            f"{name}.retry",
-            durable=True,
-            queue_arguments={
-                "x-dead-letter-exchange": "",
-                "x-dead-letter-routing-key": name,
-            },
-        ),
-        parked=Queue(f"{name}.parked", durable=True),
-    )
+    def all(self) -> tuple[Queue, ...]:
+        """Every queue, for declaring them."""
+        return self.main, *self.retries, self.parked
 
 
 def retry_delay(settings: Settings, attempt: int) -> float:
@@ -109,8 +90,57 @@ def retry_delay(settings: Settings, attempt: int) -> float:
     return min(settings.event_retry_delay_ms / 1000 * 2 ** (attempt - 1), MAX_RETRY_DELAY_S)
 
 
+def handler_queues(
+    source_service: str, event_type: str, service_name: str, method_name: str, config: dict
+) -> HandlerQueues:
+    """The main, retry and parking queues of handler ``service_name.method_name``."""
+    name = f"{service_name}.{method_name}"
+    settings = Settings.from_nameko(config)
+    delays_ms = [
+        round(retry_delay(settings, attempt) * 1000)
+        for attempt in range(1, settings.event_retry_attempts)
+    ]
+    return HandlerQueues(
+        main=Queue(
+            name,
+            exchange=get_event_exchange(source_service, config),
+            routing_key=event_type,
+            durable=True,
+        ),
+        retries=tuple(
+            Queue(
+                f"{name}.retry.{delay}ms",
+                durable=True,
+                queue_arguments={
+                    "x-message-ttl": delay,
+                    "x-dead-letter-exchange": "",
+                    "x-dead-letter-routing-key": name,
+                },
+            )
+            for delay in delays_ms
+        ),
+        parked=Queue(f"{name}.parked", durable=True),
+    )
+
+
+class ParkingQueueConsumer(QueueConsumer):
+    """nameko's queue consumer, parking messages it cannot even decode.
+
+    Without this a body that is not JSON raises inside the consumer loop, which
+    kills the service, and the unacked message kills it again after a restart.
+    """
+
+    def get_consumers(self, consumer_cls: Any, channel: Any) -> Any:
+        consumers = super().get_consumers(consumer_cls, channel)
+        for provider, consumer in self._consumers.items():
+            consumer.on_decode_error = provider.handle_undecodable
+        return consumers
+
+
 class ReliableEventHandler(EventHandler):
     """An event handler that validates events and never loses a failed one."""
+
+    queue_consumer = ParkingQueueConsumer()
 
     def __init__(self, source_service: str, event_type: str, **kwargs: Any) -> None:
         super().__init__(
@@ -143,22 +173,17 @@ class ReliableEventHandler(EventHandler):
         try:
             event = parse_event(body)
         except InvalidEvent as exc:
-            reason = f"invalid event: {exc}"
-            log.error("parking an invalid event", extra={"queue": self.queue.name, "error": reason})
-            self._settle(message, lambda: self._park(message, reason))
-            return
-        try:
-            self.container.spawn_worker(
-                self,
-                (event,),
-                {},
-                context_data=self.unpack_message_headers(message),
-                handle_result=lambda worker_ctx, result=None, exc_info=None: self.handle_result(
-                    message, worker_ctx, result, exc_info
-                ),
-            )
-        except ContainerBeingKilled:
-            self.queue_consumer.requeue_message(message)
+            self._park_at_once(message, f"invalid event: {exc}")
+        else:
+            super().handle_message(event, message)
+
+    def handle_undecodable(self, message: Any, exc: Exception) -> None:
+        """Park a message whose body could not be decoded at all."""
+        self._park_at_once(message, f"undecodable {message.content_type or 'message'}: {exc}")
+
+    def _park_at_once(self, message: Any, reason: str) -> None:
+        log.error("parking an invalid event", extra={"queue": self.queue.name, "error": reason})
+        self._settle(message, lambda: self._park(message, reason))
 
     def handle_message_processed(
         self, message: Any, result: Any = None, exc_info: Any = None
@@ -179,7 +204,7 @@ class ReliableEventHandler(EventHandler):
             self.queue_consumer.ack_message(message)
 
     def _retry_or_park(self, message: Any, exc_info: Any) -> None:
-        attempt = int(message.headers.get(ATTEMPT_HEADER, 1))
+        attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 1))
         error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
         context = {"queue": self.queue.name, "attempt": attempt, "error": error}
         if attempt >= self.settings.event_retry_attempts:
@@ -189,9 +214,8 @@ class ReliableEventHandler(EventHandler):
         log.warning("handler failed; retrying the event later", extra=context)
         self._republish(
             message,
-            self.queues.retry,
+            self.queues.retries[attempt - 1],
             {ATTEMPT_HEADER: attempt + 1, ERROR_HEADER: error[:1000]},
-            expiration=retry_delay(self.settings, attempt),
         )
 
     def _park(self, message: Any, error: str) -> None:
@@ -263,7 +287,7 @@ def declare_topology(service_classes: Iterable[type], config: dict) -> list[str]
 
 
 class EventBus:
-    """What a service worker publishes with: ``publish`` one envelope, ``flush`` an outbox."""
+    """What a service worker publishes events with."""
 
     def __init__(self, publisher: Publisher, exchange: Exchange) -> None:
         self._publisher = publisher
@@ -303,9 +327,12 @@ def replay_parked(handler_queue: str, config: dict) -> int:
     """Move every event parked for ``handler_queue`` back to it for fresh attempts."""
     moved = 0
     publisher = Publisher(config["AMQP_URI"])
+    parked = f"{handler_queue}.parked"
     with Connection(config["AMQP_URI"]) as connection:
         channel = connection.default_channel
-        while (message := channel.basic_get(f"{handler_queue}.parked", no_ack=False)) is not None:
+        waiting = channel.queue_declare(parked, passive=True).message_count
+        # only those parked now: an event that fails again is parked anew, not looped over
+        while moved < waiting and (message := channel.basic_get(parked, no_ack=False)):
             headers = {
                 key: value
                 for key, value in (message.headers or {}).items()

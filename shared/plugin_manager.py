@@ -41,6 +41,10 @@ class PluginInfo:
     error: str | None = None
 
 
+def _is_lead_source(item: Any) -> bool:
+    return isinstance(item, LeadSource) and isinstance(getattr(item, "name", None), str)
+
+
 class Plugins:
     """The loaded plugins and what they registered."""
 
@@ -70,6 +74,11 @@ class Plugins:
                 log.exception("plugin failed in %s", hook_name, extra={"plugin": info.name})
                 info.error = f"{hook_name}: {exc!r}"
                 continue  # what it registered before failing is not trusted either
+            invalid = [item for item in offered if not _is_lead_source(item)]
+            if invalid:
+                info.error = f"{hook_name}: registered {invalid[0]!r}, not a named LeadSource"
+                log.error("plugin registered an invalid object", extra={"plugin": info.name})
+                continue
             for item in offered:
                 if item.name not in found:
                     found[item.name] = item

@@ -25,7 +25,7 @@ class RelayTimer(Timer):
     """A timer whose interval is the ``outbox_relay_interval_s`` setting."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(interval=Settings().outbox_relay_interval_s, eager=True, **kwargs)
+        super().__init__(interval=Settings.outbox_relay_interval_s, eager=True, **kwargs)
 
     def setup(self) -> None:
         self.interval = Settings.from_nameko(self.container.config).outbox_relay_interval_s

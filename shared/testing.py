@@ -9,6 +9,7 @@ Every fixture that touches infrastructure uses the real thing, isolated:
 - ``clientela_settings``: settings on both, with a database prefix of its own
   per test and fast retries;
 - ``clientela_platform``: starts chosen services and yields an RPC proxy;
+- ``service_database``: reads a service's database without touching its connections;
 - ``clientela_plugins``: a plugin registry to register throwaway plugins in.
 
 The broker defaults to ``amqp://guest:guest@127.0.0.1:5672/``
@@ -170,6 +171,19 @@ def clientela_settings(amqp_uri: str, mongo_uri: str, tmp_path: Any) -> Settings
         outbox_relay_grace_s=0.5,
         rpc_timeout_s=30,
     )
+
+
+@pytest.fixture
+def service_database(clientela_settings: Settings) -> Iterator[Callable[[str], Any]]:
+    """``service_database(name)``: a service's database through a client of the test's own.
+
+    (Services running in the test process keep their own connections untouched.)
+    """
+    import pymongo
+
+    client = pymongo.MongoClient(clientela_settings.mongo_uri, tz_aware=True)
+    yield lambda service: client[clientela_settings.database_name(service)]
+    client.close()
 
 
 @pytest.fixture

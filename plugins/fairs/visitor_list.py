@@ -107,7 +107,6 @@ class FairVisitorList(LeadSource):
 
     name = "fairs"
     description = "Trade-fair visitor lists and badge scans (CSV)"
-    file_types = (".csv",)
 
     def read(self, path: Path, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:
         """Yield one LeadRow per data line; the header is line 1."""

@@ -37,7 +37,7 @@ class Purchase(OutboxDocument):
 
     id = StringField(primary_key=True)
     customer_id = StringField(required=True)
-    amount = Decimal128Field(required=True, precision=2)
+    amount = Decimal128Field(required=True)
     currency = StringField(required=True, min_length=3, max_length=3)
     product_line = StringField(default="")
     purchased_at = DateTimeField(required=True)

@@ -100,5 +100,8 @@ def record_purchase(
         purchase,
         publish,
         "purchase_id",
-        lambda existing: (existing.customer_id, existing.amount) == (customer_id, amount),
+        lambda existing: (
+            (existing.customer_id, existing.amount, existing.currency)
+            == (customer_id, amount, currency)
+        ),
     )

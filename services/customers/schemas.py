@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC
+from decimal import Decimal
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+
+def cents(amount: Decimal) -> None:
+    """Amounts are money: at most two decimal places, never silently rounded."""
+    if amount.as_tuple().exponent < -2:
+        raise ValidationError("Must have at most two decimal places.")
 
 
 class PurchaseInput(Schema):
@@ -15,7 +22,7 @@ class PurchaseInput(Schema):
 
     customer_id = fields.String(required=True, validate=validate.Length(min=1))
     amount = fields.Decimal(
-        required=True, places=2, validate=validate.Range(min=0, min_inclusive=False)
+        required=True, validate=[validate.Range(min=0, min_inclusive=False), cents]
     )
     currency = fields.String(load_default="MXN", validate=validate.Regexp(r"^[A-Z]{3}$"))
     product_line = fields.String(load_default="", validate=validate.Length(max=100))

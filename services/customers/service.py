@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from clientela.db import ServiceDatabase
-from clientela.errors import load
+from clientela.errors import load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
 from clientela.service import ServiceBase, api
@@ -28,11 +28,12 @@ class CustomersService(ServiceBase):
     @api
     def get(self, customer_id: str) -> dict[str, Any]:
         """One customer by id."""
-        return customer_schema.dump(handlers.get_customer(customer_id))
+        return customer_schema.dump(handlers.get_customer(load_id("customer_id", customer_id)))
 
     @api
     def find_by_prospect(self, prospect_id: str) -> dict[str, Any]:
         """The customer a converted prospect became."""
+        prospect_id = load_id("prospect_id", prospect_id)
         return customer_schema.dump(handlers.find_by_prospect(prospect_id))
 
     @api

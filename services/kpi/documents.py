@@ -16,6 +16,8 @@ class Fact(Document):
     periods = DictField(required=True)
     subject = StringField(required=True)
     source = StringField(default="")
+    fair = StringField(default="")
+    campaign = StringField(default="")
     category = StringField(default="")
 
     meta = {

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 GRANULARITIES = ("day", "month", "quarter", "year")
+CAPTURE_DIMENSIONS = ("source", "fair", "campaign")
+"""What I1 is broken down by; captures without a fair or campaign are left out of those."""
 
 
 def period_keys(moment: datetime) -> dict[str, str]:
-    """The period each granularity puts ``moment`` in: 2026-11-23, 2026-11, 2026-Q4, 2026."""
+    """The UTC period each granularity puts ``moment`` in: 2026-11-23, 2026-11, 2026-Q4, 2026."""
+    moment = moment.astimezone(UTC)
     return {
         "day": moment.strftime("%Y-%m-%d"),
         "month": moment.strftime("%Y-%m"),
@@ -40,17 +43,28 @@ class PeriodIndicators:
 
     period: str
     new_prospects: int = 0
-    new_prospects_by_source: dict[str, int] = field(default_factory=dict)
+    new_prospects_by: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {dimension: {} for dimension in CAPTURE_DIMENSIONS}
+    )
     conversions: int = 0
-    nps_answers: int = 0
     nps_latest_categories: list[str] = field(default_factory=list)
+
+    def count_new(self, count: int, origin: dict[str, str]) -> None:
+        """Add ``count`` new prospects captured with ``origin`` (source, fair, campaign)."""
+        self.new_prospects += count
+        for dimension, counts in self.new_prospects_by.items():
+            if origin.get(dimension):
+                counts[origin[dimension]] = counts.get(origin[dimension], 0) + count
 
     def as_dict(self) -> dict[str, object]:
         """I1, I4 and NPS as they are reported."""
         return {
             "period": self.period,
             "I1_new_prospects": self.new_prospects,
-            "I1_by_source": dict(sorted(self.new_prospects_by_source.items())),
+            **{
+                f"I1_by_{dimension}": dict(sorted(counts.items()))
+                for dimension, counts in self.new_prospects_by.items()
+            },
             "conversions": self.conversions,
             "I4_conversion_rate": percentage(self.conversions, self.new_prospects),
             "nps_respondents": len(self.nps_latest_categories),

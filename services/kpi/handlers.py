@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from clientela.services.kpi.documents import Fact
-from clientela.services.kpi.domain import PeriodIndicators, period_keys
+from clientela.services.kpi.domain import CAPTURE_DIMENSIONS, PeriodIndicators, period_keys
 
 
 def record_fact(fact_id: str, kind: str, subject: str, at: datetime, **details: str) -> None:
@@ -30,19 +30,26 @@ def _match(kind: str, start: datetime | None, end: datetime | None) -> dict[str,
     return match
 
 
-def _counts(kind: str, granularity: str, start, end) -> Iterator[tuple[str, str, int]]:
-    """(period, source, count) of the facts of ``kind``."""
+def _counts(
+    kind: str, granularity: str, start: datetime | None, end: datetime | None
+) -> Iterator[tuple[str, dict[str, str], int]]:
+    """(period, origin, count) of the facts of ``kind``, origin being source/fair/campaign."""
     pipeline = [
         {"$match": _match(kind, start, end)},
         {
             "$group": {
-                "_id": {"period": f"$periods.{granularity}", "source": "$source"},
+                "_id": {
+                    "period": f"$periods.{granularity}",
+                    **{dimension: f"${dimension}" for dimension in CAPTURE_DIMENSIONS},
+                },
                 "count": {"$sum": 1},
             }
         },
     ]
     for row in Fact._get_collection().aggregate(pipeline):
-        yield row["_id"]["period"], row["_id"]["source"], row["count"]
+        group = row["_id"]
+        origin = {dimension: group.get(dimension) or "" for dimension in CAPTURE_DIMENSIONS}
+        yield group["period"], origin, row["count"]
 
 
 def indicators(
@@ -54,10 +61,9 @@ def indicators(
     def period(key: str) -> PeriodIndicators:
         return periods.setdefault(key, PeriodIndicators(key))
 
-    for key, source, count in _counts("captured", granularity, start, end):
-        period(key).new_prospects += count
-        period(key).new_prospects_by_source[source] = count
-    for key, _source, count in _counts("conversion", granularity, start, end):
+    for key, origin, count in _counts("captured", granularity, start, end):
+        period(key).count_new(count, origin)
+    for key, _origin, count in _counts("conversion", granularity, start, end):
         period(key).conversions += count
     latest: dict[tuple[str, str], dict] = {}
     answers = Fact._get_collection().find(

@@ -29,6 +29,8 @@ class KpiService(ServiceBase):
             prospect["prospect_id"],
             prospect["captured_at"],
             source=prospect["source"],
+            fair=prospect["fair"],
+            campaign=prospect["campaign"],
         )
 
     @handles("prospects", "prospect_converted")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from clientela.db import ServiceDatabase
+from clientela.errors import load_id
 from clientela.events import Event
 from clientela.messaging import handles
 from clientela.service import ServiceBase, api
@@ -27,6 +28,7 @@ class LoyaltyService(ServiceBase):
     @api
     def balance(self, customer_id: str) -> dict[str, Any]:
         """A customer's points balance and latest entries."""
+        customer_id = load_id("customer_id", customer_id)
         return {
             "customer_id": customer_id,
             "points": handlers.balance(customer_id),

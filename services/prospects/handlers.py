@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from marshmallow import ValidationError
+from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 from clientela.clock import utcnow
@@ -15,7 +16,7 @@ from clientela.events import Event, new_event
 from clientela.outbox import Publish, flush, insert_once
 from clientela.services.prospects import domain
 from clientela.services.prospects.documents import Prospect
-from clientela.services.prospects.schemas import lead_schema
+from clientela.services.prospects.schemas import lead_row_schema, lead_schema
 
 
 @dataclass
@@ -29,6 +30,7 @@ class CaptureReport:
     rejected: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
+        """The report as plain data, for RPC."""
         return asdict(self)
 
 
@@ -39,22 +41,38 @@ def capture_leads(
 
     A row whose person (same e-mail) already has this exact capture changes
     nothing, so re-importing a file is harmless. Rejected rows are reported
-    with their line and the problem of each field; the others still land.
+    with their line (or, lacking one, their 1-based position in the batch)
+    and the problem of each field; the others still land.
     """
     report = CaptureReport(received=len(rows))
     collection = Prospect._get_collection()
-    for row in rows:
+    for index, raw in enumerate(rows):
         try:
+            row = lead_row_schema.load(raw)
             lead = lead_schema.load(row["fields"])
         except ValidationError as exc:
-            report.rejected.append({"line": row["line"], "errors": exc.normalized_messages()})
+            line = raw.get("line") if isinstance(raw, dict) else None
+            report.rejected.append(
+                {
+                    "line": line if isinstance(line, int) else index + 1,
+                    "errors": exc.normalized_messages(),
+                }
+            )
             continue
         outcome = _capture_one(collection, source, origin, lead, row, publish)
         setattr(report, outcome, getattr(report, outcome) + 1)
     return report
 
 
-def _capture_one(collection, source, origin, lead, row, publish) -> str:
+def _capture_one(
+    collection: Collection,
+    source: str,
+    origin: dict[str, str],
+    lead: dict[str, str],
+    row: dict[str, Any],
+    publish: Publish,
+) -> str:
+    """Capture one valid lead; returns "created", "merged" or "unchanged"."""
     now = utcnow()
     prospect_id = uuid.uuid4().hex
     capture = {
@@ -64,7 +82,7 @@ def _capture_one(collection, source, origin, lead, row, publish) -> str:
         "line": row["line"],
         "origin": origin,
         "fields": row["fields"],
-        "extra": row.get("extra", {}),
+        "extra": row["extra"],
     }
     announced = new_event(
         "prospect_captured",
@@ -77,8 +95,9 @@ def _capture_one(collection, source, origin, lead, row, publish) -> str:
         },
         occurred_at=now,
     )
-    try:
-        existing = insert_once(
+
+    def upsert() -> Any:
+        return insert_once(
             collection,
             {"email": lead["email"], "captures.key": {"$ne": capture["key"]}},
             {"_id": prospect_id, **lead, "status": "new", "source": source, "captured_at": now},
@@ -86,8 +105,16 @@ def _capture_one(collection, source, origin, lead, row, publish) -> str:
             publish,
             update={"$push": {"captures": capture}, "$set": {"updated_at": now}},
         )
+
+    try:
+        existing = upsert()
     except DuplicateKeyError:
-        return "unchanged"  # the person exists and already holds this very capture
+        # Either the person already holds this very capture, or a concurrent
+        # capture inserted them first; a second try merges in the latter case.
+        try:
+            existing = upsert()
+        except DuplicateKeyError:
+            return "unchanged"
     return "created" if existing is None else "merged"
 
 
@@ -110,27 +137,25 @@ def convert_prospect(prospect_id: str, basis: str, reference: str, publish: Publ
         return prospect
     domain.check_transition(prospect.status, "converted")
     now = utcnow()
-    prospect.outbox.append(
-        new_event(
-            "prospect_converted",
-            {
-                "prospect_id": prospect.id,
-                "basis": basis,
-                "reference": reference,
-                "converted_at": now,
-                "captured_at": prospect.captured_at,
-                "source": prospect.source,
-                "phone": prospect.phone,
-                **_named(prospect.to_mongo()),
-            },
-            occurred_at=now,
-        )
+    converted = new_event(
+        "prospect_converted",
+        {
+            "prospect_id": prospect.id,
+            "basis": basis,
+            "reference": reference,
+            "converted_at": now,
+            "captured_at": prospect.captured_at,
+            "source": prospect.source,
+            "phone": prospect.phone,
+            **_named(prospect.to_mongo()),
+        },
+        occurred_at=now,
     )
     changed = Prospect.objects(id=prospect.id, status=prospect.status).update_one(
         set__status="converted",
         set__conversion={"basis": basis, "reference": reference, "converted_at": now},
         set__updated_at=now,
-        set__outbox=prospect.outbox,
+        push__outbox=converted,
     )
     if not changed:  # someone else changed it meanwhile: decide again on fresh state
         return convert_prospect(prospect_id, basis, reference, publish)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, pre_load, validate
 
-from clientela.services.prospects.domain import CONVERSION_BASES, email_key
+from clientela.services.prospects.domain import CONVERSION_BASES, STATUSES, email_key
 
 _TEXT = validate.Length(max=200)
 
@@ -51,6 +51,18 @@ class OriginSchema(Schema):
     campaign = fields.String(load_default="", validate=_TEXT)
 
 
+class FindSchema(Schema):
+    """Filters and page of a prospect search."""
+
+    class Meta:
+        unknown = RAISE
+
+    email = fields.String(load_default=None, allow_none=True, validate=_TEXT)
+    status = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(STATUSES))
+    limit = fields.Integer(load_default=50, strict=True, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0))
+
+
 class ConversionSchema(Schema):
     """A request to convert a prospect into a captive customer."""
 
@@ -92,7 +104,8 @@ class ProspectSchema(Schema):
 
 
 lead_schema = LeadSchema()
-lead_rows_schema = LeadRowSchema(many=True)
+lead_row_schema = LeadRowSchema()
 origin_schema = OriginSchema()
 conversion_schema = ConversionSchema()
+find_schema = FindSchema()
 prospect_schema = ProspectSchema()

@@ -5,15 +5,14 @@ from urllib.parse import unquote, urlsplit
 from nameko.standalone.events import event_dispatcher
 
 from clientela.client import wait_for
-from clientela.db import connect_service_database
 
 
 def test_handlers_resume_after_every_connection_is_dropped(
-    clientela_settings, clientela_platform, rabbit_admin, converted_event
+    clientela_settings, clientela_platform, rabbit_admin, converted_event, service_database
 ):
     clientela_platform("customers", "kpi")
-    customers = connect_service_database("customers", clientela_settings)
-    kpi = connect_service_database("kpi", clientela_settings)
+    customers = service_database("customers")
+    kpi = service_database("kpi")
     dispatch = event_dispatcher(clientela_settings.nameko_config())
     dispatch("prospects", "prospect_converted", converted_event("before-drop"))
     wait_for(lambda: customers.customers.count_documents({}) == 1)

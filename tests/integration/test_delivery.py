@@ -8,12 +8,12 @@ from nameko.standalone.events import event_dispatcher
 
 from clientela.client import wait_for
 from clientela.clock import utcnow
-from clientela.db import connect_service_database
 from clientela.events import new_event
 from clientela.messaging import (
     ATTEMPT_HEADER,
     ERROR_HEADER,
     declare_topology,
+    handler_queues,
     handles,
     replay_parked,
 )
@@ -95,8 +95,15 @@ def test_a_handler_that_keeps_failing_parks_the_event_with_its_error(recorder, a
     assert json.loads(message.body)["id"] == event["id"]
     assert message.headers[ATTEMPT_HEADER] == 3
     assert "RuntimeError: storage hiccup" in message.headers[ERROR_HEADER]
-    assert queue_depth(amqp_uri, "recorder.handle_prospect_captured") == 0
-    assert queue_depth(amqp_uri, "recorder.handle_prospect_captured.retry") == 0
+    queues = handler_queues(
+        "prospects", "prospect_captured", "recorder", "handle_prospect_captured", config
+    )
+    assert [queue.name for queue in queues.retries] == [
+        "recorder.handle_prospect_captured.retry.100ms",
+        "recorder.handle_prospect_captured.retry.200ms",
+    ]
+    for queue in (queues.main, *queues.retries):
+        assert queue_depth(amqp_uri, queue.name) == 0
 
 
 def test_an_operator_replays_parked_events_once_the_cause_is_fixed(recorder, amqp_uri):
@@ -122,6 +129,26 @@ def test_an_invalid_event_is_parked_at_once_and_never_handled(recorder, amqp_uri
     assert Recorder.calls == []
 
 
+def test_a_message_that_is_not_even_json_is_parked_and_the_service_keeps_going(recorder, amqp_uri):
+    config = recorder(failures=0)
+    with Connection(amqp_uri) as connection:
+        connection.default_channel.basic_publish(
+            connection.default_channel.prepare_message(
+                b"{not json", content_type="application/json"
+            ),
+            exchange="prospects.events",
+            routing_key="prospect_captured",
+        )
+
+    [message] = wait_for(lambda: take_all(amqp_uri, "recorder.handle_prospect_captured.parked"))
+    assert message.body == b"{not json"
+    assert "undecodable application/json" in message.headers[ERROR_HEADER]
+
+    event = captured_event()
+    publish(config, event)
+    wait_for(lambda: Recorder.calls == [event["id"]])
+
+
 def test_events_published_before_the_consumer_starts_wait_for_it(
     clientela_settings, clientela_platform, converted_event
 ):
@@ -135,7 +162,7 @@ def test_events_published_before_the_consumer_starts_wait_for_it(
 
 
 def test_the_same_event_delivered_twice_is_applied_once(
-    clientela_settings, clientela_platform, converted_event
+    clientela_settings, clientela_platform, converted_event, service_database
 ):
     config = clientela_settings.nameko_config()
     rpc = clientela_platform("customers")
@@ -149,7 +176,7 @@ def test_the_same_event_delivered_twice_is_applied_once(
     dispatch("prospects", "prospect_converted", converted)
 
     wait_for(lambda: rpc.customers.find_by_prospect("p-twice"), not_yet=(Exception,))
-    database = connect_service_database("customers", clientela_settings)
+    database = service_database("customers")
     wait_for(
         lambda: queue_depth(clientela_settings.amqp_uri, "customers.handle_prospect_converted") == 0
     )
@@ -159,8 +186,8 @@ def test_the_same_event_delivered_twice_is_applied_once(
     assert len(announcements) == 1
 
 
-def test_an_event_left_in_an_outbox_by_a_crash_is_relayed(clientela_settings, clientela_platform):
-    database = connect_service_database("prospects", clientela_settings)
+def test_an_event_left_in_an_outbox_by_a_crash_is_relayed(clientela_platform, service_database):
+    database = service_database("prospects")
     stranded = captured_event("stranded@example.com")
     database.prospects.insert_one(
         {

@@ -123,6 +123,24 @@ def test_converting_twice_and_repeating_a_purchase_change_nothing(rpc, visitors)
     assert month["conversions"] == 1
 
 
+def test_a_malformed_row_is_reported_by_its_line_and_the_batch_still_lands(rpc):
+    report = rpc.prospects.capture_leads(
+        "webforms",
+        [
+            {"line": 2, "fields": {"email": "ok@example.com"}},
+            {"line": 3, "fields": {"email": "phone@example.com", "phone": 5551234}},
+            {"line": 4, "fields": {"email": "also-ok@example.com"}},
+            "not a row",  # no line of its own: reported by its position in the batch
+        ],
+    )
+
+    assert (report["received"], report["created"]) == (4, 2)
+    assert [rejected["line"] for rejected in report["rejected"]] == [3, 4]
+    assert report["rejected"][0]["errors"] == {
+        "fields": {"phone": {"value": ["Not a valid string."]}}
+    }
+
+
 def test_bad_requests_name_the_field(rpc):
     with pytest.raises(InvalidInput) as bad_basis:
         rpc.prospects.convert("whatever", "handshake")
@@ -141,6 +159,17 @@ def test_bad_requests_name_the_field(rpc):
     with pytest.raises(InvalidInput) as bad_amount:
         rpc.customers.record_purchase("anyone", "-5")
     assert "amount" in bad_amount.value.errors
+
+    with pytest.raises(InvalidInput) as injected:
+        rpc.loyalty.balance({"$ne": None})
+    assert "customer_id" in injected.value.errors
+
+    with pytest.raises(InvalidInput) as bad_page:
+        rpc.prospects.find(limit="10")
+    assert "limit" in bad_page.value.errors
+
+    with pytest.raises(InvalidInput, match="amount: Must have at most two decimal places"):
+        rpc.customers.record_purchase("anyone", "100.005")
 
     with pytest.raises(InvalidInput) as bad_period:
         rpc.kpi.indicators("fortnight")

@@ -166,3 +166,25 @@ def test_a_whole_number_setting_refuses_anything_but_a_whole_number(config_file,
 def test_an_empty_text_setting_is_an_error_not_the_word_none(config_file):
     with pytest.raises(ConfigError, match="log_level"):
         load_settings(config_file("log_level: ~\n"), {})
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({"CLIENTELA_LOG_LEVEL": "LOUD"}, "log_level"),
+        ({"CLIENTELA_LOG_FORMAT": "xml"}, "log_format"),
+        ({"CLIENTELA_EVENT_RETRY_ATTEMPTS": "0"}, "event_retry_attempts"),
+        ({"CLIENTELA_EVENT_RETRY_DELAY_MS": "-1"}, "event_retry_delay_ms"),
+        ({"CLIENTELA_POINTS_PER_CURRENCY_UNIT": "-0.5"}, "points_per_currency_unit"),
+        ({"CLIENTELA_RPC_TIMEOUT_S": "0"}, "rpc_timeout_s"),
+        ({"CLIENTELA_EMBEDDED_DB_PORT": "70000"}, "embedded_db_port"),
+    ],
+)
+def test_unusable_values_are_refused_naming_the_setting(environ, named):
+    with pytest.raises(ConfigError, match=named):
+        load_settings(None, environ)
+
+
+def test_a_file_that_is_not_yaml_is_a_config_error(config_file):
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_settings(config_file("log_level: [\n"), {})

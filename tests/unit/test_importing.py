@@ -2,7 +2,7 @@
 
 import pytest
 
-from clientela import LeadRow, LeadSource, RowProblem
+from clientela import LeadRow, LeadSource, LeadSourceError, RowProblem
 from clientela.importing import import_file
 
 
@@ -179,3 +179,16 @@ def test_merged_and_unchanged_counts_add_up_over_batches():
     summary = run([lead(line) for line in range(2, 7)], capture, batch_size=2)
 
     assert (summary.created, summary.merged, summary.unchanged) == (0, 3, 2)
+
+
+class CrashingSource(LeadSource):
+    name = "crashy"
+
+    def read(self, path, options):
+        yield LeadRow(2, {"email": "a@example.com"})
+        raise KeyError("column")
+
+
+def test_a_source_that_crashes_is_reported_as_a_lead_source_error_naming_it(tmp_path):
+    with pytest.raises(LeadSourceError, match="lead source 'crashy' failed"):
+        import_file(CrashingSource(), tmp_path / "x.csv", {}, lambda rows, origin: {})

@@ -1,6 +1,6 @@
 """KPI arithmetic: periods, percentages, NPS and the reported indicators."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -63,26 +63,39 @@ def test_net_promoter_score_accepts_any_iterable():
     assert net_promoter_score(c for c in ["promoter", "passive"]) == 50.0
 
 
-def test_period_indicators_report_i1_i4_and_nps():
+def test_period_indicators_report_i1_by_origin_i4_and_nps():
     indicators = PeriodIndicators(
         period="2026-Q4",
-        new_prospects=8,
-        new_prospects_by_source={"webforms": 3, "fairs": 5},
         conversions=2,
-        nps_answers=5,
         nps_latest_categories=["promoter", "promoter", "passive", "detractor"],
     )
+    indicators.count_new(3, {"source": "webforms", "fair": "", "campaign": "spring"})
+    indicators.count_new(4, {"source": "fairs", "fair": "Expo Norte", "campaign": ""})
+    indicators.count_new(1, {"source": "fairs", "fair": "Expo Sur", "campaign": ""})
 
     assert indicators.as_dict() == {
         "period": "2026-Q4",
         "I1_new_prospects": 8,
         "I1_by_source": {"fairs": 5, "webforms": 3},
+        "I1_by_fair": {"Expo Norte": 4, "Expo Sur": 1},
+        "I1_by_campaign": {"spring": 3},
         "conversions": 2,
         "I4_conversion_rate": 25.0,
         "nps_respondents": 4,
         "NPS": 25.0,
     }
     assert list(indicators.as_dict()["I1_by_source"]) == ["fairs", "webforms"]
+
+
+def test_a_time_with_another_offset_falls_in_its_utc_period():
+    new_year_in_utc = datetime(2026, 12, 31, 23, 30, tzinfo=timezone(timedelta(hours=-2)))
+
+    assert period_keys(new_year_in_utc) == {
+        "day": "2027-01-01",
+        "month": "2027-01",
+        "quarter": "2027-Q1",
+        "year": "2027",
+    }
 
 
 def test_an_empty_period_has_no_rate_and_no_nps():

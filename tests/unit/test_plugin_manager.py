@@ -146,3 +146,19 @@ def test_a_plugin_with_a_misspelt_hook_is_disabled_not_fatal(monkeypatch):
     [info] = plugins.describe()
     assert "clientela_lead_source" in info.error
     assert dict(plugins.lead_sources()) == {}
+
+
+class WrongObjectPlugin:
+    @hookimpl
+    def clientela_lead_sources(self, register):
+        register(NamedSource("fine"))
+        register(object())
+
+
+def test_a_plugin_registering_something_else_than_a_lead_source_is_disabled():
+    plugins = load_plugins({})
+    plugins.register(WrongObjectPlugin(), name="wrong")
+
+    assert set(plugins.lead_sources()) == {"fairs"}
+    [wrong] = [info for info in plugins.describe() if info.name == "wrong"]
+    assert "not a named LeadSource" in wrong.error
