@@ -36,13 +36,33 @@ def serve(
         runner = ServiceRunner(config)
         for name in service_names:
             runner.add_service(service_class(name))
-        signal.signal(signal.SIGTERM, lambda signum, frame: eventlet.spawn_n(runner.stop))
+        _stop_on_signals(runner)
         runner.start()
         log.info("services running", extra={"services": ",".join(service_names)})
         if on_ready is not None:
             eventlet.spawn_n(on_ready, effective, runner)
         _wait(runner)
         log.info("services stopped")
+
+
+def _stop_on_signals(runner: ServiceRunner) -> None:
+    """SIGINT (Ctrl-C) or SIGTERM stops the services cleanly; a second one kills them.
+
+    Installed explicitly because a process started in the background by a
+    non-interactive shell inherits SIGINT as ignored.
+    """
+    stopping: list[int] = []
+
+    def handle(signum: int, frame: object) -> None:
+        if stopping:
+            eventlet.spawn_n(runner.kill)
+            return
+        stopping.append(signum)
+        log.info("stopping (signal again to kill)", extra={"signal": signal.Signals(signum).name})
+        eventlet.spawn_n(runner.stop)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, handle)
 
 
 def _wait(runner: ServiceRunner) -> None:
@@ -54,9 +74,3 @@ def _wait(runner: ServiceRunner) -> None:
         except OSError as exc:  # interrupted system call: keep waiting
             if exc.errno != errno.EINTR:
                 raise
-        except KeyboardInterrupt:
-            log.info("stopping (Ctrl-C again to kill)")
-            try:
-                runner.stop()
-            except KeyboardInterrupt:
-                runner.kill()

@@ -117,7 +117,9 @@ def test_import_then_kpi_counts_distinct_valid_visitors(env, platform, tmp_path)
     assert "no lead source 'webinar' (available: fairs)" in unknown.stderr
 
 
-def test_up_stops_cleanly_on_ctrl_c_and_keeps_the_data(env, platform, tmp_path):
+def test_up_stops_cleanly_on_ctrl_c_even_in_the_background_and_keeps_the_data(
+    env, platform, tmp_path
+):
     visitors = tmp_path / "visitors.csv"
     visitors.write_text(VISITORS, encoding="utf-8")
     assert clientela(env, "import", "fairs", str(visitors)).returncode == 0
@@ -128,8 +130,13 @@ def test_up_stops_cleanly_on_ctrl_c_and_keeps_the_data(env, platform, tmp_path):
     embedded_db = int(env["CLIENTELA_EMBEDDED_DB_PORT"])
     wait_for(lambda: not listening(embedded_db), timeout_s=20)
 
+    # started the way a shell starts a background job: SIGINT inherited as ignored
     restarted = subprocess.Popen(
-        [CLI, "up"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [CLI, "up"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     try:
         again = wait_for(
@@ -141,4 +148,4 @@ def test_up_stops_cleanly_on_ctrl_c_and_keeps_the_data(env, platform, tmp_path):
         assert "0 new prospects, 0 merged into existing ones, 4 already imported" in again.stdout
     finally:
         restarted.send_signal(signal.SIGINT)
-        restarted.wait(timeout=60)
+        assert restarted.wait(timeout=60) == 0
