@@ -225,15 +225,9 @@ class ReliableEventHandler(EventHandler):
             {ERROR_HEADER: error[:1000], "x-clientela-parked-at": datetime.now(UTC).isoformat()},
         )
 
-    def _republish(self, message: Any, queue: Queue, headers: dict, **options: Any) -> None:
-        forward(
-            self.publisher,
-            message,
-            queue.name,
-            {**message.headers, **headers},
-            declare=[queue],
-            **options,
-        )
+    def _republish(self, message: Any, queue: Queue, headers: dict) -> None:
+        merged = {**(message.headers or {}), **headers}
+        forward(self.publisher, message, queue.name, merged, declare=[queue])
 
 
 def forward(
@@ -269,10 +263,10 @@ def service_handler_queues(service_cls: type, config: dict) -> Iterator[HandlerQ
                 )
 
 
-def declare_topology(service_classes: Iterable[type], config: dict) -> list[str]:
+def declare_topology(service_classes: Iterable[type], config: dict) -> list[HandlerQueues]:
     """Declare every event exchange and handler queue (with bindings) of ``service_classes``.
 
-    Idempotent; returns the names of the main handler queues.
+    Idempotent; returns the queues of every handler.
     """
     declared = []
     with Connection(config["AMQP_URI"]) as connection:
@@ -282,7 +276,7 @@ def declare_topology(service_classes: Iterable[type], config: dict) -> list[str]
             for queues in service_handler_queues(service_cls, config):
                 for queue in queues.all():
                     queue(channel).declare()
-                declared.append(queues.main.name)
+                declared.append(queues)
     return declared
 
 
@@ -312,15 +306,13 @@ class EventPublisher(DependencyProvider):
 
 def parked_counts(service_classes: Iterable[type], config: dict) -> dict[str, int]:
     """How many events wait in each handler's parking queue, by handler queue name."""
-    declare_topology(service_classes, config)
-    counts = {}
+    handlers = declare_topology(service_classes, config)
     with Connection(config["AMQP_URI"]) as connection:
         channel = connection.default_channel
-        for service_cls in service_classes:
-            for queues in service_handler_queues(service_cls, config):
-                parked = channel.queue_declare(queues.parked.name, passive=True)
-                counts[queues.main.name] = parked.message_count
-    return counts
+        return {
+            queues.main.name: channel.queue_declare(queues.parked.name, passive=True).message_count
+            for queues in handlers
+        }
 
 
 def replay_parked(handler_queue: str, config: dict) -> int:

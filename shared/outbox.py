@@ -50,13 +50,20 @@ OUTBOX_INDEX = "outbox.occurred_at"
 def flush_pending(
     collection: Collection, document_id: Any, envelopes: Iterable[dict], publish: Publish
 ) -> int:
-    """Publish ``envelopes`` pending on one document, removing each once confirmed."""
-    count = 0
-    for envelope in list(envelopes):
+    """Publish ``envelopes`` pending on one document, then remove them from it.
+
+    Each publish waits for the broker's confirm; a crash before the removal
+    leaves the events for :func:`relay`, which publishes them again.
+    """
+    published = []
+    for envelope in envelopes:
         publish(envelope)
-        collection.update_one({"_id": document_id}, {"$pull": {"outbox": {"id": envelope["id"]}}})
-        count += 1
-    return count
+        published.append(envelope["id"])
+    if published:
+        collection.update_one(
+            {"_id": document_id}, {"$pull": {"outbox": {"id": {"$in": published}}}}
+        )
+    return len(published)
 
 
 def flush(document: OutboxDocument, publish: Publish) -> int:
