@@ -18,7 +18,15 @@ from importlib.metadata import version as _version
 
 import pluggy
 
-from clientela.leads import LEAD_FIELDS, LeadRow, LeadSource, LeadSourceError, RowProblem
+from clientela.leads import (
+    CONSENT_FIELDS,
+    LEAD_FIELDS,
+    ORIGIN_FIELDS,
+    LeadRow,
+    LeadSource,
+    LeadSourceError,
+    RowProblem,
+)
 
 try:
     __version__ = _version("clientela")
@@ -29,7 +37,9 @@ hookimpl = pluggy.HookimplMarker("clientela")
 """Marker for a plugin's hook implementations."""
 
 __all__ = [
+    "CONSENT_FIELDS",
     "LEAD_FIELDS",
+    "ORIGIN_FIELDS",
     "LeadRow",
     "LeadSource",
     "LeadSourceError",

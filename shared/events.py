@@ -23,6 +23,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from clientela.clock import utcnow
 from clientela.errors import describe_errors
+from clientela.leads import ORIGIN_FIELDS
 
 
 class InvalidEvent(ValueError):
@@ -57,39 +58,96 @@ class _Payload(Schema):
         unknown = RAISE
 
 
-class ProspectCaptured(_Payload):
-    prospect_id = fields.String(required=True)
-    email = fields.Email(required=True)
-    first_name = fields.String(load_default="")
-    last_name = fields.String(load_default="")
-    company = fields.String(load_default="")
-    source = fields.String(required=True)
-    fair = fields.String(load_default="")
-    campaign = fields.String(load_default="")
-    captured_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+def _origin_fields() -> dict[str, fields.Field]:
+    return {name: fields.String(load_default="") for name in ORIGIN_FIELDS}
 
 
-class ProspectConverted(_Payload):
+_STATUS = validate.OneOf(["new", "contacted", "qualified", "converted", "disqualified"])
+_PERCENT = validate.Range(min=0, max=100)
+
+
+class _Person(_Payload):
     prospect_id = fields.String(required=True)
-    email = fields.Email(required=True)
+    email = fields.Email(load_default=None, allow_none=True)
     first_name = fields.String(load_default="")
     last_name = fields.String(load_default="")
     phone = fields.String(load_default="")
     company = fields.String(load_default="")
+    position = fields.String(load_default="")
     source = fields.String(required=True)
     captured_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+ProspectCaptured = _Person.from_dict(
+    {
+        **_origin_fields(),
+        "completeness": fields.Float(required=True, validate=_PERCENT),
+        "score": fields.Integer(required=True, validate=_PERCENT),
+        "consent": fields.Boolean(load_default=False),
+    },
+    name="ProspectCaptured",
+)
+
+
+class ProspectUpdated(_Payload):
+    prospect_id = fields.String(required=True)
+    completeness = fields.Float(required=True, validate=_PERCENT)
+    score = fields.Integer(required=True, validate=_PERCENT)
+    reason = fields.String(
+        required=True, validate=validate.OneOf(["capture", "edit", "interaction", "merge"])
+    )
+    updated_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class ProspectMerged(_Payload):
+    survivor_id = fields.String(required=True)
+    merged_id = fields.String(required=True)
+    reason = fields.String(required=True)
+    by = fields.String(required=True)
+    merged_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class ProspectUnmerged(_Payload):
+    survivor_id = fields.String(required=True)
+    restored_id = fields.String(required=True)
+    by = fields.String(required=True)
+    unmerged_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class ProspectContacted(_Payload):
+    interaction_id = fields.String(required=True)
+    prospect_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["call", "email", "meeting", "visit"]))
+    mode = fields.String(required=True, validate=validate.OneOf(["remote", "phone", "in_person"]))
+    outcome = fields.String(load_default="")
+    first_contact = fields.Boolean(required=True)
+    captured_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    contacted_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class ProspectStatusChanged(_Payload):
+    prospect_id = fields.String(required=True)
+    from_status = fields.String(required=True, validate=_STATUS)
+    to_status = fields.String(required=True, validate=_STATUS)
+    reason = fields.String(load_default="")
+    changed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class ProspectConverted(_Person):
     converted_at = fields.AwareDateTime(required=True, default_timezone=UTC)
     basis = fields.String(
         required=True, validate=validate.OneOf(["contract", "agreement", "purchase"])
     )
     reference = fields.String(load_default="")
+    referrer = fields.String(load_default="")
+    referral_code = fields.String(load_default="")
 
 
 class CustomerCreated(_Payload):
     customer_id = fields.String(required=True)
     prospect_id = fields.String(load_default=None, allow_none=True)
     name = fields.String(required=True)
-    email = fields.Email(required=True)
+    email = fields.Email(load_default=None, allow_none=True)
     captive = fields.Boolean(required=True)
     created_at = fields.AwareDateTime(required=True, default_timezone=UTC)
 
@@ -132,6 +190,44 @@ CATALOGUE: dict[str, EventType] = {
             "prospects",
             ProspectCaptured(),
             "A new person entered the pipeline (first capture only; repeats are merged).",
+        ),
+        EventType(
+            "prospect_updated",
+            1,
+            "prospects",
+            ProspectUpdated(),
+            "A profile changed (a new capture, an edit, an interaction, a merge): its "
+            "completeness (I3) and qualification score now.",
+        ),
+        EventType(
+            "prospect_merged",
+            1,
+            "prospects",
+            ProspectMerged(),
+            "Two profiles were found to be one person; `merged_id` now lives in `survivor_id` "
+            "and counts once everywhere.",
+        ),
+        EventType(
+            "prospect_unmerged",
+            1,
+            "prospects",
+            ProspectUnmerged(),
+            "An operator reversed a merge: `restored_id` is a profile of its own again.",
+        ),
+        EventType(
+            "prospect_contacted",
+            1,
+            "prospects",
+            ProspectContacted(),
+            "An interaction (call, e-mail, meeting, visit) with a prospect was logged; "
+            "`first_contact` marks the one that measures I2.",
+        ),
+        EventType(
+            "prospect_status_changed",
+            1,
+            "prospects",
+            ProspectStatusChanged(),
+            "A prospect moved in the pipeline (conversion is announced by `prospect_converted`).",
         ),
         EventType(
             "prospect_converted",
@@ -260,6 +356,7 @@ def _field_type(field: fields.Field) -> str:
         fields.AwareDateTime: "ISO 8601 time with zone",
         fields.Decimal: "decimal as string",
         fields.Integer: "integer",
+        fields.Float: "number",
         fields.Boolean: "boolean",
     }
     kind = next((name for cls, name in names.items() if isinstance(field, cls)), "string")

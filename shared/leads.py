@@ -1,29 +1,80 @@
 """What a lead-source plugin produces: rows of lead fields, or problems with rows.
 
-A lead source only reads its input (a file, a payload) and maps it onto the
-canonical field names below; the prospects service validates, normalises and
-de-duplicates. Rows carry their line (or item) number so that every rejected
-row can be reported back to the person who supplied the file.
+A lead source only reads its input (a file, or a payload pushed over HTTP or a
+queue) and maps it onto the canonical names below; the prospects service
+validates, normalises and de-duplicates. Rows carry their line (or item)
+number so that every rejected row can be reported back to whoever supplied it.
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import ABC
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-LEAD_FIELDS = ("first_name", "last_name", "email", "phone", "company", "position")
-"""Canonical lead fields a source may fill; anything else goes in ``LeadRow.extra``."""
+LEAD_FIELDS = ("first_name", "last_name", "email", "phone", "company", "position", "needs")
+"""Canonical lead fields a source may fill; anything else goes in ``LeadRow.extra``.
+
+``needs`` is free text: what the person is interested in or asked for.
+"""
+
+ORIGIN_FIELDS = (
+    "fair",
+    "fair_date",
+    "campaign",
+    "medium",
+    "channel",
+    "form",
+    "referrer",
+    "referral_code",
+)
+"""Where a lead came from, beyond the source's name; all optional strings.
+
+- ``fair``, ``fair_date``: the trade fair's name and its date (ISO ``YYYY-MM-DD``);
+- ``campaign``, ``medium``, ``channel``: the marketing campaign, the medium
+  (``utm_medium``: cpc, email, social...) and the channel or network
+  (``utm_source``: google, facebook, linkedin, newsletter...);
+- ``form``: the form (web form, lead-ads form) the person filled in;
+- ``referrer``: the id of the customer who referred the person;
+- ``referral_code``: a referral code the person brought (resolved by loyalty).
+"""
+
+CONSENT_FIELDS = ("purpose", "given_at", "method")
+"""What a person agreed to, when, and how; all three when consent is recorded.
+
+- ``purpose``: what they agreed to ("contact about products by e-mail");
+- ``given_at``: when, as an ISO 8601 time (a date alone means midnight UTC);
+- ``method``: how ("web form checkbox", "badge scan at the stand", "lead-ads form").
+"""
 
 
 @dataclass(frozen=True)
 class LeadRow:
-    """One lead as read from the source, before validation."""
+    """One lead as read from the source, before validation.
+
+    ``fields`` uses :data:`LEAD_FIELDS`, ``origin`` :data:`ORIGIN_FIELDS` (it
+    overrides the origin options of the whole import for this row) and
+    ``consent`` :data:`CONSENT_FIELDS`; ``extra`` keeps anything else the
+    source found, as strings.
+    """
 
     line: int
     fields: dict[str, str]
     extra: dict[str, str] = field(default_factory=dict)
+    origin: dict[str, str] = field(default_factory=dict)
+    consent: dict[str, str] = field(default_factory=dict)
+
+    def as_message(self) -> dict[str, Any]:
+        """The row as the prospects service's ``capture_leads`` takes it."""
+        return {
+            "line": self.line,
+            "fields": self.fields,
+            "extra": self.extra,
+            "origin": self.origin,
+            "consent": self.consent,
+        }
 
 
 @dataclass(frozen=True)
@@ -41,17 +92,38 @@ class LeadSourceError(ValueError):
 class LeadSource(ABC):
     """A kind of input leads arrive from: trade fairs, web forms, referrals...
 
-    Subclass it, set ``name`` (what users type: ``clientela import <name> FILE``)
-    and a one-line ``description`` (listed by ``clientela plugins``), implement
-    :meth:`read`, and register an instance from the ``clientela_lead_sources`` hook.
+    Subclass it, set ``name`` (what users type: ``clientela import <name> FILE``,
+    and the ``<name>`` of ``POST /leads/<name>``) and a one-line
+    ``description`` (listed by ``clientela plugins``), implement :meth:`read`
+    for files, :meth:`parse` for pushed payloads, or both, and register an
+    instance from the ``clientela_lead_sources`` hook.
     """
 
     name: str
     description: str = ""
 
-    @abstractmethod
-    def read(self, path: Path, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:
-        """Yield one item per input row, lazily, so that large files stream.
+    @property
+    def reads_files(self) -> bool:
+        """Whether this source implements :meth:`read`."""
+        return type(self).read is not LeadSource.read
 
-        Raise LeadSourceError when the input cannot be read at all.
+    @property
+    def parses_payloads(self) -> bool:
+        """Whether this source implements :meth:`parse`."""
+        return type(self).parse is not LeadSource.parse
+
+    def read(self, path: Path, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:
+        """Yield one item per row of the file at ``path``, lazily, so that large files stream.
+
+        ``options`` are the user's ``-o key=value`` pairs. Raise LeadSourceError
+        when the file cannot be read at all.
         """
+        raise LeadSourceError(f"lead source {self.name!r} does not read files")
+
+    def parse(self, payload: Any, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:
+        """Yield one item per lead in a pushed ``payload`` (decoded JSON: HTTP body or message).
+
+        Items are numbered from 1 in ``line``, in payload order. Raise
+        LeadSourceError when the payload is not of a shape this source knows.
+        """
+        raise LeadSourceError(f"lead source {self.name!r} does not take pushed payloads")
