@@ -27,6 +27,7 @@ from clientela.leads import (
     LeadSourceError,
     RowProblem,
 )
+from clientela.rules import MatchRule, QualificationRule
 
 try:
     __version__ = _version("clientela")
@@ -43,6 +44,8 @@ __all__ = [
     "LeadRow",
     "LeadSource",
     "LeadSourceError",
+    "MatchRule",
+    "QualificationRule",
     "RowProblem",
     "__version__",
     "hookimpl",

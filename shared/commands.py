@@ -1,10 +1,12 @@
-"""The ``clientela`` commands: up, run, plugins, events, import, kpi, parked, demo."""
+"""The ``clientela`` commands: up, run, plugins, events, import, rules, kpi, parked, demo."""
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
+import time
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -109,7 +111,19 @@ def _parse_options(pairs: list[str]) -> dict[str, str]:
     return options
 
 
-def _print_import(summary: ImportSummary, as_json: bool) -> None:
+SHOWN_REJECTS = 20
+"""Rejected rows printed on the console; all of them go to the rejects file."""
+
+
+def write_rejects(summary: ImportSummary, path: Path) -> None:
+    """Write every rejected row as CSV (``line,reason``), for whoever fixes the file."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["line", "reason"])
+        writer.writerows(summary.rejected)
+
+
+def _print_import(summary: ImportSummary, as_json: bool, rejects: Path | None = None) -> None:
     if as_json:
         _say(json.dumps(summary.as_dict(), indent=2))
         return
@@ -118,8 +132,12 @@ def _print_import(summary: ImportSummary, as_json: bool) -> None:
         f"into existing ones, {summary.unchanged} already imported, "
         f"{len(summary.rejected)} rejected"
     )
-    for line, reason in summary.rejected:
+    for line, reason in summary.rejected[:SHOWN_REJECTS]:
         _say(f"  line {line}: {reason}")
+    if len(summary.rejected) > SHOWN_REJECTS:
+        _say(f"  ... and {len(summary.rejected) - SHOWN_REJECTS} more")
+    if rejects is not None and summary.rejected:
+        _say(f"every rejected row, with its line and reason: {rejects}")
 
 
 def import_leads(settings: Settings, source_name: str, path: Path, options: dict) -> ImportSummary:
@@ -131,15 +149,24 @@ def import_leads(settings: Settings, source_name: str, path: Path, options: dict
     if not path.is_file():
         raise ConfigError(f"file: {path} does not exist")
 
+    started = time.monotonic()
+
     def progress(summary: ImportSummary) -> None:
-        print(f"\r  {summary.rows} rows sent...", end="", file=sys.stderr, flush=True)
+        rate = summary.rows / max(time.monotonic() - started, 1e-9)
+        print(
+            f"\r  {summary.rows} rows imported ({rate:.0f} rows/s), "
+            f"{len(summary.rejected)} rejected...",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
 
     with platform(settings, "prospects") as rpc:
         summary = import_file(
             sources[source_name],
             path,
             options,
-            lambda rows, origin: rpc.prospects.capture_leads(source_name, rows, origin),
+            lambda rows, origin: rpc.prospects.capture_leads.call_async(source_name, rows, origin),
             progress=progress,
         )
     print(file=sys.stderr)
@@ -147,28 +174,47 @@ def import_leads(settings: Settings, source_name: str, path: Path, options: dict
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    """Feed a file to a lead-source plugin."""
-    summary = import_leads(settings, args.source, Path(args.file), _parse_options(args.option))
-    _print_import(summary, args.json)
+    """Feed a file to a lead-source plugin; rejected rows go to a rejects file."""
+    path = Path(args.file)
+    summary = import_leads(settings, args.source, path, _parse_options(args.option))
+    rejects = Path(args.rejects) if args.rejects else path.with_name(f"{path.name}.rejects.csv")
+    if summary.rejected:
+        write_rejects(summary, rejects)
+    _print_import(summary, args.json, rejects)
+    return 0
+
+
+def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
+    """Show how prospects are matched, how complete (I3) and how qualified they are."""
+    with platform(settings, "prospects") as rpc:
+        rules = rpc.prospects.rules()
+    if args.json:
+        _say(json.dumps(rules, indent=2))
+        return 0
+    _say("Same person when any of these holds:")
+    for rule in rules["match_rules"]:
+        _say(f"  {rule['name']:<24} {rule['description']}")
+    total = sum(rules["completeness_weights"].values())
+    _say("\nCompleteness (I3) = weighted share of these parts present:")
+    for part, weight in rules["completeness_weights"].items():
+        _say(f"  {part:<24} {weight:g} of {total:g}")
+    _say("\nQualification score = sum of these points, kept within 0-100:")
+    for rule in rules["qualification_rules"]:
+        _say(f"  {rule['name']:<24} up to {rule['points']:>3}  {rule['description']}")
     return 0
 
 
 def _print_kpi(report: dict[str, Any]) -> None:
-    columns = ("period", "I1 new", "conversions", "I4 %", "NPS", "respondents", "I1 by source")
-    _say("{:<11} {:>7} {:>12} {:>7} {:>7} {:>12}  {}".format(*columns))
+    """Print one line of indicators per period ("-" where a period has no value)."""
+    line = "{:<11} {:>6} {:>8} {:>6} {:>11} {:>6} {:>7} {:>11}  {}"
+    keys = ("I1_new_prospects", "I2_median_hours", "I3_completeness", "conversions")
+    keys += ("I4_conversion_rate", "NPS", "nps_respondents")
+    headers = ("period", "I1 new", "I2 med h", "I3 %", "conversions", "I4 %", "NPS", "respondents")
+    _say(line.format(*headers, "I1 by source"))
     for row in report["periods"]:
+        values = ("-" if row[key] is None else row[key] for key in keys)
         by_source = ", ".join(f"{k}: {v}" for k, v in row["I1_by_source"].items())
-        _say(
-            "{:<11} {:>7} {:>12} {:>7} {:>7} {:>12}  {}".format(
-                row["period"],
-                row["I1_new_prospects"],
-                row["conversions"],
-                "-" if row["I4_conversion_rate"] is None else row["I4_conversion_rate"],
-                "-" if row["NPS"] is None else row["NPS"],
-                row["nps_respondents"],
-                by_source,
-            )
-        )
+        _say(line.format(row["period"], *values, by_source))
     if not report["periods"]:
         _say("(no activity in the requested periods)")
 
@@ -193,7 +239,7 @@ def demonstrate(settings: Settings) -> None:
     _say(f"1. Importing the sample trade-fair visitor list {path}")
     _print_import(import_leads(settings, "fairs", path, {"fair": "Expo Demo"}), as_json=False)
     with platform(settings, *SERVICES) as rpc:
-        prospect = rpc.prospects.find(email="maria.garcia@ferreteria-norte.mx")[0]
+        prospect = rpc.prospects.find(email="maria.garcia@ferreteria-norte.mx")["prospects"][0]
         _say(f"2. Converting {prospect['first_name']} {prospect['last_name']} (contract signed)")
         rpc.prospects.convert(prospect["id"], "contract", "DEMO-CONTRACT-1")
         customer = wait_for(
@@ -274,10 +320,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="source option, e.g. fair='Expo 2026'; fair and campaign are kept as origin",
+        help="source option, e.g. fair='Expo 2026'; origin fields (fair, campaign...) are kept",
+    )
+    imp.add_argument(
+        "--rejects",
+        metavar="FILE",
+        help="where to write rejected rows as CSV (default: FILE.rejects.csv beside the input)",
     )
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=cmd_import)
+
+    rules = commands.add_parser("rules", help=cmd_rules.__doc__)
+    rules.add_argument("--json", action="store_true")
+    rules.set_defaults(handler=cmd_rules)
 
     kpi = commands.add_parser("kpi", help=cmd_kpi.__doc__)
     kpi.add_argument("--by", default="month", choices=GRANULARITIES)

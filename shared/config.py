@@ -46,6 +46,12 @@ class Settings:
     outbox_relay_grace_s: float = 10.0
     rpc_timeout_s: float = 60.0
     points_per_currency_unit: float = 1.0
+    referral_reward_points: int = 500
+    default_phone_region: str = "MX"
+    completeness_weights: str = (
+        "name=20,email=20,phone=15,company=15,position=10,needs=10,consent=10"
+    )
+    http_address: str = "127.0.0.1:8000"
 
     def database_name(self, service: str) -> str:
         """Name of the MongoDB database owned by ``service``."""
@@ -59,6 +65,7 @@ class Settings:
         """The nameko container config carrying these settings."""
         return {
             "AMQP_URI": self.amqp_uri,
+            "WEB_SERVER_ADDRESS": self.http_address,
             "serializer": "json",
             CONFIG_KEY: dataclasses.asdict(self),
         }
@@ -151,11 +158,53 @@ def _check_ranges(settings: Settings) -> None:
         problems.append("event_retry_attempts: must be at least 1")
     if not 0 < settings.embedded_db_port < 65536:
         problems.append("embedded_db_port: must be a TCP port (1-65535)")
-    for name in ("event_retry_delay_ms", "points_per_currency_unit", "outbox_relay_grace_s"):
+    for name in (
+        "event_retry_delay_ms",
+        "points_per_currency_unit",
+        "referral_reward_points",
+        "outbox_relay_grace_s",
+    ):
         if getattr(settings, name) < 0:
             problems.append(f"{name}: must not be negative")
     for name in ("outbox_relay_interval_s", "rpc_timeout_s"):
         if getattr(settings, name) <= 0:
             problems.append(f"{name}: must be positive")
+    if not re.fullmatch(r"[A-Z]{2}", settings.default_phone_region):
+        problems.append("default_phone_region: must be a two-letter country code such as MX")
+    if not re.fullmatch(r"[^:\s]+:\d{1,5}", settings.http_address):
+        problems.append("http_address: must be HOST:PORT")
+    try:
+        completeness_weights(settings.completeness_weights)
+    except ValueError as exc:
+        problems.append(f"completeness_weights: {exc}")
     if problems:
         raise ConfigError("; ".join(problems))
+
+
+COMPLETENESS_FIELDS = ("name", "email", "phone", "company", "position", "needs", "consent")
+"""Profile parts the completeness score (I3) weighs; ``name`` means first or last name."""
+
+
+def completeness_weights(spec: str) -> dict[str, float]:
+    """Parse ``name=20,email=20,...`` into weights; ValueError naming what is wrong.
+
+    Parts left out weigh nothing; the weights need not add up to 100 (the
+    score is the weighted share present).
+    """
+    weights: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        key, sep, value = part.partition("=")
+        key = key.strip()
+        if not sep or key not in COMPLETENESS_FIELDS:
+            raise ValueError(
+                f"{part!r} is not FIELD=WEIGHT with FIELD one of {', '.join(COMPLETENESS_FIELDS)}"
+            )
+        try:
+            weights[key] = float(value)
+        except ValueError:
+            raise ValueError(f"{key}: weight {value.strip()!r} is not a number") from None
+        if weights[key] < 0:
+            raise ValueError(f"{key}: weight must not be negative")
+    if not sum(weights.values()):
+        raise ValueError("at least one weight must be positive")
+    return weights

@@ -117,7 +117,9 @@ class ProspectUnmerged(_Payload):
 class ProspectContacted(_Payload):
     interaction_id = fields.String(required=True)
     prospect_id = fields.String(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(["call", "email", "meeting", "visit"]))
+    kind = fields.String(
+        required=True, validate=validate.OneOf(["call", "email", "meeting", "visit"])
+    )
     mode = fields.String(required=True, validate=validate.OneOf(["remote", "phone", "in_person"]))
     outcome = fields.String(load_default="")
     first_contact = fields.Boolean(required=True)

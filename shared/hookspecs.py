@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pluggy
 
 from clientela.leads import LeadSource
+from clientela.rules import MatchRule, QualificationRule
 
 hookspec = pluggy.HookspecMarker("clientela")
 
@@ -34,4 +35,42 @@ def clientela_lead_sources(register: Callable[[LeadSource], None]) -> None:
     An exception raised here disables this plugin's sources only.
 
     .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def clientela_match_rules(register: Callable[[MatchRule], None]) -> None:
+    """Register rules that recognise the same person arriving twice.
+
+    :param register: call it once per :class:`clientela.MatchRule` instance.
+        Built-in rules: ``same_email``, ``same_phone`` and ``close_name_at_company``;
+        a plugin registering a rule of the same ``name`` replaces the built-in one.
+    :returns: nothing.
+
+    Called once when the prospects service starts. Every rule is applied to
+    every capture: a lead matching one profile becomes one more capture of it;
+    a lead matching several profiles merges them (an operator can undo a merge).
+    An exception raised here disables this plugin's rules only.
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec
+def clientela_qualification_rules(register: Callable[[QualificationRule], None]) -> None:
+    """Register rules that add to a prospect's qualification score.
+
+    :param register: call it once per :class:`clientela.QualificationRule` instance.
+        A rule with the ``name`` of a built-in one (``decision_maker``,
+        ``needs_stated``, ``reachable``, ``consent_given``, ``referred``,
+        ``engaged``) replaces it.
+    :returns: nothing.
+
+    Called once when the prospects service starts. The score is the sum of the
+    points every rule gives a profile, kept between 0 and 100, and is computed
+    again whenever the profile changes; ``clientela rules`` lists every rule
+    with its points.
+    An exception raised here disables this plugin's rules only.
+
+    .. versionadded:: 0.2
     """

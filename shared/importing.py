@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
@@ -9,12 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from clientela.errors import describe_errors
-from clientela.leads import LeadRow, LeadSource, LeadSourceError, RowProblem
+from clientela.leads import ORIGIN_FIELDS, LeadRow, LeadSource, LeadSourceError, RowProblem
 
-ORIGIN_OPTIONS = ("fair", "campaign")
-"""Import options that are recorded as the origin of every capture."""
-
-Capture = Callable[[list[dict[str, Any]], dict[str, str]], dict[str, Any]]
+Capture = Callable[[list[dict[str, Any]], dict[str, str]], Any]
+"""Sends a batch of rows with their origin; returns the service's report, or a pending
+reply whose ``result()`` returns it (then several batches are in flight at once)."""
 
 
 @dataclass
@@ -38,18 +38,34 @@ class ImportSummary:
         }
 
 
-def _guarded(
-    source: LeadSource, path: Path, options: Mapping[str, str]
+def guarded(
+    source: LeadSource, items: Iterator[LeadRow | RowProblem], what: str
 ) -> Iterator[LeadRow | RowProblem]:
-    """The source's rows; a plugin's unexpected failure becomes a LeadSourceError naming it."""
+    """The source's ``items``; a plugin's unexpected failure becomes a LeadSourceError naming it."""
     try:
-        yield from source.read(path, options)
+        yield from items
     except LeadSourceError:
         raise
     except Exception as exc:
         raise LeadSourceError(
-            f"lead source {source.name!r} failed reading {path}: {exc!r}"
+            f"lead source {source.name!r} failed reading {what}: {exc!r}"
         ) from exc
+
+
+def split_items(items: list[LeadRow | RowProblem]) -> tuple[list[dict], list[tuple[int, str]]]:
+    """Rows to send to ``capture_leads`` (as messages) and the problems the source reported."""
+    rows, problems = [], []
+    for item in items:
+        if isinstance(item, RowProblem):
+            problems.append((item.line, item.reason))
+        elif isinstance(item, LeadRow):
+            rows.append(item.as_message())
+    return rows, problems
+
+
+def origin_options(options: Mapping[str, str]) -> dict[str, str]:
+    """The options recorded as the origin of every capture of an import."""
+    return {key: options[key] for key in ORIGIN_FIELDS if options.get(key)}
 
 
 def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -64,31 +80,42 @@ def import_file(
     capture: Capture,
     batch_size: int = 500,
     progress: Callable[[ImportSummary], None] | None = None,
+    in_flight: int = 2,
 ) -> ImportSummary:
     """Read ``path`` with ``source`` and send its rows to ``capture`` in batches.
 
     Rows the source cannot read and rows the service rejects are both reported
-    with their line; every other row lands.
+    with their line; every other row lands. When ``capture`` returns pending
+    replies, up to ``in_flight`` batches are sent before waiting for the
+    oldest, so reading the file overlaps the service's work.
     """
     summary = ImportSummary()
-    origin = {key: options[key] for key in ORIGIN_OPTIONS if options.get(key)}
-    for batch in _batches(_guarded(source, path, options), batch_size):
-        summary.rows += len(batch)
-        rows = []
-        for item in batch:
-            if isinstance(item, RowProblem):
-                summary.rejected.append((item.line, item.reason))
-            elif isinstance(item, LeadRow):
-                rows.append({"line": item.line, "fields": item.fields, "extra": item.extra})
-        if rows:
-            report = capture(rows, origin)
-            summary.created += report["created"]
-            summary.merged += report["merged"]
-            summary.unchanged += report["unchanged"]
-            summary.rejected.extend(
-                (r["line"], describe_errors(r["errors"])) for r in report["rejected"]
-            )
+    origin = origin_options(options)
+    items = guarded(source, source.read(path, options), str(path))
+    pending: deque[tuple[int, Any]] = deque()
+
+    def settle(size: int, reply: Any) -> None:
+        report = reply.result() if hasattr(reply, "result") else reply
+        summary.rows += size
+        summary.created += report["created"]
+        summary.merged += report["merged"]
+        summary.unchanged += report["unchanged"]
+        summary.rejected.extend(
+            (r["line"], describe_errors(r["errors"])) for r in report["rejected"]
+        )
         if progress is not None:
             progress(summary)
+
+    for batch in _batches(items, batch_size):
+        rows, problems = split_items(batch)
+        summary.rejected.extend(problems)
+        pending.append((len(batch), capture(rows, origin) if rows else _NOTHING))
+        while len(pending) >= max(1, in_flight):
+            settle(*pending.popleft())
+    while pending:
+        settle(*pending.popleft())
     summary.rejected.sort()
     return summary
+
+
+_NOTHING = {"created": 0, "merged": 0, "unchanged": 0, "rejected": []}

@@ -1,4 +1,4 @@
-"""Transactional outbox kept inside the document whose change causes the events.
+"""Outboxes: no event lost when a change is saved, however the process dies.
 
 MongoDB writes one document atomically, so a document saved together with its
 pending events in ``outbox`` can never have changed without them. After the
@@ -6,11 +6,21 @@ save, :func:`flush` publishes each event (with broker confirms) and then pulls
 it from the document; if the process dies in between, :func:`relay` (run on a
 timer by every service) publishes what is still pending. An event may thus be
 published twice, never lost; consumers are idempotent on the event id.
+
+Batches of many documents (a lead import) use a *staged* outbox instead, so as
+not to write every document twice: :func:`stage` saves the batch's events in
+one document of ``staged_events`` *before* the batch is written, each with a
+``proof`` (a query on the written collection that holds once the change it
+announces is there); :func:`release` publishes them all, pipelined, and
+deletes the stage. :func:`relay_staged` publishes what a crash left staged once
+its proof holds, and drops events whose change never happened.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,13 +28,19 @@ from typing import Any
 from mongoengine import DictField, Document, ListField, NotUniqueError
 from pymongo import ReturnDocument
 from pymongo.collection import Collection
+from pymongo.database import Database
 
+from clientela.clock import utcnow
 from clientela.errors import Conflict
 from clientela.events import new_event
 
 log = logging.getLogger(__name__)
 
 Publish = Callable[[dict], None]
+PublishMany = Callable[[list[dict]], None]
+
+STAGED_EVENTS = "staged_events"
+"""The collection of staged event batches, in each service's database."""
 
 
 class OutboxDocument(Document):
@@ -140,3 +156,68 @@ def save_once(
         return existing
     flush(document, publish)
     return document
+
+
+def stage(database: Database, collection: str, entries: list[tuple[dict, dict]]) -> str:
+    """Stage ``(envelope, proof)`` pairs announcing changes about to be written to ``collection``.
+
+    Call it before writing the changes; returns the stage id for :func:`release`.
+    """
+    stage_id = uuid.uuid4().hex
+    database[STAGED_EVENTS].insert_one(
+        {
+            "_id": stage_id,
+            "collection": collection,
+            "staged_at": utcnow(),
+            # one string rather than nested documents: a stage is written and deleted
+            # whole, and a large nested document costs the server far more to store
+            "entries": json.dumps(
+                [{"event": envelope, "proof": proof} for envelope, proof in entries]
+            ),
+        }
+    )
+    return stage_id
+
+
+def release(
+    database: Database, stage_id: str, envelopes: list[dict], publish_many: PublishMany
+) -> None:
+    """Publish the staged ``envelopes`` once their changes are written, then drop the stage."""
+    publish_many(envelopes)
+    database[STAGED_EVENTS].delete_one({"_id": stage_id})
+
+
+def relay_staged(
+    database: Database, publish_many: PublishMany, grace_s: float, abandon_s: float
+) -> int:
+    """Publish staged events older than ``grace_s`` whose change is there; returns how many.
+
+    An event whose proof still fails after ``abandon_s`` announces a change
+    that never happened (its batch failed before writing it) and is dropped.
+    """
+    now = datetime.now(UTC)
+    relayed = 0
+    for staged in database[STAGED_EVENTS].find(
+        {"staged_at": {"$lt": now - timedelta(seconds=grace_s)}}
+    ):
+        target = database[staged["collection"]]
+        entries = json.loads(staged["entries"])
+        proven = [e for e in entries if target.count_documents(e["proof"], limit=1)]
+        publish_many([entry["event"] for entry in proven])
+        relayed += len(proven)
+        waiting = [entry for entry in entries if entry not in proven]
+        abandoned = staged["staged_at"].replace(tzinfo=UTC) < now - timedelta(seconds=abandon_s)
+        if waiting and not abandoned:
+            database[STAGED_EVENTS].update_one(
+                {"_id": staged["_id"]}, {"$set": {"entries": json.dumps(waiting)}}
+            )
+            continue
+        if waiting:
+            log.warning(
+                "dropped staged events whose changes were never written",
+                extra={"count": len(waiting), "collection": staged["collection"]},
+            )
+        database[STAGED_EVENTS].delete_one({"_id": staged["_id"]})
+    if relayed:
+        log.warning("relayed staged events left by an earlier run", extra={"count": relayed})
+    return relayed

@@ -24,6 +24,7 @@ import pluggy
 
 from clientela import hookspecs
 from clientela.leads import LeadSource
+from clientela.rules import MatchRule, QualificationRule
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +42,8 @@ class PluginInfo:
     error: str | None = None
 
 
-def _is_lead_source(item: Any) -> bool:
-    return isinstance(item, LeadSource) and isinstance(getattr(item, "name", None), str)
+def _is_named(item: Any, kind: type) -> bool:
+    return isinstance(item, kind) and isinstance(getattr(item, "name", None), str)
 
 
 class Plugins:
@@ -51,16 +52,21 @@ class Plugins:
     def __init__(self, manager: pluggy.PluginManager, infos: dict[str, PluginInfo]) -> None:
         self.manager = manager
         self.infos = infos
-        self._lead_sources: dict[str, LeadSource] | None = None
+        self._collected: dict[str, dict[str, Any]] = {}
 
     def register(self, plugin: Any, name: str, package: str = "", version: str = "") -> None:
         """Register an in-process plugin object (tests, embedding applications)."""
         self.manager.register(plugin, name=name)
         self.infos[name] = PluginInfo(name, package or name, version)
-        self._lead_sources = None
+        self._collected.clear()
 
-    def _collect(self, hook_name: str) -> dict[str, Any]:
-        """Call a registration hook plugin by plugin, isolating failures."""
+    def _collect(self, hook_name: str, kind: type) -> dict[str, Any]:
+        """Call a registration hook plugin by plugin, isolating failures (cached)."""
+        if hook_name not in self._collected:
+            self._collected[hook_name] = self._call_each(hook_name, kind)
+        return self._collected[hook_name]
+
+    def _call_each(self, hook_name: str, kind: type) -> dict[str, Any]:
         hook = getattr(self.manager.hook, hook_name)
         found: dict[str, Any] = {}
         every_plugin = [impl.plugin for impl in hook.get_hookimpls()]
@@ -74,9 +80,9 @@ class Plugins:
                 log.exception("plugin failed in %s", hook_name, extra={"plugin": info.name})
                 info.error = f"{hook_name}: {exc!r}"
                 continue  # what it registered before failing is not trusted either
-            invalid = [item for item in offered if not _is_lead_source(item)]
+            invalid = [item for item in offered if not _is_named(item, kind)]
             if invalid:
-                info.error = f"{hook_name}: registered {invalid[0]!r}, not a named LeadSource"
+                info.error = f"{hook_name}: registered {invalid[0]!r}, not a named {kind.__name__}"
                 log.error("plugin registered an invalid object", extra={"plugin": info.name})
                 continue
             for item in offered:
@@ -87,13 +93,21 @@ class Plugins:
 
     def lead_sources(self) -> Mapping[str, LeadSource]:
         """Every registered lead source by name."""
-        if self._lead_sources is None:
-            self._lead_sources = self._collect("clientela_lead_sources")
-        return self._lead_sources
+        return self._collect("clientela_lead_sources", LeadSource)
+
+    def match_rules(self) -> Mapping[str, MatchRule]:
+        """Every match rule plugins registered, by name."""
+        return self._collect("clientela_match_rules", MatchRule)
+
+    def qualification_rules(self) -> Mapping[str, QualificationRule]:
+        """Every qualification rule plugins registered, by name."""
+        return self._collect("clientela_qualification_rules", QualificationRule)
 
     def describe(self) -> list[PluginInfo]:
         """Every discovered plugin with what it provides (or why it failed)."""
         self.lead_sources()
+        self.match_rules()
+        self.qualification_rules()
         return sorted(self.infos.values(), key=lambda info: info.name)
 
 

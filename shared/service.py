@@ -18,7 +18,10 @@ from nameko.timer import Timer
 from clientela.config import Settings
 from clientela.errors import EXPECTED_ERRORS
 from clientela.messaging import EventPublisher
-from clientela.outbox import OutboxDocument, relay
+from clientela.outbox import OutboxDocument, relay, relay_staged
+
+ABANDON_AFTER_RPC_TIMEOUTS = 10
+"""Staged events still unproven after this many RPC timeouts belong to a batch that failed."""
 
 
 class RelayTimer(Timer):
@@ -51,5 +54,17 @@ class ServiceBase:
 
     @RelayTimer.decorator
     def relay_outbox(self) -> int:
-        """Publish events that a crash left pending in this service's documents."""
-        return relay(self.outbox_documents, self.events.publish, self.settings.outbox_relay_grace_s)
+        """Publish events that a crash left pending in this service's documents or stages."""
+        grace_s = self.settings.outbox_relay_grace_s
+        relayed = relay(self.outbox_documents, self.events.publish, grace_s)
+        databases = {
+            document._get_db().name: document._get_db() for document in self.outbox_documents
+        }
+        for database in databases.values():
+            relayed += relay_staged(
+                database,
+                self.events.publish_many,
+                grace_s,
+                abandon_s=self.settings.rpc_timeout_s * ABANDON_AFTER_RPC_TIMEOUTS,
+            )
+        return relayed

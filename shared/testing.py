@@ -168,8 +168,9 @@ def clientela_settings(amqp_uri: str, mongo_uri: str, tmp_path: Any) -> Settings
         event_retry_attempts=3,
         event_retry_delay_ms=100,
         outbox_relay_interval_s=0.5,
-        outbox_relay_grace_s=0.5,
+        outbox_relay_grace_s=2.0,
         rpc_timeout_s=30,
+        http_address=f"127.0.0.1:{free_port()}",
     )
 
 

@@ -1,162 +1,81 @@
-"""Reading a trade-fair visitor list into lead rows."""
+"""Reading a trade-fair visitor list (CSV or .xlsx) into lead rows."""
 
 from __future__ import annotations
 
-import csv
-import io
-import unicodedata
 from collections.abc import Iterator, Mapping
+from datetime import date
 from pathlib import Path
 
+from clientela.columns import CONSENT_ALIASES, NumberedCells, csv_rows, map_rows, says_yes
 from clientela.leads import LeadRow, LeadSource, LeadSourceError, RowProblem
+from clientela.plugins.fairs.workbook import xlsx_rows
 
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "first_name": (
-        "first_name",
-        "firstname",
-        "first",
-        "given_name",
-        "forename",
-        "name",
-        "full_name",
-        "contact",
-        "contact_name",
-        "nombre",
-        "nombres",
-        "nombre_completo",
-        "contacto",
-    ),
-    "last_name": (
-        "last_name",
-        "lastname",
-        "surname",
-        "family_name",
-        "apellidos",
-        "apellido",
-        "apellido_paterno",
-        "apellido_materno",
-        "primer_apellido",
-        "segundo_apellido",
-    ),
-    "email": (
-        "email",
-        "e_mail",
-        "mail",
-        "email_address",
-        "e_mail_address",
-        "correo",
-        "correo_electronico",
-        "correo_e",
-        "direccion_de_correo",
-        "email_corporativo",
-    ),
-    "phone": (
-        "phone",
-        "phone_number",
-        "telephone",
-        "tel",
-        "mobile",
-        "mobile_phone",
-        "cell",
-        "telefono",
-        "telefono_movil",
-        "movil",
-        "celular",
-        "whatsapp",
-    ),
-    "company": (
-        "company",
-        "company_name",
-        "organisation",
-        "organization",
-        "empresa",
-        "organizacion",
-        "compania",
-        "razon_social",
-        "institucion",
-    ),
-    "position": ("position", "job_title", "title", "role", "cargo", "puesto"),
+BADGE_SCAN_ALIASES: dict[str, tuple[str, ...]] = {
+    "badge_id": ("badge_id", "badge", "gafete"),
+    "scanned_at": ("scanned_at", "scan_time", "fecha_escaneo", "timestamp"),
+    "consent": CONSENT_ALIASES,
 }
-_FIELD_BY_HEADER = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
+"""Columns of badge-scanner exports, gathered under one extra key each."""
+
+DEFAULT_CONSENT_PURPOSE = "contact about the fair's offer"
+CONSENT_METHOD = "badge scan at the stand"
 
 
-def header_key(header: str) -> str:
-    """``" Correo-Electrónico "`` -> ``"correo_electronico"``: no accents, case or separators."""
-    decomposed = unicodedata.normalize("NFKD", header.strip())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return "_".join(plain.replace("-", " ").replace(".", " ").split())
+def fair_origin(options: Mapping[str, str]) -> dict[str, str]:
+    """The ``fair`` and ``fair_date`` options given, as a row origin; the date is checked.
+
+    Raise LeadSourceError naming ``fair_date`` when it is not a YYYY-MM-DD date.
+    """
+    origin = {key: options[key].strip() for key in ("fair", "fair_date") if options.get(key)}
+    if "fair_date" in origin:
+        try:
+            origin["fair_date"] = date.fromisoformat(origin["fair_date"]).isoformat()
+        except ValueError:
+            raise LeadSourceError(
+                f"option fair_date: {origin['fair_date']!r} is not a date as YYYY-MM-DD"
+            ) from None
+    return origin
 
 
-def map_headers(headers: list[str]) -> list[str | None]:
-    """The canonical field for each header, or None for a column kept as extra."""
-    return [_FIELD_BY_HEADER.get(header_key(h)) for h in headers]
+def badge_consent(extra: Mapping[str, str], fair_date: str | None, purpose: str) -> dict[str, str]:
+    """The consent recorded by a row's ``extra`` values (see :data:`BADGE_SCAN_ALIASES`).
+
+    Given when the consent column says yes and a time is known: the scan time,
+    or else the fair's date; empty otherwise.
+    """
+    given_at = extra.get("scanned_at") or fair_date
+    if not (says_yes(extra.get("consent", "")) and given_at):
+        return {}
+    return {"purpose": purpose, "given_at": given_at, "method": CONSENT_METHOD}
 
 
-def _decode(path: Path) -> io.TextIOBase:
-    try:
-        with path.open(encoding="utf-8-sig") as probe:
-            for _ in probe:
-                pass
-        return path.open(encoding="utf-8-sig", newline="")
-    except UnicodeDecodeError:
-        return path.open(encoding="latin-1", newline="")
+def _table(path: Path, options: Mapping[str, str]) -> Iterator[NumberedCells | RowProblem]:
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise LeadSourceError(
+            f"{path}: old Excel .xls files cannot be read; save it as .xlsx or CSV"
+        )
+    if suffix == ".xlsx":
+        return xlsx_rows(path, options.get("sheet"))
+    return csv_rows(path)
 
 
 class FairVisitorList(LeadSource):
-    """A CSV list of the visitors or badge scans of a trade fair."""
+    """A list of the visitors or badge scans of a trade fair, as CSV or .xlsx."""
 
     name = "fairs"
-    description = "Trade-fair visitor lists and badge scans (CSV)"
+    description = "Trade-fair visitor lists and badge scans (CSV or Excel .xlsx)"
 
     def read(self, path: Path, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:
-        """Yield one LeadRow per data line; the header is line 1."""
-        try:
-            stream = _decode(Path(path))
-        except OSError as exc:
-            raise LeadSourceError(f"cannot read {path}: {exc.strerror}") from None
-        with stream:
-            sample = stream.read(64 * 1024)
-            stream.seek(0)
-            try:
-                dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-            except csv.Error:
-                dialect = csv.excel
-            reader = csv.reader(stream, dialect)
-            headers = next(reader, None)
-            if not headers:
-                raise LeadSourceError(f"{path} is empty: expected a header line")
-            fields = map_headers(headers)
-            if "email" not in fields:
-                accepted = ", ".join(HEADER_ALIASES["email"])
-                raise LeadSourceError(
-                    f"{path}: no e-mail column among {', '.join(headers)} (accepted: {accepted})"
-                )
-            yield from self._rows(reader, headers, fields)
-
-    @staticmethod
-    def _rows(
-        reader: Iterator[list[str]], headers: list[str], fields: list[str | None]
-    ) -> Iterator[LeadRow | RowProblem]:
-        while True:
-            line = reader.line_num + 1  # where this row starts, even if a quoted value spans lines
-            try:
-                values = next(reader, None)
-            except csv.Error as exc:
-                yield RowProblem(line, f"unreadable row: {exc}")
+        """Yield one LeadRow per data row, numbered as in the file (the header is usually 1)."""
+        path = Path(path)
+        origin = fair_origin(options)
+        purpose = options.get("consent_purpose") or DEFAULT_CONSENT_PURPOSE
+        rows = map_rows(_table(path, options), str(path), extra_aliases=BADGE_SCAN_ALIASES)
+        for row in rows:
+            if isinstance(row, RowProblem):
+                yield row
                 continue
-            if values is None:
-                return
-            if not any(value.strip() for value in values):
-                continue
-            if any(value.strip() for value in values[len(headers) :]):
-                yield RowProblem(line, f"{len(values)} values for {len(headers)} columns")
-                continue
-            lead: dict[str, str] = {}
-            extra: dict[str, str] = {}
-            for header, name, value in zip(headers, fields, values, strict=False):
-                if name is None:
-                    if value.strip():
-                        extra[header_key(header)] = value.strip()
-                elif value.strip():  # several columns of one field are joined in order
-                    lead[name] = f"{lead[name]} {value.strip()}" if name in lead else value.strip()
-            yield LeadRow(line, lead, extra)
+            consent = badge_consent(row.extra, origin.get("fair_date"), purpose)
+            extra = {key: value for key, value in row.extra.items() if key != "consent"}
+            yield LeadRow(row.line, row.fields, extra, dict(origin), consent)

@@ -12,7 +12,7 @@ class Customer(OutboxDocument):
 
     id = StringField(primary_key=True)
     prospect_id = StringField()
-    email = StringField(required=True)
+    email = StringField(null=True)
     first_name = StringField(default="")
     last_name = StringField(default="")
     phone = StringField(default="")

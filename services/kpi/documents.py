@@ -1,10 +1,35 @@
-"""KPI storage: one fact per thing that happened, keyed so that it counts once."""
+"""KPI storage: one fact per thing that happened, keyed so that it counts once.
+
+Per prospect there is at most one fact of each kind, ``<kind>:<prospect id>``:
+
+- ``captured``: its first capture (``at``, ``periods``, origin), its latest
+  completeness (``completeness`` with ``completeness_stamp``) and whether it
+  has ``converted`` so far. An update or a conversion arriving before the
+  capture creates it without ``at``; it counts once the capture arrives.
+- ``first_contact``: its earliest first contact (``at``) and the ``hours`` it
+  came after the capture.
+- ``conversion``: its conversion (``at``).
+- ``merge``: its latest merge or unmerge (``merged``, ``merge_stamp``).
+
+Every prospect fact carries a copy of ``merged``/``merge_stamp`` (see
+:mod:`clientela.services.kpi.handlers`), so that the indicators leave a merged
+duplicate out with a plain match. ``nps`` facts are keyed by answer.
+"""
 
 from __future__ import annotations
 
-from mongoengine import DateTimeField, DictField, Document, StringField
+from mongoengine import (
+    BooleanField,
+    DateTimeField,
+    DictField,
+    Document,
+    FloatField,
+    StringField,
+)
 
-FACT_KINDS = ("captured", "conversion", "nps")
+PROSPECT_KINDS = ("captured", "first_contact", "conversion")
+"""The facts of a prospect that stop counting while it is merged into another."""
+FACT_KINDS = (*PROSPECT_KINDS, "merge", "nps")
 
 
 class Fact(Document):
@@ -12,16 +37,23 @@ class Fact(Document):
 
     id = StringField(primary_key=True)
     kind = StringField(required=True, choices=FACT_KINDS)
-    at = DateTimeField(required=True)
-    periods = DictField(required=True)
+    at = DateTimeField()
+    periods = DictField()
     subject = StringField(required=True)
     source = StringField(default="")
     fair = StringField(default="")
     campaign = StringField(default="")
+    channel = StringField(default="")
     category = StringField(default="")
+    completeness = FloatField()
+    completeness_stamp = StringField()
+    converted = BooleanField(default=False)
+    hours = FloatField()
+    merged = BooleanField(default=False)
+    merge_stamp = StringField()
 
     meta = {
         "db_alias": "kpi",
         "collection": "facts",
-        "indexes": [("kind", "at")],
+        "indexes": [("kind", "at"), ("subject", "kind")],
     }

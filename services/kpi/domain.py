@@ -1,14 +1,18 @@
-"""Indicator arithmetic and periods in plain Python (UTC throughout)."""
+"""Indicator arithmetic, periods and change ordering in plain Python (UTC throughout)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 GRANULARITIES = ("day", "month", "quarter", "year")
-CAPTURE_DIMENSIONS = ("source", "fair", "campaign")
-"""What I1 is broken down by; captures without a fair or campaign are left out of those."""
+CAPTURE_DIMENSIONS = ("source", "fair", "campaign", "channel")
+"""What I1 is broken down by (``channel``: the social network or ``utm_source``);
+captures without a fair, campaign or channel are left out of those breakdowns."""
+
+P90 = 90
 
 
 def period_keys(moment: datetime) -> dict[str, str]:
@@ -22,9 +26,65 @@ def period_keys(moment: datetime) -> dict[str, str]:
     }
 
 
+def change_stamp(at: datetime, rank: int = 0) -> str:
+    """A stamp ordering changes by time, then by ``rank`` (0-9) for changes at the same instant.
+
+    Stamps compare as plain strings, so a store keeps "the latest change" by
+    applying a change only when its stamp is greater than the one it holds: the
+    end state is then the same whatever the order and however often changes arrive.
+    """
+    return f"{at.astimezone(UTC).isoformat(timespec='microseconds')}/{rank}"
+
+
+def merge_stamp(at: datetime, merged: bool) -> str:
+    """The stamp of a merge (``merged``) or unmerge at ``at``.
+
+    An unmerge made at the same instant as a merge supersedes it: it can only
+    have reversed that merge.
+    """
+    return change_stamp(at, 0 if merged else 1)
+
+
+def completeness_stamp(at: datetime, from_update: bool) -> str:
+    """The stamp of a completeness measured at capture or, ``from_update``, by a later update.
+
+    An update made at the very instant of the capture supersedes the capture's value.
+    """
+    return change_stamp(at, 1 if from_update else 0)
+
+
+def hours_between(start: datetime, end: datetime) -> float:
+    """Hours from ``start`` to ``end``; never negative (a contact logged before the
+    capture it answers counts as immediate)."""
+    return max((end - start).total_seconds() / 3600, 0.0)
+
+
 def percentage(part: int, whole: int) -> float | None:
     """``part / whole x 100`` rounded to two decimals; None when there is no whole."""
     return None if whole == 0 else round(part * 100 / whole, 2)
+
+
+def mean(total: float, count: int) -> float | None:
+    """``total / count`` rounded to two decimals; None when nothing was counted."""
+    return None if count == 0 else round(total / count, 2)
+
+
+def median(values: Sequence[float]) -> float | None:
+    """The median (the mean of the two middle values for an even count), two decimals;
+    None for no values."""
+    return round(statistics.median(values), 2) if values else None
+
+
+def percentile(values: Sequence[float], rank: int) -> float | None:
+    """The ``rank``-th percentile (1-100) by the nearest-rank method, two decimals.
+
+    The smallest value with at least ``rank`` % of the values at or below it:
+    the ``ceil(rank x n / 100)``-th smallest. None for no values.
+    """
+    if not values:
+        return None
+    position = -(-rank * len(values) // 100)
+    return round(sorted(values)[position - 1], 2)
 
 
 def net_promoter_score(categories: Iterable[str]) -> float | None:
@@ -39,25 +99,36 @@ def net_promoter_score(categories: Iterable[str]) -> float | None:
 
 @dataclass
 class PeriodIndicators:
-    """The indicators of one period."""
+    """The indicators of one period, from counts of prospects that are not merged away."""
 
     period: str
     new_prospects: int = 0
     new_prospects_by: dict[str, dict[str, int]] = field(
         default_factory=lambda: {dimension: {} for dimension in CAPTURE_DIMENSIONS}
     )
+    completeness_total: float = 0.0
+    cohort_converted: int = 0
+    first_contact_hours: list[float] = field(default_factory=list)
     conversions: int = 0
     nps_latest_categories: list[str] = field(default_factory=list)
 
-    def count_new(self, count: int, origin: dict[str, str]) -> None:
-        """Add ``count`` new prospects captured with ``origin`` (source, fair, campaign)."""
+    def count_new(
+        self, count: int, origin: dict[str, str], completeness_total: float, converted: int
+    ) -> None:
+        """Add ``count`` prospects captured with ``origin`` (source, fair, campaign, channel).
+
+        ``completeness_total`` is the sum of their latest completeness and
+        ``converted`` how many of them have converted so far.
+        """
         self.new_prospects += count
+        self.completeness_total += completeness_total
+        self.cohort_converted += converted
         for dimension, counts in self.new_prospects_by.items():
             if origin.get(dimension):
                 counts[origin[dimension]] = counts.get(origin[dimension], 0) + count
 
     def as_dict(self) -> dict[str, object]:
-        """I1, I4 and NPS as they are reported."""
+        """I1 to I4 and NPS as they are reported."""
         return {
             "period": self.period,
             "I1_new_prospects": self.new_prospects,
@@ -65,8 +136,13 @@ class PeriodIndicators:
                 f"I1_by_{dimension}": dict(sorted(counts.items()))
                 for dimension, counts in self.new_prospects_by.items()
             },
+            "I2_first_contacts": len(self.first_contact_hours),
+            "I2_median_hours": median(self.first_contact_hours),
+            "I2_p90_hours": percentile(self.first_contact_hours, P90),
+            "I3_completeness": mean(self.completeness_total, self.new_prospects),
             "conversions": self.conversions,
             "I4_conversion_rate": percentage(self.conversions, self.new_prospects),
+            "I4_cohort_conversion_rate": percentage(self.cohort_converted, self.new_prospects),
             "nps_respondents": len(self.nps_latest_categories),
             "NPS": net_promoter_score(self.nps_latest_categories),
         }

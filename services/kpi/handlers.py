@@ -1,4 +1,16 @@
-"""KPI use cases: record facts from events, compute indicators per period."""
+"""KPI use cases: record facts from events, compute indicators per period.
+
+Events arrive at least once and in any order, so every write is either
+insert-once or "keep the earliest/latest" by a condition on the stored value,
+and the end state does not depend on the order.
+
+A merged duplicate counts once: its prospect facts carry the state of its
+latest merge change (``merged``, ``merge_stamp``). A merge change is written to
+the prospect's ``merge`` fact and then to its existing prospect facts; a new
+prospect fact is created first and then copies the ``merge`` fact. Whichever
+runs first, every fact ends up with the latest change, since a change is only
+applied over an older stamp.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +18,17 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from clientela.services.kpi.documents import Fact
-from clientela.services.kpi.domain import CAPTURE_DIMENSIONS, PeriodIndicators, period_keys
+from mongoengine import Q
+
+from clientela.services.kpi.documents import PROSPECT_KINDS, Fact
+from clientela.services.kpi.domain import (
+    CAPTURE_DIMENSIONS,
+    PeriodIndicators,
+    completeness_stamp,
+    hours_between,
+    merge_stamp,
+    period_keys,
+)
 
 
 def record_fact(fact_id: str, kind: str, subject: str, at: datetime, **details: str) -> None:
@@ -22,49 +43,130 @@ def record_fact(fact_id: str, kind: str, subject: str, at: datetime, **details: 
     )
 
 
+def _missing_or(field: str, operator: str, value: object) -> Q:
+    """``field`` is not set yet, or compares to ``value`` by ``operator`` (lt, gt...)."""
+    return Q(**{field: None}) | Q(**{f"{field}__{operator}": value})
+
+
+def _set_where(fact_id: str, condition: Q, **values: object) -> None:
+    """Set ``values`` on fact ``fact_id`` if it meets ``condition``."""
+    Fact.objects(Q(id=fact_id) & condition).update_one(
+        **{f"set__{name}": value for name, value in values.items()}
+    )
+
+
+def _set_earliest(fact_id: str, at: datetime, **values: object) -> None:
+    """Set ``at``, its periods and ``values`` on the fact unless it holds an earlier ``at``."""
+    _set_where(fact_id, _missing_or("at", "gt", at), at=at, periods=period_keys(at), **values)
+
+
+def _merge_state(prospect_id: str) -> tuple[bool, str] | None:
+    """(merged, stamp) of the prospect's latest merge change, None before any."""
+    state = Fact.objects(id=f"merge:{prospect_id}").only("merged", "merge_stamp").first()
+    return (state.merged, state.merge_stamp) if state and state.merge_stamp else None
+
+
+def _apply_merge_change(condition: Q, merged: bool, stamp: str) -> None:
+    """Record a merge change on the facts meeting ``condition`` that hold an older one."""
+    Fact.objects(condition & _missing_or("merge_stamp", "lt", stamp)).update(
+        set__merged=merged, set__merge_stamp=stamp
+    )
+
+
+def _ensure_fact(kind: str, prospect_id: str) -> str:
+    """The id of the prospect's fact of ``kind``, created (empty) if need be."""
+    fact_id = f"{kind}:{prospect_id}"
+    Fact.objects(id=fact_id).update_one(
+        upsert=True, set_on_insert__kind=kind, set_on_insert__subject=prospect_id
+    )
+    return fact_id
+
+
+def _prospect_fact(kind: str, prospect_id: str) -> str:
+    """The id of the prospect's fact of ``kind``, created if need be, with its merge state."""
+    fact_id = _ensure_fact(kind, prospect_id)
+    state = _merge_state(prospect_id)
+    if state:
+        _apply_merge_change(Q(id=fact_id), *state)
+    return fact_id
+
+
+def _set_completeness(fact_id: str, completeness: float, stamp: str) -> None:
+    """Keep ``completeness`` unless the fact holds one measured later."""
+    _set_where(
+        fact_id,
+        _missing_or("completeness_stamp", "lt", stamp),
+        completeness=completeness,
+        completeness_stamp=stamp,
+    )
+
+
+def record_capture(
+    prospect_id: str, captured_at: datetime, origin: dict[str, str], completeness: float
+) -> None:
+    """A prospect was captured with ``origin`` (source, fair...) and ``completeness`` (0-100)."""
+    fact_id = _prospect_fact("captured", prospect_id)
+    _set_earliest(fact_id, captured_at, **origin)
+    _set_completeness(fact_id, completeness, completeness_stamp(captured_at, from_update=False))
+
+
+def record_profile_update(prospect_id: str, completeness: float, updated_at: datetime) -> None:
+    """A prospect's profile was ``completeness`` % complete at ``updated_at``."""
+    fact_id = _prospect_fact("captured", prospect_id)
+    _set_completeness(fact_id, completeness, completeness_stamp(updated_at, from_update=True))
+
+
+def record_first_contact(prospect_id: str, captured_at: datetime, contacted_at: datetime) -> None:
+    """A prospect captured at ``captured_at`` was first contacted at ``contacted_at``."""
+    fact_id = _prospect_fact("first_contact", prospect_id)
+    _set_earliest(fact_id, contacted_at, hours=hours_between(captured_at, contacted_at))
+
+
+def record_conversion(prospect_id: str, converted_at: datetime) -> None:
+    """A prospect converted at ``converted_at`` (counted in its period and in its cohort)."""
+    _set_earliest(_prospect_fact("conversion", prospect_id), converted_at)
+    Fact.objects(id=_prospect_fact("captured", prospect_id)).update_one(set__converted=True)
+
+
+def record_merge_change(prospect_id: str, merged: bool, at: datetime) -> None:
+    """A prospect was merged into another (``merged``) or restored (not ``merged``) at ``at``."""
+    stamp = merge_stamp(at, merged)
+    _set_where(
+        _ensure_fact("merge", prospect_id),
+        _missing_or("merge_stamp", "lt", stamp),
+        at=at,
+        merged=merged,
+        merge_stamp=stamp,
+    )
+    _apply_merge_change(Q(subject=prospect_id, kind__in=PROSPECT_KINDS), merged, stamp)
+
+
 def _match(kind: str, start: datetime | None, end: datetime | None) -> dict[str, Any]:
-    match: dict[str, Any] = {"kind": kind}
+    """The facts of ``kind`` timed in ``[start, end)`` that count (not merged away)."""
     bounds = {op: value for op, value in (("$gte", start), ("$lt", end)) if value is not None}
-    if bounds:
-        match["at"] = bounds
-    return match
+    return {"kind": kind, "at": bounds or {"$exists": True}, "merged": {"$ne": True}}
 
 
-def _counts(
-    kind: str, granularity: str, start: datetime | None, end: datetime | None
-) -> Iterator[tuple[str, dict[str, str], int]]:
-    """(period, origin, count) of the facts of ``kind``, origin being source/fair/campaign."""
-    pipeline = [
-        {"$match": _match(kind, start, end)},
-        {
-            "$group": {
-                "_id": {
-                    "period": f"$periods.{granularity}",
-                    **{dimension: f"${dimension}" for dimension in CAPTURE_DIMENSIONS},
-                },
-                "count": {"$sum": 1},
-            }
-        },
-    ]
+def _grouped(
+    kind: str,
+    granularity: str,
+    start: datetime | None,
+    end: datetime | None,
+    dimensions: tuple[str, ...] = (),
+    **totals: object,
+) -> Iterator[tuple[str, dict[str, str], dict[str, Any]]]:
+    """(period, dimension values, ``totals``) of the counting facts of ``kind``, grouped."""
+    keys = {"period": f"$periods.{granularity}", **{name: f"${name}" for name in dimensions}}
+    pipeline = [{"$match": _match(kind, start, end)}, {"$group": {"_id": keys, **totals}}]
     for row in Fact._get_collection().aggregate(pipeline):
-        group = row["_id"]
-        origin = {dimension: group.get(dimension) or "" for dimension in CAPTURE_DIMENSIONS}
-        yield group["period"], origin, row["count"]
+        group = row.pop("_id")
+        yield group["period"], {name: group.get(name) or "" for name in dimensions}, row
 
 
-def indicators(
-    granularity: str, start: datetime | None = None, end: datetime | None = None
-) -> list[dict[str, object]]:
-    """I1, I4 and NPS for every period with activity in ``[start, end)``, oldest first."""
-    periods: dict[str, PeriodIndicators] = {}
-
-    def period(key: str) -> PeriodIndicators:
-        return periods.setdefault(key, PeriodIndicators(key))
-
-    for key, origin, count in _counts("captured", granularity, start, end):
-        period(key).count_new(count, origin)
-    for key, _origin, count in _counts("conversion", granularity, start, end):
-        period(key).conversions += count
+def _latest_nps_categories(
+    granularity: str, start: datetime | None, end: datetime | None
+) -> Iterator[tuple[str, str]]:
+    """(period, category) of each customer's latest NPS answer in each period."""
     latest: dict[tuple[str, str], dict] = {}
     answers = Fact._get_collection().find(
         _match("nps", start, end), {"periods": 1, "subject": 1, "category": 1, "at": 1}
@@ -74,5 +176,35 @@ def indicators(
         if key not in latest or fact["at"] > latest[key]["at"]:
             latest[key] = fact
     for (key, _customer), fact in latest.items():
-        period(key).nps_latest_categories.append(fact["category"])
+        yield key, fact["category"]
+
+
+def indicators(
+    granularity: str, start: datetime | None = None, end: datetime | None = None
+) -> list[dict[str, object]]:
+    """I1 to I4 and NPS for every period with activity in ``[start, end)``, oldest first."""
+    periods: dict[str, PeriodIndicators] = {}
+
+    def period(key: str) -> PeriodIndicators:
+        return periods.setdefault(key, PeriodIndicators(key))
+
+    captures = _grouped(
+        "captured",
+        granularity,
+        start,
+        end,
+        CAPTURE_DIMENSIONS,
+        count={"$sum": 1},
+        completeness={"$sum": "$completeness"},
+        converted={"$sum": {"$cond": ["$converted", 1, 0]}},
+    )
+    for key, origin, totals in captures:
+        period(key).count_new(totals["count"], origin, totals["completeness"], totals["converted"])
+    contacts = _grouped("first_contact", granularity, start, end, hours={"$push": "$hours"})
+    for key, _origin, totals in contacts:
+        period(key).first_contact_hours.extend(totals["hours"])
+    for key, _origin, totals in _grouped("conversion", granularity, start, end, count={"$sum": 1}):
+        period(key).conversions += totals["count"]
+    for key, category in _latest_nps_categories(granularity, start, end):
+        period(key).nps_latest_categories.append(category)
     return [periods[key].as_dict() for key in sorted(periods)]

@@ -11,11 +11,12 @@ from clientela.messaging import handles
 from clientela.service import ServiceBase, api
 from clientela.services.kpi import handlers
 from clientela.services.kpi.documents import Fact
+from clientela.services.kpi.domain import CAPTURE_DIMENSIONS
 from clientela.services.kpi.schemas import indicators_query
 
 
 class KpiService(ServiceBase):
-    """Indicators I1, I4 and NPS, per period, from the platform's events."""
+    """Indicators I1 to I4 and NPS, per period, from the platform's events."""
 
     name = "kpi"
     db = ServiceDatabase([Fact])
@@ -23,26 +24,42 @@ class KpiService(ServiceBase):
     @handles("prospects", "prospect_captured")
     def handle_prospect_captured(self, event: Event) -> None:
         prospect = event.payload
-        handlers.record_fact(
-            f"captured:{prospect['prospect_id']}",
-            "captured",
+        handlers.record_capture(
             prospect["prospect_id"],
             prospect["captured_at"],
-            source=prospect["source"],
-            fair=prospect["fair"],
-            campaign=prospect["campaign"],
+            {dimension: prospect[dimension] for dimension in CAPTURE_DIMENSIONS},
+            prospect["completeness"],
         )
+
+    @handles("prospects", "prospect_updated")
+    def handle_prospect_updated(self, event: Event) -> None:
+        update = event.payload
+        handlers.record_profile_update(
+            update["prospect_id"], update["completeness"], update["updated_at"]
+        )
+
+    @handles("prospects", "prospect_merged")
+    def handle_prospect_merged(self, event: Event) -> None:
+        merge = event.payload
+        handlers.record_merge_change(merge["merged_id"], True, merge["merged_at"])
+
+    @handles("prospects", "prospect_unmerged")
+    def handle_prospect_unmerged(self, event: Event) -> None:
+        unmerge = event.payload
+        handlers.record_merge_change(unmerge["restored_id"], False, unmerge["unmerged_at"])
+
+    @handles("prospects", "prospect_contacted")
+    def handle_prospect_contacted(self, event: Event) -> None:
+        contact = event.payload
+        if contact["first_contact"]:
+            handlers.record_first_contact(
+                contact["prospect_id"], contact["captured_at"], contact["contacted_at"]
+            )
 
     @handles("prospects", "prospect_converted")
     def handle_prospect_converted(self, event: Event) -> None:
         prospect = event.payload
-        handlers.record_fact(
-            f"conversion:{prospect['prospect_id']}",
-            "conversion",
-            prospect["prospect_id"],
-            prospect["converted_at"],
-            source=prospect["source"],
-        )
+        handlers.record_conversion(prospect["prospect_id"], prospect["converted_at"])
 
     @handles("feedback", "survey_answered")
     def handle_survey_answered(self, event: Event) -> None:

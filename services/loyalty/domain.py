@@ -1,8 +1,17 @@
-"""Loyalty rules in plain Python."""
+"""Loyalty rules in plain Python: points for purchases, referral codes and rewards."""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
+
+REFERRAL_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+"""What referral codes are made of: no 0/O, 1/I/L, nothing to misread or mistype."""
+
+REFERRAL_CODE_LENGTH = 8
+"""Characters in a code, shown in two groups of four (``7KQ2-M9XA``)."""
 
 
 def points_for_purchase(amount: Decimal, points_per_unit: float) -> int:
@@ -10,3 +19,61 @@ def points_for_purchase(amount: Decimal, points_per_unit: float) -> int:
     if amount < 0:
         raise ValueError(f"amount: {amount} is negative")
     return int((amount * Decimal(str(points_per_unit))).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def _grouped(characters: str) -> str:
+    half = REFERRAL_CODE_LENGTH // 2
+    return f"{characters[:half]}-{characters[half:]}"
+
+
+def new_referral_code(choose: Callable[[str], str] = secrets.choice) -> str:
+    """A fresh random referral code such as ``7KQ2-M9XA``; ``choose`` picks each character."""
+    return _grouped("".join(choose(REFERRAL_CODE_ALPHABET) for _ in range(REFERRAL_CODE_LENGTH)))
+
+
+def normalise_referral_code(typed: str) -> str | None:
+    """A code as typed (any case, spaces, with or without its hyphen) in its stored form.
+
+    None when ``typed`` cannot be a referral code at all.
+    """
+    plain = "".join(typed.split()).replace("-", "").upper()
+    if len(plain) != REFERRAL_CODE_LENGTH or not set(plain) <= set(REFERRAL_CODE_ALPHABET):
+        return None
+    return _grouped(plain)
+
+
+@dataclass(frozen=True)
+class Referrer:
+    """The customer a referral names, as loyalty knows them from ``customer_created``."""
+
+    customer_id: str
+    prospect_id: str | None
+    email: str | None
+
+
+@dataclass(frozen=True)
+class ReferralReward:
+    """What a referrer earns for one converted prospect: ``reason`` says why, or why not."""
+
+    points: int
+    reason: str
+
+
+def referral_reward(
+    referrer: Referrer, prospect_id: str, email: str | None, reward_points: int
+) -> ReferralReward:
+    """The reward for referring ``prospect_id`` (with ``email``), which has just converted.
+
+    Nothing when the referrer is the very person who converted (the customer the
+    prospect became, or the same e-mail address), or when rewards are set to 0.
+    """
+    if reward_points < 0:
+        raise ValueError(f"reward_points: {reward_points} is negative")
+    same_email = bool(email and referrer.email and email.casefold() == referrer.email.casefold())
+    if referrer.prospect_id == prospect_id or same_email:
+        return ReferralReward(
+            0, f"self-referral: customer {referrer.customer_id} is prospect {prospect_id}"
+        )
+    if reward_points == 0:
+        return ReferralReward(0, "referral rewards are off (referral_reward_points is 0)")
+    return ReferralReward(reward_points, f"referred prospect {prospect_id}, now a customer")

@@ -10,20 +10,28 @@ from clientela.events import Event
 from clientela.messaging import handles
 from clientela.service import ServiceBase, api
 from clientela.services.loyalty import handlers
-from clientela.services.loyalty.documents import LedgerEntry
+from clientela.services.loyalty.documents import LedgerEntry, Member, ReferralCode
 from clientela.services.loyalty.schemas import ledger_entry_schema
 
 
 class LoyaltyService(ServiceBase):
-    """Points earned by customers."""
+    """Points earned by customers, for purchases and for referring new customers."""
 
     name = "loyalty"
     outbox_documents = (LedgerEntry,)
-    db = ServiceDatabase([LedgerEntry])
+    db = ServiceDatabase([LedgerEntry, Member, ReferralCode])
 
     @handles("customers", "purchase_recorded")
     def handle_purchase_recorded(self, event: Event) -> None:
         handlers.credit_purchase(event, self.settings.points_per_currency_unit, self.events.publish)
+
+    @handles("customers", "customer_created")
+    def handle_customer_created(self, event: Event) -> None:
+        handlers.remember_customer(event)
+
+    @handles("prospects", "prospect_converted")
+    def handle_prospect_converted(self, event: Event) -> None:
+        handlers.credit_referral(event, self.settings.referral_reward_points, self.events.publish)
 
     @api
     def balance(self, customer_id: str) -> dict[str, Any]:
@@ -34,3 +42,16 @@ class LoyaltyService(ServiceBase):
             "points": handlers.balance(customer_id),
             "latest": ledger_entry_schema.dump(handlers.ledger(customer_id, 20), many=True),
         }
+
+    @api
+    def referral_code(self, customer_id: str) -> str:
+        """The customer's referral code (``7KQ2-M9XA``): made on the first call, then the same.
+
+        NotFound for a customer loyalty has not been told about (by ``customer_created``).
+        """
+        return handlers.referral_code(load_id("customer_id", customer_id))
+
+    @api
+    def resolve_referral_code(self, code: str) -> str:
+        """The id of the customer a code (typed in any case) belongs to; NotFound otherwise."""
+        return handlers.resolve_referral_code(load_id("code", code))

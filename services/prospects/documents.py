@@ -1,31 +1,69 @@
-"""Prospect storage: one document per person, with every capture kept."""
+"""Prospect storage: one document per person with every capture, interaction and merge kept."""
 
 from __future__ import annotations
 
 from mongoengine import (
+    BooleanField,
     DateTimeField,
     DictField,
+    Document,
     EmbeddedDocument,
     EmbeddedDocumentField,
     EmbeddedDocumentListField,
+    FloatField,
     IntField,
+    ListField,
     StringField,
 )
 
 from clientela.outbox import OUTBOX_INDEX, OutboxDocument
-from clientela.services.prospects.domain import CONVERSION_BASES, STATUSES
+from clientela.services.prospects.domain import (
+    CONVERSION_BASES,
+    INTERACTION_KINDS,
+    INTERACTION_MODES,
+    OUTCOMES,
+    STATUSES,
+)
 
 
 class Capture(EmbeddedDocument):
-    """One time the person reached us: which source, when, and what it said."""
+    """One time the person reached us: which source, when, what it said, what it changed."""
 
     key = StringField(required=True)
     source = StringField(required=True)
     captured_at = DateTimeField(required=True)
     line = IntField()
     origin = DictField()
+    consent = DictField(null=True)
     fields = DictField()
     extra = DictField()
+    keys = ListField(StringField())
+    filled = ListField(StringField())
+    from_prospect = StringField(null=True)
+
+
+class Interaction(EmbeddedDocument):
+    """A call, e-mail, meeting or visit with the person, and how it went."""
+
+    id = StringField(required=True)
+    kind = StringField(required=True, choices=INTERACTION_KINDS)
+    mode = StringField(required=True, choices=INTERACTION_MODES)
+    outcome = StringField(required=True, choices=OUTCOMES)
+    notes = StringField(default="")
+    occurred_at = DateTimeField(required=True)
+    by = StringField(default="")
+    counts_as_contact = BooleanField(required=True)
+    from_prospect = StringField(null=True)
+
+
+class Merge(EmbeddedDocument):
+    """Another profile merged into this one, with what it brought, so it can be undone."""
+
+    prospect_id = StringField(required=True)
+    merged_at = DateTimeField(required=True)
+    by = StringField(required=True)
+    reason = StringField(required=True)
+    filled = DictField()
 
 
 class Conversion(EmbeddedDocument):
@@ -37,30 +75,68 @@ class Conversion(EmbeddedDocument):
 
 
 class Prospect(OutboxDocument):
-    """A person in the pipeline; ``email`` (normalised) identifies them."""
+    """A person in the pipeline.
+
+    ``match_keys`` (``<rule>:<key>``) find the person again; ``facets``
+    (``source:fairs``, ``fair:Expo 2026``...) are what searches filter on. A
+    profile merged into another keeps its id with ``merged_into`` set.
+    """
 
     id = StringField(primary_key=True)
-    email = StringField(required=True)
+    email = StringField(null=True)
+    phone = StringField(null=True)
     first_name = StringField(default="")
     last_name = StringField(default="")
-    phone = StringField(default="")
     company = StringField(default="")
+    company_key = StringField(default="")
     position = StringField(default="")
+    needs = StringField(default="")
+    consent = DictField(null=True)
     status = StringField(required=True, choices=STATUSES, default="new")
+    status_reason = StringField(default="")
+    owner = StringField(default="")
     source = StringField(required=True)
+    origin = DictField()
     captured_at = DateTimeField(required=True)
     updated_at = DateTimeField(required=True)
+    first_contact_at = DateTimeField(null=True)
+    completeness = FloatField(default=0.0)
+    score = IntField(default=0)
+    match_keys = ListField(StringField())
+    facets = ListField(StringField())
     captures = EmbeddedDocumentListField(Capture)
+    interactions = EmbeddedDocumentListField(Interaction)
+    merges = EmbeddedDocumentListField(Merge)
+    merged_into = StringField(null=True)
     conversion = EmbeddedDocumentField(Conversion)
-    customer_id = StringField()
+    customer_id = StringField(null=True)
 
     meta = {
         "db_alias": "prospects",
         "collection": "prospects",
         "indexes": [
-            {"fields": ["email"], "unique": True},
-            "status",
-            "captured_at",
+            "match_keys",
+            "facets",
+            ("status", "-captured_at"),
+            "-captured_at",
             OUTBOX_INDEX,
         ],
+    }
+
+
+class FollowUp(Document):
+    """A follow-up task on a prospect: what, by when, whose."""
+
+    id = StringField(primary_key=True)
+    prospect_id = StringField(required=True)
+    title = StringField(required=True)
+    due_at = DateTimeField(required=True)
+    owner = StringField(required=True)
+    created_at = DateTimeField(required=True)
+    done_at = DateTimeField(null=True)
+
+    meta = {
+        "db_alias": "prospects",
+        "collection": "followups",
+        "indexes": [("done_at", "due_at"), ("prospect_id", "due_at")],
     }

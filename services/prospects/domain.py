@@ -1,38 +1,67 @@
-"""Prospect rules in plain Python: identity, status machine, conversion."""
+"""Prospect rules in plain Python: status machine, interactions, conversion, capture identity."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Mapping
+from typing import Any
 
-from clientela.errors import Conflict
+from clientela.errors import Conflict, InvalidInput
 
 STATUSES = ("new", "contacted", "qualified", "converted", "disqualified")
 TRANSITIONS: dict[str, frozenset[str]] = {
     "new": frozenset({"contacted", "qualified", "converted", "disqualified"}),
     "contacted": frozenset({"qualified", "converted", "disqualified"}),
     "qualified": frozenset({"contacted", "converted", "disqualified"}),
-    "disqualified": frozenset({"new"}),
+    "disqualified": frozenset({"new", "contacted"}),
     "converted": frozenset(),
 }
+"""Where a prospect may go from each status; ``converted`` is final."""
+
+REASON_REQUIRED = frozenset({"disqualified"})
 CONVERSION_BASES = ("contract", "agreement", "purchase")
 """What formalises a conversion into a captive customer (seed 000, step 6)."""
 
+INTERACTION_KINDS = ("call", "email", "meeting", "visit")
+INTERACTION_MODES = ("remote", "phone", "in_person")
+"""How the encounter happened (seed 003): at a distance, by phone, face to face."""
+OUTCOMES = (
+    "interested",
+    "needs_info",
+    "follow_up",
+    "no_answer",
+    "not_interested",
+    "proposal_sent",
+    "agreed",
+)
+NO_CONTACT_OUTCOMES = frozenset({"no_answer"})
+"""Outcomes meaning nobody was reached: they do not count as the first contact (I2)."""
 
-def email_key(email: str) -> str:
-    """The identity of an e-mail address: surrounding spaces and case ignored."""
-    return email.strip().lower()
 
+def check_transition(current: str, target: str, reason: str = "") -> None:
+    """Refuse a move from ``current`` to ``target`` that the pipeline does not allow.
 
-def check_transition(current: str, target: str) -> None:
-    """Raise Conflict unless a prospect may go from ``current`` to ``target``."""
+    Conflict names the allowed moves; InvalidInput when ``target`` needs a reason.
+    """
     if target not in TRANSITIONS.get(current, frozenset()):
         allowed = ", ".join(sorted(TRANSITIONS.get(current, ()))) or "none"
         raise Conflict(f"status: cannot go from {current} to {target} (allowed: {allowed})")
+    if target in REASON_REQUIRED and not reason.strip():
+        raise InvalidInput({"reason": [f"Required when the status becomes {target}."]})
 
 
-def capture_key(source: str, fields: Mapping[str, str], origin: Mapping[str, str]) -> str:
-    """Fingerprint of one capture, so that re-importing the same row records nothing new."""
-    content = json.dumps([source, dict(fields), dict(origin)], sort_keys=True, ensure_ascii=False)
+def status_after_contact(current: str, outcome: str) -> str | None:
+    """The status a logged interaction moves a prospect to, or None to leave it.
+
+    A new prospect becomes ``contacted`` once someone was actually reached.
+    """
+    if current == "new" and outcome not in NO_CONTACT_OUTCOMES:
+        return "contacted"
+    return None
+
+
+def capture_key(source: str, row: Mapping[str, Any], origin: Mapping[str, str]) -> str:
+    """Fingerprint of one capture, so that receiving the same row again records nothing new."""
+    content = json.dumps([source, dict(row), dict(origin)], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(content.encode()).hexdigest()[:32]

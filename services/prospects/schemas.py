@@ -1,111 +1,226 @@
-"""Boundary schemas of the prospects service."""
+"""Boundary schemas of the prospects service: what RPC, HTTP and messages may carry."""
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, pre_load, validate
+from datetime import UTC
 
-from clientela.services.prospects.domain import CONVERSION_BASES, STATUSES, email_key
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from clientela.leads import ORIGIN_FIELDS
+from clientela.services.prospects.domain import (
+    CONVERSION_BASES,
+    INTERACTION_KINDS,
+    INTERACTION_MODES,
+    OUTCOMES,
+    STATUSES,
+)
 
 _TEXT = validate.Length(max=200)
+_NAME = validate.Length(min=1, max=200)
 
 
-class LeadSchema(Schema):
-    """A lead as a source supplied it; validated before anything is stored."""
-
+class _Strict(Schema):
     class Meta:
-        unknown = EXCLUDE
-
-    email = fields.Email(required=True)
-    first_name = fields.String(load_default="", validate=_TEXT)
-    last_name = fields.String(load_default="", validate=_TEXT)
-    phone = fields.String(load_default="", validate=validate.Length(max=40))
-    company = fields.String(load_default="", validate=_TEXT)
-    position = fields.String(load_default="", validate=_TEXT)
-
-    @pre_load
-    def normalise(self, data: dict, **kwargs: object) -> dict:
-        cleaned = {k: " ".join(v.split()) if isinstance(v, str) else v for k, v in data.items()}
-        if isinstance(cleaned.get("email"), str):
-            cleaned["email"] = email_key(cleaned["email"])
-        return cleaned
+        unknown = RAISE
 
 
-LeadRowSchema = Schema.from_dict(
+LeadRowSchema = _Strict.from_dict(
     {
-        "line": fields.Integer(required=True),
-        "fields": fields.Dict(keys=fields.String(), values=fields.String(), required=True),
-        "extra": fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict),
+        "line": fields.Integer(required=True, strict=True),
+        "fields": fields.Dict(required=True),
+        "extra": fields.Dict(load_default=dict),
+        "origin": fields.Dict(load_default=dict),
+        "consent": fields.Dict(load_default=dict),
     },
     name="LeadRowSchema",
 )
-"""A row of a batch sent to ``capture_leads``: its line, its lead fields, extra columns."""
+"""A row of a batch sent to ``capture_leads``, as ``LeadRow.as_message`` makes it.
+
+The values inside ``fields``, ``origin`` and ``consent`` are checked one by
+one when the lead is normalised, so that each problem names its field.
+"""
 
 
-class OriginSchema(Schema):
-    """Where a batch of leads came from."""
-
-    class Meta:
-        unknown = RAISE
-
-    fair = fields.String(load_default="", validate=_TEXT)
-    campaign = fields.String(load_default="", validate=_TEXT)
+OriginSchema = _Strict.from_dict(
+    {name: fields.String(load_default="", validate=_TEXT) for name in ORIGIN_FIELDS},
+    name="OriginSchema",
+)
+"""Where a whole batch of leads came from (each row may say more)."""
 
 
-class FindSchema(Schema):
+class FindSchema(_Strict):
     """Filters and page of a prospect search."""
 
-    class Meta:
-        unknown = RAISE
-
-    email = fields.String(load_default=None, allow_none=True, validate=_TEXT)
-    status = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(STATUSES))
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    owner = fields.String(load_default=None, validate=_TEXT)
+    source = fields.String(load_default=None, validate=_TEXT)
+    fair = fields.String(load_default=None, validate=_TEXT)
+    campaign = fields.String(load_default=None, validate=_TEXT)
+    channel = fields.String(load_default=None, validate=_TEXT)
+    email = fields.String(load_default=None, validate=_TEXT)
+    phone = fields.String(load_default=None, validate=validate.Length(max=40))
+    captured_from = fields.AwareDateTime(load_default=None, default_timezone=UTC)
+    captured_to = fields.AwareDateTime(load_default=None, default_timezone=UTC)
+    min_score = fields.Integer(load_default=None, strict=True, validate=validate.Range(0, 100))
+    max_score = fields.Integer(load_default=None, strict=True, validate=validate.Range(0, 100))
     limit = fields.Integer(load_default=50, strict=True, validate=validate.Range(min=1, max=500))
     offset = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0))
 
+    @validates_schema
+    def ranges_are_ordered(self, data: dict, **kwargs: object) -> None:
+        start, end = data.get("captured_from"), data.get("captured_to")
+        if start and end and start >= end:
+            raise ValidationError("Must be after captured_from.", field_name="captured_to")
+        low, high = data.get("min_score"), data.get("max_score")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("Must not be below min_score.", field_name="max_score")
 
-class ConversionSchema(Schema):
+
+class ConversionSchema(_Strict):
     """A request to convert a prospect into a captive customer."""
 
-    class Meta:
-        unknown = RAISE
-
-    prospect_id = fields.String(required=True, validate=validate.Length(min=1))
+    prospect_id = fields.String(required=True, validate=_NAME)
     basis = fields.String(required=True, validate=validate.OneOf(CONVERSION_BASES))
     reference = fields.String(load_default="", validate=_TEXT)
 
 
-class ProspectSchema(Schema):
-    """A prospect as the service returns it."""
+class StatusChangeSchema(_Strict):
+    """A move in the pipeline; ``reason`` is required to disqualify."""
 
+    prospect_id = fields.String(required=True, validate=_NAME)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    reason = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class InteractionSchema(_Strict):
+    """An interaction to log on a prospect."""
+
+    prospect_id = fields.String(required=True, validate=_NAME)
+    kind = fields.String(required=True, validate=validate.OneOf(INTERACTION_KINDS))
+    mode = fields.String(required=True, validate=validate.OneOf(INTERACTION_MODES))
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    notes = fields.String(load_default="", validate=validate.Length(max=5000))
+    occurred_at = fields.AwareDateTime(load_default=None, default_timezone=UTC)
+    by = fields.String(load_default="", validate=_TEXT)
+
+
+class FollowUpSchema(_Strict):
+    """A follow-up task to plan."""
+
+    prospect_id = fields.String(required=True, validate=_NAME)
+    title = fields.String(required=True, validate=_NAME)
+    due_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    owner = fields.String(required=True, validate=_NAME)
+
+
+class MergeSchema(_Strict):
+    """An operator's merge of two profiles of one person."""
+
+    survivor_id = fields.String(required=True, validate=_NAME)
+    merged_id = fields.String(required=True, validate=_NAME)
+    by = fields.String(required=True, validate=_NAME)
+    reason = fields.String(load_default="merged by an operator", validate=_TEXT)
+
+
+class ConsentOut(Schema):
+    purpose = fields.String()
+    given_at = fields.String()
+    method = fields.String()
+
+
+CaptureOut = Schema.from_dict(
+    {
+        "key": fields.String(),
+        "source": fields.String(),
+        "captured_at": fields.DateTime(),
+        "line": fields.Integer(),
+        "origin": fields.Dict(),
+        "consent": fields.Nested(ConsentOut, allow_none=True),
+        "fields": fields.Dict(),
+        "extra": fields.Dict(),
+        "filled": fields.List(fields.String()),
+        "from_prospect": fields.String(allow_none=True),
+    },
+    name="CaptureOut",
+)
+
+
+class InteractionOut(Schema):
     id = fields.String()
-    email = fields.String()
+    kind = fields.String()
+    mode = fields.String()
+    outcome = fields.String()
+    notes = fields.String()
+    occurred_at = fields.DateTime()
+    by = fields.String()
+    counts_as_contact = fields.Boolean()
+    from_prospect = fields.String(allow_none=True)
+
+
+class MergeOut(Schema):
+    prospect_id = fields.String()
+    merged_at = fields.DateTime()
+    by = fields.String()
+    reason = fields.String()
+    filled = fields.Dict()
+
+
+class ConversionOut(Schema):
+    basis = fields.String()
+    reference = fields.String()
+    converted_at = fields.DateTime()
+
+
+class ProspectSchema(Schema):
+    """A prospect as the service returns it: profile, scores, history."""
+
+    id = fields.String(attribute="_id")
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
     first_name = fields.String()
     last_name = fields.String()
-    phone = fields.String()
     company = fields.String()
     position = fields.String()
+    needs = fields.String()
+    consent = fields.Nested(ConsentOut, allow_none=True)
     status = fields.String()
+    status_reason = fields.String()
+    owner = fields.String()
     source = fields.String()
+    origin = fields.Dict()
     captured_at = fields.DateTime()
     updated_at = fields.DateTime()
+    first_contact_at = fields.DateTime(allow_none=True)
+    completeness = fields.Float()
+    score = fields.Integer()
+    captures = fields.List(fields.Nested(CaptureOut))
+    interactions = fields.List(fields.Nested(InteractionOut))
+    merges = fields.List(fields.Nested(MergeOut))
+    merged_into = fields.String(allow_none=True)
+    conversion = fields.Nested(ConversionOut, allow_none=True)
     customer_id = fields.String(allow_none=True)
-    captures = fields.Function(lambda prospect: len(prospect.captures))
-    conversion = fields.Function(
-        lambda p: (
-            None
-            if p.conversion is None
-            else {
-                "basis": p.conversion.basis,
-                "reference": p.conversion.reference,
-                "converted_at": p.conversion.converted_at.isoformat(),
-            }
-        )
-    )
 
 
-lead_schema = LeadSchema()
+class FollowUpOut(Schema):
+    """A follow-up task as the service returns it."""
+
+    id = fields.String()
+    prospect_id = fields.String()
+    title = fields.String()
+    due_at = fields.DateTime()
+    owner = fields.String()
+    created_at = fields.DateTime()
+    done_at = fields.DateTime(allow_none=True)
+
+
 lead_row_schema = LeadRowSchema()
 origin_schema = OriginSchema()
-conversion_schema = ConversionSchema()
 find_schema = FindSchema()
+conversion_schema = ConversionSchema()
+status_change_schema = StatusChangeSchema()
+interaction_schema = InteractionSchema()
+follow_up_schema = FollowUpSchema()
+merge_schema = MergeSchema()
 prospect_schema = ProspectSchema()
+interaction_out = InteractionOut()
+follow_up_out = FollowUpOut()

@@ -2,29 +2,46 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from clientela.db import ServiceDatabase
 from clientela.errors import InvalidInput, load, load_id
 from clientela.events import Event
-from clientela.messaging import handles
+from clientela.importing import guarded, origin_options, split_items
+from clientela.leads import LeadSourceError
+from clientela.messaging import InboxMessage, consumes_inbox, handles
 from clientela.service import ServiceBase, api
-from clientela.services.prospects import handlers
-from clientela.services.prospects.documents import Prospect
+from clientela.services.prospects import capture, followup, handlers, merging, search
+from clientela.services.prospects.dependencies import PipelineProvider
+from clientela.services.prospects.documents import FollowUp, Prospect
 from clientela.services.prospects.schemas import (
     conversion_schema,
     find_schema,
+    follow_up_out,
+    follow_up_schema,
+    interaction_out,
+    interaction_schema,
+    merge_schema,
     origin_schema,
     prospect_schema,
+    status_change_schema,
 )
+from clientela.web import http
 
 
 class ProspectsService(ServiceBase):
-    """Lead capture, one profile per person, and conversion into customers."""
+    """Lead capture from every source, one profile per person, follow-up and conversion."""
 
     name = "prospects"
     outbox_documents = (Prospect,)
-    db = ServiceDatabase([Prospect])
+    db = ServiceDatabase([Prospect, FollowUp])
+    pipeline = PipelineProvider()
+
+    def _capture(self, source: str, rows: list, origin: dict) -> capture.CaptureReport:
+        return capture.capture_leads(
+            source, origin, rows, self.pipeline.rules, self.events.publish_many, self.events.publish
+        )
 
     @api
     def capture_leads(
@@ -32,14 +49,49 @@ class ProspectsService(ServiceBase):
     ) -> dict[str, Any]:
         """Capture a batch of lead rows from ``source``; returns the per-row report.
 
-        Each row is ``{"line": int, "fields": {...}, "extra": {...}}``; a row
-        that does not validate is reported by its line, the others land.
+        Each row is ``{"line": int, "fields": {...}, "extra": {...}, "origin": {...},
+        "consent": {...}}`` (see ``LeadRow.as_message``); a row that does not
+        validate is reported by its line, the others land.
         """
         source = load_id("source", source)
         if not isinstance(rows, list):
             raise InvalidInput({"rows": ["Must be a list of rows."]})
-        origin = load(origin_schema, origin or {})
-        return handlers.capture_leads(source, origin, rows, self.events.publish).as_dict()
+        origin = {k: v for k, v in load(origin_schema, origin or {}).items() if v}
+        return self._capture(source, rows, origin).as_dict()
+
+    def _capture_payload(self, source_name: str, payload: Any, options: dict) -> dict[str, Any]:
+        source = self.pipeline.source(source_name)
+        try:
+            items = list(guarded(source, source.parse(payload, options), "a pushed payload"))
+        except LeadSourceError as exc:
+            raise InvalidInput({"payload": [str(exc)]}) from None
+        rows, problems = split_items(items)
+        report = self._capture(source_name, rows, origin_options(options)).as_dict()
+        report["received"] += len(problems)
+        report["rejected"] += [
+            {"line": line, "errors": {"row": [reason]}} for line, reason in problems
+        ]
+        report["rejected"].sort(key=lambda rejected: rejected["line"])
+        return report
+
+    @http("POST", "/leads/<source>")
+    def receive_leads(self, request: Any, source: str) -> tuple[int, dict[str, Any]]:
+        """Webhook for pushed leads: ``POST /leads/<source>?option=value`` with a JSON body."""
+        try:
+            payload = json.loads(request.get_data(as_text=True))
+        except ValueError:
+            raise InvalidInput({"body": ["Not JSON."]}) from None
+        return 200, self._capture_payload(source, payload, dict(request.args))
+
+    @consumes_inbox("leads.*")
+    def handle_pushed_leads(self, message: InboxMessage) -> None:
+        """Leads published to ``prospects.inbox`` with routing key ``leads.<source>``.
+
+        AMQP headers not starting with ``x-`` are the source's options.
+        """
+        options = {k: v for k, v in message.headers.items() if not k.lower().startswith("x-")}
+        source = message.routing_key.removeprefix("leads.")
+        self._capture_payload(source, message.body, options)
 
     @api
     def convert(self, prospect_id: str, basis: str, reference: str = "") -> dict[str, Any]:
@@ -47,20 +99,103 @@ class ProspectsService(ServiceBase):
         request = load(
             conversion_schema, {"prospect_id": prospect_id, "basis": basis, "reference": reference}
         )
-        prospect = handlers.convert_prospect(**request, publish=self.events.publish)
-        return prospect_schema.dump(prospect)
+        return prospect_schema.dump(
+            handlers.convert_prospect(**request, publish=self.events.publish)
+        )
+
+    @api
+    def change_status(self, prospect_id: str, status: str, reason: str = "") -> dict[str, Any]:
+        """Move a prospect to ``status`` (new, contacted, qualified, disqualified with a reason)."""
+        request = load(
+            status_change_schema, {"prospect_id": prospect_id, "status": status, "reason": reason}
+        )
+        return prospect_schema.dump(handlers.change_status(**request, publish=self.events.publish))
+
+    @api
+    def assign(self, prospect_id: str, owner: str) -> dict[str, Any]:
+        """Make ``owner`` responsible for following the prospect up."""
+        return prospect_schema.dump(
+            handlers.assign_owner(load_id("prospect_id", prospect_id), load_id("owner", owner))
+        )
+
+    @api
+    def log_interaction(self, prospect_id: str, **interaction: Any) -> dict[str, Any]:
+        """Log a call, e-mail, meeting or visit: ``kind``, ``mode``, ``outcome``, ``notes``..."""
+        request = load(interaction_schema, {"prospect_id": prospect_id, **interaction})
+        logged = followup.log_interaction(
+            **request, rules=self.pipeline.rules, publish=self.events.publish
+        )
+        return interaction_out.dump(logged)
+
+    @api
+    def add_follow_up(self, prospect_id: str, title: str, due_at: str, owner: str) -> dict:
+        """Plan a follow-up task: what, due when (ISO time), whose."""
+        request = load(
+            follow_up_schema,
+            {"prospect_id": prospect_id, "title": title, "due_at": due_at, "owner": owner},
+        )
+        return follow_up_out.dump(followup.add_follow_up(**request))
+
+    @api
+    def complete_follow_up(self, task_id: str) -> dict[str, Any]:
+        """Mark a follow-up task done."""
+        return follow_up_out.dump(followup.complete_follow_up(load_id("task_id", task_id)))
+
+    @api
+    def follow_ups(self, prospect_id: str) -> list[dict[str, Any]]:
+        """A prospect's follow-up tasks, soonest due first."""
+        tasks = followup.follow_ups(load_id("prospect_id", prospect_id))
+        return follow_up_out.dump(tasks, many=True)
+
+    @api
+    def overdue_follow_ups(self, owner: str | None = None) -> list[dict[str, Any]]:
+        """Open follow-up tasks past due, most overdue first (``owner``'s only when given)."""
+        owner = load_id("owner", owner) if owner is not None else None
+        return follow_up_out.dump(followup.overdue_follow_ups(owner), many=True)
+
+    @api
+    def merge(self, survivor_id: str, merged_id: str, by: str, reason: str = "") -> dict:
+        """Merge two profiles of one person; ``merged_id`` lives on in ``survivor_id``."""
+        request = load(
+            merge_schema,
+            {"survivor_id": survivor_id, "merged_id": merged_id, "by": by}
+            | ({"reason": reason} if reason else {}),
+        )
+        survivor = merging.merge_prospects(
+            **request, rules=self.pipeline.rules, publish=self.events.publish
+        )
+        return prospect_schema.dump(survivor)
+
+    @api
+    def unmerge(self, prospect_id: str, by: str) -> dict[str, Any]:
+        """Undo the merge of ``prospect_id`` into another profile; returns it restored."""
+        restored = merging.unmerge_prospect(
+            load_id("prospect_id", prospect_id),
+            load_id("by", by),
+            self.pipeline.rules,
+            self.events.publish,
+        )
+        return prospect_schema.dump(restored)
 
     @api
     def get(self, prospect_id: str) -> dict[str, Any]:
-        """One prospect by id."""
+        """One prospect by id, with its captures, interactions and merges."""
         return prospect_schema.dump(handlers.get_prospect(load_id("prospect_id", prospect_id)))
 
     @api
-    def find(self, **filters: Any) -> list[dict[str, Any]]:
-        """Prospects by ``email`` and/or ``status``, newest first, paged by ``limit``/``offset``."""
-        return prospect_schema.dump(
-            handlers.find_prospects(**load(find_schema, filters)), many=True
-        )
+    def find(self, **filters: Any) -> dict[str, Any]:
+        """A page of prospects: status, owner, source, fair, campaign, channel, email, phone,
+        captured_from/captured_to, min_score/max_score; ``limit``/``offset``; with the total."""
+        request = load(find_schema, filters)
+        limit, offset = request.pop("limit"), request.pop("offset")
+        page = search.find_prospects(request, limit, offset, self.pipeline.rules.phone_region)
+        page["prospects"] = prospect_schema.dump(page["prospects"], many=True)
+        return page
+
+    @api
+    def rules(self) -> dict[str, Any]:
+        """How profiles are matched, how complete they are (I3) and how they qualify."""
+        return self.pipeline.describe_rules()
 
     @handles("customers", "customer_created")
     def handle_customer_created(self, event: Event) -> None:

@@ -114,7 +114,9 @@ def test_import_then_kpi_counts_distinct_valid_visitors(env, platform, tmp_path)
 
     unknown = clientela(env, "import", "webinar", str(visitors))
     assert unknown.returncode == 2
-    assert "no lead source 'webinar' (available: fairs)" in unknown.stderr
+    assert "no lead source 'webinar' (available: fairs, referrals, social, webforms)" in (
+        unknown.stderr
+    )
 
 
 def test_up_stops_cleanly_on_ctrl_c_even_in_the_background_and_keeps_the_data(

@@ -4,7 +4,7 @@ import json
 
 import pytest
 from kombu import Connection
-from nameko.standalone.events import event_dispatcher
+from nameko.standalone.events import event_dispatcher, get_event_exchange
 
 from clientela.client import wait_for
 from clientela.clock import utcnow
@@ -23,7 +23,14 @@ from clientela.services.customers.service import CustomersService
 def captured_event(email="eva@example.com"):
     return new_event(
         "prospect_captured",
-        {"prospect_id": email, "email": email, "source": "fairs", "captured_at": utcnow()},
+        {
+            "prospect_id": email,
+            "email": email,
+            "source": "fairs",
+            "captured_at": utcnow(),
+            "completeness": 20.0,
+            "score": 0,
+        },
     )
 
 
@@ -96,7 +103,11 @@ def test_a_handler_that_keeps_failing_parks_the_event_with_its_error(recorder, a
     assert message.headers[ATTEMPT_HEADER] == 3
     assert "RuntimeError: storage hiccup" in message.headers[ERROR_HEADER]
     queues = handler_queues(
-        "prospects", "prospect_captured", "recorder", "handle_prospect_captured", config
+        get_event_exchange("prospects", config),
+        "prospect_captured",
+        "recorder",
+        "handle_prospect_captured",
+        config,
     )
     assert [queue.name for queue in queues.retries] == [
         "recorder.handle_prospect_captured.retry.100ms",

@@ -64,15 +64,15 @@ def test_one_profile_per_email_keeps_every_capture(rpc, visitors, tmp_path):
     second_fair.write_text("email,first_name\nana@example.com,Ana María\n", encoding="utf-8")
     import_visitors(rpc, second_fair, fair="Expo Sur")
 
-    [ana] = rpc.prospects.find(email="  Ana@Example.com ")
+    [ana] = rpc.prospects.find(email="  Ana@Example.com ")["prospects"]
     assert ana["first_name"] == "Ana"  # the first capture made the profile
-    assert ana["captures"] == 3  # two rows of the first fair, one of the second
+    assert len(ana["captures"]) == 3  # two rows of the first fair, one of the second
     assert ana["status"] == "new"
 
 
 def test_conversion_creates_the_captive_customer_and_flows_to_loyalty_feedback_kpi(rpc, visitors):
     import_visitors(rpc, visitors)
-    [beto] = rpc.prospects.find(email="beto@example.com")
+    [beto] = rpc.prospects.find(email="beto@example.com")["prospects"]
 
     converted = rpc.prospects.convert(beto["id"], "contract", "C-2026-17")
     assert converted["status"] == "converted"
@@ -100,7 +100,7 @@ def test_conversion_creates_the_captive_customer_and_flows_to_loyalty_feedback_k
 
 def test_converting_twice_and_repeating_a_purchase_change_nothing(rpc, visitors):
     import_visitors(rpc, visitors)
-    [dora] = rpc.prospects.find(email="dora@example.com")
+    [dora] = rpc.prospects.find(email="dora@example.com")["prospects"]
     rpc.prospects.convert(dora["id"], "purchase", "T-1")
     again = rpc.prospects.convert(dora["id"], "agreement", "other")
     assert again["conversion"]["basis"] == "purchase"
@@ -136,9 +136,7 @@ def test_a_malformed_row_is_reported_by_its_line_and_the_batch_still_lands(rpc):
 
     assert (report["received"], report["created"]) == (4, 2)
     assert [rejected["line"] for rejected in report["rejected"]] == [3, 4]
-    assert report["rejected"][0]["errors"] == {
-        "fields": {"phone": {"value": ["Not a valid string."]}}
-    }
+    assert report["rejected"][0]["errors"] == {"phone": ["Not a string."]}
 
 
 def test_bad_requests_name_the_field(rpc):

@@ -25,7 +25,7 @@ def purchase(**changes):
     return payload
 
 
-def captured(**changes):
+def person(**changes):
     payload = {
         "prospect_id": "pro-1",
         "email": "ana@example.com",
@@ -36,10 +36,12 @@ def captured(**changes):
     return payload
 
 
+def captured(**changes):
+    return person(**{"completeness": 60.0, "score": 20, **changes})
+
+
 def converted(**changes):
-    payload = captured(converted_at=OCCURRED_AT, basis="contract")
-    payload.update(changes)
-    return payload
+    return person(**{"converted_at": OCCURRED_AT, "basis": "contract", **changes})
 
 
 def answered(**changes):
@@ -102,9 +104,9 @@ def test_new_event_gives_each_event_its_own_id_and_defaults_occurred_at_to_utc_n
 
 def test_new_event_names_a_missing_required_field():
     payload = captured()
-    del payload["email"]
+    del payload["source"]
 
-    with pytest.raises(InvalidEvent, match=r"payload\.email"):
+    with pytest.raises(InvalidEvent, match=r"payload\.source"):
         new_event("prospect_captured", payload)
 
 

@@ -1,11 +1,16 @@
-"""The trade-fair visitor list: CSV files in the shapes fairs actually hand out."""
+"""The trade-fair visitor list: CSV and .xlsx files in the shapes fairs actually hand out."""
 
+from collections.abc import Iterator
+from datetime import date, datetime
 from importlib.resources import files
 
+import openpyxl
 import pytest
 
+from clientela.columns import HEADER_ALIASES, cell_text, header_key, map_headers
 from clientela.leads import LeadRow, LeadSourceError, RowProblem
-from clientela.plugins.fairs.visitor_list import FairVisitorList, header_key, map_headers
+from clientela.plugins.fairs import workbook
+from clientela.plugins.fairs.visitor_list import FairVisitorList
 
 
 @pytest.fixture
@@ -167,7 +172,7 @@ def test_a_quoted_multi_line_value_reports_the_line_the_row_starts_on(visitor_fi
 
     (row,) = read(path)
 
-    assert row.extra == {"notes": "met at stand\nwants a quote"}
+    assert row.fields["needs"] == "met at stand\nwants a quote"
     assert row.line == 2
 
 
@@ -210,7 +215,6 @@ def test_trailing_empty_cells_from_spreadsheets_are_not_a_problem(visitor_file):
 
 def test_every_accepted_header_is_documented_for_users():
     import clientela.plugins.fairs as fairs
-    from clientela.plugins.fairs.visitor_list import HEADER_ALIASES
 
     documented = fairs.__doc__.replace("\n              ", " ")
     for field, aliases in HEADER_ALIASES.items():
@@ -232,3 +236,222 @@ def test_mexican_split_surnames_and_a_full_name_column(visitor_file):
         "email": "jl@example.mx",
         "company": "Aceros SA",
     }
+
+
+def test_notes_and_comments_columns_are_the_visitor_needs(visitor_file):
+    path = visitor_file("email,Intereses,Comentarios\nann@example.com,Bombas,Llamar en abril\n")
+
+    [row] = read(path)
+
+    assert row.fields["needs"] == "Bombas Llamar en abril"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (5511112222.0, "5511112222"),
+        (5511112222, "5511112222"),
+        (3.5, "3.5"),
+        (True, "true"),
+        (datetime(2026, 3, 12), "2026-03-12"),
+        (datetime(2026, 3, 12, 10, 5), "2026-03-12T10:05:00"),
+        (date(2026, 3, 12), "2026-03-12"),
+        ("  as typed ", "  as typed "),
+    ],
+)
+def test_cell_text_reads_cells_as_people_see_them(value, text):
+    assert cell_text(value) == text
+
+
+# --- Fair options --------------------------------------------------------------------------------
+
+
+def test_fair_and_its_date_are_the_origin_of_every_row(visitor_file):
+    path = visitor_file("email\nann@example.com\nbob@example.com\n")
+
+    rows = read(path, {"fair": "Expo Ferretera 2026", "fair_date": "2026-03-12"})
+
+    assert [row.origin for row in rows] == [
+        {"fair": "Expo Ferretera 2026", "fair_date": "2026-03-12"},
+        {"fair": "Expo Ferretera 2026", "fair_date": "2026-03-12"},
+    ]
+
+
+def test_a_fair_date_that_is_not_a_date_is_refused_naming_the_option(visitor_file):
+    path = visitor_file("email\nann@example.com\n")
+
+    with pytest.raises(LeadSourceError, match=r"fair_date.*'12/03/2026'.*YYYY-MM-DD"):
+        read(path, {"fair_date": "12/03/2026"})
+
+
+# --- Badge scans ---------------------------------------------------------------------------------
+
+BADGE_SCANS = (
+    "Gafete,Correo,Fecha escaneo,Acepta contacto\n"
+    "B-1,ann@example.com,2026-03-12T10:05:00,Sí\n"
+    "B-2,bob@example.com,2026-03-12T11:00:00,no\n"
+    "B-3,cy@example.com,,X\n"
+)
+
+
+def test_badge_scans_keep_the_badge_and_record_consent_at_the_scan_time(visitor_file):
+    ann, bob, cy = read(visitor_file(BADGE_SCANS), {"fair_date": "2026-03-12"})
+
+    assert ann.extra == {"badge_id": "B-1", "scanned_at": "2026-03-12T10:05:00"}
+    assert ann.consent == {
+        "purpose": "contact about the fair's offer",
+        "given_at": "2026-03-12T10:05:00",
+        "method": "badge scan at the stand",
+    }
+    assert bob.consent == {}
+    assert cy.consent["given_at"] == "2026-03-12"  # no scan time: the fair's date
+
+
+def test_badge_scan_consent_needs_a_time_and_takes_the_purpose_option(visitor_file):
+    ann, _bob, cy = read(visitor_file(BADGE_SCANS), {"consent_purpose": "e-mails about pumps"})
+
+    assert ann.consent["purpose"] == "e-mails about pumps"
+    assert cy.consent == {}
+    assert cy.extra == {"badge_id": "B-3"}
+
+
+# --- Excel workbooks -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def workbook_file(tmp_path):
+    def write(*sheets, name="visitors.xlsx"):
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+        for title, rows in sheets:
+            sheet = book.create_sheet(title)
+            for row in rows:
+                sheet.append(row)
+        path = tmp_path / name
+        book.save(path)
+        return path
+
+    return write
+
+
+def test_xlsx_with_spanish_headers_numeric_phones_and_dates(workbook_file):
+    path = workbook_file(
+        (
+            "Visitantes",
+            [
+                [],  # the header is the first non-empty row
+                [None, "Nombre", "Correo electrónico", "Teléfono", "Fecha de visita"],
+                [None, "José", "jose@agro.mx", 5511112222.0, datetime(2026, 3, 12)],
+                [],
+                [None, "Ana", "ana@agro.mx", 5522223333, datetime(2026, 3, 13, 9, 30), None, None],
+            ],
+        )
+    )
+
+    assert read(path) == [
+        LeadRow(
+            3,
+            {"first_name": "José", "email": "jose@agro.mx", "phone": "5511112222"},
+            {"fecha_de_visita": "2026-03-12"},
+        ),
+        LeadRow(
+            5,
+            {"first_name": "Ana", "email": "ana@agro.mx", "phone": "5522223333"},
+            {"fecha_de_visita": "2026-03-13T09:30:00"},
+        ),
+    ]
+
+
+def test_xlsx_badge_scans_with_a_real_scan_time(workbook_file):
+    path = workbook_file(
+        (
+            "Scans",
+            [
+                ["badge_id", "email", "scanned_at", "consent"],
+                ["B-1", "ann@example.com", datetime(2026, 3, 12, 10, 5), True],
+            ],
+        )
+    )
+
+    [row] = read(path, {"fair": "Expo"})
+
+    assert row.origin == {"fair": "Expo"}
+    assert row.consent["given_at"] == "2026-03-12T10:05:00"
+
+
+def test_the_sheet_option_chooses_the_worksheet(workbook_file):
+    path = workbook_file(
+        ("Resumen", [["Total", 2]]),
+        ("Visitantes", [["email"], ["ann@example.com"]]),
+    )
+
+    assert read(path, {"sheet": "Visitantes"}) == [LeadRow(2, {"email": "ann@example.com"})]
+
+
+def test_an_unknown_sheet_is_refused_listing_the_sheets(workbook_file):
+    path = workbook_file(("Resumen", [["email"]]), ("Visitantes", [["email"]]))
+
+    with pytest.raises(LeadSourceError, match=r"sheet.*'Scans'.*Resumen, Visitantes"):
+        read(path, {"sheet": "Scans"})
+
+
+def test_an_xlsx_without_an_email_column_is_refused(workbook_file):
+    path = workbook_file(("Hoja", [["Nombre", "Empresa"], ["Ana", "Acme"]]))
+
+    with pytest.raises(LeadSourceError, match="no email column among Nombre, Empresa"):
+        read(path)
+
+
+def test_an_empty_workbook_is_refused(workbook_file):
+    with pytest.raises(LeadSourceError, match="empty"):
+        read(workbook_file(("Hoja", [])))
+
+
+def test_old_xls_files_are_refused_with_what_to_do(tmp_path):
+    path = tmp_path / "visitors.XLS"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
+
+    with pytest.raises(LeadSourceError, match=r"\.xls.*save it as \.xlsx or CSV"):
+        read(path)
+
+
+def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused(tmp_path):
+    path = tmp_path / "visitors.xlsx"
+    path.write_text("email\nann@example.com\n")
+
+    with pytest.raises(LeadSourceError, match=r"not a readable \.xlsx workbook"):
+        read(path)
+
+
+def test_a_large_workbook_is_streamed_row_by_row(tmp_path, monkeypatch):
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Scans")
+    sheet.append(["email", "phone"])
+    for number in range(5000):
+        sheet.append([f"visitor{number}@example.com", 5500000000 + number])
+    path = tmp_path / "scans.xlsx"
+    book.save(path)
+    opened = []
+
+    def spy(*args, **kwargs):
+        opened.append(kwargs)
+        return openpyxl.load_workbook(*args, **kwargs)
+
+    monkeypatch.setattr(workbook, "load_workbook", spy)
+
+    rows = FairVisitorList().read(path, {})
+
+    assert isinstance(rows, Iterator)
+    assert next(rows) == LeadRow(2, {"email": "visitor0@example.com", "phone": "5500000000"})
+    assert opened == [{"read_only": True, "data_only": True}]
+    rows.close()
+
+
+def test_the_bundled_xlsx_sample_is_readable():
+    rows = read(files("clientela.plugins.fairs") / "samples" / "visitors.xlsx")
+
+    assert all(isinstance(row, LeadRow) for row in rows)
+    assert rows[0].fields["phone"] == "5512345678"
+    assert rows[0].extra["badge_id"] == "EXP-0001"
+    assert rows[0].consent["method"] == "badge scan at the stand"

@@ -71,7 +71,15 @@ def test_each_row_carries_its_line_fields_and_extra_columns():
     run([lead(2, "ann@example.com", stand="Hall 3")], capture)
 
     assert capture.batches == [
-        [{"line": 2, "fields": {"email": "ann@example.com"}, "extra": {"stand": "Hall 3"}}]
+        [
+            {
+                "line": 2,
+                "fields": {"email": "ann@example.com"},
+                "extra": {"stand": "Hall 3"},
+                "origin": {},
+                "consent": {},
+            }
+        ]
     ]
 
 

@@ -1,0 +1,169 @@
+"""Capturing a batch of leads: validate, find known people, write in bulk, announce.
+
+A batch costs a handful of round trips however large it is: one indexed query
+for the profiles sharing a match key with its leads, one stage of its events,
+one ``insert_many`` of new profiles, one ``bulk_write`` of known ones, one
+pipelined publish. Receiving the same rows again changes nothing (each capture
+has a key derived from its content).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+from typing import Any
+
+from eventlet.semaphore import Semaphore
+from marshmallow import ValidationError
+from pymongo import UpdateOne
+from pymongo.collection import Collection
+
+from clientela.clock import utcnow
+from clientela.outbox import PublishMany, release, stage
+from clientela.services.prospects import announcements
+from clientela.services.prospects.batch import BatchResolution, IncomingLead
+from clientela.services.prospects.documents import Prospect
+from clientela.services.prospects.domain import capture_key
+from clientela.services.prospects.merging import merge_prospects
+from clientela.services.prospects.normalise import InvalidLead, normalise_lead
+from clientela.services.prospects.profiles import ProfileRules
+from clientela.services.prospects.schemas import lead_row_schema
+
+KEYS_PER_QUERY = 200
+"""Match keys per candidate query: large ``$in`` lists answer slower per key found."""
+
+_one_batch_at_a_time = Semaphore()
+"""Batches resolve against what earlier batches wrote, so one at a time per process."""
+
+
+@dataclass
+class CaptureReport:
+    """What became of each row of a batch."""
+
+    received: int = 0
+    created: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    profiles_merged: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as plain data, for RPC."""
+        return asdict(self)
+
+
+def _validated(
+    source: str,
+    origin: Mapping[str, str],
+    rows: list[Any],
+    rules: ProfileRules,
+    report: CaptureReport,
+) -> list[IncomingLead]:
+    incoming = []
+    for position, raw in enumerate(rows, start=1):
+        line = raw.get("line") if isinstance(raw, dict) else None
+        try:
+            row = lead_row_schema.load(raw)
+            row_origin = {**origin, **row["origin"]}
+            lead = normalise_lead(row["fields"], row_origin, row["consent"], rules.phone_region)
+        except (ValidationError, InvalidLead) as exc:
+            errors = exc.errors if isinstance(exc, InvalidLead) else exc.normalized_messages()
+            report.rejected.append(
+                {"line": line if isinstance(line, int) else position, "errors": errors}
+            )
+            continue
+        key = capture_key(source, {"fields": row["fields"], "consent": row["consent"]}, row_origin)
+        incoming.append(IncomingLead.of(row, lead, key, source, rules.matcher))
+    return incoming
+
+
+def _chunks(items: Iterable[str], size: int) -> Iterable[list[str]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+LEFT_OUT = {"outbox": 0, "captures.fields": 0, "captures.extra": 0}
+"""What matching a batch does not need of a known profile: its raw rows and pending events."""
+
+
+def known_profiles(collection: Collection, keys: Iterable[str]) -> list[dict[str, Any]]:
+    """Live profiles carrying any of ``keys``, each once (without their captures' raw rows)."""
+    found: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(sorted(set(keys)), KEYS_PER_QUERY):
+        query = {"match_keys": {"$in": chunk}, "merged_into": None}
+        for profile in collection.find(query, LEFT_OUT):
+            found.setdefault(profile["_id"], profile)
+    return list(found.values())
+
+
+def _update(profile: dict[str, Any], captures: list[dict[str, Any]]) -> UpdateOne:
+    """Add ``captures`` to a stored profile, unless another writer added them first."""
+    keep = ("match_keys", "facets", "completeness", "score", "updated_at", "consent")
+    filled = {name for capture in captures for name in capture["filled"]}
+    return UpdateOne(
+        {"_id": profile["_id"], "captures.key": {"$nin": [c["key"] for c in captures]}},
+        {
+            "$push": {"captures": {"$each": captures}},
+            "$set": {name: profile[name] for name in (*keep, *sorted(filled), "company_key")},
+        },
+    )
+
+
+def capture_leads(
+    source: str,
+    origin: Mapping[str, str],
+    rows: list[Any],
+    rules: ProfileRules,
+    publish_many: PublishMany,
+    publish: Any,
+) -> CaptureReport:
+    """Store each valid row as a new profile or one more capture of a known person.
+
+    Rejected rows are reported with their line (or 1-based position) and the
+    problem of each field; the others land. A lead matching several known
+    profiles merges them into the oldest. Every new profile is announced by
+    ``prospect_captured``, every changed one by ``prospect_updated``, all
+    confirmed by the broker before this returns.
+    """
+    report = CaptureReport(received=len(rows))
+    incoming = _validated(source, origin, rows, rules, report)
+    collection = Prospect._get_collection()
+    with _one_batch_at_a_time:
+        keys = {key for item in incoming for key in item.keys}
+        batch = BatchResolution(rules, source, utcnow(), known_profiles(collection, keys))
+        for item in incoming:
+            outcome = batch.resolve(item)
+            setattr(report, outcome, getattr(report, outcome) + 1)
+        staged = _write(collection, batch)
+        for survivor_id, merged_id in batch.merges:
+            merge_prospects(
+                survivor_id, merged_id, "capture", "one lead matched both", rules, publish
+            )
+            report.profiles_merged += 1
+    if staged is not None:  # the next batch may go on meanwhile: it is written already
+        release(collection.database, *staged, publish_many)
+    return report
+
+
+def _write(collection: Collection, batch: BatchResolution) -> tuple[str, list[dict]] | None:
+    """Stage the batch's events and write its profiles; returns the stage to release."""
+    announced: list[tuple[dict, dict]] = [
+        (announcements.captured(profile), {"_id": profile["_id"]})
+        for profile in batch.created.values()
+    ]
+    updates = []
+    for profile, update in batch.changed():
+        updates.append(_update(profile, update.captures))
+        if (profile["completeness"], profile["score"]) != update.before:
+            proof = {"_id": profile["_id"], "captures.key": update.captures[-1]["key"]}
+            announced.append((announcements.updated(profile, "capture", batch.at), proof))
+    if not announced and not updates:
+        return None
+    stage_id = stage(collection.database, collection.name, announced)
+    if batch.created:
+        collection.insert_many(list(batch.created.values()), ordered=False)
+    if updates:
+        collection.bulk_write(updates, ordered=False)
+    return stage_id, [envelope for envelope, _ in announced]

@@ -1,0 +1,208 @@
+"""The lead pipeline on real services: every way in, one profile per person, follow-up, KPI."""
+
+import json
+import urllib.error
+import urllib.request
+from datetime import timedelta
+
+import pytest
+from kombu import Connection, Producer
+
+from clientela.client import wait_for
+from clientela.clock import utcnow
+from clientela.errors import Conflict, InvalidInput
+from clientela.importing import import_file
+from clientela.messaging import inbox_exchange
+from clientela.plugin_manager import load_plugins
+
+VISITORS = """nombre,apellidos,correo,telefono,empresa,cargo,intereses
+Ana,RUIZ,ana@example.com,55 1111 2222,"Textiles Ruiz, S.A. de C.V.",Directora de compras,Telas
+Beto,Sosa,beto@example.com,,Sosa y Hnos,,
+Carla,Díaz,carla@example,,Díaz SA,,
+Anna,Ruiz,,55 1111 2223,TEXTILES RUIZ SA DE CV,,
+Dora,León,,+34 612 345 678,,,
+"""
+
+META_LEAD = {
+    "id": "1203948576112233",
+    "created_time": "2026-11-20T10:15:00+0000",
+    "campaign_name": "Invierno 2026",
+    "form_id": "555012345678901",
+    "platform": "fb",
+    "field_data": [
+        {"name": "full_name", "values": ["Eva Luna"]},
+        {"name": "email", "values": ["EVA@example.com"]},
+        {"name": "company_name", "values": ["Luna Agro"]},
+    ],
+    "custom_disclaimer_responses": [{"checkbox_key": "contacto", "is_checked": "1"}],
+}
+
+
+@pytest.fixture
+def rpc(clientela_platform):
+    return clientela_platform("prospects", "customers", "kpi")
+
+
+@pytest.fixture
+def visitors(tmp_path):
+    path = tmp_path / "visitors.csv"
+    path.write_text(VISITORS, encoding="utf-8")
+    return path
+
+
+def import_fair(rpc, path, **options):
+    return import_file(
+        load_plugins({}).lead_sources()["fairs"],
+        path,
+        {"fair": "Expo Norte", **options},
+        lambda rows, origin: rpc.prospects.capture_leads.call_async("fairs", rows, origin),
+    )
+
+
+def one(rpc, **filters):
+    [prospect] = rpc.prospects.find(**filters)["prospects"]
+    return prospect
+
+
+def month(rpc):
+    periods = rpc.kpi.indicators("month")["periods"]
+    return periods[-1] if periods else {}
+
+
+def post(settings, path, payload):
+    request = urllib.request.Request(
+        f"http://{settings.http_address}{path}",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_a_fair_file_becomes_clean_profiles_one_per_person_and_counts_in_kpi(rpc, visitors):
+    summary = import_fair(rpc, visitors, fair_date="2026-11-20")
+
+    assert (summary.rows, summary.created, summary.merged) == (5, 3, 1)
+    assert summary.rejected == [(4, "email: Not a valid email address.")]
+    ana = one(rpc, email="ana@example.com")
+    assert (ana["last_name"], ana["phone"]) == ("Ruiz", "+525511112222")
+    assert len(ana["captures"]) == 2  # "Anna Ruiz" at the same company is her
+    assert ana["origin"] == {"fair": "Expo Norte", "fair_date": "2026-11-20"}
+    assert ana["completeness"] == 90.0  # everything but consent, weighing 10
+    assert ana["score"] == 50  # decision maker 20, needs stated 20, reachable 10
+    assert one(rpc, phone="+34 612 345 678")["first_name"] == "Dora"
+    assert one(rpc, phone="5511112223")["id"] == ana["id"]  # Anna's phone finds her too
+
+    kpi = wait_for(lambda: month(rpc), lambda m: m.get("I1_new_prospects") == 3)
+    assert kpi["I1_by_fair"] == {"Expo Norte": 3}
+    assert import_fair(rpc, visitors).created == 0  # re-import: nothing new
+
+
+def test_leads_pushed_over_http_and_the_queue_land_with_origin_and_consent(rpc, clientela_settings):
+    status, report = post(clientela_settings, "/leads/social", [META_LEAD, {"nonsense": 1}])
+    assert status == 200
+    assert (report["created"], len(report["rejected"])) == (1, 1)
+    eva = one(rpc, email="eva@example.com")
+    assert eva["origin"]["channel"] == "facebook"
+    assert eva["origin"]["campaign"] == "Invierno 2026"
+    assert eva["consent"]["method"] == "Meta lead ads form"
+
+    status, error = post(clientela_settings, "/leads/nowhere", {})
+    assert status == 404
+    assert "nowhere" in error["message"]
+
+    with Connection(clientela_settings.amqp_uri) as connection:
+        Producer(connection.default_channel).publish(
+            {"email": "fede@example.com", "utm_campaign": "primavera", "utm_source": "google"},
+            exchange=inbox_exchange("prospects"),
+            routing_key="leads.webforms",
+            serializer="json",
+            declare=[inbox_exchange("prospects")],
+        )
+    fede = wait_for(
+        lambda: rpc.prospects.find(email="fede@example.com")["prospects"], lambda found: found
+    )[0]
+    assert fede["origin"] == {"campaign": "primavera", "channel": "google"}
+    assert rpc.prospects.find(campaign="primavera")["total"] == 1
+
+
+def test_a_lead_matching_two_profiles_merges_them_and_an_operator_can_undo_it(rpc, tmp_path):
+    for name, row in (("email.csv", "ana@example.com,"), ("phone.csv", ",5522223333")):
+        (tmp_path / name).write_text(f"correo,telefono\n{row}\n", encoding="utf-8")
+        import_fair(rpc, tmp_path / name)
+    bridge = tmp_path / "bridge.csv"
+    bridge.write_text("correo,telefono,nombre\nana@example.com,5522223333,Ana\n", "utf-8")
+    assert import_fair(rpc, bridge).merged == 1
+
+    ana = one(rpc, email="ana@example.com")
+    assert len(ana["merges"]) == 1
+    assert ana["phone"] == "+525522223333"
+    assert rpc.prospects.find()["total"] == 1  # the merged profile counts once
+    kpi = wait_for(lambda: month(rpc), lambda m: m.get("I1_new_prospects") == 1)
+    assert kpi["I1_new_prospects"] == 1
+
+    merged_id = ana["merges"][0]["prospect_id"]
+    restored = rpc.prospects.unmerge(merged_id, "supervisor")
+    assert (restored["merged_into"], restored["phone"]) == (None, "+525522223333")
+    assert len(rpc.prospects.get(ana["id"])["captures"]) == 2  # its own and the bridge
+    assert rpc.prospects.find()["total"] == 2
+    wait_for(lambda: month(rpc), lambda m: m.get("I1_new_prospects") == 2)
+    with pytest.raises(Conflict, match="not merged"):
+        rpc.prospects.unmerge(merged_id, "supervisor")
+
+
+def test_follow_up_from_first_contact_to_conversion(rpc, visitors):
+    import_fair(rpc, visitors)
+    beto = one(rpc, email="beto@example.com")
+
+    with pytest.raises(InvalidInput, match="reason"):
+        rpc.prospects.change_status(beto["id"], "disqualified")
+    with pytest.raises(InvalidInput, match="outcome"):
+        rpc.prospects.log_interaction(beto["id"], kind="call", mode="phone", outcome="meh")
+
+    rpc.prospects.log_interaction(beto["id"], kind="call", mode="phone", outcome="no_answer")
+    assert rpc.prospects.get(beto["id"])["status"] == "new"  # nobody was reached
+    rpc.prospects.log_interaction(
+        beto["id"], kind="visit", mode="in_person", outcome="interested", notes="wants a demo"
+    )
+    beto = rpc.prospects.get(beto["id"])
+    assert beto["status"] == "contacted"
+    assert beto["first_contact_at"] is not None
+    assert beto["score"] == 10  # engaged: one interaction that went well
+
+    late = (utcnow() - timedelta(days=1)).isoformat()
+    task = rpc.prospects.add_follow_up(beto["id"], "send the quote", late, "carmen")
+    soon = (utcnow() + timedelta(days=3)).isoformat()
+    rpc.prospects.add_follow_up(beto["id"], "call back", soon, "carmen")
+    assert [t["id"] for t in rpc.prospects.overdue_follow_ups("carmen")] == [task["id"]]
+    rpc.prospects.complete_follow_up(task["id"])
+    assert rpc.prospects.overdue_follow_ups() == []
+
+    rpc.prospects.change_status(beto["id"], "qualified")
+    converted = rpc.prospects.convert(beto["id"], "contract", "C-1")
+    assert rpc.prospects.convert(beto["id"], "purchase")["conversion"] == converted["conversion"]
+    with pytest.raises(Conflict, match="cannot go from converted to new"):
+        rpc.prospects.change_status(beto["id"], "new")
+
+    kpi = wait_for(lambda: month(rpc), lambda m: m.get("conversions") == 1)
+    assert kpi["I2_first_contacts"] == 1
+    assert kpi["I4_conversion_rate"] == pytest.approx(33.33)
+    assert wait_for(lambda: rpc.prospects.get(beto["id"]), lambda p: p["customer_id"])
+
+
+def test_search_filters_and_pages(rpc, visitors):
+    import_fair(rpc, visitors)
+    page = rpc.prospects.find(limit=2)
+    assert (page["total"], len(page["prospects"])) == (3, 2)
+    assert rpc.prospects.find(limit=2, offset=2)["prospects"][0]["id"] not in {
+        p["id"] for p in page["prospects"]
+    }
+    assert rpc.prospects.find(min_score=30)["total"] == 1
+    assert rpc.prospects.find(fair="Expo Sur")["total"] == 0
+    assert rpc.prospects.find(source="fairs", status="new")["total"] == 3
+    with pytest.raises(InvalidInput, match="captured_to"):
+        rpc.prospects.find(captured_from="2026-12-01T00:00Z", captured_to="2026-11-01T00:00Z")

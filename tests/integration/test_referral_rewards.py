@@ -1,0 +1,140 @@
+"""Referral rewards on real services: a referrer earns points once their friend converts."""
+
+import json
+
+import pytest
+from kombu import Connection
+from nameko.standalone.events import event_dispatcher
+
+from clientela.client import wait_for
+from clientela.clock import utcnow
+from clientela.db import connect_service_database
+from clientela.errors import InvalidInput, NotFound
+from clientela.events import new_event
+from clientela.services.loyalty import handlers
+from clientela.services.loyalty.documents import Member, ReferralCode
+
+REWARD = 500
+WATCH = "watch-points-earned"
+
+
+def converted(prospect_id, **referral):
+    """A prospect_converted envelope, with ``referrer`` and/or ``referral_code`` if given."""
+    return new_event(
+        "prospect_converted",
+        {
+            "prospect_id": prospect_id,
+            "email": f"{prospect_id}@example.com",
+            "source": "referrals",
+            "captured_at": utcnow(),
+            "converted_at": utcnow(),
+            "basis": "purchase",
+            **referral,
+        },
+    )
+
+
+@pytest.fixture
+def publish(clientela_settings):
+    """``publish(envelope)``: publish a prospect_converted event as the prospects service."""
+    dispatch = event_dispatcher(clientela_settings.nameko_config())
+    return lambda envelope: dispatch("prospects", "prospect_converted", envelope)
+
+
+@pytest.fixture
+def rpc(clientela_platform, clientela_settings):
+    proxy = clientela_platform("customers", "loyalty")
+    with Connection(clientela_settings.amqp_uri) as connection:
+        channel = connection.default_channel
+        channel.queue_declare(WATCH, durable=False)
+        channel.queue_bind(WATCH, "loyalty.events", "points_earned")
+    return proxy
+
+
+def queue_depth(amqp_uri, queue):
+    with Connection(amqp_uri) as connection:
+        return connection.default_channel.queue_declare(queue, passive=True).message_count
+
+
+def announcements(amqp_uri):
+    """The points_earned events published so far (consumed)."""
+    taken = []
+    with Connection(amqp_uri) as connection:
+        while (message := connection.default_channel.basic_get(WATCH, no_ack=True)) is not None:
+            taken.append(json.loads(message.body)["payload"])
+    return taken
+
+
+@pytest.fixture
+def ana(rpc, publish):
+    """An existing customer (converted from prospect p-ana) that loyalty knows."""
+    publish(converted("p-ana"))
+    customer = wait_for(lambda: rpc.customers.find_by_prospect("p-ana"), not_yet=(NotFound,))
+    wait_for(lambda: rpc.loyalty.referral_code(customer["id"]), not_yet=(NotFound,))
+    return customer["id"]
+
+
+def test_a_customer_gets_one_stable_code_that_resolves_to_them(rpc, ana):
+    code = rpc.loyalty.referral_code(ana)
+
+    assert rpc.loyalty.referral_code(ana) == code
+    assert len(code.replace("-", "")) == 8
+    assert rpc.loyalty.resolve_referral_code(f" {code.lower()} ") == ana
+    with pytest.raises(NotFound, match="code"):
+        rpc.loyalty.resolve_referral_code("ZZZZ-ZZZZ")
+    with pytest.raises(NotFound, match="customer_id"):
+        rpc.loyalty.referral_code("no-such-customer")
+    with pytest.raises(InvalidInput) as bad_code:
+        rpc.loyalty.resolve_referral_code(["7KQ2-M9XA"])
+    assert "code" in bad_code.value.errors
+
+
+def test_the_referrer_is_rewarded_once_when_their_friend_converts(
+    rpc, ana, publish, clientela_settings
+):
+    code = rpc.loyalty.referral_code(ana)
+    luis = converted("p-luis", referral_code=code.replace("-", " ").lower())
+    publish(luis)
+
+    balance = wait_for(lambda: rpc.loyalty.balance(ana), lambda b: b["points"])
+    assert balance["points"] == REWARD
+    [entry] = balance["latest"]
+    assert entry["id"] == "referral:p-luis"
+    assert "p-luis" in entry["reason"]
+
+    publish(luis)  # delivered again
+    publish(converted("p-ana", referrer=ana))  # Ana referring herself
+    publish(converted("p-x", referral_code="ZZZZ-ZZZZ"))  # a code nobody has
+    publish(converted("p-y", referrer="no-such-customer"))
+    publish(converted("p-eva", referrer=ana))  # sentinel: credited after those above
+    wait_for(lambda: rpc.loyalty.balance(ana), lambda b: len(b["latest"]) >= 2)
+    queue = "loyalty.handle_prospect_converted"
+    wait_for(lambda: queue_depth(clientela_settings.amqp_uri, queue) == 0)
+
+    balance = rpc.loyalty.balance(ana)
+    assert balance["points"] == 2 * REWARD
+    assert sorted(entry["id"] for entry in balance["latest"]) == [
+        "referral:p-eva",
+        "referral:p-luis",
+    ]
+    earned = announcements(clientela_settings.amqp_uri)
+    assert sorted((e["entry_id"], e["customer_id"], e["points"]) for e in earned) == [
+        ("referral:p-eva", ana, REWARD),
+        ("referral:p-luis", ana, REWARD),
+    ]
+
+
+def test_a_code_already_taken_is_drawn_again(clientela_settings):
+    connect_service_database("loyalty", clientela_settings)
+    for document in (Member, ReferralCode):
+        document.ensure_indexes()
+    Member(id="c-1").save()
+    Member(id="c-2").save()
+    draws = iter(["AAAA-BBBB", "AAAA-BBBB", "CCCC-DDDD"])
+
+    assert handlers.referral_code("c-1", lambda: next(draws)) == "AAAA-BBBB"
+    assert handlers.referral_code("c-2", lambda: next(draws)) == "CCCC-DDDD"
+    assert handlers.referral_code("c-2") == "CCCC-DDDD"
+    Member(id="c-3").save()
+    with pytest.raises(RuntimeError, match="no free referral code"):
+        handlers.referral_code("c-3", lambda: "AAAA-BBBB")
