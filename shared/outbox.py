@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mongoengine import DictField, Document, ListField, NotUniqueError
+from mongoengine import DateTimeField, DictField, Document, ListField, NotUniqueError
 from pymongo import ReturnDocument
 from pymongo.collection import Collection
 from pymongo.database import Database
@@ -49,6 +49,7 @@ class OutboxDocument(Document):
     meta = {"abstract": True}
 
     outbox = ListField(DictField())
+    outbox_pending_at = DateTimeField(null=True)
 
     def record_event(
         self, name: str, payload: dict[str, Any], occurred_at: datetime | None = None
@@ -56,11 +57,24 @@ class OutboxDocument(Document):
         """Validate and queue event ``name``; it is published after the next save."""
         envelope = new_event(name, payload, occurred_at)
         self.outbox.append(envelope)
+        self.outbox_pending_at = self.outbox_pending_at or utcnow()
         return envelope
 
 
-OUTBOX_INDEX = "outbox.occurred_at"
-"""The index :func:`relay` relies on; list it in every outbox document's ``meta``."""
+PENDING = "outbox_pending_at"
+"""Set while a document has events to publish: since when. Absent otherwise."""
+
+OUTBOX_INDEX = {"fields": [PENDING], "sparse": True}
+"""The index :func:`relay` relies on; list it in every outbox document's ``meta``.
+
+Sparse, so it holds only the few documents with pending events: a relay tick
+costs the same with a thousand documents or a million.
+"""
+
+
+def pending_update(events: list[dict]) -> dict[str, Any]:
+    """Update operators that add ``events`` to a document's outbox."""
+    return {"$push": {"outbox": {"$each": events}}, "$min": {PENDING: utcnow()}}
 
 
 def flush_pending(
@@ -79,6 +93,10 @@ def flush_pending(
         collection.update_one(
             {"_id": document_id}, {"$pull": {"outbox": {"id": {"$in": published}}}}
         )
+        # events added meanwhile keep the marker, so the relay still sees them
+        collection.update_one(
+            {"_id": document_id, "outbox": {"$size": 0}}, {"$unset": {PENDING: ""}}
+        )
     return len(published)
 
 
@@ -93,11 +111,11 @@ def relay(
     document_classes: Iterable[type[OutboxDocument]], publish: Publish, grace_s: float
 ) -> int:
     """Publish events left pending for longer than ``grace_s`` seconds (after a crash)."""
-    cutoff = (datetime.now(UTC) - timedelta(seconds=grace_s)).isoformat()
+    cutoff = datetime.now(UTC) - timedelta(seconds=grace_s)
     relayed = 0
     for document_cls in document_classes:
         collection = document_cls._get_collection()
-        for pending in collection.find({OUTBOX_INDEX: {"$lt": cutoff}}, {"outbox": 1}):
+        for pending in collection.find({PENDING: {"$lt": cutoff}}, {"outbox": 1}):
             relayed += flush_pending(collection, pending["_id"], pending["outbox"], publish)
     if relayed:
         log.warning("relayed events left pending by an earlier run", extra={"count": relayed})
@@ -122,7 +140,7 @@ def insert_once(
     """
     before = collection.find_one_and_update(
         match,
-        {"$setOnInsert": {**document, "outbox": [envelope]}, **(update or {})},
+        {"$setOnInsert": {**document, "outbox": [envelope], PENDING: utcnow()}, **(update or {})},
         upsert=True,
         projection={"_id": 1},
         return_document=ReturnDocument.BEFORE,

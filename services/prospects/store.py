@@ -8,8 +8,9 @@ from typing import Any
 from pymongo.collection import Collection
 
 from clientela.errors import NotFound
+from clientela.outbox import PENDING, pending_update
 
-_NOT_SET = ("_id", "outbox", "merges")
+_NOT_SET = ("_id", "outbox", PENDING, "merges")
 
 
 def load_profile(collection: Collection, prospect_id: str, name: str) -> dict[str, Any]:
@@ -34,8 +35,9 @@ def save_profile(
     """
     update: dict[str, Any] = {
         "$set": {name: value for name, value in profile.items() if name not in _NOT_SET},
-        "$push": {"outbox": {"$each": events}, **(push or {})},
+        **pending_update(events),
     }
+    update["$push"].update(push or {})
     if pull_merge is not None:
         update["$pull"] = {"merges": {"prospect_id": pull_merge}}
     result = collection.update_one({"_id": profile["_id"], "updated_at": loaded_at}, update)

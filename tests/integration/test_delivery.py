@@ -210,6 +210,7 @@ def test_an_event_left_in_an_outbox_by_a_crash_is_relayed(clientela_platform, se
             "updated_at": utcnow(),
             "captures": [],
             "outbox": [stranded],
+            "outbox_pending_at": utcnow(),
         }
     )
     rpc = clientela_platform("prospects", "kpi")
@@ -218,4 +219,8 @@ def test_an_event_left_in_an_outbox_by_a_crash_is_relayed(clientela_platform, se
         lambda: rpc.kpi.indicators("month")["periods"], lambda p: p and p[-1]["I1_new_prospects"]
     )
     assert month[-1]["I1_new_prospects"] == 1
-    wait_for(lambda: not database.prospects.find_one({"_id": "stranded@example.com"})["outbox"])
+    relayed = wait_for(
+        lambda: database.prospects.find_one({"_id": "stranded@example.com"}),
+        lambda doc: not doc["outbox"] and "outbox_pending_at" not in doc,
+    )
+    assert relayed["outbox"] == []
