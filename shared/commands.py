@@ -1,4 +1,4 @@
-"""The ``clientela`` commands: up, run, plugins, events, import, rules, kpi, parked, demo."""
+"""The ``clientela`` commands: up, run, plugins, events, import, rules, overdue, kpi, parked..."""
 
 from __future__ import annotations
 
@@ -204,6 +204,21 @@ def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_overdue(args: argparse.Namespace, settings: Settings) -> int:
+    """List follow-up tasks past their due time, most overdue first."""
+    with platform(settings, "prospects") as rpc:
+        tasks = rpc.prospects.overdue_follow_ups(args.owner)
+    if args.json:
+        _say(json.dumps(tasks, indent=2))
+        return 0
+    _say(f"{'due':<26} {'owner':<16} {'prospect':<34} task")
+    for task in tasks:
+        _say(f"{task['due_at']:<26} {task['owner']:<16} {task['prospect_id']:<34} {task['title']}")
+    if not tasks:
+        _say("(no overdue follow-ups)")
+    return 0
+
+
 def _print_kpi(report: dict[str, Any]) -> None:
     """Print one line of indicators per period ("-" where a period has no value)."""
     line = "{:<11} {:>6} {:>8} {:>6} {:>11} {:>6} {:>7} {:>11}  {}"
@@ -329,6 +344,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=cmd_import)
+
+    overdue = commands.add_parser("overdue", help=cmd_overdue.__doc__)
+    overdue.add_argument("--owner", help="only this person's tasks")
+    overdue.add_argument("--json", action="store_true")
+    overdue.set_defaults(handler=cmd_overdue)
 
     rules = commands.add_parser("rules", help=cmd_rules.__doc__)
     rules.add_argument("--json", action="store_true")

@@ -105,12 +105,24 @@ def test_import_then_kpi_counts_distinct_valid_visitors(env, platform, tmp_path)
     assert imported.returncode == 0, imported.stderr
     assert "5 rows read: 3 new prospects, 1 merged" in imported.stdout
     assert "line 5: email: Not a valid email address." in imported.stdout
+    rejects = tmp_path / "visitantes.csv.rejects.csv"
+    assert f"every rejected row, with its line and reason: {rejects}" in imported.stdout
+    assert rejects.read_text(encoding="utf-8").splitlines() == [
+        "line,reason",
+        "5,email: Not a valid email address.",
+    ]
+    assert "5 rows imported" in imported.stderr  # progress
 
     def new_prospects():
         report = json.loads(clientela(env, "kpi", "--json").stdout)
         return report["periods"] and report["periods"][-1]["I1_new_prospects"]
 
     assert wait_for(new_prospects, lambda count: count == 3, timeout_s=30) == 3
+
+    rules = clientela(env, "rules")
+    assert "same_phone" in rules.stdout
+    assert "consent                  10 of 100" in rules.stdout
+    assert "(no overdue follow-ups)" in clientela(env, "overdue").stdout
 
     unknown = clientela(env, "import", "webinar", str(visitors))
     assert unknown.returncode == 2

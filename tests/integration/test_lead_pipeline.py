@@ -206,3 +206,23 @@ def test_search_filters_and_pages(rpc, visitors):
     assert rpc.prospects.find(source="fairs", status="new")["total"] == 3
     with pytest.raises(InvalidInput, match="captured_to"):
         rpc.prospects.find(captured_from="2026-12-01T00:00Z", captured_to="2026-11-01T00:00Z")
+
+
+def test_a_referred_lead_that_converts_rewards_its_referrer(clientela_platform, clientela_settings):
+    rpc = clientela_platform("prospects", "customers", "loyalty")
+    post(clientela_settings, "/leads/webforms", {"email": "rita@example.com"})
+    rita = one(rpc, email="rita@example.com")
+    rpc.prospects.convert(rita["id"], "purchase", "T-7")
+    customer = wait_for(lambda: rpc.customers.find_by_prospect(rita["id"]), not_yet=(Exception,))
+    code = wait_for(lambda: rpc.loyalty.referral_code(customer["id"]), not_yet=(Exception,))
+
+    referral = {"referral_code": code.lower(), "friend": {"email": "sam@example.com"}}
+    status, report = post(clientela_settings, "/leads/referrals", referral)
+    assert (status, report["created"]) == (200, 1)
+    sam = one(rpc, email="sam@example.com")
+    assert sam["origin"]["referral_code"] == code
+    assert sam["score"] == 15  # referred
+    rpc.prospects.convert(sam["id"], "contract", "C-9")
+
+    balance = wait_for(lambda: rpc.loyalty.balance(customer["id"]), lambda b: b["points"])
+    assert balance["points"] == clientela_settings.referral_reward_points
