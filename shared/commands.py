@@ -246,7 +246,7 @@ def cmd_kpi(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def demonstrate(settings: Settings) -> None:
-    """Walk the thin path once: import, convert, purchase, NPS, points, KPI."""
+    """Walk the path once: import, first contact, convert, purchase, NPS, points, KPI."""
     with SAMPLE_VISITORS.open("rb") as sample:
         path = Path(settings.data_dir) / "sample-visitors.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -255,7 +255,18 @@ def demonstrate(settings: Settings) -> None:
     _print_import(import_leads(settings, "fairs", path, {"fair": "Expo Demo"}), as_json=False)
     with platform(settings, *SERVICES) as rpc:
         prospect = rpc.prospects.find(email="maria.garcia@ferreteria-norte.mx")["prospects"][0]
-        _say(f"2. Converting {prospect['first_name']} {prospect['last_name']} (contract signed)")
+        name = f"{prospect['first_name']} {prospect['last_name']}"
+        if not prospect["interactions"]:  # a second demo does not call her twice
+            rpc.prospects.log_interaction(
+                prospect["id"], kind="call", mode="phone", outcome="interested", by="demo"
+            )
+        prospect = rpc.prospects.get(prospect["id"])
+        _say(
+            f"2. First contact with {name}: a call, she is interested (status "
+            f"{prospect['status']}, completeness {prospect['completeness']}%, "
+            f"score {prospect['score']})"
+        )
+        _say(f"   converting {name} (contract signed)")
         rpc.prospects.convert(prospect["id"], "contract", "DEMO-CONTRACT-1")
         customer = wait_for(
             lambda: rpc.customers.find_by_prospect(prospect["id"]), not_yet=(NotFound,)

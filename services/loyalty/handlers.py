@@ -112,10 +112,12 @@ def credit_referral(event: Event, reward_points: int, publish: Publish) -> None:
     """
     converted = event.payload
     prospect_id = converted["prospect_id"]
+    if not (converted["referrer"] or converted["referral_code"]):
+        return  # nobody referred this one
     member = _referring_member(converted["referrer"], converted["referral_code"])
     if member is None:
         log.info(
-            "converted prospect has no known referrer; no referral reward",
+            "the referrer of a converted prospect is unknown; no referral reward",
             extra={"prospect_id": prospect_id, **_named(converted)},
         )
         return
