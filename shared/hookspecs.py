@@ -31,7 +31,7 @@ def clientela_lead_sources(register: Callable[[LeadSource], None]) -> None:
     :returns: nothing.
 
     Called the first time a process needs the lead sources (``clientela import``,
-    ``clientela plugins``).
+    ``clientela plugins``, the prospects service when it starts, for pushed leads).
     An exception raised here disables this plugin's sources only.
 
     .. versionadded:: 0.1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -39,11 +39,16 @@ class ImportSummary:
 
 
 def guarded(
-    source: LeadSource, items: Iterator[LeadRow | RowProblem], what: str
+    source: LeadSource, read: Callable[[], Iterable[LeadRow | RowProblem]], what: str
 ) -> Iterator[LeadRow | RowProblem]:
-    """The source's ``items``; a plugin's unexpected failure becomes a LeadSourceError naming it."""
+    """The items ``read()`` yields; a plugin's failure becomes a LeadSourceError naming it."""
     try:
-        yield from items
+        for item in read():
+            if not isinstance(item, (LeadRow, RowProblem)) or not isinstance(item.line, int):
+                raise LeadSourceError(
+                    f"lead source {source.name!r} yielded {item!r}, not a numbered row"
+                )
+            yield item
     except LeadSourceError:
         raise
     except Exception as exc:
@@ -58,7 +63,7 @@ def split_items(items: list[LeadRow | RowProblem]) -> tuple[list[dict], list[tup
     for item in items:
         if isinstance(item, RowProblem):
             problems.append((item.line, item.reason))
-        elif isinstance(item, LeadRow):
+        else:
             rows.append(item.as_message())
     return rows, problems
 
@@ -91,7 +96,7 @@ def import_file(
     """
     summary = ImportSummary()
     origin = origin_options(options)
-    items = guarded(source, source.read(path, options), str(path))
+    items = guarded(source, lambda: source.read(path, options), str(path))
     pending: deque[tuple[int, Any]] = deque()
 
     def settle(size: int, reply: Any) -> None:

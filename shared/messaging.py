@@ -41,11 +41,14 @@ from nameko.messaging import Consumer, QueueConsumer
 from nameko.standalone.events import get_event_exchange
 
 from clientela.config import Settings
+from clientela.errors import EXPECTED_ERRORS
 from clientela.events import InvalidEvent, parse_event
 
 log = logging.getLogger(__name__)
 
 ATTEMPT_HEADER = "x-clientela-attempt"
+ROUTING_KEY_HEADER = "x-original-routing-key"
+"""Keeps a message's first routing key through retry and parking queues (and replays)."""
 ERROR_HEADER = "x-clientela-error"
 MAX_RETRY_DELAY_S = 300.0
 
@@ -214,17 +217,17 @@ class ReliableEventHandler(EventHandler):
             self.queue_consumer.ack_message(message)
 
     def _retry_or_park(self, message: Any, exc_info: Any) -> None:
-        attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 1))
+        attempt = _attempt(message)
         error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
         context = {"queue": self.queue.name, "attempt": attempt, "error": error}
-        if attempt >= self.settings.event_retry_attempts:
+        if attempt >= self.settings.event_retry_attempts or self.is_permanent(exc_info[1]):
             log.error("handler failed for the last time; parking the event", extra=context)
             self._park(message, error)
             return
         log.warning("handler failed; retrying the event later", extra=context)
         self._republish(
             message,
-            self.queues.retries[attempt - 1],
+            self.queues.retries[min(attempt, len(self.queues.retries)) - 1],
             {ATTEMPT_HEADER: attempt + 1, ERROR_HEADER: error[:1000]},
         )
 
@@ -235,9 +238,28 @@ class ReliableEventHandler(EventHandler):
             {ERROR_HEADER: error[:1000], "x-clientela-parked-at": datetime.now(UTC).isoformat()},
         )
 
+    def is_permanent(self, error: BaseException) -> bool:
+        """Whether retrying cannot help (the event is parked at once); never, for events."""
+        return False
+
     def _republish(self, message: Any, queue: Queue, headers: dict) -> None:
-        merged = {**(message.headers or {}), **headers}
+        routing_key = message.delivery_info.get("routing_key", "")
+        merged = {ROUTING_KEY_HEADER: routing_key, **(message.headers or {}), **headers}
         forward(self.publisher, message, queue.name, merged, declare=[queue])
+
+
+def _attempt(message: Any) -> int:
+    """The attempt a message is on (1 for the first), from its header; 1 when garbled."""
+    try:
+        return max(1, int((message.headers or {}).get(ATTEMPT_HEADER, 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
+def original_routing_key(message: Any) -> str:
+    """The routing key a message was first published with, even after retries or a replay."""
+    headers = message.headers or {}
+    return str(headers.get(ROUTING_KEY_HEADER) or message.delivery_info.get("routing_key", ""))
 
 
 def forward(
@@ -292,8 +314,12 @@ class InboxHandler(ReliableEventHandler):
             self._park_at_once(message, "inbox message: expected a JSON object or array")
             return
         headers = {str(k): str(v) for k, v in (message.headers or {}).items()}
-        routing_key = message.delivery_info.get("routing_key", "")
-        EventHandler.handle_message(self, InboxMessage(routing_key, body, headers), message)
+        inbox_message = InboxMessage(original_routing_key(message), body, headers)
+        EventHandler.handle_message(self, inbox_message, message)
+
+    def is_permanent(self, error: BaseException) -> bool:
+        """A message the service refuses (bad payload, unknown source) will be refused again."""
+        return isinstance(error, EXPECTED_ERRORS)
 
 
 consumes_inbox = InboxHandler.decorator

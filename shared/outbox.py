@@ -220,10 +220,10 @@ def relay_staged(
     ):
         target = database[staged["collection"]]
         entries = json.loads(staged["entries"])
-        proven = [e for e in entries if target.count_documents(e["proof"], limit=1)]
-        publish_many([entry["event"] for entry in proven])
-        relayed += len(proven)
-        waiting = [entry for entry in entries if entry not in proven]
+        holds = [bool(target.count_documents(e["proof"], limit=1)) for e in entries]
+        publish_many([entry["event"] for entry, held in zip(entries, holds, strict=True) if held])
+        relayed += sum(holds)
+        waiting = [entry for entry, held in zip(entries, holds, strict=True) if not held]
         abandoned = staged["staged_at"].replace(tzinfo=UTC) < now - timedelta(seconds=abandon_s)
         if waiting and not abandoned:
             database[STAGED_EVENTS].update_one(

@@ -70,9 +70,11 @@ class Plugins:
         hook = getattr(self.manager.hook, hook_name)
         found: dict[str, Any] = {}
         every_plugin = [impl.plugin for impl in hook.get_hookimpls()]
+        kind_label = hook_name.removeprefix("clientela_")
         for impl in reversed(hook.get_hookimpls()):  # pluggy's call order
             others = [plugin for plugin in every_plugin if plugin is not impl.plugin]
             info = self.infos.setdefault(impl.plugin_name, PluginInfo(impl.plugin_name, "", ""))
+            info.provides = [p for p in info.provides if not p.startswith(f"{kind_label}: ")]
             offered: list[Any] = []
             try:
                 self.manager.subset_hook_caller(hook_name, others)(register=offered.append)
@@ -88,7 +90,7 @@ class Plugins:
             for item in offered:
                 if item.name not in found:
                     found[item.name] = item
-                    info.provides.append(f"{hook_name.removeprefix('clientela_')}: {item.name}")
+                    info.provides.append(f"{kind_label}: {item.name}")
         return found
 
     def lead_sources(self) -> Mapping[str, LeadSource]:

@@ -9,14 +9,14 @@ from typing import Any
 from clientela.events import new_event
 from clientela.leads import ORIGIN_FIELDS
 
-PERSON_FIELDS = ("email", "first_name", "last_name", "phone", "company", "position")
+PERSON_FIELDS = ("first_name", "last_name", "phone", "company", "position")
 
 
 def _person(profile: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "prospect_id": profile["_id"],
-        **{name: profile.get(name) or "" for name in PERSON_FIELDS},
         "email": profile.get("email") or None,
+        **{name: profile.get(name) or "" for name in PERSON_FIELDS},
         "source": profile["source"],
         "captured_at": profile["captured_at"],
     }

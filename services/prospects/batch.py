@@ -1,7 +1,7 @@
 """Resolving a batch of leads against known profiles, in memory: who is new, who is known.
 
 Plain Python. The known profiles are those sharing a match key with some lead
-of the batch (one indexed query fetches them); the batch's own new profiles
+of the batch (indexed queries fetch them); the batch's own new profiles
 join them as they are created, so the same person twice in one file is one
 profile too. The result says what to insert, what to update and which known
 profiles turned out to be one person.
@@ -74,6 +74,7 @@ class BatchResolution:
         self._index: dict[str, list[str]] = {}
         self._redirect: dict[str, str] = {}
         self._joined_keys: dict[str, set[str]] = {}
+        self._leads: dict[str, list[IncomingLead]] = {}
         for profile in known:
             self._remember(profile)
 
@@ -120,18 +121,30 @@ class BatchResolution:
             refresh(profile, self.rules)
             self.created[profile["_id"]] = profile
             self._remember(profile)
+            self._leads[profile["_id"]] = [incoming]
             return "created"
         survivor, *others = sorted(matches, key=self._seniority)
         self._add_capture(survivor, capture, incoming.lead)
+        self._leads.setdefault(survivor["_id"], []).append(incoming)
         for other in others:
-            self._join(survivor, other)
+            if not _kept_apart(survivor, other):
+                self._join(survivor, other)
         refresh(survivor, self.rules)
         self._remember(survivor)
         return "merged"
 
-    def _seniority(self, profile: Mapping[str, Any]) -> tuple[bool, datetime, str]:
-        """Stored profiles first, then the earliest captured: the one others merge into."""
-        return profile["_id"] in self.created, profile["captured_at"], profile["_id"]
+    def _seniority(self, profile: Mapping[str, Any]) -> tuple[bool, bool, datetime, str]:
+        """The one others merge into: a converted one, a stored one, the earliest captured."""
+        return (
+            profile["status"] != "converted",
+            profile["_id"] in self.created,
+            profile["captured_at"],
+            profile["_id"],
+        )
+
+    def leads_of(self, prospect_id: str) -> list[IncomingLead]:
+        """The leads of this batch that went into profile ``prospect_id``."""
+        return self._leads.get(prospect_id, [])
 
     def _add_capture(self, profile: dict[str, Any], capture: dict, lead: Lead) -> None:
         if profile["_id"] not in self.created and profile["_id"] not in self.updates:
@@ -151,6 +164,7 @@ class BatchResolution:
             self.merges.append((survivor["_id"], other["_id"]))
             return
         del self.created[other["_id"]]
+        self._leads.setdefault(survivor["_id"], []).extend(self._leads.pop(other["_id"], []))
         filled = sorted(fill_blanks(survivor, other))
         for position, capture in enumerate(other["captures"]):
             stored = {**capture, "filled": filled if position == 0 else []}
@@ -163,3 +177,10 @@ class BatchResolution:
     def changed(self) -> list[tuple[dict[str, Any], Update]]:
         """Known profiles with new captures, each with its update."""
         return [(self.profiles[pid], update) for pid, update in self.updates.items()]
+
+
+def _kept_apart(profile: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    """Whether an operator undid a merge of the two (they stay two profiles)."""
+    return other["_id"] in profile.get("kept_apart", ()) or profile["_id"] in other.get(
+        "kept_apart", ()
+    )

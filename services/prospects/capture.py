@@ -1,14 +1,16 @@
 """Capturing a batch of leads: validate, find known people, write in bulk, announce.
 
-A batch costs a handful of round trips however large it is: one indexed query
-for the profiles sharing a match key with its leads, one stage of its events,
-one ``insert_many`` of new profiles, one ``bulk_write`` of known ones, one
-pipelined publish. Receiving the same rows again changes nothing (each capture
-has a key derived from its content).
+A batch costs a handful of round trips however large it is: indexed queries
+for the profiles sharing a match key with its leads (one per 200 keys), one
+stage of its events, one ``insert_many`` of new profiles, one ``bulk_write`` of
+known ones, one pipelined publish. Merging profiles a lead showed to be one
+person costs a few more, one merge at a time. Receiving the same rows again
+changes nothing (each capture has a key derived from its content).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from itertools import islice
@@ -20,7 +22,8 @@ from pymongo import UpdateOne
 from pymongo.collection import Collection
 
 from clientela.clock import utcnow
-from clientela.outbox import PublishMany, release, stage
+from clientela.errors import Conflict
+from clientela.outbox import Publish, PublishMany, release, stage
 from clientela.services.prospects import announcements
 from clientela.services.prospects.batch import BatchResolution, IncomingLead
 from clientela.services.prospects.documents import Prospect
@@ -29,6 +32,9 @@ from clientela.services.prospects.merging import merge_prospects
 from clientela.services.prospects.normalise import InvalidLead, normalise_lead
 from clientela.services.prospects.profiles import ProfileRules
 from clientela.services.prospects.schemas import lead_row_schema
+from clientela.services.prospects.store import ATTEMPTS, VERSION
+
+log = logging.getLogger(__name__)
 
 KEYS_PER_QUERY = 200
 """Match keys per candidate query: large ``$in`` lists answer slower per key found."""
@@ -99,14 +105,15 @@ def known_profiles(collection: Collection, keys: Iterable[str]) -> list[dict[str
 
 
 def _update(profile: dict[str, Any], captures: list[dict[str, Any]]) -> UpdateOne:
-    """Add ``captures`` to a stored profile, unless another writer added them first."""
+    """Add ``captures`` to a stored profile, unless it changed since it was read."""
     keep = ("match_keys", "facets", "completeness", "score", "updated_at", "consent")
     filled = {name for capture in captures for name in capture["filled"]}
     return UpdateOne(
-        {"_id": profile["_id"], "captures.key": {"$nin": [c["key"] for c in captures]}},
+        {"_id": profile["_id"], VERSION: profile.get(VERSION)},
         {
             "$push": {"captures": {"$each": captures}},
             "$set": {name: profile[name] for name in (*keep, *sorted(filled), "company_key")},
+            "$inc": {VERSION: 1},
         },
     )
 
@@ -117,53 +124,109 @@ def capture_leads(
     rows: list[Any],
     rules: ProfileRules,
     publish_many: PublishMany,
-    publish: Any,
+    publish: Publish,
 ) -> CaptureReport:
     """Store each valid row as a new profile or one more capture of a known person.
 
     Rejected rows are reported with their line (or 1-based position) and the
     problem of each field; the others land. A lead matching several known
-    profiles merges them into the oldest. Every new profile is announced by
-    ``prospect_captured``, every changed one by ``prospect_updated``, all
-    confirmed by the broker before this returns.
+    profiles merges them into the oldest (a converted one first). Every new
+    profile is announced by ``prospect_captured``, every changed one by
+    ``prospect_updated``, all confirmed by the broker before this returns.
     """
     report = CaptureReport(received=len(rows))
     incoming = _validated(source, origin, rows, rules, report)
+    for _ in range(ATTEMPTS):
+        incoming = _capture(source, incoming, rules, publish_many, publish, report)
+        if not incoming:
+            break
+    report.rejected += [
+        {"line": item.row["line"], "errors": {"row": [CHANGING]}} for item in incoming
+    ]
+    report.rejected.sort(key=lambda rejected: rejected["line"])
+    return report
+
+
+CHANGING = "The person's profile kept changing while this row was captured; send it again."
+
+
+def _capture(
+    source: str,
+    incoming: list[IncomingLead],
+    rules: ProfileRules,
+    publish_many: PublishMany,
+    publish: Publish,
+    report: CaptureReport,
+) -> list[IncomingLead]:
+    """Capture ``incoming``; returns the leads whose profile changed meanwhile (to redo)."""
     collection = Prospect._get_collection()
     with _one_batch_at_a_time:
         keys = {key for item in incoming for key in item.keys}
         batch = BatchResolution(rules, source, utcnow(), known_profiles(collection, keys))
-        for item in incoming:
-            outcome = batch.resolve(item)
+        outcomes = [(item, batch.resolve(item)) for item in incoming]
+        announced, changed_meanwhile = _write(collection, batch)
+    redo = {id(item) for pid in changed_meanwhile for item in batch.leads_of(pid)}
+    for item, outcome in outcomes:
+        if id(item) not in redo:
             setattr(report, outcome, getattr(report, outcome) + 1)
-        staged = _write(collection, batch)
-        for survivor_id, merged_id in batch.merges:
-            merge_prospects(
-                survivor_id, merged_id, "capture", "one lead matched both", rules, publish
-            )
+    if announced is not None:
+        stage_id, envelopes = announced
+        kept = [envelope for envelope, pid in envelopes if pid not in changed_meanwhile]
+        release(collection.database, stage_id, kept, publish_many)
+    for survivor_id, merged_id in batch.merges:
+        if survivor_id in changed_meanwhile:
+            continue
+        try:
+            merge_prospects(survivor_id, merged_id, "capture", MERGE_REASON, rules, publish)
             report.profiles_merged += 1
-    if staged is not None:  # the next batch may go on meanwhile: it is written already
-        release(collection.database, *staged, publish_many)
-    return report
+        except Conflict as exc:
+            log.warning("could not merge two profiles of one person: %s", exc)
+    return [item for item in incoming if id(item) in redo]
 
 
-def _write(collection: Collection, batch: BatchResolution) -> tuple[str, list[dict]] | None:
-    """Stage the batch's events and write its profiles; returns the stage to release."""
-    announced: list[tuple[dict, dict]] = [
-        (announcements.captured(profile), {"_id": profile["_id"]})
+MERGE_REASON = "one lead matched both"
+
+
+def _write(
+    collection: Collection, batch: BatchResolution
+) -> tuple[tuple[str, list[tuple[dict, str]]] | None, set[str]]:
+    """Stage the batch's events and write its profiles.
+
+    Returns the stage with each event's profile id, and the ids of known
+    profiles that changed since they were read (their captures were not added).
+    """
+    announced: list[tuple[dict, dict, str]] = [
+        (announcements.captured(profile), {"_id": profile["_id"]}, profile["_id"])
         for profile in batch.created.values()
     ]
     updates = []
     for profile, update in batch.changed():
-        updates.append(_update(profile, update.captures))
+        updates.append(
+            (profile["_id"], update.captures[-1]["key"], _update(profile, update.captures))
+        )
         if (profile["completeness"], profile["score"]) != update.before:
             proof = {"_id": profile["_id"], "captures.key": update.captures[-1]["key"]}
-            announced.append((announcements.updated(profile, "capture", batch.at), proof))
+            event = announcements.updated(profile, "capture", batch.at)
+            announced.append((event, proof, profile["_id"]))
     if not announced and not updates:
-        return None
-    stage_id = stage(collection.database, collection.name, announced)
+        return None, set()
+    stage_id = stage(collection.database, collection.name, [(e, p) for e, p, _ in announced])
     if batch.created:
         collection.insert_many(list(batch.created.values()), ordered=False)
+    changed_meanwhile: set[str] = set()
     if updates:
-        collection.bulk_write(updates, ordered=False)
-    return stage_id, [envelope for envelope, _ in announced]
+        result = collection.bulk_write([op for _, _, op in updates], ordered=False)
+        if result.modified_count < len(updates):
+            changed_meanwhile = _not_written(collection, updates)
+    return (stage_id, [(e, pid) for e, _, pid in announced]), changed_meanwhile
+
+
+def _not_written(collection: Collection, updates: list[tuple[str, str, UpdateOne]]) -> set[str]:
+    """The profiles whose last new capture is not stored: their update found a newer version."""
+    written = {
+        profile["_id"]
+        for profile in collection.find(
+            {"$or": [{"_id": pid, "captures.key": key} for pid, key, _ in updates]}, {"_id": 1}
+        )
+    }
+    return {pid for pid, _, _ in updates} - written

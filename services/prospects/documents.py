@@ -108,6 +108,8 @@ class Prospect(OutboxDocument):
     interactions = EmbeddedDocumentListField(Interaction)
     merges = EmbeddedDocumentListField(Merge)
     merged_into = StringField(null=True)
+    kept_apart = ListField(StringField())
+    version = IntField(default=0)
     conversion = EmbeddedDocumentField(Conversion)
     customer_id = StringField(null=True)
 

@@ -7,22 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from clientela.clock import utcnow
-from clientela.errors import Conflict, NotFound
-from clientela.outbox import Publish, flush_pending
+from clientela.errors import NotFound
+from clientela.outbox import Publish
 from clientela.services.prospects import announcements
 from clientela.services.prospects.documents import FollowUp, Prospect
 from clientela.services.prospects.domain import NO_CONTACT_OUTCOMES, status_after_contact
 from clientela.services.prospects.profiles import ProfileRules, derived, refresh
-from clientela.services.prospects.store import load_profile, save_profile
-
-
-def _live_profile(prospect_id: str) -> dict[str, Any]:
-    profile = load_profile(Prospect._get_collection(), prospect_id, "prospect_id")
-    if profile.get("merged_into"):
-        raise Conflict(
-            f"prospect_id: {prospect_id} was merged into {profile['merged_into']}; use that one"
-        )
-    return profile
+from clientela.services.prospects.store import change_profile, load_profile
 
 
 def log_interaction(
@@ -41,7 +32,6 @@ def log_interaction(
     A new prospect becomes ``contacted`` when the person was reached. Returns
     the interaction as stored.
     """
-    collection = Prospect._get_collection()
     interaction = {
         "id": uuid.uuid4().hex,
         "kind": kind,
@@ -53,10 +43,9 @@ def log_interaction(
         "counts_as_contact": outcome not in NO_CONTACT_OUTCOMES,
         "from_prospect": None,
     }
-    while True:
-        profile = _live_profile(prospect_id)
-        loaded_at, before = profile["updated_at"], derived(profile)
-        now = utcnow()
+
+    def log(profile: dict[str, Any]) -> list[dict]:
+        now, before = utcnow(), derived(profile)
         first = interaction["counts_as_contact"] and (
             profile["first_contact_at"] is None
             or interaction["occurred_at"] < profile["first_contact_at"]
@@ -75,14 +64,15 @@ def log_interaction(
         if derived(profile) != before:
             events.append(announcements.updated(profile, "interaction", now))
         profile["updated_at"] = now
-        if save_profile(collection, profile, loaded_at, events):
-            flush_pending(collection, prospect_id, events, publish)
-            return interaction
+        return events
+
+    change_profile(Prospect._get_collection(), prospect_id, log, publish)
+    return interaction
 
 
 def add_follow_up(prospect_id: str, title: str, due_at: datetime, owner: str) -> FollowUp:
     """Plan a follow-up task on a prospect for ``owner``, due at ``due_at``."""
-    _live_profile(prospect_id)
+    load_profile(Prospect._get_collection(), prospect_id, "prospect_id", live=True)
     task = FollowUp(
         id=uuid.uuid4().hex,
         prospect_id=prospect_id,
@@ -109,9 +99,9 @@ def follow_ups(prospect_id: str) -> list[FollowUp]:
     return list(FollowUp.objects(prospect_id=prospect_id).order_by("due_at"))
 
 
-def overdue_follow_ups(owner: str | None, now: datetime | None = None) -> list[FollowUp]:
+def overdue_follow_ups(owner: str | None) -> list[FollowUp]:
     """Open tasks past their due time, most overdue first; only ``owner``'s when given."""
-    query = FollowUp.objects(done_at=None, due_at__lt=now or utcnow())
+    query = FollowUp.objects(done_at=None, due_at__lt=utcnow())
     if owner:
         query = query.filter(owner=owner)
     return list(query.order_by("due_at"))

@@ -7,10 +7,11 @@ from typing import Any
 from clientela.clock import utcnow
 from clientela.errors import InvalidInput
 from clientela.events import Event
-from clientela.outbox import Publish, flush_pending
+from clientela.outbox import Publish
 from clientela.services.prospects import announcements, domain
 from clientela.services.prospects.documents import Prospect
-from clientela.services.prospects.store import load_profile, save_profile
+from clientela.services.prospects.profiles import ProfileRules, derived, refresh
+from clientela.services.prospects.store import VERSION, change_profile, load_profile
 
 
 def get_prospect(prospect_id: str) -> dict[str, Any]:
@@ -18,7 +19,9 @@ def get_prospect(prospect_id: str) -> dict[str, Any]:
     return load_profile(Prospect._get_collection(), prospect_id, "prospect_id")
 
 
-def change_status(prospect_id: str, status: str, reason: str, publish: Publish) -> dict[str, Any]:
+def change_status(
+    prospect_id: str, status: str, reason: str, rules: ProfileRules, publish: Publish
+) -> dict[str, Any]:
     """Move a prospect in the pipeline; asking for the status it has changes nothing.
 
     Conflict names the allowed moves when this one is not; disqualifying
@@ -32,50 +35,55 @@ def change_status(prospect_id: str, status: str, reason: str, publish: Publish) 
                 ]
             }
         )
-    collection = Prospect._get_collection()
-    while True:
-        profile = get_prospect(prospect_id)
+
+    def move(profile: dict[str, Any]) -> list[dict] | None:
         if profile["status"] == status:
-            return profile
+            return None
         domain.check_transition(profile["status"], status, reason)
-        now, loaded_at = utcnow(), profile["updated_at"]
+        now, before = utcnow(), derived(profile)
         events = [announcements.status_changed(prospect_id, profile["status"], status, reason, now)]
         profile.update(status=status, status_reason=reason.strip(), updated_at=now)
-        if save_profile(collection, profile, loaded_at, events):
-            flush_pending(collection, prospect_id, events, publish)
-            return profile
+        refresh(profile, rules)
+        if derived(profile) != before:
+            events.append(announcements.updated(profile, "edit", now))
+        return events
+
+    return change_profile(Prospect._get_collection(), prospect_id, move, publish)
 
 
-def assign_owner(prospect_id: str, owner: str) -> dict[str, Any]:
+def assign_owner(prospect_id: str, owner: str, publish: Publish) -> dict[str, Any]:
     """Make ``owner`` responsible for following the prospect up."""
-    get_prospect(prospect_id)
-    Prospect.objects(id=prospect_id).update_one(set__owner=owner, set__updated_at=utcnow())
-    return get_prospect(prospect_id)
+
+    def assign(profile: dict[str, Any]) -> list[dict] | None:
+        if profile["owner"] == owner:
+            return None
+        profile.update(owner=owner, updated_at=utcnow())
+        return []
+
+    return change_profile(Prospect._get_collection(), prospect_id, assign, publish)
 
 
 def convert_prospect(prospect_id: str, basis: str, reference: str, publish: Publish) -> dict:
     """Make the prospect a captive customer; converting again changes nothing."""
-    collection = Prospect._get_collection()
-    while True:
-        profile = get_prospect(prospect_id)
+
+    def convert(profile: dict[str, Any]) -> list[dict] | None:
         if profile["status"] == "converted":
-            return profile
-        if profile.get("merged_into"):
-            raise InvalidInput(
-                {"prospect_id": [f"Merged into {profile['merged_into']}; convert that one."]}
-            )
+            return None
         domain.check_transition(profile["status"], "converted")
-        now, loaded_at = utcnow(), profile["updated_at"]
-        conversion = {"basis": basis, "reference": reference, "converted_at": now}
-        events = [announcements.converted(profile, conversion)]
-        profile.update(status="converted", conversion=conversion, updated_at=now)
-        if save_profile(collection, profile, loaded_at, events):
-            flush_pending(collection, prospect_id, events, publish)
-            return profile
+        conversion = {"basis": basis, "reference": reference, "converted_at": utcnow()}
+        profile.update(
+            status="converted", conversion=conversion, updated_at=conversion["converted_at"]
+        )
+        return [announcements.converted(profile, conversion)]
+
+    return change_profile(Prospect._get_collection(), prospect_id, convert, publish)
 
 
 def link_customer(event: Event) -> None:
     """Remember which customer a converted prospect became (idempotent)."""
     prospect_id = event.payload["prospect_id"]
     if prospect_id:
-        Prospect.objects(id=prospect_id).update_one(set__customer_id=event.payload["customer_id"])
+        Prospect._get_collection().update_one(
+            {"_id": prospect_id, "customer_id": {"$ne": event.payload["customer_id"]}},
+            {"$set": {"customer_id": event.payload["customer_id"]}, "$inc": {VERSION: 1}},
+        )

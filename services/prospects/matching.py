@@ -65,14 +65,17 @@ class CloseNameAtCompany(MatchRule):
     name = "close_name_at_company"
     description = (
         f"a full name at least {NAME_SIMILARITY_THRESHOLD:.0%} alike, or one containing the "
-        "other, at the same company (legal suffixes, case and accents ignored)"
+        "other, sharing a surname initial at the same company (legal suffixes, case and "
+        "accents ignored)"
     )
 
     def keys(self, profile: Profile) -> Iterable[str]:
-        name = full_name(profile)
-        if not profile.get("company_key") or len(name.split()) < 2:
+        """One block per initial of the surnames, at the company."""
+        words = full_name(profile).split()
+        if not profile.get("company_key") or len(words) < 2:
             return []
-        return [f"{profile['company_key']}|{name[0]}"]
+        last = fold(profile.get("last_name") or "").split() or words[1:]
+        return sorted({f"{profile['company_key']}|{word[0]}" for word in last})
 
     def matches(self, incoming: Profile, candidate: Profile) -> bool:
         similarity = name_similarity(full_name(incoming), full_name(candidate))
@@ -87,7 +90,11 @@ class Matcher:
 
     def __init__(self, plugin_rules: Mapping[str, MatchRule] | None = None) -> None:
         rules = {rule.name: rule for rule in BUILT_IN_RULES}
-        rules.update(plugin_rules or {})
+        for name, rule in (plugin_rules or {}).items():
+            if ":" in name:
+                log.error("match rule ignored: its name contains ':'", extra={"rule": name})
+            else:
+                rules[name] = rule
         self.rules: dict[str, MatchRule] = rules
 
     def keys(self, profile: Profile) -> list[str]:
@@ -95,9 +102,12 @@ class Matcher:
         found = []
         for name, rule in self.rules.items():
             try:
-                found.extend(f"{name}:{key}" for key in rule.keys(profile))
+                keys = rule.keys(profile)
+                keys = [keys] if isinstance(keys, str) else [str(key) for key in keys]
             except Exception:
                 log.exception("match rule failed", extra={"rule": name})
+                continue
+            found.extend(f"{name}:{key}" for key in keys if key)
         return found
 
     def same_person(self, incoming: Profile, candidate: Profile, shared: Iterable[str]) -> bool:

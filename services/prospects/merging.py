@@ -1,26 +1,33 @@
 """Merging two profiles of one person, and undoing it.
 
-The surviving profile takes the other's captures and interactions (marked
-with where they came from) and fills its blanks from it; the merge record
-says what was filled, so :func:`unmerge_prospect` can give everything back.
-The merged profile keeps its id and data with ``merged_into`` set, and counts
-once everywhere (``prospect_merged`` tells the other services).
+A merge first claims the merged profile (``merged_into`` set, so nothing else
+writes to it and captures stop matching it), then the survivor takes its
+captures and interactions (marked with where they came from) and fills its
+blanks from it. The merge record says what was filled, so
+:func:`unmerge_prospect` can give everything back; the two profiles are then
+kept apart, so the next capture of the person does not merge them again.
+``prospect_merged`` and ``prospect_unmerged`` tell the other services, which
+count a merged profile once.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+
+from pymongo.collection import Collection
 
 from clientela.clock import utcnow
 from clientela.errors import Conflict, InvalidInput
-from clientela.outbox import Publish, flush_pending
+from clientela.outbox import Publish
 from clientela.services.prospects import announcements
 from clientela.services.prospects.documents import Prospect
+from clientela.services.prospects.normalise import normalise_field
 from clientela.services.prospects.profiles import ProfileRules, fill_blanks, refresh
-from clientela.services.prospects.store import load_profile, save_profile
+from clientela.services.prospects.store import ATTEMPTS, VERSION, change_profile, load_profile
 
-_BLANK = {"email": None, "phone": None}
-"""What a field reads when empty (e-mail and phone are absent rather than empty)."""
+_BLANK = {"email": None, "phone": None, "consent": None}
+"""What a field reads when empty (others are empty strings)."""
 
 
 def merge_prospects(
@@ -33,57 +40,81 @@ def merge_prospects(
 ) -> dict[str, Any]:
     """Merge profile ``merged_id`` into ``survivor_id``; merging again changes nothing.
 
-    Conflict when either was merged elsewhere already, or when ``merged_id``
-    is converted (merge the other way round).
+    Conflict when either was merged elsewhere, when ``merged_id`` is converted
+    (merge the other way round) or when an operator kept the two apart.
     """
     if survivor_id == merged_id:
         raise InvalidInput({"merged_id": ["Must differ from survivor_id."]})
     collection = Prospect._get_collection()
-    while True:
-        survivor = load_profile(collection, survivor_id, "survivor_id")
-        other = load_profile(collection, merged_id, "merged_id")
+    _claim(collection, survivor_id, merged_id)
+
+    def absorb(survivor: dict[str, Any]) -> list[dict] | None:
         if any(merge["prospect_id"] == merged_id for merge in survivor["merges"]):
-            break  # merged already; make sure the merged profile says so too
-        _check_mergeable(survivor, other)
+            return None
         now = utcnow()
-        loaded_at = survivor["updated_at"]
-        record = _absorb(survivor, other, by, reason, now)
+        other = load_profile(collection, merged_id, "merged_id")
+        survivor["merges"].append(_absorb(survivor, other, by, reason, now))
         refresh(survivor, rules)
-        events = [
+        return [
             announcements.merged(survivor_id, merged_id, reason, by, now),
             announcements.updated(survivor, "merge", now),
         ]
-        if save_profile(collection, survivor, loaded_at, events, push={"merges": record}):
-            flush_pending(collection, survivor_id, events, publish)
-            break
-    collection.update_one(
-        {"_id": merged_id}, {"$set": {"merged_into": survivor_id, "updated_at": utcnow()}}
-    )
-    return load_profile(collection, survivor_id, "survivor_id")
+
+    try:
+        return change_profile(collection, survivor_id, absorb, publish, "survivor_id")
+    except Conflict:
+        _release(collection, survivor_id, merged_id)
+        raise
 
 
-def _check_mergeable(survivor: dict[str, Any], other: dict[str, Any]) -> None:
-    for name, profile in (("survivor_id", survivor), ("merged_id", other)):
-        if profile.get("merged_into"):
-            raise Conflict(f"{name}: {profile['_id']} was merged into {profile['merged_into']}")
-    if other["status"] == "converted":
-        raise Conflict(
-            f"merged_id: {other['_id']} is converted; merge the other profile into it instead"
+def _claim(collection: Collection, survivor_id: str, merged_id: str) -> None:
+    """Mark ``merged_id`` as merged into ``survivor_id`` (done already counts)."""
+    for _ in range(ATTEMPTS):
+        other = load_profile(collection, merged_id, "merged_id")
+        if other.get("merged_into") == survivor_id:
+            return
+        if other.get("merged_into"):
+            raise Conflict(f"merged_id: {merged_id} was merged into {other['merged_into']}")
+        if other["status"] == "converted":
+            raise Conflict(
+                f"merged_id: {merged_id} is converted; merge the other profile into it instead"
+            )
+        if survivor_id in other.get("kept_apart", ()):
+            raise Conflict(f"merged_id: an operator keeps {merged_id} apart from {survivor_id}")
+        load_profile(collection, survivor_id, "survivor_id", live=True)
+        claimed = collection.update_one(
+            {"_id": merged_id, VERSION: other.get(VERSION)},
+            {"$set": {"merged_into": survivor_id, "updated_at": utcnow()}, "$inc": {VERSION: 1}},
         )
+        if claimed.modified_count:
+            # a merge the other way round may have claimed the survivor meanwhile
+            load_profile(collection, survivor_id, "survivor_id", live=True)
+            return
+    raise Conflict(f"merged_id: {merged_id} keeps being changed by others; try again")
+
+
+def _release(collection: Collection, survivor_id: str, merged_id: str) -> None:
+    """Undo the claim of a merge that could not complete."""
+    collection.update_one(
+        {"_id": merged_id, "merged_into": survivor_id},
+        {"$set": {"merged_into": None}, "$inc": {VERSION: 1}},
+    )
 
 
 def _absorb(
-    survivor: dict[str, Any], other: dict[str, Any], by: str, reason: str, now: Any
+    survivor: dict[str, Any], other: dict[str, Any], by: str, reason: str, now: datetime
 ) -> dict[str, Any]:
     """Move ``other``'s history into ``survivor``; returns the merge record."""
     filled = fill_blanks(survivor, other)
     if other.get("consent") and not survivor.get("consent"):
         survivor["consent"] = filled["consent"] = other["consent"]
     survivor["captures"] += [
-        {**capture, "from_prospect": other["_id"], "filled": []} for capture in other["captures"]
+        {**capture, "from_prospect": capture.get("from_prospect") or other["_id"], "filled": []}
+        for capture in other["captures"]
     ]
     survivor["interactions"] += [
-        {**interaction, "from_prospect": other["_id"]} for interaction in other["interactions"]
+        {**interaction, "from_prospect": interaction.get("from_prospect") or other["_id"]}
+        for interaction in other["interactions"]
     ]
     contacts = [at for at in (survivor["first_contact_at"], other["first_contact_at"]) if at]
     survivor["first_contact_at"] = min(contacts, default=None)
@@ -100,44 +131,79 @@ def _absorb(
 def unmerge_prospect(
     merged_id: str, by: str, rules: ProfileRules, publish: Publish
 ) -> dict[str, Any]:
-    """Give ``merged_id`` back its own life; returns it. Conflict when it is not merged."""
+    """Give ``merged_id`` back its own life and keep the two apart; returns it.
+
+    Conflict when it is not merged, or when the profile it was merged into
+    was itself merged since (undo that merge first).
+    """
     collection = Prospect._get_collection()
-    while True:
-        other = load_profile(collection, merged_id, "prospect_id")
-        if not other.get("merged_into"):
-            raise Conflict(f"prospect_id: {merged_id} is not merged into another profile")
-        survivor = load_profile(collection, other["merged_into"], "prospect_id")
+    other = load_profile(collection, merged_id, "prospect_id")
+    survivor_id = other.get("merged_into")
+    if not survivor_id:
+        raise Conflict(f"prospect_id: {merged_id} is not merged into another profile")
+    survivor = load_profile(collection, survivor_id, "prospect_id")
+    if survivor.get("merged_into"):
+        raise Conflict(
+            f"prospect_id: {survivor_id}, which {merged_id} was merged into, was merged into "
+            f"{survivor['merged_into']} since; unmerge {survivor_id} first"
+        )
+
+    def give_back(survivor: dict[str, Any]) -> list[dict] | None:
         record = next((m for m in survivor["merges"] if m["prospect_id"] == merged_id), None)
         if record is None:
-            break  # the survivor gave it back already; finish the job below
+            return None
         now = utcnow()
-        loaded_at = survivor["updated_at"]
-        _give_back(survivor, record, now)
+        _give_back(survivor, record, rules.phone_region, now)
+        survivor["kept_apart"] = sorted({*survivor.get("kept_apart", ()), merged_id})
         refresh(survivor, rules)
-        events = [
-            announcements.unmerged(survivor["_id"], merged_id, by, now),
+        return [
+            announcements.unmerged(survivor_id, merged_id, by, now),
             announcements.updated(survivor, "merge", now),
         ]
-        if save_profile(collection, survivor, loaded_at, events, pull_merge=merged_id):
-            flush_pending(collection, survivor["_id"], events, publish)
-            break
+
+    change_profile(collection, survivor_id, give_back, publish, live=False)
     collection.update_one(
-        {"_id": merged_id}, {"$set": {"merged_into": None, "updated_at": utcnow()}}
+        {"_id": merged_id},
+        {
+            "$set": {"merged_into": None, "updated_at": utcnow()},
+            "$addToSet": {"kept_apart": survivor_id},
+            "$inc": {VERSION: 1},
+        },
     )
     return load_profile(collection, merged_id, "prospect_id")
 
 
-def _give_back(survivor: dict[str, Any], record: dict[str, Any], now: Any) -> None:
+def _give_back(
+    survivor: dict[str, Any], record: dict[str, Any], region: str, now: datetime
+) -> None:
     merged_id = record["prospect_id"]
+    survivor["merges"] = [m for m in survivor["merges"] if m["prospect_id"] != merged_id]
     survivor["captures"] = [c for c in survivor["captures"] if c.get("from_prospect") != merged_id]
     survivor["interactions"] = [
         i for i in survivor["interactions"] if i.get("from_prospect") != merged_id
     ]
+    emptied = []
     for name, value in record["filled"].items():
         if survivor.get(name) == value:  # unless someone has changed it since
-            survivor[name] = None if name == "consent" else _BLANK.get(name, "")
-    if "company" in record["filled"] and not survivor.get("company"):
-        survivor["company_key"] = ""
+            survivor[name] = _BLANK.get(name, "")
+            emptied.append(name)
+    _refill(survivor, emptied, region)
     contacts = [i["occurred_at"] for i in survivor["interactions"] if i.get("counts_as_contact")]
     survivor["first_contact_at"] = min(contacts, default=None)
     survivor["updated_at"] = now
+
+
+def _refill(profile: dict[str, Any], names: list[str], region: str) -> None:
+    """Fill ``names`` again from the profile's own captures, oldest first, as captures would."""
+    for capture in profile["captures"]:
+        for name in [n for n in names if not profile.get(n)]:
+            if name == "consent":
+                profile["consent"] = capture.get("consent") or None
+                continue
+            raw = capture.get("fields", {}).get(name)
+            try:
+                value = normalise_field(name, raw, region) if raw else ""
+            except ValueError:
+                continue
+            if value:
+                fill_blanks(profile, {name: value})

@@ -50,6 +50,8 @@ LEGAL_SUFFIXES = (
     "gmbh",
     "plc",
 )
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+"""The years a consent time may fall in."""
 _EMAIL = validate.Email()
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -69,6 +71,15 @@ class InvalidLead(ValueError):
     def __init__(self, errors: dict[str, list[str]]) -> None:
         super().__init__(errors)
         self.errors = errors
+
+
+def storable(text: str) -> bool:
+    """Whether ``text`` can be stored: valid Unicode (no lone surrogates), no NUL characters."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
 
 
 def collapse(text: str) -> str:
@@ -136,19 +147,24 @@ def iso_time(raw: str) -> str:
     text = raw.strip()
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise ValueError("Not an ISO 8601 date or time.") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat()
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise ValueError(f"Must fall in the years {EARLIEST_YEAR}-{LATEST_YEAR}.")
+    return moment.isoformat()
 
 
 def _lead_fields(raw: Mapping[str, str], region: str, errors: dict[str, list[str]]) -> dict:
     lead: dict[str, str] = {}
     for name in LEAD_FIELDS:
         value = raw.get(name, "")
-        if not isinstance(value, str):
-            errors.setdefault(name, []).append("Not a string.")
+        if not isinstance(value, str) or not storable(value):
+            errors.setdefault(name, []).append(
+                "Not a string." if not isinstance(value, str) else "Not valid text."
+            )
             continue
         value = collapse(value)
         if len(value) > MAX_LENGTH.get(name, DEFAULT_MAX_LENGTH):
@@ -159,7 +175,7 @@ def _lead_fields(raw: Mapping[str, str], region: str, errors: dict[str, list[str
         if not value:
             continue
         try:
-            lead[name] = _normalise_field(name, value, region)
+            lead[name] = normalise_field(name, value, region)
         except ValueError as exc:
             errors.setdefault(name, []).append(str(exc))
     if "email" not in lead and "phone" not in lead and "email" not in errors:
@@ -167,7 +183,9 @@ def _lead_fields(raw: Mapping[str, str], region: str, errors: dict[str, list[str
     return lead
 
 
-def _normalise_field(name: str, value: str, region: str) -> str:
+def normalise_field(name: str, value: str, region: str) -> str:
+    """One lead field as it is stored; ValueError saying what is wrong with it."""
+    value = collapse(value)
     if name == "email":
         try:
             return _EMAIL(email_key(value))
@@ -185,7 +203,7 @@ def _origin(raw: Mapping[str, str], errors: dict[str, list[str]]) -> dict[str, s
     for name, value in raw.items():
         if name not in ORIGIN_FIELDS:
             errors.setdefault(f"origin.{name}", []).append("Unknown origin field.")
-        elif not isinstance(value, str) or len(value) > DEFAULT_MAX_LENGTH:
+        elif not isinstance(value, str) or len(value) > DEFAULT_MAX_LENGTH or not storable(value):
             errors.setdefault(f"origin.{name}", []).append(
                 f"Must be text of at most {DEFAULT_MAX_LENGTH} characters."
             )
@@ -202,11 +220,18 @@ def _origin(raw: Mapping[str, str], errors: dict[str, list[str]]) -> dict[str, s
 
 
 def _consent(raw: Mapping[str, str], errors: dict[str, list[str]]) -> dict[str, str] | None:
-    given = {name: collapse(str(raw.get(name) or "")) for name in CONSENT_FIELDS}
-    unknown = sorted(set(raw) - set(CONSENT_FIELDS))
-    for name in unknown:
+    given = {}
+    for name in CONSENT_FIELDS:
+        value = raw.get(name) or ""
+        if not isinstance(value, str) or len(value) > DEFAULT_MAX_LENGTH or not storable(value):
+            errors.setdefault(f"consent.{name}", []).append(
+                f"Must be text of at most {DEFAULT_MAX_LENGTH} characters."
+            )
+            value = ""
+        given[name] = collapse(value)
+    for name in sorted(set(raw) - set(CONSENT_FIELDS)):
         errors.setdefault(f"consent.{name}", []).append("Unknown consent field.")
-    if not any(given.values()):
+    if not any(given.values()) or any(name.startswith("consent.") for name in errors):
         return None
     for name in CONSENT_FIELDS:
         if not given[name]:

@@ -102,6 +102,8 @@ def new_profile(prospect_id: str, capture: dict[str, Any], lead: Lead) -> dict[s
         "interactions": [],
         "merges": [],
         "merged_into": None,
+        "kept_apart": [],
+        "version": 0,
         "conversion": None,
         "customer_id": None,
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -14,8 +14,36 @@ from clientela.services.prospects.domain import (
     OUTCOMES,
     STATUSES,
 )
+from clientela.services.prospects.normalise import EARLIEST_YEAR, LATEST_YEAR, storable
 
 _TEXT = validate.Length(max=200)
+MAX_EXTRA = 100
+"""Extra values a row may carry, each a string of at most 2,000 characters."""
+
+
+def storable_time(moment: datetime) -> None:
+    """Refuse times outside the years any store and any person can make sense of."""
+    try:
+        year = moment.astimezone(UTC).year
+    except OverflowError:
+        year = 0
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValidationError(f"Must fall in the years {EARLIEST_YEAR}-{LATEST_YEAR}.")
+
+
+def extra_values(extra: dict) -> None:
+    """Refuse extra data that is not a small mapping of text to text."""
+    if len(extra) > MAX_EXTRA:
+        raise ValidationError(f"At most {MAX_EXTRA} values.")
+    for key, value in extra.items():
+        if not (isinstance(value, str) and storable(key) and storable(value)) or len(value) > 2000:
+            raise ValidationError(f"{key!r}: must be text of at most 2000 characters.")
+
+
+def _time(**options: object) -> fields.AwareDateTime:
+    return fields.AwareDateTime(default_timezone=UTC, validate=storable_time, **options)
+
+
 _NAME = validate.Length(min=1, max=200)
 
 
@@ -26,9 +54,9 @@ class _Strict(Schema):
 
 LeadRowSchema = _Strict.from_dict(
     {
-        "line": fields.Integer(required=True, strict=True),
+        "line": fields.Integer(required=True, strict=True, validate=validate.Range(1, 10**9)),
         "fields": fields.Dict(required=True),
-        "extra": fields.Dict(load_default=dict),
+        "extra": fields.Dict(load_default=dict, validate=extra_values),
         "origin": fields.Dict(load_default=dict),
         "consent": fields.Dict(load_default=dict),
     },
@@ -59,8 +87,8 @@ class FindSchema(_Strict):
     channel = fields.String(load_default=None, validate=_TEXT)
     email = fields.String(load_default=None, validate=_TEXT)
     phone = fields.String(load_default=None, validate=validate.Length(max=40))
-    captured_from = fields.AwareDateTime(load_default=None, default_timezone=UTC)
-    captured_to = fields.AwareDateTime(load_default=None, default_timezone=UTC)
+    captured_from = _time(load_default=None)
+    captured_to = _time(load_default=None)
     min_score = fields.Integer(load_default=None, strict=True, validate=validate.Range(0, 100))
     max_score = fields.Integer(load_default=None, strict=True, validate=validate.Range(0, 100))
     limit = fields.Integer(load_default=50, strict=True, validate=validate.Range(min=1, max=500))
@@ -100,7 +128,7 @@ class InteractionSchema(_Strict):
     mode = fields.String(required=True, validate=validate.OneOf(INTERACTION_MODES))
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     notes = fields.String(load_default="", validate=validate.Length(max=5000))
-    occurred_at = fields.AwareDateTime(load_default=None, default_timezone=UTC)
+    occurred_at = _time(load_default=None)
     by = fields.String(load_default="", validate=_TEXT)
 
 
@@ -109,7 +137,7 @@ class FollowUpSchema(_Strict):
 
     prospect_id = fields.String(required=True, validate=_NAME)
     title = fields.String(required=True, validate=_NAME)
-    due_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    due_at = _time(required=True)
     owner = fields.String(required=True, validate=_NAME)
 
 
@@ -123,6 +151,8 @@ class MergeSchema(_Strict):
 
 
 class ConsentOut(Schema):
+    """What a person consented to, when and how."""
+
     purpose = fields.String()
     given_at = fields.String()
     method = fields.String()
@@ -146,6 +176,8 @@ CaptureOut = Schema.from_dict(
 
 
 class InteractionOut(Schema):
+    """An interaction as returned."""
+
     id = fields.String()
     kind = fields.String()
     mode = fields.String()
@@ -158,6 +190,8 @@ class InteractionOut(Schema):
 
 
 class MergeOut(Schema):
+    """A merge as returned: whom, when, by whom, what it filled."""
+
     prospect_id = fields.String()
     merged_at = fields.DateTime()
     by = fields.String()
@@ -166,6 +200,8 @@ class MergeOut(Schema):
 
 
 class ConversionOut(Schema):
+    """How a prospect was converted."""
+
     basis = fields.String()
     reference = fields.String()
     converted_at = fields.DateTime()

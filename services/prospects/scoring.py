@@ -56,6 +56,8 @@ def completeness(profile: Profile, weights: Mapping[str, float]) -> float:
 
 
 class DecisionMaker(QualificationRule):
+    """Positions that decide purchases."""
+
     name = "decision_maker"
     description = "the position reads like a decision maker (director, gerente, owner, CEO...)"
     points = 20
@@ -66,6 +68,8 @@ class DecisionMaker(QualificationRule):
 
 
 class NeedsStated(QualificationRule):
+    """A stated need or interest."""
+
     name = "needs_stated"
     description = "the person told us what they need or are interested in"
     points = 20
@@ -75,6 +79,8 @@ class NeedsStated(QualificationRule):
 
 
 class Reachable(QualificationRule):
+    """Two ways to reach the person."""
+
     name = "reachable"
     description = "both an e-mail address and a phone number are known"
     points = 10
@@ -84,6 +90,8 @@ class Reachable(QualificationRule):
 
 
 class ConsentGiven(QualificationRule):
+    """Recorded consent to be contacted."""
+
     name = "consent_given"
     description = "the person consented to be contacted (what, when and how recorded)"
     points = 10
@@ -93,6 +101,8 @@ class ConsentGiven(QualificationRule):
 
 
 class Referred(QualificationRule):
+    """A customer's referral."""
+
     name = "referred"
     description = "a customer referred the person (referrer or referral code)"
     points = 15
@@ -106,6 +116,8 @@ class Referred(QualificationRule):
 
 
 class Engaged(QualificationRule):
+    """How the interactions went."""
+
     name = "engaged"
     description = (
         "10 per interaction that went well (interested, proposal_sent, agreed), up to 30; "

@@ -8,28 +8,32 @@ from typing import Any
 
 from clientela.errors import InvalidInput
 from clientela.services.prospects.documents import Prospect
-from clientela.services.prospects.normalise import email_key, phone_e164
+from clientela.services.prospects.normalise import normalise_field
+from clientela.services.prospects.profiles import FACET_ORIGINS, ProfileRules, rule_view
 
-FACET_FILTERS = ("source", "fair", "campaign", "channel")
+FACET_FILTERS = ("source", *FACET_ORIGINS)
 """Filters answered from the indexed facets of every capture."""
 
 
-def search_query(filters: Mapping[str, Any], phone_region: str) -> dict[str, Any]:
+def _identity_keys(name: str, value: str, rules: ProfileRules) -> list[str]:
+    """The match keys of a person known only by this e-mail or phone."""
+    try:
+        normalised = normalise_field(name, value, rules.phone_region)
+    except ValueError as exc:
+        raise InvalidInput({name: [str(exc)]}) from None
+    return rules.matcher.keys(rule_view({name: normalised}))
+
+
+def search_query(filters: Mapping[str, Any], rules: ProfileRules) -> dict[str, Any]:
     """The MongoDB query for ``filters`` (see :func:`find_prospects`)."""
     query: dict[str, Any] = {"merged_into": None}
     facets = [f"{name}:{filters[name]}" for name in FACET_FILTERS if filters.get(name)]
-    keys = []
-    if filters.get("email"):
-        keys.append(f"same_email:{email_key(filters['email'])}")
-    if filters.get("phone"):
-        try:
-            keys.append(f"same_phone:{phone_e164(filters['phone'], phone_region)}")
-        except ValueError as exc:
-            raise InvalidInput({"phone": [str(exc)]}) from None
     if facets:
         query["facets"] = {"$all": facets}
-    if keys:
-        query["match_keys"] = {"$all": keys}
+    for name in ("email", "phone"):
+        if filters.get(name):
+            keys = _identity_keys(name, filters[name], rules)
+            query.setdefault("$and", []).append({"match_keys": {"$in": keys or [None]}})
     for name in ("status", "owner"):
         if filters.get(name):
             query[name] = filters[name]
@@ -48,7 +52,7 @@ def _range(start: datetime | None, end: datetime | None) -> dict[str, datetime]:
 
 
 def find_prospects(
-    filters: Mapping[str, Any], limit: int, offset: int, phone_region: str
+    filters: Mapping[str, Any], limit: int, offset: int, rules: ProfileRules
 ) -> dict[str, Any]:
     """One page of the prospects matching every filter given, newest capture first.
 
@@ -57,7 +61,7 @@ def find_prospects(
     ``captured_from``/``captured_to`` (first capture in ``[from, to)``),
     ``min_score``/``max_score``. Returns the page and the total matching.
     """
-    query = search_query(filters, phone_region)
+    query = search_query(filters, rules)
     collection = Prospect._get_collection()
     cursor = collection.find(query, {"outbox": 0}).sort("captured_at", -1).skip(offset).limit(limit)
     return {

@@ -1,8 +1,9 @@
-"""The prospects nameko service: entrypoints only."""
+"""The prospects nameko service: its entrypoints, and turning pushed payloads into rows."""
 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from clientela.db import ServiceDatabase
@@ -29,6 +30,10 @@ from clientela.services.prospects.schemas import (
 )
 from clientela.web import http
 
+log = logging.getLogger(__name__)
+MAX_ROWS = 5000
+"""Rows one call may carry: the CLI sends 500 at a time; larger payloads should be split."""
+
 
 class ProspectsService(ServiceBase):
     """Lead capture from every source, one profile per person, follow-up and conversion."""
@@ -54,17 +59,19 @@ class ProspectsService(ServiceBase):
         validate is reported by its line, the others land.
         """
         source = load_id("source", source)
-        if not isinstance(rows, list):
-            raise InvalidInput({"rows": ["Must be a list of rows."]})
+        if not isinstance(rows, list) or len(rows) > MAX_ROWS:
+            raise InvalidInput({"rows": [f"Must be a list of at most {MAX_ROWS} rows."]})
         origin = {k: v for k, v in load(origin_schema, origin or {}).items() if v}
         return self._capture(source, rows, origin).as_dict()
 
     def _capture_payload(self, source_name: str, payload: Any, options: dict) -> dict[str, Any]:
         source = self.pipeline.source(source_name)
         try:
-            items = list(guarded(source, source.parse(payload, options), "a pushed payload"))
+            items = list(guarded(source, lambda: source.parse(payload, options), "a payload"))
         except LeadSourceError as exc:
             raise InvalidInput({"payload": [str(exc)]}) from None
+        if len(items) > MAX_ROWS:
+            raise InvalidInput({"payload": [f"More than {MAX_ROWS} leads; split it."]})
         rows, problems = split_items(items)
         report = self._capture(source_name, rows, origin_options(options)).as_dict()
         report["received"] += len(problems)
@@ -91,7 +98,12 @@ class ProspectsService(ServiceBase):
         """
         options = {k: v for k, v in message.headers.items() if not k.lower().startswith("x-")}
         source = message.routing_key.removeprefix("leads.")
-        self._capture_payload(source, message.body, options)
+        report = self._capture_payload(source, message.body, options)
+        for rejected in report["rejected"]:
+            log.warning(
+                "pushed lead rejected",
+                extra={"source": source, "line": rejected["line"], "errors": rejected["errors"]},
+            )
 
     @api
     def convert(self, prospect_id: str, basis: str, reference: str = "") -> dict[str, Any]:
@@ -109,14 +121,18 @@ class ProspectsService(ServiceBase):
         request = load(
             status_change_schema, {"prospect_id": prospect_id, "status": status, "reason": reason}
         )
-        return prospect_schema.dump(handlers.change_status(**request, publish=self.events.publish))
+        changed = handlers.change_status(
+            **request, rules=self.pipeline.rules, publish=self.events.publish
+        )
+        return prospect_schema.dump(changed)
 
     @api
     def assign(self, prospect_id: str, owner: str) -> dict[str, Any]:
         """Make ``owner`` responsible for following the prospect up."""
-        return prospect_schema.dump(
-            handlers.assign_owner(load_id("prospect_id", prospect_id), load_id("owner", owner))
+        assigned = handlers.assign_owner(
+            load_id("prospect_id", prospect_id), load_id("owner", owner), self.events.publish
         )
+        return prospect_schema.dump(assigned)
 
     @api
     def log_interaction(self, prospect_id: str, **interaction: Any) -> dict[str, Any]:
@@ -128,7 +144,9 @@ class ProspectsService(ServiceBase):
         return interaction_out.dump(logged)
 
     @api
-    def add_follow_up(self, prospect_id: str, title: str, due_at: str, owner: str) -> dict:
+    def add_follow_up(
+        self, prospect_id: str, title: str, due_at: str, owner: str
+    ) -> dict[str, Any]:
         """Plan a follow-up task: what, due when (ISO time), whose."""
         request = load(
             follow_up_schema,
@@ -154,7 +172,7 @@ class ProspectsService(ServiceBase):
         return follow_up_out.dump(followup.overdue_follow_ups(owner), many=True)
 
     @api
-    def merge(self, survivor_id: str, merged_id: str, by: str, reason: str = "") -> dict:
+    def merge(self, survivor_id: str, merged_id: str, by: str, reason: str = "") -> dict[str, Any]:
         """Merge two profiles of one person; ``merged_id`` lives on in ``survivor_id``."""
         request = load(
             merge_schema,
@@ -188,7 +206,7 @@ class ProspectsService(ServiceBase):
         captured_from/captured_to, min_score/max_score; ``limit``/``offset``; with the total."""
         request = load(find_schema, filters)
         limit, offset = request.pop("limit"), request.pop("offset")
-        page = search.find_prospects(request, limit, offset, self.pipeline.rules.phone_region)
+        page = search.find_prospects(request, limit, offset, self.pipeline.rules)
         page["prospects"] = prospect_schema.dump(page["prospects"], many=True)
         return page
 

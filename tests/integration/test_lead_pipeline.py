@@ -154,6 +154,72 @@ def test_a_lead_matching_two_profiles_merges_them_and_an_operator_can_undo_it(rp
     with pytest.raises(Conflict, match="not merged"):
         rpc.prospects.unmerge(merged_id, "supervisor")
 
+    bridge.write_text("correo,telefono,nombre\nana@example.com,5522223333,Ana R.\n", "utf-8")
+    import_fair(rpc, bridge)  # the operator kept them apart: no merge again
+    assert rpc.prospects.find()["total"] == 2
+    with pytest.raises(Conflict, match="apart"):
+        rpc.prospects.merge(ana["id"], merged_id, "someone")
+
+
+def test_operator_merges_refuse_what_cannot_be_undone_cleanly(rpc, tmp_path):
+    for name, email in (("a.csv", "a@example.com"), ("b.csv", "b@example.com")):
+        (tmp_path / name).write_text(f"correo\n{email}\n", encoding="utf-8")
+        import_fair(rpc, tmp_path / name)
+    a, b = one(rpc, email="a@example.com"), one(rpc, email="b@example.com")
+    rpc.prospects.convert(b["id"], "contract")
+
+    with pytest.raises(Conflict, match="converted; merge the other profile into it"):
+        rpc.prospects.merge(a["id"], b["id"], "supervisor")
+    merged = rpc.prospects.merge(b["id"], a["id"], "supervisor", "same person, two e-mails")
+    assert merged["merges"][0]["reason"] == "same person, two e-mails"
+    assert rpc.prospects.merge(b["id"], a["id"], "supervisor")["merges"] == merged["merges"]
+    with pytest.raises(Conflict, match="merged into"):
+        rpc.prospects.change_status(a["id"], "qualified")
+    assert one(rpc, email="a@example.com")["id"] == b["id"]  # its e-mail finds the survivor
+
+
+def test_a_pushed_message_that_cannot_succeed_is_parked_at_once_with_its_routing_key(
+    rpc, clientela_settings
+):
+    with Connection(clientela_settings.amqp_uri) as connection:
+        Producer(connection.default_channel).publish(
+            {"email": "x@example.com"},
+            exchange=inbox_exchange("prospects"),
+            routing_key="leads.nowhere",
+            serializer="json",
+        )
+        parked = "prospects.handle_pushed_leads.parked"
+        channel = connection.default_channel
+        message = wait_for(lambda: channel.basic_get(parked, no_ack=True))
+    assert message.headers["x-original-routing-key"] == "leads.nowhere"
+    assert "no lead source 'nowhere'" in message.headers["x-clientela-error"]
+    assert "x-clientela-attempt" not in message.headers  # no retries for a permanent error
+
+
+def test_rows_that_could_not_be_stored_are_refused_by_field(rpc):
+    report = rpc.prospects.capture_leads(
+        "webforms",
+        [
+            {"line": 2, "fields": {"email": "ok@example.com"}},
+            {"line": 3, "fields": {"email": "a@example.com"}, "extra": {"tags": ["x"]}},
+            {
+                "line": 4,
+                "fields": {"email": "b@example.com"},
+                "consent": {
+                    "purpose": "news",
+                    "given_at": "9999-12-31T23:00-05:00",
+                    "method": "form",
+                },
+            },
+            {"line": 10**12, "fields": {"email": "c@example.com"}},
+        ],
+    )
+    assert report["created"] == 1
+    errors = {rejected["line"]: rejected["errors"] for rejected in report["rejected"]}
+    assert list(errors[3]) == ["extra"]
+    assert list(errors[4]) == ["consent.given_at"]
+    assert list(errors[10**12]) == ["line"]
+
 
 def test_follow_up_from_first_contact_to_conversion(rpc, visitors):
     import_fair(rpc, visitors)
