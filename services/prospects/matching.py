@@ -65,17 +65,21 @@ class CloseNameAtCompany(MatchRule):
     name = "close_name_at_company"
     description = (
         f"a full name at least {NAME_SIMILARITY_THRESHOLD:.0%} alike, or one containing the "
-        "other, sharing a surname initial at the same company (legal suffixes, case and "
+        "other, with the same surname initial at the same company (legal suffixes, case and "
         "accents ignored)"
     )
 
     def keys(self, profile: Profile) -> Iterable[str]:
-        """One block per initial of the surnames, at the company."""
+        """The block of the company and the surname's initial.
+
+        The surname is the first word of ``last_name`` (the paternal one of
+        two), or the last word of a full name given as first name only.
+        """
         words = full_name(profile).split()
         if not profile.get("company_key") or len(words) < 2:
             return []
-        last = fold(profile.get("last_name") or "").split() or words[1:]
-        return sorted({f"{profile['company_key']}|{word[0]}" for word in last})
+        surname = (fold(profile.get("last_name") or "").split() or words[-1:])[0]
+        return [f"{profile['company_key']}|{surname[0]}"]
 
     def matches(self, incoming: Profile, candidate: Profile) -> bool:
         similarity = name_similarity(full_name(incoming), full_name(candidate))
