@@ -104,17 +104,27 @@ def resolve_referral_code(typed: str) -> str:
     return found.customer_id
 
 
+class ReferrerUnknown(LookupError):
+    """A conversion names a referring customer loyalty has not heard of (yet)."""
+
+
 def credit_referral(event: Event, reward_points: int, publish: Publish) -> None:
     """Reward whoever referred the converted prospect, once; nothing when no one did.
 
     The referrer is the payload's ``referrer`` when loyalty knows that customer,
-    else the owner of its ``referral_code``; an unknown referrer earns nothing.
+    else the owner of its ``referral_code``. An unknown code earns nothing; an
+    unknown referrer id raises ReferrerUnknown, so the event is retried (the
+    customer's own ``customer_created`` may still be on its way) and then parked.
     """
     converted = event.payload
     prospect_id = converted["prospect_id"]
     if not (converted["referrer"] or converted["referral_code"]):
         return  # nobody referred this one
     member = _referring_member(converted["referrer"], converted["referral_code"])
+    if member is None and converted["referrer"]:
+        # loyalty may not have heard of this customer yet (its customer_created is on its
+        # way): fail, so the event is retried and, if it never resolves, parked for review
+        raise ReferrerUnknown(f"referrer: loyalty knows no customer {converted['referrer']!r}")
     if member is None:
         log.info(
             "the referrer of a converted prospect is unknown; no referral reward",

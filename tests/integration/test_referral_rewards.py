@@ -105,12 +105,14 @@ def test_the_referrer_is_rewarded_once_when_their_friend_converts(
     publish(luis)  # delivered again
     publish(converted("p-ana", referrer=ana))  # Ana referring herself
     publish(converted("p-x", referral_code="ZZZZ-ZZZZ"))  # a code nobody has
-    publish(converted("p-y", referrer="no-such-customer"))
+    publish(converted("p-y", referrer="no-such-customer"))  # retried, then parked for review
     publish(converted("p-eva", referrer=ana))  # sentinel: credited after those above
     wait_for(lambda: rpc.loyalty.balance(ana), lambda b: len(b["latest"]) >= 2)
     queue = "loyalty.handle_prospect_converted"
     wait_for(lambda: queue_depth(clientela_settings.amqp_uri, queue) == 0)
 
+    parked = f"{queue}.parked"
+    assert wait_for(lambda: queue_depth(clientela_settings.amqp_uri, parked)) == 1
     balance = rpc.loyalty.balance(ana)
     assert balance["points"] == 2 * REWARD
     assert sorted(entry["id"] for entry in balance["latest"]) == [
