@@ -22,7 +22,9 @@ from pymongo import UpdateOne
 from pymongo.collection import Collection
 
 from clientela.clock import utcnow
-from clientela.errors import Conflict
+from clientela.errors import Conflict, InvalidInput
+from clientela.importing import guarded, origin_options, split_items
+from clientela.leads import LeadSource, LeadSourceError
 from clientela.outbox import Publish, PublishMany, release, stage
 from clientela.services.prospects import announcements
 from clientela.services.prospects.batch import BatchResolution, IncomingLead
@@ -230,3 +232,34 @@ def _not_written(collection: Collection, updates: list[tuple[str, str, UpdateOne
         )
     }
     return {pid for pid, _, _ in updates} - written
+
+
+MAX_ROWS = 5000
+"""Rows one call may carry: the CLI sends 500 at a time; larger payloads should be split."""
+
+
+def capture_payload(
+    source: LeadSource,
+    payload: Any,
+    options: Mapping[str, str],
+    rules: ProfileRules,
+    publish_many: PublishMany,
+    publish: Publish,
+) -> CaptureReport:
+    """Capture the leads ``source`` reads from a pushed ``payload`` (HTTP body or message).
+
+    Leads the source cannot read are reported with their item number next to
+    those the service rejects; options named like origin fields are the origin.
+    """
+    try:
+        items = list(guarded(source, lambda: source.parse(payload, options), "a payload"))
+    except LeadSourceError as exc:
+        raise InvalidInput({"payload": [str(exc)]}) from None
+    if len(items) > MAX_ROWS:
+        raise InvalidInput({"payload": [f"More than {MAX_ROWS} leads; split it."]})
+    rows, problems = split_items(items)
+    report = capture_leads(source.name, origin_options(options), rows, rules, publish_many, publish)
+    report.received += len(problems)
+    report.rejected += [{"line": line, "errors": {"row": [reason]}} for line, reason in problems]
+    report.rejected.sort(key=lambda rejected: rejected["line"])
+    return report

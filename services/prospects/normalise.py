@@ -147,14 +147,22 @@ def iso_time(raw: str) -> str:
     text = raw.strip()
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        moment = moment.astimezone(UTC)
-    except (ValueError, OverflowError):
+    except ValueError:
         raise ValueError("Not an ISO 8601 date or time.") from None
-    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return in_utc(moment).isoformat()
+
+
+def in_utc(moment: datetime) -> datetime:
+    """``moment`` (time-zone aware) in UTC; ValueError outside the years we store."""
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
         raise ValueError(f"Must fall in the years {EARLIEST_YEAR}-{LATEST_YEAR}.")
-    return moment.isoformat()
+    return moment
 
 
 def _lead_fields(raw: Mapping[str, str], region: str, errors: dict[str, list[str]]) -> dict:

@@ -14,7 +14,7 @@ from clientela.services.prospects.domain import (
     OUTCOMES,
     STATUSES,
 )
-from clientela.services.prospects.normalise import EARLIEST_YEAR, LATEST_YEAR, storable
+from clientela.services.prospects.normalise import in_utc, storable
 
 _TEXT = validate.Length(max=200)
 MAX_EXTRA = 100
@@ -24,11 +24,9 @@ MAX_EXTRA = 100
 def storable_time(moment: datetime) -> None:
     """Refuse times outside the years any store and any person can make sense of."""
     try:
-        year = moment.astimezone(UTC).year
-    except OverflowError:
-        year = 0
-    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        raise ValidationError(f"Must fall in the years {EARLIEST_YEAR}-{LATEST_YEAR}.")
+        in_utc(moment)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
 
 
 def extra_values(extra: dict) -> None:

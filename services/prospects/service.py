@@ -1,4 +1,4 @@
-"""The prospects nameko service: its entrypoints, and turning pushed payloads into rows."""
+"""The prospects nameko service: entrypoints only."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from typing import Any
 from clientela.db import ServiceDatabase
 from clientela.errors import InvalidInput, load, load_id
 from clientela.events import Event
-from clientela.importing import guarded, origin_options, split_items
-from clientela.leads import LeadSourceError
 from clientela.messaging import InboxMessage, consumes_inbox, handles
 from clientela.service import ServiceBase, api
 from clientela.services.prospects import capture, followup, handlers, merging, search
@@ -31,8 +29,6 @@ from clientela.services.prospects.schemas import (
 from clientela.web import http
 
 log = logging.getLogger(__name__)
-MAX_ROWS = 5000
-"""Rows one call may carry: the CLI sends 500 at a time; larger payloads should be split."""
 
 
 class ProspectsService(ServiceBase):
@@ -59,27 +55,21 @@ class ProspectsService(ServiceBase):
         validate is reported by its line, the others land.
         """
         source = load_id("source", source)
-        if not isinstance(rows, list) or len(rows) > MAX_ROWS:
-            raise InvalidInput({"rows": [f"Must be a list of at most {MAX_ROWS} rows."]})
+        if not isinstance(rows, list) or len(rows) > capture.MAX_ROWS:
+            raise InvalidInput({"rows": [f"Must be a list of at most {capture.MAX_ROWS} rows."]})
         origin = {k: v for k, v in load(origin_schema, origin or {}).items() if v}
         return self._capture(source, rows, origin).as_dict()
 
     def _capture_payload(self, source_name: str, payload: Any, options: dict) -> dict[str, Any]:
-        source = self.pipeline.source(source_name)
-        try:
-            items = list(guarded(source, lambda: source.parse(payload, options), "a payload"))
-        except LeadSourceError as exc:
-            raise InvalidInput({"payload": [str(exc)]}) from None
-        if len(items) > MAX_ROWS:
-            raise InvalidInput({"payload": [f"More than {MAX_ROWS} leads; split it."]})
-        rows, problems = split_items(items)
-        report = self._capture(source_name, rows, origin_options(options)).as_dict()
-        report["received"] += len(problems)
-        report["rejected"] += [
-            {"line": line, "errors": {"row": [reason]}} for line, reason in problems
-        ]
-        report["rejected"].sort(key=lambda rejected: rejected["line"])
-        return report
+        report = capture.capture_payload(
+            self.pipeline.source(source_name),
+            payload,
+            options,
+            self.pipeline.rules,
+            self.events.publish_many,
+            self.events.publish,
+        )
+        return report.as_dict()
 
     @http("POST", "/leads/<source>")
     def receive_leads(self, request: Any, source: str) -> tuple[int, dict[str, Any]]:
