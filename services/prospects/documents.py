@@ -127,7 +127,11 @@ class Prospect(OutboxDocument):
 
 
 class FollowUp(Document):
-    """A follow-up task on a prospect: what, by when, whose."""
+    """A follow-up task on a prospect: what, by when, whose.
+
+    ``moved_from`` names the profile an open task came from when that profile
+    was merged into this one; an unmerge moves it back.
+    """
 
     id = StringField(primary_key=True)
     prospect_id = StringField(required=True)
@@ -136,6 +140,7 @@ class FollowUp(Document):
     owner = StringField(required=True)
     created_at = DateTimeField(required=True)
     done_at = DateTimeField(null=True)
+    moved_from = StringField(null=True)
 
     meta = {
         "db_alias": "prospects",

@@ -2,8 +2,8 @@
 
 A merge first claims the merged profile (``merged_into`` set, so nothing else
 writes to it and captures stop matching it), then the survivor takes its
-captures and interactions (marked with where they came from) and fills its
-blanks from it. The merge record says what was filled, so
+captures, interactions and open follow-up tasks (marked with where they came
+from) and fills its blanks from it. The merge record says what was filled, so
 :func:`unmerge_prospect` can give everything back; the two profiles are then
 kept apart, so the next capture of the person does not merge them again.
 ``prospect_merged`` and ``prospect_unmerged`` tell the other services, which
@@ -21,7 +21,7 @@ from clientela.clock import utcnow
 from clientela.errors import Conflict, InvalidInput
 from clientela.outbox import Publish
 from clientela.services.prospects import announcements
-from clientela.services.prospects.documents import Prospect
+from clientela.services.prospects.documents import FollowUp, Prospect
 from clientela.services.prospects.normalise import normalise_field
 from clientela.services.prospects.profiles import ProfileRules, fill_blanks, refresh
 from clientela.services.prospects.store import ATTEMPTS, VERSION, change_profile, load_profile
@@ -61,10 +61,14 @@ def merge_prospects(
         ]
 
     try:
-        return change_profile(collection, survivor_id, absorb, publish, "survivor_id")
+        survivor = change_profile(collection, survivor_id, absorb, publish, "survivor_id")
     except Conflict:
         _release(collection, survivor_id, merged_id)
         raise
+    FollowUp.objects(prospect_id=merged_id, done_at=None).update(
+        set__prospect_id=survivor_id, set__moved_from=merged_id
+    )
+    return survivor
 
 
 def _claim(collection: Collection, survivor_id: str, merged_id: str) -> None:
@@ -162,6 +166,9 @@ def unmerge_prospect(
         ]
 
     change_profile(collection, survivor_id, give_back, publish, live=False)
+    FollowUp.objects(prospect_id=survivor_id, moved_from=merged_id).update(
+        set__prospect_id=merged_id, set__moved_from=None
+    )
     collection.update_one(
         {"_id": merged_id},
         {

@@ -134,6 +134,9 @@ def test_a_lead_matching_two_profiles_merges_them_and_an_operator_can_undo_it(rp
     for name, row in (("email.csv", "ana@example.com,"), ("phone.csv", ",5522223333")):
         (tmp_path / name).write_text(f"correo,telefono\n{row}\n", encoding="utf-8")
         import_fair(rpc, tmp_path / name)
+    by_phone = one(rpc, phone="5522223333")
+    due = (utcnow() + timedelta(days=1)).isoformat()
+    task = rpc.prospects.add_follow_up(by_phone["id"], "call back", due, "carmen")
     bridge = tmp_path / "bridge.csv"
     bridge.write_text("correo,telefono,nombre\nana@example.com,5522223333,Ana\n", "utf-8")
     assert import_fair(rpc, bridge).merged == 1
@@ -146,7 +149,9 @@ def test_a_lead_matching_two_profiles_merges_them_and_an_operator_can_undo_it(rp
     assert kpi["I1_new_prospects"] == 1
 
     merged_id = ana["merges"][0]["prospect_id"]
+    assert [t["id"] for t in rpc.prospects.follow_ups(ana["id"])] == [task["id"]]
     restored = rpc.prospects.unmerge(merged_id, "supervisor")
+    assert [t["id"] for t in rpc.prospects.follow_ups(merged_id)] == [task["id"]]
     assert (restored["merged_into"], restored["phone"]) == (None, "+525522223333")
     assert len(rpc.prospects.get(ana["id"])["captures"]) == 2  # its own and the bridge
     assert rpc.prospects.find()["total"] == 2
