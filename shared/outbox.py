@@ -145,10 +145,16 @@ def insert_once(
         projection={"_id": 1},
         return_document=ReturnDocument.BEFORE,
     )
-    if before is not None:
-        return before["_id"]
-    flush_pending(collection, document.get("_id", match.get("_id")), [envelope], publish)
-    return None
+    document_id = document.get("_id", match.get("_id"))
+    # Some servers (SecantusDB 0.7) answer None to both of two racing upserts although
+    # only one inserted: believe "inserted" only when our envelope is there to prove it.
+    if before is None and collection.find_one(
+        {"_id": document_id, "outbox.id": envelope["id"]}, {"_id": 1}
+    ):
+        flush_pending(collection, document_id, [envelope], publish)
+        return None
+    existing = before or collection.find_one(match, {"_id": 1})
+    return existing["_id"]
 
 
 def save_once(
