@@ -73,8 +73,10 @@ def origin_options(options: Mapping[str, str]) -> dict[str, str]:
     return {key: options[key] for key in ORIGIN_FIELDS if options.get(key)}
 
 
-def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    while batch := list(islice(items, size)):
+def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """``items`` in lists of ``size`` (the last one shorter), read lazily."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
         yield batch
 
 
@@ -111,7 +113,7 @@ def import_file(
         if progress is not None:
             progress(summary)
 
-    for batch in _batches(items, batch_size):
+    for batch in batches(items, batch_size):
         rows, problems = split_items(batch)
         summary.rejected.extend(problems)
         pending.append((len(batch), capture(rows, origin) if rows else _NOTHING))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from itertools import islice
 from typing import Any
 
 from eventlet.semaphore import Semaphore
@@ -23,7 +22,7 @@ from pymongo.collection import Collection
 
 from clientela.clock import utcnow
 from clientela.errors import Conflict, InvalidInput
-from clientela.importing import guarded, origin_options, split_items
+from clientela.importing import batches, guarded, origin_options, split_items
 from clientela.leads import LeadSource, LeadSourceError
 from clientela.outbox import Publish, PublishMany, release, stage
 from clientela.services.prospects import announcements
@@ -86,12 +85,6 @@ def _validated(
     return incoming
 
 
-def _chunks(items: Iterable[str], size: int) -> Iterable[list[str]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 LEFT_OUT = {"outbox": 0, "captures.fields": 0, "captures.extra": 0}
 """What matching a batch does not need of a known profile: its raw rows and pending events."""
 
@@ -99,7 +92,7 @@ LEFT_OUT = {"outbox": 0, "captures.fields": 0, "captures.extra": 0}
 def known_profiles(collection: Collection, keys: Iterable[str]) -> list[dict[str, Any]]:
     """Live profiles carrying any of ``keys``, each once (without their captures' raw rows)."""
     found: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(sorted(set(keys)), KEYS_PER_QUERY):
+    for chunk in batches(sorted(set(keys)), KEYS_PER_QUERY):
         query = {"match_keys": {"$in": chunk}, "merged_into": None}
         for profile in collection.find(query, LEFT_OUT):
             found.setdefault(profile["_id"], profile)
