@@ -20,6 +20,7 @@ instance of a service, so scaling out means running more instances.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
 import logging
@@ -187,8 +188,14 @@ class ReliableEventHandler(EventHandler):
             event = parse_event(body)
         except InvalidEvent as exc:
             self._park_at_once(message, f"invalid event: {exc}")
-        else:
-            super().handle_message(event, message)
+            return
+        if event.type != self.event_type:
+            # published with a routing key that is not its type: no retry can make it fit
+            self._park_at_once(
+                message, f"invalid event: type {event.type!r} routed as {self.event_type!r}"
+            )
+            return
+        super().handle_message(event, message)
 
     def handle_undecodable(self, message: Any, exc: Exception) -> None:
         """Park a message whose body could not be decoded at all."""
@@ -358,6 +365,27 @@ def declare_topology(service_classes: Iterable[type], config: dict) -> list[Hand
     return declared
 
 
+PUBLISH_ATTEMPTS = 5
+"""Connections a batch publish tries before giving up (each waiting for the broker)."""
+
+
+def reconnect_policy(max_retries: int) -> dict[str, Any]:
+    """kombu ``ensure_connection`` arguments: doubling waits from 0.5 s, at most 5 s each."""
+    return {
+        "max_retries": max_retries,
+        "interval_start": 0.5,
+        "interval_step": 1.0,
+        "interval_max": 5.0,
+        "callback": lambda: log.warning("waiting for the broker to come back"),
+    }
+
+
+def _close_quietly(channel: Any, errors: tuple[type[BaseException], ...]) -> None:
+    """Close ``channel`` unless its connection is gone already (then there is nothing to close)."""
+    with contextlib.suppress(*errors):
+        channel.close()
+
+
 class EventsNotConfirmed(RuntimeError):
     """The broker refused (nacked) or did not confirm some published events in time."""
 
@@ -370,21 +398,48 @@ class ConfirmedBatchPublisher:
     acks) is what lets a 100,000-row import announce every lead.
     """
 
-    def __init__(self, amqp_uri: str, exchange: Exchange, confirm_timeout_s: float = 30.0):
+    def __init__(
+        self,
+        amqp_uri: str,
+        exchange: Exchange,
+        confirm_timeout_s: float = 30.0,
+        attempts: int = PUBLISH_ATTEMPTS,
+    ):
         self._connection = Connection(amqp_uri)
         self._exchange = exchange
         self._timeout = confirm_timeout_s
+        self._attempts = attempts
 
     def publish_many(self, envelopes: list[dict]) -> None:
-        """Publish ``envelopes`` (persistent, routed by type); return once all are confirmed."""
+        """Publish ``envelopes`` (persistent, routed by type); return once all are confirmed.
+
+        A pooled connection the broker dropped (a restart, a forced close) is
+        discarded and the whole batch published again on a fresh one, waiting
+        for the broker with bounded backoff: consumers are idempotent, so a
+        batch confirmed only in part is safe to send twice. After
+        ``attempts`` failures the last error is raised.
+        """
         if not envelopes:
             return
-        with connections[self._connection].acquire(block=True) as connection:
-            channel = connection.channel()
-            try:
-                self._publish_confirmed(connection, channel, envelopes)
-            finally:
-                channel.close()
+        for attempt in range(1, self._attempts + 1):
+            with connections[self._connection].acquire(block=True) as connection:
+                recoverable = (*connection.recoverable_connection_errors, OSError)
+                try:
+                    connection.ensure_connection(**reconnect_policy(self._attempts))
+                    channel = connection.channel()
+                    try:
+                        self._publish_confirmed(connection, channel, envelopes)
+                    finally:
+                        _close_quietly(channel, recoverable)
+                    return
+                except recoverable as exc:
+                    connection.collect()  # drop the dead socket; the pool reconnects
+                    if attempt == self._attempts:
+                        raise
+                    log.warning(
+                        "broker connection lost while publishing; reconnecting",
+                        extra={"attempt": attempt, "events": len(envelopes), "error": repr(exc)},
+                    )
 
     def _publish_confirmed(self, connection: Connection, channel: Any, envelopes: list) -> None:
         unconfirmed = set(range(1, len(envelopes) + 1))

@@ -140,6 +140,26 @@ def test_an_invalid_event_is_parked_at_once_and_never_handled(recorder, amqp_uri
     assert Recorder.calls == []
 
 
+def test_an_event_routed_under_another_type_is_parked_at_once(recorder, amqp_uri):
+    config = recorder(failures=0)
+    updated = new_event(
+        "prospect_updated",
+        {
+            "prospect_id": "p1",
+            "completeness": 40.0,
+            "score": 10,
+            "reason": "edit",
+            "updated_at": utcnow(),
+        },
+    )
+    publish(config, updated)  # a valid prospect_updated, routed as prospect_captured
+
+    [message] = wait_for(lambda: take_all(amqp_uri, "recorder.handle_prospect_captured.parked"))
+    assert "'prospect_updated' routed as 'prospect_captured'" in message.headers[ERROR_HEADER]
+    assert ATTEMPT_HEADER not in message.headers  # parked without a single retry
+    assert Recorder.calls == []
+
+
 def test_a_message_that_is_not_even_json_is_parked_and_the_service_keeps_going(recorder, amqp_uri):
     config = recorder(failures=0)
     with Connection(amqp_uri) as connection:
