@@ -11,6 +11,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import amqp.exceptions
+import pymongo.errors
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout
 
@@ -29,6 +31,10 @@ from clientela.services import SERVICES, all_service_classes
 from clientela.services.kpi.domain import GRANULARITIES
 
 SAMPLE_VISITORS = files("clientela.plugins.fairs") / "samples" / "visitors.csv"
+BROKER_FAILURES = (ConnectionError, amqp.exceptions.ConnectionError)
+"""The broker refused or dropped the connection (it stopped, restarted or closed it)."""
+DATABASE_FAILURES = (pymongo.errors.ConnectionFailure,)
+"""The database did not answer (stopped, killed, unreachable)."""
 KNOWN_ERRORS = (
     ConfigError,
     BrokerUnavailable,
@@ -388,5 +394,26 @@ def run(argv: list[str] | None = None) -> int:
     except KNOWN_ERRORS as exc:
         print(f"clientela: error: {exc}", file=sys.stderr)
         return 2
+    except BROKER_FAILURES as exc:
+        print(
+            f"clientela: error: lost the connection to RabbitMQ ({_one_line(exc)}); check that "
+            "it is running (rabbitmq-server -detached starts a local one) and run the command "
+            "again",
+            file=sys.stderr,
+        )
+        return 2
+    except DATABASE_FAILURES as exc:
+        print(
+            f"clientela: error: the database did not answer ({_one_line(exc)}); check that it "
+            "is running (`clientela up` starts the embedded one) and run the command again",
+            file=sys.stderr,
+        )
+        return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _one_line(exc: BaseException) -> str:
+    """``exc`` as a short single line: its type and the start of its message."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"{type(exc).__name__}: {text[:200]}"
