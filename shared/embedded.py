@@ -14,6 +14,7 @@ import logging
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,6 +66,7 @@ class EmbeddedDatabase:
         self.port = port
         self.uri = f"mongodb://127.0.0.1:{port}/"
         self._process: subprocess.Popen[bytes] | None = None
+        self._stopping = threading.Event()
 
     @property
     def log_path(self) -> Path:
@@ -76,6 +78,11 @@ class EmbeddedDatabase:
         if _answers(self.uri):
             log.info("reusing the database already answering", extra={"uri": self.uri})
             return
+        self._launch(timeout_s)
+        log.info("embedded database started", extra={"uri": self.uri, "data": str(self.data_dir)})
+
+    def _launch(self, timeout_s: float) -> None:
+        """Run the daemon and wait until it answers; EmbeddedDatabaseError when it does not."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [
             _daemon_path(),
@@ -99,16 +106,57 @@ class EmbeddedDatabase:
                 self._process = None
                 raise EmbeddedDatabaseError(f"{DAEMON} exited at start; its log says:\n{tail}")
             if time.monotonic() > deadline:
-                self.stop()
+                self._terminate()
                 raise EmbeddedDatabaseError(
                     f"{DAEMON} did not answer on port {self.port} within {timeout_s:.0f}s; "
                     f"see {self.log_path}"
                 )
             time.sleep(0.1)
-        log.info("embedded database started", extra={"uri": self.uri, "data": str(self.data_dir)})
+
+    def supervise(self, interval_s: float = 1.0, max_backoff_s: float = 30.0) -> None:
+        """Restart the server, with doubling waits, whenever it exits while the platform runs.
+
+        Runs in a background (green) thread until :meth:`stop`. A server this
+        object only adopted is someone else's to look after.
+        """
+        if self._process is None:
+            return
+        self._stopping.clear()
+        threading.Thread(
+            target=self._restart_when_gone,
+            args=(interval_s, max_backoff_s),
+            name="embedded-db-supervisor",
+            daemon=True,
+        ).start()
+
+    def _restart_when_gone(self, interval_s: float, max_backoff_s: float) -> None:
+        backoff = interval_s
+        while not self._stopping.wait(interval_s):
+            process = self._process
+            if process is None or process.poll() is None or self._stopping.is_set():
+                backoff = interval_s
+                continue
+            log.error(
+                "embedded database exited; restarting it",
+                extra={"exit_code": process.returncode, "log": str(self.log_path)},
+            )
+            try:
+                self._launch(timeout_s=30.0)
+            except EmbeddedDatabaseError as exc:
+                log.error("embedded database did not restart: %s", exc)
+                self._process = process  # keep watching: try again after the backoff
+                self._stopping.wait(backoff)
+                backoff = min(backoff * 2, max_backoff_s)
+                continue
+            log.warning("embedded database restarted", extra={"uri": self.uri})
+            backoff = interval_s
 
     def stop(self) -> None:
-        """Stop the server if this object started it."""
+        """Stop supervising, and stop the server if this object started it."""
+        self._stopping.set()
+        self._terminate()
+
+    def _terminate(self) -> None:
         if self._process is None:
             return
         self._process.terminate()
@@ -128,6 +176,7 @@ def database_settings(settings: Settings) -> Iterator[Settings]:
         return
     embedded = EmbeddedDatabase(Path(settings.data_dir) / "mongo", settings.embedded_db_port)
     embedded.start()
+    embedded.supervise()
     try:
         yield settings.replace(mongo_uri=embedded.uri)
     finally:

@@ -163,3 +163,52 @@ def test_up_stops_cleanly_on_ctrl_c_even_in_the_background_and_keeps_the_data(
     finally:
         restarted.send_signal(signal.SIGINT)
         assert restarted.wait(timeout=60) == 0
+
+
+def embedded_database_pid(port):
+    """The pid of the secantusd-py process serving ``port``, or None."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(b"secantusd" in word for word in words) and str(port).encode() in words:
+            return int(cmdline.parent.name)
+    return None
+
+
+def test_up_restarts_its_database_after_it_is_killed_and_keeps_every_lead(env, platform, tmp_path):
+    port = int(env["CLIENTELA_EMBEDDED_DB_PORT"])
+    visitors = tmp_path / "visitantes.csv"
+    visitors.write_text(VISITORS, encoding="utf-8")
+    assert clientela(env, "import", "fairs", str(visitors)).returncode == 0
+    killed = embedded_database_pid(port)
+    assert killed is not None
+
+    os.kill(killed, signal.SIGKILL)
+
+    restarted = wait_for(
+        lambda: listening(port) and embedded_database_pid(port), timeout_s=60, interval_s=0.5
+    )
+    assert restarted != killed
+    later = tmp_path / "later.csv"
+    later.write_text(
+        "First Name;Last Name;E-mail\nNuria;Vidal;nuria@example.org\n", encoding="utf-8"
+    )
+    again = wait_for(
+        lambda: clientela(env, "import", "fairs", str(later)),
+        lambda result: result.returncode == 0,
+        timeout_s=60,
+        interval_s=1,
+    )
+    assert "1 new prospects" in again.stdout
+    assert clientela(env, "import", "fairs", str(visitors)).stdout.startswith(
+        "5 rows read: 0 new prospects"
+    )  # nothing lost, nothing doubled
+
+    def new_prospects():
+        report = json.loads(clientela(env, "kpi", "--json").stdout)
+        return report["periods"] and report["periods"][-1]["I1_new_prospects"]
+
+    assert wait_for(new_prospects, lambda count: count == 4, timeout_s=60) == 4
+    assert platform.poll() is None  # the platform stayed up throughout
