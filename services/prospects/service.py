@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from clientela.db import ServiceDatabase
-from clientela.errors import InvalidInput, load, load_id
+from clientela.errors import InvalidInput, describe_errors, load, load_id
 from clientela.events import Event
 from clientela.messaging import InboxMessage, consumes_inbox, handles
 from clientela.service import ServiceBase, api
@@ -89,10 +89,16 @@ class ProspectsService(ServiceBase):
         options = {k: v for k, v in message.headers.items() if not k.lower().startswith("x-")}
         source = message.routing_key.removeprefix("leads.")
         report = self._capture_payload(source, message.body, options)
-        for rejected in report["rejected"]:
-            log.warning(
-                "pushed lead rejected",
-                extra={"source": source, "line": rejected["line"], "errors": rejected["errors"]},
+        if report["rejected"]:
+            # the good leads landed; park the message so the rejected ones are not lost
+            # (replaying it once fixed captures only what is new)
+            raise InvalidInput(
+                {
+                    "rejected": [
+                        f"lead {rejected['line']}: {describe_errors(rejected['errors'])}"
+                        for rejected in report["rejected"]
+                    ]
+                }
             )
 
     @api

@@ -201,6 +201,31 @@ def test_a_pushed_message_that_cannot_succeed_is_parked_at_once_with_its_routing
     assert "x-clientela-attempt" not in message.headers  # no retries for a permanent error
 
 
+def test_a_pushed_message_with_rejected_leads_is_parked_and_its_good_leads_land(
+    rpc, clientela_settings
+):
+    submissions = {
+        "submissions": [
+            {"first_name": "Gema", "email": "gema@example.com", "submitted_at": "2026-03-01"},
+            {"first_name": "Hugo", "email": "hugo(at)example.com", "submitted_at": "2026-03-01"},
+        ]
+    }
+    with Connection(clientela_settings.amqp_uri) as connection:
+        Producer(connection.default_channel).publish(
+            submissions,
+            exchange=inbox_exchange("prospects"),
+            routing_key="leads.webforms",
+            serializer="json",
+        )
+        parked = "prospects.handle_pushed_leads.parked"
+        channel = connection.default_channel
+        message = wait_for(lambda: channel.basic_get(parked, no_ack=True))
+    assert json.loads(message.body) == submissions  # kept whole, to fix and replay
+    assert "lead 2: email: Not a valid email address." in message.headers["x-clientela-error"]
+    assert "x-clientela-attempt" not in message.headers
+    assert rpc.prospects.find(email="gema@example.com")["total"] == 1
+
+
 def test_rows_that_could_not_be_stored_are_refused_by_field(rpc):
     report = rpc.prospects.capture_leads(
         "webforms",
