@@ -18,7 +18,7 @@ from nameko.exceptions import RemoteError, RpcTimeout
 
 from clientela.client import ServiceUnavailable, platform, wait_for
 from clientela.config import ConfigError, Settings, load_settings
-from clientela.embedded import EmbeddedDatabaseError
+from clientela.embedded import EmbeddedDatabase, EmbeddedDatabaseError
 from clientela.errors import ClientelaError, NotFound
 from clientela.events import catalogue_markdown
 from clientela.importing import ImportSummary, import_file
@@ -29,6 +29,7 @@ from clientela.platform import serve
 from clientela.plugin_manager import load_plugins
 from clientela.services import SERVICES, all_service_classes
 from clientela.services.kpi.domain import GRANULARITIES
+from clientela.status import broker_status, database_status
 
 SAMPLE_VISITORS = files("clientela.plugins.fairs") / "samples" / "visitors.csv"
 BROKER_FAILURES = (ConnectionError, amqp.exceptions.ConnectionError)
@@ -99,6 +100,45 @@ def cmd_parked(args: argparse.Namespace, settings: Settings) -> int:
     for queue, count in counts.items():
         _say(f"{queue:<44} {count}")
     return 0
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    """Show the broker, the database, each service's instances and its event backlog.
+
+    Exit status 1 when the broker or the database does not answer.
+    """
+    services = all_service_classes()
+    mongo_uri = settings.mongo_uri or (
+        EmbeddedDatabase(Path(settings.data_dir) / "mongo", settings.embedded_db_port).uri
+    )
+    report = {
+        "broker": broker_status(settings, services),
+        "database": database_status(settings, mongo_uri, services),
+    }
+    if args.json:
+        _say(json.dumps(report, indent=2))
+    else:
+        _print_status(report)
+    return 0 if report["broker"]["ok"] and report["database"]["ok"] else 1
+
+
+def _print_status(report: dict[str, Any]) -> None:
+    for part in ("broker", "database"):
+        state = "ok" if report[part]["ok"] else f"DOWN ({report[part]['error']})"
+        _say(f"{part:<9} {report[part]['uri']}: {state}")
+    broker, database = report["broker"]["services"], report["database"]["services"]
+    line = "{:<10} {:>9} {:>7} {:>7} {:>12}  {}"
+    _say("\n" + line.format("service", "instances", "queued", "parked", "unpublished", "oldest"))
+    for name in SERVICES:
+        handlers = broker.get(name, {}).get("handlers", [])
+        queued = sum(h["waiting"] or 0 for h in handlers)
+        parked = sum(h["parked"] for h in handlers)
+        db = database.get(name, {})
+        unpublished = db.get("outbox_pending", 0) + db.get("staged_batches", 0)
+        age = db.get("oldest_pending_age_s")
+        oldest = "-" if age is None else f"{age:g} s"
+        instances = broker.get(name, {}).get("instances", "-")
+        _say(line.format(name, instances, queued, parked, unpublished, oldest))
 
 
 def cmd_events(args: argparse.Namespace, settings: Settings) -> int:
@@ -340,6 +380,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="handler queue to retry, e.g. kpi.handle_prospect_captured",
     )
     parked.set_defaults(handler=cmd_parked)
+
+    status = commands.add_parser("status", help=cmd_status.__doc__)
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=cmd_status)
 
     commands.add_parser("events", help=cmd_events.__doc__).set_defaults(handler=cmd_events)
 

@@ -212,3 +212,40 @@ def test_up_restarts_its_database_after_it_is_killed_and_keeps_every_lead(env, p
 
     assert wait_for(new_prospects, lambda count: count == 4, timeout_s=60) == 4
     assert platform.poll() is None  # the platform stayed up throughout
+
+
+def test_status_reports_the_broker_the_database_and_each_service(env, platform):
+    report = json.loads(clientela(env, "status", "--json").stdout)
+
+    assert report["broker"]["ok"] and report["database"]["ok"]
+    assert "guest:***@" in report["broker"]["uri"]  # no password printed
+    services = report["broker"]["services"]
+    assert {name: services[name]["instances"] for name in services} == {
+        "prospects": 1,
+        "customers": 1,
+        "feedback": 1,
+        "loyalty": 1,
+        "kpi": 1,
+    }
+    captured = next(
+        h for h in services["kpi"]["handlers"] if h["queue"] == "kpi.handle_prospect_captured"
+    )
+    assert captured["consumers"] == 1 and captured["parked"] == 0
+    assert report["database"]["services"]["prospects"] == {
+        "outbox_pending": 0,
+        "staged_batches": 0,
+        "oldest_pending_age_s": None,
+    }
+    table = clientela(env, "status")
+    assert table.returncode == 0
+    assert "prospects" in table.stdout and "unpublished" in table.stdout
+
+
+def test_status_says_the_broker_is_down_with_exit_1(env):
+    env["CLIENTELA_AMQP_URI"] = f"amqp://guest:guest@127.0.0.1:{free_port()}/"
+
+    result = clientela(env, "status")
+
+    assert result.returncode == 1
+    assert "broker" in result.stdout and "DOWN" in result.stdout
+    assert "Traceback" not in result.stderr
