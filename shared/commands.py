@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import logging
+import secrets
 import sys
 import time
 from importlib.resources import files
@@ -36,6 +38,7 @@ BROKER_FAILURES = (ConnectionError, amqp.exceptions.ConnectionError)
 """The broker refused or dropped the connection (it stopped, restarted or closed it)."""
 DATABASE_FAILURES = (pymongo.errors.ConnectionFailure,)
 """The database did not answer (stopped, killed, unreachable)."""
+log = logging.getLogger(__name__)
 KNOWN_ERRORS = (
     ConfigError,
     BrokerUnavailable,
@@ -56,6 +59,8 @@ def _say(message: str = "") -> None:
 
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     """Start the embedded database (when needed) and all five services."""
+    if not settings.api_keys and not settings.meta_app_secret:
+        log.warning("no api_keys or meta_app_secret set: POST /leads refuses every request")
     serve(list(SERVICES), settings)
     return 0
 
@@ -337,6 +342,18 @@ def demonstrate(settings: Settings) -> None:
     _print_kpi(report)
 
 
+def webhook_hint(settings: Settings) -> str:
+    """How to push a lead to the running platform's webhook with one of its API keys."""
+    key = sorted(settings.api_key_set())[0]
+    return (
+        "While it runs (`clientela demo --stay`), push a lead over HTTP with this run's API key "
+        "(set CLIENTELA_API_KEYS for lasting ones):\n"
+        f"  curl -H 'Authorization: Bearer {key}' -H 'Content-Type: application/json' "
+        f"""-d '{{"first_name": "Ana", "email": "ana@example.com"}}' """
+        f"http://{settings.http_address}/leads/webforms"
+    )
+
+
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Start the platform, walk the thin path once, then stop (or stay up with --stay)."""
     outcome: dict[str, BaseException] = {}
@@ -345,11 +362,14 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         try:
             demonstrate(effective)
             _say("The platform works. Run `clientela up` to keep it running.")
+            _say(webhook_hint(effective))
         except BaseException as exc:
             outcome["error"] = exc
         if "error" in outcome or not args.stay:
             runner.stop()
 
+    if not settings.api_keys:  # a key of this run's own, so the webhook can be tried
+        settings = settings.replace(api_keys=secrets.token_urlsafe(18))
     serve(list(SERVICES), settings, on_ready)
     if "error" in outcome:
         raise outcome["error"]

@@ -52,6 +52,13 @@ class Settings:
         "name=20,email=20,phone=15,company=15,position=10,needs=10,consent=10"
     )
     http_address: str = "127.0.0.1:8000"
+    max_request_bytes: int = 5_000_000
+    api_keys: str = ""
+    meta_app_secret: str = ""
+
+    def api_key_set(self) -> frozenset[str]:
+        """The keys ``Authorization: Bearer <key>`` may carry (``api_keys``, comma-separated)."""
+        return frozenset(key.strip() for key in self.api_keys.split(",") if key.strip())
 
     def database_name(self, service: str) -> str:
         """Name of the MongoDB database owned by ``service``."""
@@ -166,7 +173,7 @@ def _check_ranges(settings: Settings) -> None:
     ):
         if getattr(settings, name) < 0:
             problems.append(f"{name}: must not be negative")
-    for name in ("outbox_relay_interval_s", "rpc_timeout_s"):
+    for name in ("outbox_relay_interval_s", "rpc_timeout_s", "max_request_bytes"):
         if getattr(settings, name) <= 0:
             problems.append(f"{name}: must be positive")
     if not re.fullmatch(r"[A-Z]{2}", settings.default_phone_region):

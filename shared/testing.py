@@ -7,7 +7,7 @@ Every fixture that touches infrastructure uses the real thing, isolated:
 - ``mongo_uri``: one embedded SecantusDB server for the session, or the server
   in ``CLIENTELA_TEST_MONGO_URI`` (a real MongoDB works unchanged);
 - ``clientela_settings``: settings on both, with a database prefix of its own
-  per test and fast retries;
+  per test, fast retries and the API key :data:`TEST_API_KEY`;
 - ``clientela_platform``: starts chosen services and yields an RPC proxy;
 - ``service_database``: reads a service's database without touching its connections;
 - ``clientela_plugins``: a plugin registry to register throwaway plugins in.
@@ -41,6 +41,8 @@ from clientela.config import Settings
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_RABBIT_API = "http://guest:guest@127.0.0.1:15672"
+TEST_API_KEY = "clientela-test-key"
+"""The API key ``clientela_settings`` accepts on authenticated HTTP entrypoints."""
 
 
 def free_port() -> int:
@@ -171,6 +173,7 @@ def clientela_settings(amqp_uri: str, mongo_uri: str, tmp_path: Any) -> Settings
         outbox_relay_grace_s=2.0,
         rpc_timeout_s=30,
         http_address=f"127.0.0.1:{free_port()}",
+        api_keys=TEST_API_KEY,
     )
 
 
@@ -191,7 +194,11 @@ def service_database(clientela_settings: Settings) -> Iterator[Callable[[str], A
 def clientela_platform(
     clientela_settings: Settings,
 ) -> Iterator[Callable[..., Any]]:
-    """``start(*service_names)`` runs those services and returns an RPC proxy to them."""
+    """``start(*service_names)`` runs those services and returns an RPC proxy to them.
+
+    ``start(..., settings=changed)`` runs them with other settings (derive them
+    from ``clientela_settings`` with ``replace`` to keep the test's isolation).
+    """
     from nameko.runners import ServiceRunner
     from nameko.standalone.rpc import ClusterRpcProxy
 
@@ -200,16 +207,17 @@ def clientela_platform(
 
     runners: list[ServiceRunner] = []
     proxies: list[Any] = []
-    config = clientela_settings.nameko_config()
 
-    def start(*service_names: str) -> Any:
+    def start(*service_names: str, settings: Settings | None = None) -> Any:
+        settings = settings or clientela_settings
+        config = settings.nameko_config()
         declare_topology(all_service_classes(), config)
         runner = ServiceRunner(config)
         for name in service_names:
             runner.add_service(service_class(name))
         runner.start()
         runners.append(runner)
-        proxy = ClusterRpcProxy(config, timeout=clientela_settings.rpc_timeout_s)
+        proxy = ClusterRpcProxy(config, timeout=settings.rpc_timeout_s)
         proxies.append(proxy)
         return proxy.start()
 

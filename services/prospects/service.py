@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -26,7 +25,7 @@ from clientela.services.prospects.schemas import (
     prospect_schema,
     status_change_schema,
 )
-from clientela.web import http
+from clientela.web import http, json_body
 
 log = logging.getLogger(__name__)
 
@@ -71,14 +70,13 @@ class ProspectsService(ServiceBase):
         )
         return report.as_dict()
 
-    @http("POST", "/leads/<source>")
+    @http("POST", "/leads/<source>", authenticated=True)
     def receive_leads(self, request: Any, source: str) -> tuple[int, dict[str, Any]]:
-        """Webhook for pushed leads: ``POST /leads/<source>?option=value`` with a JSON body."""
-        try:
-            payload = json.loads(request.get_data(as_text=True))
-        except ValueError:
-            raise InvalidInput({"body": ["Not JSON."]}) from None
-        return 200, self._capture_payload(source, payload, dict(request.args))
+        """Webhook for pushed leads: ``POST /leads/<source>?option=value`` with a JSON body.
+
+        Needs an API key or a source signature (see :mod:`clientela.web`).
+        """
+        return 200, self._capture_payload(source, json_body(request), dict(request.args))
 
     @consumes_inbox("leads.*")
     def handle_pushed_leads(self, message: InboxMessage) -> None:

@@ -6,6 +6,7 @@ import urllib.request
 from urllib.parse import unquote, urlsplit
 
 from clientela.client import wait_for
+from clientela.testing import TEST_API_KEY
 
 
 def post_lead(settings, email):
@@ -13,7 +14,7 @@ def post_lead(settings, email):
     request = urllib.request.Request(
         f"http://{settings.http_address}/leads/webforms",
         data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {TEST_API_KEY}"},
         method="POST",
     )
     try:

@@ -1,5 +1,6 @@
 """The lead pipeline on real services: every way in, one profile per person, follow-up, KPI."""
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -14,6 +15,8 @@ from clientela.errors import Conflict, InvalidInput
 from clientela.importing import import_file
 from clientela.messaging import inbox_exchange
 from clientela.plugin_manager import load_plugins
+from clientela.testing import TEST_API_KEY
+from clientela.web import meta_signature
 
 VISITORS = """nombre,apellidos,correo,telefono,empresa,cargo,intereses
 Ana,RUIZ,ana@example.com,55 1111 2222,"Textiles Ruiz, S.A. de C.V.",Directora de compras,Telas
@@ -69,11 +72,13 @@ def month(rpc):
     return periods[-1] if periods else {}
 
 
-def post(settings, path, payload):
+def post(settings, path, payload, headers=None):
+    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     request = urllib.request.Request(
         f"http://{settings.http_address}{path}",
-        data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
+        data=body,
+        headers=headers
+        or {"Content-Type": "application/json", "Authorization": f"Bearer {TEST_API_KEY}"},
         method="POST",
     )
     try:
@@ -322,3 +327,56 @@ def test_a_referred_lead_that_converts_rewards_its_referrer(clientela_platform, 
 
     balance = wait_for(lambda: rpc.loyalty.balance(customer["id"]), lambda b: b["points"])
     assert balance["points"] == clientela_settings.referral_reward_points
+
+
+LEAD = {"first_name": "Iván", "email": "ivan@example.com"}
+JSON = {"Content-Type": "application/json"}
+
+
+def test_pushed_leads_need_an_api_key_or_the_source_signature(rpc, clientela_settings):
+    body = json.dumps(LEAD).encode()
+
+    assert post(clientela_settings, "/leads/webforms", LEAD, JSON)[0] == 401
+    wrong = {**JSON, "Authorization": "Bearer guessed"}
+    assert post(clientela_settings, "/leads/webforms", LEAD, wrong)[0] == 401
+    forged = {**JSON, "X-Hub-Signature-256": meta_signature("not-the-secret", body)}
+    assert post(clientela_settings, "/leads/webforms", body, forged)[0] == 401
+    assert rpc.prospects.find(email="ivan@example.com")["total"] == 0
+
+    assert post(clientela_settings, "/leads/webforms", LEAD)[0] == 200
+    assert rpc.prospects.find(email="ivan@example.com")["total"] == 1
+
+
+def test_a_valid_meta_signature_is_accepted_without_a_key(clientela_settings, clientela_platform):
+    settings = clientela_settings.replace(meta_app_secret="app-secret")
+    rpc = clientela_platform("prospects", settings=settings)
+    body = json.dumps(META_LEAD).encode()
+    signed = {**JSON, "X-Hub-Signature-256": meta_signature("app-secret", body)}
+
+    status, report = post(settings, "/leads/social", body, signed)
+
+    assert (status, report["created"]) == (200, 1)
+    assert rpc.prospects.find(email="eva@example.com")["total"] == 1
+
+
+def test_ingress_refuses_what_it_cannot_take_before_parsing(rpc, clientela_settings):
+    key = {"Authorization": f"Bearer {TEST_API_KEY}"}
+    as_text = {**key, "Content-Type": "text/plain"}
+    assert post(clientela_settings, "/leads/webforms", LEAD, as_text)[0] == 415
+
+    # refused on its Content-Length, before a byte of the body is read
+    host, port = clientela_settings.http_address.split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection.putrequest("POST", "/leads/webforms")
+    for name, value in {**JSON, **key}.items():
+        connection.putheader(name, value)
+    connection.putheader("Content-Length", str(clientela_settings.max_request_bytes + 1))
+    connection.endheaders()
+    response = connection.getresponse()
+    assert (response.status, json.loads(response.read())["error"]) == (413, "PayloadTooLarge")
+    connection.close()
+
+    nested = b"[" * 5000 + b"]" * 5000
+    status, error = post(clientela_settings, "/leads/webforms", nested)
+    assert status == 400
+    assert error["errors"] == {"body": ["Not JSON, or nested too deep."]}
