@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 from typing import Any
 
 from eventlet.semaphore import Semaphore
@@ -245,7 +246,9 @@ def capture_payload(
     those the service rejects; options named like origin fields are the origin.
     """
     try:
-        items = list(guarded(source, lambda: source.parse(payload, options), "a payload"))
+        # stop reading one lead past the limit rather than building an unbounded list
+        parsed = guarded(source, lambda: source.parse(payload, options), "a payload")
+        items = list(islice(parsed, MAX_ROWS + 1))
     except LeadSourceError as exc:
         raise InvalidInput({"payload": [str(exc)]}) from None
     if len(items) > MAX_ROWS:
