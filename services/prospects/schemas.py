@@ -19,6 +19,8 @@ from clientela.services.prospects.normalise import in_utc, storable
 _TEXT = validate.Length(max=200)
 MAX_EXTRA = 100
 """Extra values a row may carry, each a string of at most 2,000 characters."""
+MAX_EXTRA_KEY = 100
+"""Characters in the name of an extra value (a column header, a form field's name)."""
 
 
 def storable_time(moment: datetime) -> None:
@@ -34,7 +36,11 @@ def extra_values(extra: dict) -> None:
     if len(extra) > MAX_EXTRA:
         raise ValidationError(f"At most {MAX_EXTRA} values.")
     for key, value in extra.items():
-        if not (isinstance(value, str) and storable(key) and storable(value)) or len(value) > 2000:
+        if not storable(key) or len(key) > MAX_EXTRA_KEY:
+            raise ValidationError(
+                f"{key[:40]!r}...: names must be text of at most {MAX_EXTRA_KEY} characters."
+            )
+        if not (isinstance(value, str) and storable(value)) or len(value) > 2000:
             raise ValidationError(f"{key!r}: must be text of at most 2000 characters.")
 
 

@@ -30,3 +30,18 @@ def test_a_payload_past_the_row_limit_is_refused_without_reading_it_all():
         capture.capture_payload(source, {}, {}, rules=None, publish_many=None, publish=None)
 
     assert source.read == capture.MAX_ROWS + 1
+
+
+def test_an_extra_value_with_a_huge_name_is_refused_naming_extra():
+    from marshmallow import ValidationError
+
+    from clientela.services.prospects.schemas import MAX_EXTRA_KEY, lead_row_schema
+
+    row = {"line": 1, "fields": {"email": "a@example.com"}, "extra": {"k" * 2_300_000: "v"}}
+
+    with pytest.raises(ValidationError) as refused:
+        lead_row_schema.load(row)
+
+    [problem] = refused.value.messages["extra"]
+    assert f"at most {MAX_EXTRA_KEY} characters" in problem
+    assert len(problem) < 200  # the name is not echoed back whole
