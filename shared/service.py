@@ -7,18 +7,24 @@ and a timer that relays events an earlier crash left in an outbox.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
+from amqp.exceptions import AMQPError
+from kombu.exceptions import OperationalError
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
+from nameko.rpc import Rpc
 from nameko.timer import Timer
 
 from clientela.config import Settings
 from clientela.errors import EXPECTED_ERRORS
 from clientela.messaging import EventPublisher
 from clientela.outbox import OutboxDocument, relay, relay_staged
+
+log = logging.getLogger(__name__)
 
 ABANDON_AFTER_RPC_TIMEOUTS = 10
 """Staged events still unproven after this many RPC timeouts belong to a batch that failed."""
@@ -34,9 +40,36 @@ class RelayTimer(Timer):
         self.interval = Settings.from_nameko(self.container.config).outbox_relay_interval_s
 
 
+REPLY_FAILURES = (ConnectionError, OSError, AMQPError, OperationalError)
+"""What publishing a reply raises when the broker went away."""
+
+
+class ReplyTolerantRpc(Rpc):
+    """An RPC entrypoint that survives failing to send its reply.
+
+    nameko lets an error from publishing the reply escape the worker, which
+    kills the whole service container: a broker outage during one call took
+    every service of ``clientela up`` down with it. Here the reply is given
+    up (the caller times out, as it would had the broker lost it), the
+    request is acked where the channel still allows, and the service goes on.
+    """
+
+    def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> Any:
+        try:
+            return super().handle_result(message, worker_ctx, result, exc_info)
+        except REPLY_FAILURES as exc:
+            log.warning(
+                "could not send an RPC reply; the caller will time out",
+                extra={"method": self.method_name, "error": repr(exc)},
+            )
+            with contextlib.suppress(*REPLY_FAILURES):
+                self.rpc_consumer.queue_consumer.ack_message(message)
+            return result, exc_info
+
+
 def api(method: Callable) -> Callable:
     """An RPC entrypoint whose expected errors cross to the caller as themselves."""
-    return rpc(expected_exceptions=EXPECTED_ERRORS)(method)
+    return ReplyTolerantRpc.decorator(expected_exceptions=EXPECTED_ERRORS)(method)
 
 
 class ServiceBase:
