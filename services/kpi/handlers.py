@@ -43,21 +43,37 @@ def record_fact(fact_id: str, kind: str, subject: str, at: datetime, **details: 
     )
 
 
-def _missing_or(field: str, operator: str, value: object) -> Q:
-    """``field`` is not set yet, or compares to ``value`` by ``operator`` (lt, gt...)."""
-    return Q(**{field: None}) | Q(**{f"{field}__{operator}": value})
+ATTEMPTS = 10
+"""How often a conditional write is redone when another writer got there in between."""
+
+_BEATS = {"gt": lambda held, value: held > value, "lt": lambda held, value: held < value}
+"""``held <op> value``: whether a stored value is to be replaced by ``value``."""
 
 
-def _set_where(fact_id: str, condition: Q, **values: object) -> None:
-    """Set ``values`` on fact ``fact_id`` if it meets ``condition``."""
-    Fact.objects(Q(id=fact_id) & condition).update_one(
-        **{f"set__{name}": value for name, value in values.items()}
-    )
+def _set_where(fact_id: str, field: str, operator: str, value: object, **values: object) -> None:
+    """Set ``values`` on fact ``fact_id`` if its ``field`` is unset or ``<operator>`` ``value``.
+
+    Two atomic updates found by ``_id``, one for each case, rather than one
+    with ``$or``, which some servers (SecantusDB) answer with a collection
+    scan: a handler's cost then grows with every fact stored. Should another
+    writer change ``field`` between the two, the fact is read again and the
+    write redone while ``value`` still wins.
+    """
+    update = {f"set__{name}": new for name, new in values.items()}
+    for _ in range(ATTEMPTS):
+        if Fact.objects(**{"id": fact_id, f"{field}__{operator}": value}).update_one(**update):
+            return
+        if Fact.objects(**{"id": fact_id, field: None}).update_one(**update):
+            return
+        held = Fact.objects(id=fact_id).scalar(field).first()
+        if held is None or not _BEATS[operator](held, value):
+            return  # the fact is gone, or holds a value that wins over ``value``
+    raise RuntimeError(f"fact {fact_id}: {field} keeps changing; the event will be retried")
 
 
 def _set_earliest(fact_id: str, at: datetime, **values: object) -> None:
     """Set ``at``, its periods and ``values`` on the fact unless it holds an earlier ``at``."""
-    _set_where(fact_id, _missing_or("at", "gt", at), at=at, periods=period_keys(at), **values)
+    _set_where(fact_id, "at", "gt", at, at=at, periods=period_keys(at), **values)
 
 
 def _merge_state(prospect_id: str) -> tuple[bool, str] | None:
@@ -67,10 +83,20 @@ def _merge_state(prospect_id: str) -> tuple[bool, str] | None:
 
 
 def _apply_merge_change(condition: Q, merged: bool, stamp: str) -> None:
-    """Record a merge change on the facts meeting ``condition`` that hold an older one."""
-    Fact.objects(condition & _missing_or("merge_stamp", "lt", stamp)).update(
-        set__merged=merged, set__merge_stamp=stamp
-    )
+    """Record a merge change on the facts meeting ``condition`` that hold an older one.
+
+    As in :func:`_set_where`, the unset and the older case are two indexed
+    updates instead of one ``$or``; they are repeated until neither finds a
+    fact, so a fact that another writer gave an older change in between
+    still ends with this one.
+    """
+    update = {"set__merged": merged, "set__merge_stamp": stamp}
+    for _ in range(ATTEMPTS):
+        older = Fact.objects(condition & Q(merge_stamp__lt=stamp)).update(**update)
+        unset = Fact.objects(condition & Q(merge_stamp=None)).update(**update)
+        if not older and not unset:
+            return
+    raise RuntimeError(f"merge stamp {stamp}: facts keep changing; the event will be retried")
 
 
 def _ensure_fact(kind: str, prospect_id: str) -> str:
@@ -95,7 +121,9 @@ def _set_completeness(fact_id: str, completeness: float, stamp: str) -> None:
     """Keep ``completeness`` unless the fact holds one measured later."""
     _set_where(
         fact_id,
-        _missing_or("completeness_stamp", "lt", stamp),
+        "completeness_stamp",
+        "lt",
+        stamp,
         completeness=completeness,
         completeness_stamp=stamp,
     )
@@ -133,7 +161,9 @@ def record_merge_change(prospect_id: str, merged: bool, at: datetime) -> None:
     stamp = merge_stamp(at, merged)
     _set_where(
         _ensure_fact("merge", prospect_id),
-        _missing_or("merge_stamp", "lt", stamp),
+        "merge_stamp",
+        "lt",
+        stamp,
         at=at,
         merged=merged,
         merge_stamp=stamp,
