@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 import mongoengine
 from pymongo import monitoring
 
-from clientela.db import connect_service_database
 from clientela.services.kpi import handlers
 from clientela.services.kpi.documents import Fact
 
@@ -38,8 +37,14 @@ class QueryRecorder(monitoring.CommandListener):
 
 def test_handlers_query_without_or_and_converge_in_any_order(clientela_settings):
     recorder = QueryRecorder(clientela_settings.database_name("kpi"))
-    monitoring.register(recorder)  # applies to clients created from now on
-    connect_service_database("kpi", clientela_settings)
+    mongoengine.disconnect(alias="kpi")
+    mongoengine.connect(  # a client of its own: mongoengine may share one with equal settings
+        db=clientela_settings.database_name("kpi"),
+        host=clientela_settings.mongo_uri,
+        alias="kpi",
+        tz_aware=True,
+        event_listeners=[recorder],
+    )
     early = datetime(2026, 3, 1, 9, tzinfo=UTC)
     late = early + timedelta(days=40)
     try:
