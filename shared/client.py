@@ -11,7 +11,7 @@ from kombu import Connection
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from clientela.config import Settings
-from clientela.messaging import check_broker
+from clientela.messaging import check_broker, queue_counts
 
 
 class ServiceUnavailable(RuntimeError):
@@ -20,19 +20,10 @@ class ServiceUnavailable(RuntimeError):
 
 def require_services(settings: Settings, *names: str) -> None:
     """Raise ServiceUnavailable unless each named service has a running instance."""
-    missing = []
     with Connection(settings.amqp_uri) as connection:
-        for name in names:
-            try:
-                _, _, consumers = connection.default_channel.queue_declare(
-                    f"rpc-{name}", passive=True
-                )
-            except Exception:
-                connection.close()
-                connection.connect()
-                consumers = 0
-            if not consumers:
-                missing.append(name)
+        missing = [
+            name for name in names if not (queue_counts(connection, f"rpc-{name}") or (0, 0))[1]
+        ]
     if missing:
         raise ServiceUnavailable(
             f"not running: {', '.join(missing)}. Start the platform with `clientela up` "

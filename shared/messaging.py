@@ -14,6 +14,12 @@
   platform before any service starts, so no event is dropped for lack of a
   bound queue even when the consuming service is not running yet.
 
+A service publishes only to exchanges named after itself: ``<service>.events``
+for its events and ``<service>.redelivery`` (direct) for moving a failed
+message to its own retry or parking queue, never to the default exchange. It
+declares only its own exchanges and queues, so it can run as a broker user
+allowed no more than that (see :mod:`clientela.broker_users`).
+
 Queue names are ``<service>.<handler method>``; a queue is shared by every
 instance of a service, so scaling out means running more instances.
 """
@@ -79,10 +85,48 @@ def check_broker(amqp_uri: str) -> None:
         ) from None
 
 
+def queue_counts(connection: Connection, name: str) -> tuple[int, int] | None:
+    """(messages waiting, consumers) of queue ``name``; None when it does not exist.
+
+    A passive declare: it needs no permission and changes nothing. The channel
+    it uses is its own, since the broker closes a channel asking for a missing queue.
+    """
+    channel = connection.channel()
+    try:
+        _, waiting, consumers = channel.queue_declare(name, passive=True)
+    except connection.channel_errors:
+        return None
+    finally:
+        _close_quietly(channel, (*connection.channel_errors, *connection.connection_errors))
+    return waiting, consumers
+
+
+def _exchange_exists(connection: Connection, exchange: Exchange) -> bool:
+    channel = connection.channel()
+    try:
+        channel.exchange_declare(exchange.name, exchange.type, passive=True)
+    except connection.channel_errors:
+        return False
+    finally:
+        _close_quietly(channel, (*connection.channel_errors, *connection.connection_errors))
+    return True
+
+
+def redelivery_exchange(service_name: str) -> Exchange:
+    """Where ``service_name`` moves failed messages to its retry and parking queues."""
+    return Exchange(f"{service_name}.redelivery", type="direct", durable=True)
+
+
 @dataclass(frozen=True)
 class HandlerQueues:
-    """The queues behind one event handler: main, one retry queue per attempt, parking."""
+    """The queues behind one event handler: main, one retry queue per attempt, parking.
 
+    ``source`` is the exchange the main queue is bound to; the main queue
+    itself only binds to it (declaring it is the topology's job, since it
+    usually belongs to another service).
+    """
+
+    source: Exchange
     main: Queue
     retries: tuple[Queue, ...]
     parked: Queue
@@ -102,7 +146,8 @@ def handler_queues(
 ) -> HandlerQueues:
     """The main, retry and parking queues of handler ``service_name.method_name``.
 
-    The main queue is bound to ``exchange`` with ``routing_key``.
+    The main queue is bound to ``exchange`` with ``routing_key``; the retry and
+    parking queues to the service's :func:`redelivery_exchange` by their names.
     """
     name = f"{service_name}.{method_name}"
     settings = Settings.from_nameko(config)
@@ -110,16 +155,20 @@ def handler_queues(
         round(retry_delay(settings, attempt) * 1000)
         for attempt in range(1, settings.event_retry_attempts)
     ]
+    redelivery = redelivery_exchange(service_name)
     return HandlerQueues(
+        source=exchange,
         main=Queue(
             name,
-            exchange=exchange,
+            exchange=Exchange(exchange.name, exchange.type, durable=True, no_declare=True),
             routing_key=routing_key,
             durable=True,
         ),
         retries=tuple(
             Queue(
                 f"{name}.retry.{delay}ms",
+                exchange=redelivery,
+                routing_key=f"{name}.retry.{delay}ms",
                 durable=True,
                 queue_arguments={
                     "x-message-ttl": delay,
@@ -129,7 +178,9 @@ def handler_queues(
             )
             for delay in delays_ms
         ),
-        parked=Queue(f"{name}.parked", durable=True),
+        parked=Queue(
+            f"{name}.parked", exchange=redelivery, routing_key=f"{name}.parked", durable=True
+        ),
     )
 
 
@@ -252,7 +303,9 @@ class ReliableEventHandler(EventHandler):
     def _republish(self, message: Any, queue: Queue, headers: dict) -> None:
         routing_key = message.delivery_info.get("routing_key", "")
         merged = {ROUTING_KEY_HEADER: routing_key, **(message.headers or {}), **headers}
-        forward(self.publisher, message, queue.name, merged, declare=[queue])
+        forward(
+            self.publisher, message, queue.name, merged, exchange=queue.exchange, declare=[queue]
+        )
 
 
 def _attempt(message: Any) -> int:
@@ -270,12 +323,20 @@ def original_routing_key(message: Any) -> str:
 
 
 def forward(
-    publisher: Publisher, message: Any, queue_name: str, headers: dict, **options: Any
+    publisher: Publisher,
+    message: Any,
+    queue_name: str,
+    headers: dict,
+    exchange: Exchange | None = None,
+    **options: Any,
 ) -> None:
-    """Publish a received ``message``'s body, as it is, to ``queue_name`` (with confirm)."""
+    """Publish a received ``message``'s body, as it is, to ``queue_name`` (with confirm).
+
+    Through ``exchange`` routing by queue name; the default exchange when None.
+    """
     publisher.publish(
         message.body,
-        exchange=Exchange(""),
+        exchange=exchange or Exchange(""),
         routing_key=queue_name,
         headers=headers,
         content_type=message.content_type,
@@ -347,22 +408,71 @@ def service_handler_queues(service_cls: type, config: dict) -> Iterator[HandlerQ
                 )
 
 
-def declare_topology(service_classes: Iterable[type], config: dict) -> list[HandlerQueues]:
-    """Declare every event exchange and handler queue (with bindings) of ``service_classes``.
+@dataclass(frozen=True)
+class ServiceTopology:
+    """What one service has on the broker: the exchanges it owns and its handlers' queues."""
 
-    Idempotent; returns the queues of every handler.
+    name: str
+    exchanges: tuple[Exchange, ...]
+    handlers: tuple[HandlerQueues, ...]
+
+    def sources(self) -> tuple[Exchange, ...]:
+        """The exchanges its handlers consume from (its own inbox, others' events), once each."""
+        unique = {handler.source.name: handler.source for handler in self.handlers}
+        return tuple(unique.values())
+
+    def queues(self) -> tuple[Queue, ...]:
+        """Every queue of its handlers."""
+        return tuple(queue for handler in self.handlers for queue in handler.all())
+
+
+def service_topology(service_cls: type, config: dict) -> ServiceTopology:
+    """The exchanges (``<service>.events``, ``<service>.redelivery``) and handler queues of
+    ``service_cls``."""
+    return ServiceTopology(
+        name=service_cls.name,
+        exchanges=(
+            get_event_exchange(service_cls.name, config),
+            redelivery_exchange(service_cls.name),
+        ),
+        handlers=tuple(service_handler_queues(service_cls, config)),
+    )
+
+
+def declare_topology(service_classes: Iterable[type], config: dict) -> list[HandlerQueues]:
+    """Declare every exchange and handler queue (with bindings) of ``service_classes``.
+
+    Idempotent; returns the queues of every handler. A service whose exchanges
+    and queues all exist already is left as it is, checked without any
+    permission: declaring needs the broker's configure permission, which a
+    service running as its own broker user has for its own entities only
+    (there, the topology comes from the broker definitions).
     """
     declared = []
     with Connection(config["AMQP_URI"]) as connection:
-        channel = connection.default_channel
         for service_cls in service_classes:
-            get_event_exchange(service_cls.name, config)(channel).declare()
-            for queues in service_handler_queues(service_cls, config):
-                queues.main.exchange(channel).declare()
-                for queue in queues.all():
-                    queue(channel).declare()
-                declared.append(queues)
+            topology = service_topology(service_cls, config)
+            if not _topology_exists(connection, topology):
+                _declare(connection, topology)
+            declared.extend(topology.handlers)
     return declared
+
+
+def _topology_exists(connection: Connection, topology: ServiceTopology) -> bool:
+    exchanges = (*topology.exchanges, *topology.sources())
+    return all(_exchange_exists(connection, exchange) for exchange in exchanges) and all(
+        queue_counts(connection, queue.name) is not None for queue in topology.queues()
+    )
+
+
+def _declare(connection: Connection, topology: ServiceTopology) -> None:
+    channel = connection.default_channel
+    for exchange in topology.exchanges:
+        exchange(channel).declare()
+    for source in topology.sources():
+        Exchange(source.name, source.type, durable=True)(channel).declare()
+    for queue in topology.queues():
+        queue(channel).declare()
 
 
 PUBLISH_ATTEMPTS = 5

@@ -15,20 +15,11 @@ from kombu import Connection
 from pymongo.errors import PyMongoError
 
 from clientela.config import Settings
-from clientela.messaging import masked, service_handler_queues
+from clientela.messaging import masked, queue_counts, service_handler_queues
 from clientela.outbox import PENDING, STAGED_EVENTS
 
 FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 """An upper bound that lets the pending-events queries walk their sparse index."""
-
-
-def _queue(channel: Any, name: str) -> tuple[int, int] | None:
-    """(messages waiting, consumers) of queue ``name``; None when it does not exist."""
-    try:
-        _, waiting, consumers = channel.queue_declare(name, passive=True)
-    except Exception:
-        return None
-    return waiting, consumers
 
 
 def _age_s(moment: datetime | None, now: datetime) -> float | None:
@@ -47,10 +38,8 @@ def broker_status(settings: Settings, service_classes: Iterable[type]) -> dict[s
             for service_cls in service_classes:
                 handlers = []
                 for queues in service_handler_queues(service_cls, config):
-                    with connection.channel() as channel:
-                        main = _queue(channel, queues.main.name)
-                    with connection.channel() as channel:
-                        parked = _queue(channel, queues.parked.name)
+                    main = queue_counts(connection, queues.main.name)
+                    parked = queue_counts(connection, queues.parked.name)
                     handlers.append(
                         {
                             "queue": queues.main.name,
@@ -59,8 +48,7 @@ def broker_status(settings: Settings, service_classes: Iterable[type]) -> dict[s
                             "parked": parked[0] if parked else 0,
                         }
                     )
-                with connection.channel() as channel:
-                    rpc = _queue(channel, f"rpc-{service_cls.name}")
+                rpc = queue_counts(connection, f"rpc-{service_cls.name}")
                 report["services"][service_cls.name] = {
                     "instances": rpc[1] if rpc else 0,
                     "handlers": handlers,
