@@ -52,6 +52,7 @@ class Settings:
         "name=20,email=20,phone=15,company=15,position=10,needs=10,consent=10"
     )
     http_address: str = "127.0.0.1:8000"
+    health_address: str = "127.0.0.1:8001"
     max_request_bytes: int = 5_000_000
     api_keys: str = ""
     meta_app_secret: str = ""
@@ -178,8 +179,9 @@ def _check_ranges(settings: Settings) -> None:
             problems.append(f"{name}: must be positive")
     if not re.fullmatch(r"[A-Z]{2}", settings.default_phone_region):
         problems.append("default_phone_region: must be a two-letter country code such as MX")
-    if not re.fullmatch(r"[^:\s]+:\d{1,5}", settings.http_address):
-        problems.append("http_address: must be HOST:PORT")
+    for name in ("http_address", "health_address"):
+        if not re.fullmatch(r"[^:\s]+:\d{1,5}", getattr(settings, name)):
+            problems.append(f"{name}: must be HOST:PORT")
     try:
         completeness_weights(settings.completeness_weights)
     except ValueError as exc:

@@ -24,6 +24,7 @@ import pymongo
 from pymongo.errors import PyMongoError
 
 from clientela.config import Settings
+from clientela.supervision import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -130,11 +131,11 @@ class EmbeddedDatabase:
         ).start()
 
     def _restart_when_gone(self, interval_s: float, max_backoff_s: float) -> None:
-        backoff = interval_s
+        backoff = Backoff(interval_s, max_backoff_s)
         while not self._stopping.wait(interval_s):
             process = self._process
             if process is None or process.poll() is None or self._stopping.is_set():
-                backoff = interval_s
+                backoff.reset()
                 continue
             log.error(
                 "embedded database exited; restarting it",
@@ -145,11 +146,10 @@ class EmbeddedDatabase:
             except EmbeddedDatabaseError as exc:
                 log.error("embedded database did not restart: %s", exc)
                 self._process = process  # keep watching: try again after the backoff
-                self._stopping.wait(backoff)
-                backoff = min(backoff * 2, max_backoff_s)
+                self._stopping.wait(backoff.next())
                 continue
             log.warning("embedded database restarted", extra={"uri": self.uri})
-            backoff = interval_s
+            backoff.reset()
 
     def stop(self) -> None:
         """Stop supervising, and stop the server if this object started it."""

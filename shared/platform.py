@@ -8,12 +8,13 @@ import signal
 from collections.abc import Callable, Sequence
 
 import eventlet
-from nameko.runners import ServiceRunner
 
 from clientela.config import Settings
 from clientela.embedded import database_settings
+from clientela.health import HealthServer
 from clientela.messaging import check_broker, declare_topology
 from clientela.services import all_service_classes, service_class
+from clientela.supervision import SupervisedRunner
 
 log = logging.getLogger(__name__)
 
@@ -21,31 +22,37 @@ log = logging.getLogger(__name__)
 def serve(
     service_names: Sequence[str],
     settings: Settings,
-    on_ready: Callable[[Settings, ServiceRunner], None] | None = None,
+    on_ready: Callable[[Settings, SupervisedRunner], None] | None = None,
 ) -> None:
     """Run ``service_names`` in this process until SIGINT/SIGTERM (or ``runner.stop()``).
 
     Every service's queues are declared first, whichever services run here, so
-    events published before a consumer starts wait for it. ``on_ready`` runs
-    once the services are up, with the effective settings.
+    events published before a consumer starts wait for it. A service container
+    that dies is restarted (see :mod:`clientela.supervision`), and
+    ``health_address`` answers ``/health`` and ``/ready`` (see
+    :mod:`clientela.health`). ``on_ready`` runs once the services are up, with
+    the effective settings.
     """
     check_broker(settings.amqp_uri)
     with database_settings(settings) as effective:
         config = effective.nameko_config()
         declare_topology(all_service_classes(), config)
-        runner = ServiceRunner(config)
-        for name in service_names:
-            runner.add_service(service_class(name))
-        _stop_on_signals(runner)
-        runner.start()
-        log.info("services running", extra={"services": ",".join(service_names)})
-        if on_ready is not None:
-            eventlet.spawn_n(on_ready, effective, runner)
-        _wait(runner)
+        runner = SupervisedRunner(config, [service_class(name) for name in service_names])
+        probes = HealthServer(effective, runner)
+        probes.start()
+        try:
+            _stop_on_signals(runner)
+            runner.start()
+            log.info("services running", extra={"services": ",".join(service_names)})
+            if on_ready is not None:
+                eventlet.spawn_n(on_ready, effective, runner)
+            _wait(runner)
+        finally:
+            probes.stop()
         log.info("services stopped")
 
 
-def _stop_on_signals(runner: ServiceRunner) -> None:
+def _stop_on_signals(runner: SupervisedRunner) -> None:
     """SIGINT (Ctrl-C) or SIGTERM stops the services cleanly; a second one kills them.
 
     Installed explicitly because a process started in the background by a
@@ -65,7 +72,7 @@ def _stop_on_signals(runner: ServiceRunner) -> None:
         signal.signal(signum, handle)
 
 
-def _wait(runner: ServiceRunner) -> None:
+def _wait(runner: SupervisedRunner) -> None:
     waiting = eventlet.spawn(runner.wait)
     while True:
         try:

@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import WebServer
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
@@ -56,6 +57,23 @@ def meta_signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
+class ClosingWebServer(WebServer):
+    """nameko's web server, letting go of its socket when its container is killed too.
+
+    nameko closes it only on a graceful stop; a service restarted after its
+    container died would otherwise share the port (SO_REUSEPORT) with a socket
+    nobody accepts on, and every other connection would hang.
+    """
+
+    def kill(self) -> None:
+        self._is_accepting = False
+        if self._gt is not None:
+            self._gt.kill()
+        if self._sock is not None:
+            self._sock.close()
+        super().kill()
+
+
 class JsonHttpHandler(HttpRequestHandler):
     """An HTTP entrypoint whose method returns ``(status, payload)`` sent as JSON.
 
@@ -64,6 +82,8 @@ class JsonHttpHandler(HttpRequestHandler):
     anything else is a 500 without details. With ``authenticated`` the
     request needs an API key or a source signature (see the module).
     """
+
+    server = ClosingWebServer()
 
     def __init__(self, method: str, url: str, authenticated: bool = False, **kwargs: Any) -> None:
         super().__init__(method, url, expected_exceptions=EXPECTED_ERRORS, **kwargs)

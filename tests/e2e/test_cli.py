@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,8 @@ def env(amqp_uri, tmp_path):
         "CLIENTELA_EMBEDDED_DB_PORT": str(free_port()),
         "CLIENTELA_DATA_DIR": str(tmp_path / "data"),
         "CLIENTELA_OUTBOX_RELAY_INTERVAL_S": "1",
+        "CLIENTELA_HTTP_ADDRESS": f"127.0.0.1:{free_port()}",
+        "CLIENTELA_HEALTH_ADDRESS": f"127.0.0.1:{free_port()}",
     }
 
 
@@ -207,7 +210,7 @@ def test_up_restarts_its_database_after_it_is_killed_and_keeps_every_lead(env, p
     assert platform.poll() is None  # the platform stayed up throughout
 
 
-def test_status_reports_the_broker_the_database_and_each_service(env, platform):
+def test_status_and_ready_report_the_broker_the_database_and_each_service(env, platform):
     report = json.loads(clientela(env, "status", "--json").stdout)
 
     assert report["broker"]["ok"] and report["database"]["ok"]
@@ -232,6 +235,12 @@ def test_status_reports_the_broker_the_database_and_each_service(env, platform):
     table = clientela(env, "status")
     assert table.returncode == 0
     assert "prospects" in table.stdout and "unpublished" in table.stdout
+    probes = f"http://{env['CLIENTELA_HEALTH_ADDRESS']}"
+    with urllib.request.urlopen(f"{probes}/health", timeout=30) as health:
+        assert json.load(health)["healthy"] is True
+    with urllib.request.urlopen(f"{probes}/ready", timeout=30) as ready:
+        body = json.load(ready)
+    assert body["ready"] is True and set(body["services"]) == set(services)
 
 
 def test_status_says_the_broker_is_down_with_exit_1(env):
