@@ -18,6 +18,7 @@ import pymongo.errors
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout
 
+from clientela.broker_users import broker_definitions
 from clientela.client import ServiceUnavailable, platform, wait_for
 from clientela.config import ConfigError, Settings, load_settings
 from clientela.embedded import EmbeddedDatabase, EmbeddedDatabaseError
@@ -26,7 +27,13 @@ from clientela.events import catalogue_markdown
 from clientela.importing import ImportSummary, import_file
 from clientela.leads import LeadSourceError
 from clientela.logs import configure_logging
-from clientela.messaging import BrokerUnavailable, check_broker, parked_counts, replay_parked
+from clientela.messaging import (
+    BrokerUnavailable,
+    check_broker,
+    parked_counts,
+    replay_parked,
+    virtual_host,
+)
 from clientela.platform import serve
 from clientela.plugin_manager import load_plugins
 from clientela.services import SERVICES, all_service_classes
@@ -144,6 +151,22 @@ def _print_status(report: dict[str, Any]) -> None:
         oldest = "-" if age is None else f"{age:g} s"
         instances = broker.get(name, {}).get("instances", "-")
         _say(line.format(name, instances, queued, parked, unpublished, oldest))
+
+
+def cmd_broker_definitions(args: argparse.Namespace, settings: Settings) -> int:
+    """Print RabbitMQ definitions for production: a user per service, allowed only its own."""
+    definitions = broker_definitions(
+        settings,
+        all_service_classes(),
+        vhost=args.vhost or virtual_host(settings.amqp_uri),
+        user_prefix=args.user_prefix,
+    )
+    text = json.dumps(definitions, indent=2) + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        print(text, end="")
+    return 0
 
 
 def cmd_events(args: argparse.Namespace, settings: Settings) -> int:
@@ -406,6 +429,16 @@ def build_parser() -> argparse.ArgumentParser:
     status.set_defaults(handler=cmd_status)
 
     commands.add_parser("events", help=cmd_events.__doc__).set_defaults(handler=cmd_events)
+
+    definitions = commands.add_parser("broker-definitions", help=cmd_broker_definitions.__doc__)
+    definitions.add_argument(
+        "--vhost", help="RabbitMQ virtual host (default: the one of amqp_uri, else /)"
+    )
+    definitions.add_argument(
+        "--user-prefix", default="", metavar="PREFIX", help="prefix of every user name"
+    )
+    definitions.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    definitions.set_defaults(handler=cmd_broker_definitions)
 
     imp = commands.add_parser("import", help=cmd_import.__doc__)
     imp.add_argument("source", help="lead source, e.g. fairs (see `clientela plugins`)")

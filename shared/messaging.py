@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import amqp
 from kombu import Connection, Exchange, Queue
@@ -71,6 +71,11 @@ def masked(uri: str) -> str:
         return uri
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+def virtual_host(amqp_uri: str) -> str:
+    """The RabbitMQ virtual host ``amqp_uri`` names (``/`` when it names none)."""
+    return unquote(urlsplit(amqp_uri).path[1:]) or "/"
 
 
 def check_broker(amqp_uri: str) -> None:
@@ -413,8 +418,14 @@ class ServiceTopology:
     """What one service has on the broker: the exchanges it owns and its handlers' queues."""
 
     name: str
-    exchanges: tuple[Exchange, ...]
+    events: Exchange
+    redelivery: Exchange
     handlers: tuple[HandlerQueues, ...]
+
+    @property
+    def exchanges(self) -> tuple[Exchange, ...]:
+        """The exchanges the service owns and publishes to."""
+        return self.events, self.redelivery
 
     def sources(self) -> tuple[Exchange, ...]:
         """The exchanges its handlers consume from (its own inbox, others' events), once each."""
@@ -431,10 +442,8 @@ def service_topology(service_cls: type, config: dict) -> ServiceTopology:
     ``service_cls``."""
     return ServiceTopology(
         name=service_cls.name,
-        exchanges=(
-            get_event_exchange(service_cls.name, config),
-            redelivery_exchange(service_cls.name),
-        ),
+        events=get_event_exchange(service_cls.name, config),
+        redelivery=redelivery_exchange(service_cls.name),
         handlers=tuple(service_handler_queues(service_cls, config)),
     )
 

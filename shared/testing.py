@@ -53,7 +53,11 @@ def free_port() -> int:
 
 
 class RabbitAdmin:
-    """Creates and deletes virtual hosts, by the management API or rabbitmqctl."""
+    """Creates and deletes virtual hosts, by the management API or rabbitmqctl.
+
+    With the management API it also loads broker definitions (users included)
+    into a test's virtual host, and deletes those users afterwards.
+    """
 
     def __init__(self, api_uri: str, amqp_uri: str) -> None:
         parts = urlsplit(api_uri)
@@ -111,6 +115,51 @@ class RabbitAdmin:
         for connection in connections:
             self._call("DELETE", f"/connections/{quote(connection['name'], safe='')}")
         return len(connections)
+
+    def load_definitions(self, vhost: str, definitions: dict[str, Any]) -> list[str]:
+        """Load ``definitions`` (see :mod:`clientela.broker_users`) into ``vhost``.
+
+        Its exchanges, queues, bindings and policies, then its users with their
+        permissions there (users tagged ``administrator`` are left out: a test
+        makes no broker administrators). Returns the users created, for
+        :meth:`delete_user`. Needs the management API.
+        """
+        if not self.use_api:
+            raise RuntimeError("loading definitions needs the RabbitMQ management API")
+        encoded = quote(vhost, safe="")
+        parts = ("exchanges", "queues", "bindings", "policies")
+        self._call("POST", f"/definitions/{encoded}", {part: definitions[part] for part in parts})
+        created = []
+        for user in definitions["users"]:
+            if "administrator" in user["tags"]:
+                continue
+            name = quote(user["name"], safe="")
+            self._call("PUT", f"/users/{name}", {k: v for k, v in user.items() if k != "name"})
+            created.append(user["name"])
+        for grant in definitions["permissions"]:
+            if grant["user"] in created:
+                allowed = {key: grant[key] for key in ("configure", "write", "read")}
+                user = quote(grant["user"], safe="")
+                self._call("PUT", f"/permissions/{encoded}/{user}", allowed)
+        for grant in definitions["topic_permissions"]:
+            if grant["user"] in created:
+                allowed = {key: grant[key] for key in ("exchange", "write", "read")}
+                user = quote(grant["user"], safe="")
+                self._call("PUT", f"/topic-permissions/{encoded}/{user}", allowed)
+        return created
+
+    def delete_user(self, name: str) -> None:
+        """Delete broker user ``name``."""
+        self._call("DELETE", f"/users/{quote(name, safe='')}")
+
+    def queue_names(self, vhost: str) -> list[str]:
+        """Names of the queues in ``vhost``, read without touching them (no expiry reset)."""
+        request = urllib.request.Request(
+            f"{self.api}/queues/{quote(vhost, safe='')}?columns=name",
+            headers={"Authorization": self.auth},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return [queue["name"] for queue in json.load(response)]
 
     def delete_vhost(self, vhost: str) -> None:
         if self.use_api:
