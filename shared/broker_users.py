@@ -36,6 +36,7 @@ from typing import Any
 
 from kombu import Exchange
 
+from clientela.client import reply_queue_lifetime_ms
 from clientela.config import Settings
 from clientela.messaging import ServiceTopology, service_topology
 
@@ -182,7 +183,7 @@ def broker_definitions(
                     "read": ".*",
                 }
             )
-    expiry_ms = round(settings.rpc_timeout_s * 1000)
+    expiry_ms = reply_queue_lifetime_ms(settings)
     return {
         "users": users,
         "vhosts": [{"name": vhost}],

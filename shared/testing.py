@@ -249,8 +249,8 @@ def clientela_platform(
     from ``clientela_settings`` with ``replace`` to keep the test's isolation).
     """
     from nameko.runners import ServiceRunner
-    from nameko.standalone.rpc import ClusterRpcProxy
 
+    from clientela.client import rpc_proxy
     from clientela.messaging import declare_topology
     from clientela.services import all_service_classes, service_class
 
@@ -266,7 +266,7 @@ def clientela_platform(
             runner.add_service(service_class(name))
         runner.start()
         runners.append(runner)
-        proxy = ClusterRpcProxy(config, timeout=settings.rpc_timeout_s)
+        proxy = rpc_proxy(settings)
         proxies.append(proxy)
         return proxy.start()
 
