@@ -437,7 +437,9 @@ def build_parser() -> argparse.ArgumentParser:
     definitions.add_argument(
         "--user-prefix", default="", metavar="PREFIX", help="prefix of every user name"
     )
-    definitions.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    definitions.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE instead of stdout"
+    )
     definitions.set_defaults(handler=cmd_broker_definitions)
 
     imp = commands.add_parser("import", help=cmd_import.__doc__)

@@ -15,7 +15,7 @@ from clientela.broker_users import INTEGRATOR, broker_definitions, password_vari
 from clientela.client import wait_for
 from clientela.clock import utcnow
 from clientela.events import new_event
-from clientela.messaging import declare_topology, virtual_host
+from clientela.messaging import declare_topology, queue_counts, virtual_host
 from clientela.services import SERVICES, all_service_classes, service_class
 
 
@@ -119,3 +119,15 @@ def test_services_run_as_their_own_users_and_only_prospects_may_announce_capture
         )
         wait_for(lambda: captured_count(rpc) >= 2)
         assert captured_count(rpc) == 2  # the two real leads, none of the forged events
+
+
+def test_a_service_parks_what_it_cannot_read_through_its_own_redelivery_exchange(
+    clientela_settings, broker_users, runners
+):
+    runners("kpi", broker_users("kpi"))
+
+    publish(broker_users("prospects"), "prospects.events", "prospect_captured", "not an event")
+
+    parked = "kpi.handle_prospect_captured.parked"
+    with Connection(clientela_settings.amqp_uri) as connection:
+        wait_for(lambda: queue_counts(connection, parked)[0] == 1)

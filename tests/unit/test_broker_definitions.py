@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from clientela.broker_users import broker_definitions, password_hash, password_variable
+from clientela.commands import run
 from clientela.config import Settings
 from clientela.services import SERVICES, all_service_classes
 
@@ -55,3 +56,17 @@ def test_compose_runs_each_service_as_its_own_broker_user():
     for name in SERVICES:
         uri = compose["services"][name]["environment"]["CLIENTELA_AMQP_URI"]
         assert urlsplit(uri).username == name
+
+
+def test_the_command_writes_definitions_for_a_vhost_and_a_user_prefix(tmp_path):
+    output = tmp_path / "definitions.json"
+
+    assert (
+        run(["broker-definitions", "--vhost", "crm", "--user-prefix", "acme-", "-o", str(output)])
+        == 0
+    )
+
+    definitions = json.loads(output.read_text(encoding="utf-8"))
+    assert definitions["vhosts"] == [{"name": "crm"}]
+    assert "acme-kpi" in {user["name"] for user in definitions["users"]}
+    assert {grant["vhost"] for grant in definitions["permissions"]} == {"crm"}
