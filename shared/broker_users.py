@@ -183,7 +183,7 @@ def broker_definitions(
                     "read": ".*",
                 }
             )
-    expiry_ms = reply_queue_lifetime_ms(settings)
+    expiry_ms = reply_queue_lifetime_ms(settings.rpc_timeout_s)
     return {
         "users": users,
         "vhosts": [{"name": vhost}],

@@ -35,18 +35,18 @@ def require_services(settings: Settings, *names: str) -> None:
         )
 
 
-def reply_queue_lifetime_ms(settings: Settings) -> int:
-    """How long an unused RPC reply queue, and a reply nobody took, may stay: ``rpc_timeout_s``.
+def reply_queue_lifetime_ms(rpc_timeout_s: float) -> int:
+    """How long an unused RPC reply queue, and a reply nobody took, may stay: the RPC timeout.
 
     Long enough for any reply its caller still waits for, even one sent while
     the caller's connection was being re-established (see :class:`ExpiringReplyListener`).
     """
-    return round(settings.rpc_timeout_s * 1000)
+    return round(rpc_timeout_s * 1000)
 
 
 class _ExpiringReplyConsumer(PollingQueueConsumer):
     def register_provider(self, provider: Any) -> None:
-        lifetime_ms = round(self.timeout * 1000)
+        lifetime_ms = reply_queue_lifetime_ms(self.timeout)
         provider.queue.queue_arguments = {"x-expires": lifetime_ms, "x-message-ttl": lifetime_ms}
         super().register_provider(provider)
 

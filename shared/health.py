@@ -21,7 +21,6 @@ import eventlet.wsgi
 from werkzeug.wrappers import Request
 
 from clientela.config import ConfigError, Settings
-from clientela.services import service_class
 from clientela.status import broker_status, database_status
 from clientela.web import json_response
 
@@ -30,6 +29,9 @@ log = logging.getLogger(__name__)
 
 class Supervised(Protocol):
     """What the probes need to know of the process's services."""
+
+    @property
+    def service_classes(self) -> list[type]: ...
 
     @property
     def service_names(self) -> list[str]: ...
@@ -45,9 +47,8 @@ def health_report(runner: Supervised) -> dict[str, Any]:
 
 def ready_report(settings: Settings, runner: Supervised) -> dict[str, Any]:
     """The broker, the database and each service of the process, with why it is not ready."""
-    classes = [service_class(name) for name in runner.service_names]
-    broker = broker_status(settings, classes)
-    database = database_status(settings, settings.mongo_uri, classes)
+    broker = broker_status(settings, runner.service_classes)
+    database = database_status(settings, settings.mongo_uri, runner.service_classes)
     reasons = [
         f"{part} unreachable: {report['error']}"
         for part, report in (("broker", broker), ("database", database))

@@ -65,6 +65,11 @@ class SupervisedRunner:
         self._stopping = threading.Event()
 
     @property
+    def service_classes(self) -> list[type]:
+        """The service classes this runner runs."""
+        return list(self._classes.values())
+
+    @property
     def service_names(self) -> list[str]:
         """The services this runner runs."""
         return list(self._classes)
