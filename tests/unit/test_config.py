@@ -179,6 +179,7 @@ def test_an_empty_text_setting_is_an_error_not_the_word_none(config_file):
         ({"CLIENTELA_REFERRAL_REWARD_POINTS": "-1"}, "referral_reward_points"),
         ({"CLIENTELA_RPC_TIMEOUT_S": "0"}, "rpc_timeout_s"),
         ({"CLIENTELA_EMBEDDED_DB_PORT": "70000"}, "embedded_db_port"),
+        ({"CLIENTELA_HEALTH_ADDRESS": "8001"}, "health_address"),
     ],
 )
 def test_unusable_values_are_refused_naming_the_setting(environ, named):
