@@ -1,11 +1,13 @@
 """Capturing a batch of leads: validate, find known people, write in bulk, announce.
 
 A batch costs a handful of round trips however large it is: indexed queries
-for the profiles sharing a match key with its leads (one per 200 keys), one
-stage of its events, one ``insert_many`` of new profiles, one ``bulk_write`` of
-known ones, one pipelined publish. Merging profiles a lead showed to be one
-person costs a few more, one merge at a time. Receiving the same rows again
-changes nothing (each capture has a key derived from its content).
+for the shared lines and the profiles sharing a match key with its leads (one
+per 200 keys), one insert of its new people's identity claims, one stage of its
+events, one ``insert_many`` of new profiles, one ``bulk_write`` of known ones,
+one of its possible duplicates, one pipelined publish. Merging profiles a lead
+showed to be one person costs a few more, one merge at a time. Receiving the
+same rows again changes nothing (each capture has a key derived from its
+content).
 """
 
 from __future__ import annotations

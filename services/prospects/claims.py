@@ -19,8 +19,11 @@ from pymongo.errors import BulkWriteError
 
 from clientela.services.prospects.batch import BatchResolution, IncomingLead
 
-CLAIM_GRACE = timedelta(seconds=10)
-"""How long a claim without its profile is taken for one being written, not abandoned."""
+CLAIM_GRACE = timedelta(seconds=5)
+"""How long a claim without its profile is taken for one being written, not abandoned.
+
+(Were a slow writer's claim taken over, the person would get two profiles
+sharing an e-mail or phone, which the next lead carrying it merges.)"""
 
 DUPLICATE_KEY = 11000
 

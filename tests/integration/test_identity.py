@@ -108,6 +108,27 @@ def test_a_reviewed_pair_is_merged_or_dismissed_and_never_suggested_again(rpc, t
     assert rpc.prospects.find()["total"] == 5
 
 
+def test_the_pairs_of_a_profile_merged_away_move_to_the_profile_it_lives_on_in(rpc, tmp_path):
+    path = csv_file(
+        tmp_path,
+        "three.csv",
+        "nombre,apellidos,correo,empresa\n"
+        "Juan,Pérez,juan@casa.mx,\n"  # no company: no pair with the others
+        "Juan,Pérez,juan@acme.mx,Acme\n"
+        "Juana,Pérez,juana@acme.mx,Acme\n",
+    )
+    import_fair(rpc, path)
+    ids = {p["email"]: p["id"] for p in rpc.prospects.find()["prospects"]}
+    [pair] = rpc.prospects.duplicates()["pairs"]
+    assert {p["email"] for p in pair["people"]} == {"juan@acme.mx", "juana@acme.mx"}
+
+    rpc.prospects.merge(ids["juan@casa.mx"], ids["juan@acme.mx"], "carmen")
+
+    [moved] = rpc.prospects.duplicates()["pairs"]
+    assert {p["id"] for p in moved["people"]} == {ids["juan@casa.mx"], ids["juana@acme.mx"]}
+    assert moved["reasons"] == pair["reasons"]
+
+
 def test_a_shared_switchboard_merges_nobody_and_is_reported(rpc, tmp_path):
     rows = [
         {"line": n, "fields": fields, "extra": {}, "origin": {}, "consent": {}}
