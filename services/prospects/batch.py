@@ -3,8 +3,9 @@
 Plain Python. The known profiles are those sharing a match key with some lead
 of the batch (indexed queries fetch them); the batch's own new profiles
 join them as they are created, so the same person twice in one file is one
-profile too. The result says what to insert, what to update and which known
-profiles turned out to be one person.
+profile too. The result says what to insert, what to update, which known
+profiles turned out to be one person, which may be (possible duplicates, for
+review) and which lines turned out to be shared by different people.
 """
 
 from __future__ import annotations
