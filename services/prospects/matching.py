@@ -186,22 +186,28 @@ class CloseNameAtCompany(MatchRule):
     name = "close_name_at_company"
     description = (
         f"a full name at least {NAME_SIMILARITY_THRESHOLD:.0%} alike, or one containing the "
-        "other, with a surname starting alike at the same company (legal suffixes, case and "
-        "accents ignored)"
+        "other, with the same initial and a surname starting alike at the same company (legal "
+        "suffixes, case and accents ignored)"
     )
     outcome = SUGGEST
 
     def keys(self, profile: Profile) -> Iterable[str]:
-        """The block of the company and the surname's first letters.
+        """The blocks of the company, the surname's first letters and a first name's initial.
 
         The surname is the first word of ``last_name`` (the paternal one of
-        two), or the last word of a full name given as first name only.
+        two), or the last word of a full name given as first name only; each
+        word of the first name gives a block ("Ana María": ``a`` and ``m``, so
+        "María Ruiz" is compared with "Ana María Ruiz"). Alike names start
+        with the same letter (see :func:`names_alike`), so a company of
+        hundreds of visitors splits into blocks of a few each.
         """
         words = full_name(profile).split()
         if not profile.get("company_key") or len(words) < 2:
             return []
         surname = (fold(profile.get("last_name") or "").split() or words[-1:])[0]
-        return [f"{profile['company_key']}|{surname[:SURNAME_BLOCK_LETTERS]}"]
+        initials = sorted({word[0] for word in fold(profile.get("first_name") or "").split()})
+        prefix = f"{profile['company_key']}|{surname[:SURNAME_BLOCK_LETTERS]}"
+        return [f"{prefix}|{initial}" for initial in initials or [words[0][0]]]
 
     def matches(self, incoming: Profile, candidate: Profile) -> bool:
         return names_alike(full_name(incoming), full_name(candidate))
