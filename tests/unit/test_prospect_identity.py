@@ -7,12 +7,15 @@ person written differently is one profile; shared lines match nobody.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clientela.services.prospects.batch import BatchResolution
+from clientela.rules import SUGGEST, MatchRule
+from clientela.services.prospects.batch import MOST_COMPARED, BatchResolution
+from clientela.services.prospects.matching import Matcher
 
 from .test_prospect_batch import NOW, RULES, SOURCE, batch, incoming, known
 
@@ -264,3 +267,34 @@ def test_any_people_in_any_order_and_batch_split_are_one_profile_each(case):
 
     assert len(stored) == count
     assert all(len(people) == 1 for people in owner.values())
+
+
+def test_a_lead_is_compared_with_a_bounded_number_of_a_crowded_blocks_profiles():
+    compared = []
+
+    class SameCompany(MatchRule):
+        name = "same_company"
+        outcome = SUGGEST
+
+        def keys(self, profile):
+            return [profile["company_key"]] if profile.get("company_key") else []
+
+        def matches(self, incoming, candidate):
+            compared.append(candidate["id"])
+            return False
+
+    rules = replace(RULES, matcher=Matcher({"same_company": SameCompany()}))
+
+    def visitor(i):
+        lead = incoming(i, email=f"p{i}@acme.mx", company="Acme")
+        lead.keys = rules.matcher.keys(lead.view)
+        return lead
+
+    resolution = BatchResolution(rules, SOURCE, NOW, [])
+    for i in range(1, 3 * MOST_COMPARED):
+        resolution.resolve(visitor(i))
+    compared.clear()
+
+    resolution.resolve(visitor(3 * MOST_COMPARED))
+
+    assert len(compared) == MOST_COMPARED
