@@ -27,7 +27,7 @@ from clientela.leads import (
     LeadSourceError,
     RowProblem,
 )
-from clientela.rules import MatchRule, QualificationRule
+from clientela.rules import MERGE, SUGGEST, MatchRule, QualificationRule
 
 try:
     __version__ = _version("clientela")
@@ -40,7 +40,9 @@ hookimpl = pluggy.HookimplMarker("clientela")
 __all__ = [
     "CONSENT_FIELDS",
     "LEAD_FIELDS",
+    "MERGE",
     "ORIGIN_FIELDS",
+    "SUGGEST",
     "LeadRow",
     "LeadSource",
     "LeadSourceError",

@@ -1,9 +1,10 @@
-"""The ``clientela`` commands: up, run, plugins, events, import, rules, overdue, kpi, parked..."""
+"""The ``clientela`` commands: up, run, plugins, import, rules, duplicates, overdue, kpi..."""
 
 from __future__ import annotations
 
 import argparse
 import csv
+import getpass
 import json
 import logging
 import secrets
@@ -265,9 +266,11 @@ def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _say(json.dumps(rules, indent=2))
         return 0
-    _say("Same person when any of these holds:")
+    _say("Same person (merge) or possible duplicate (suggest) when a rule holds:")
     for rule in rules["match_rules"]:
-        _say(f"  {rule['name']:<24} {rule['description']}")
+        _say(f"  {rule['name']:<24} {rule['outcome']:<8} {rule['description']}")
+    for sentence in rules["identity"]:
+        _say(f"  - {sentence}")
     total = sum(rules["completeness_weights"].values())
     _say("\nCompleteness (I3) = weighted share of these parts present:")
     for part, weight in rules["completeness_weights"].items():
@@ -276,6 +279,53 @@ def cmd_rules(args: argparse.Namespace, settings: Settings) -> int:
     for rule in rules["qualification_rules"]:
         _say(f"  {rule['name']:<24} up to {rule['points']:>3}  {rule['description']}")
     return 0
+
+
+def cmd_duplicates(args: argparse.Namespace, settings: Settings) -> int:
+    """List possible duplicates; `merge A B` merges B into A, `dismiss A B` keeps them apart."""
+    if args.action and not (args.a and args.b):
+        raise ConfigError(f"duplicates {args.action}: give the two prospect ids, A and B")
+    with platform(settings, "prospects") as rpc:
+        if args.action == "merge":
+            kept = rpc.prospects.merge(args.a, args.b, args.by, "possible duplicate confirmed")
+            _say(f"{args.b} merged into {kept['id']} (undo: unmerge {args.b})")
+            return 0
+        if args.action == "dismiss":
+            rpc.prospects.dismiss_duplicate(args.a, args.b, args.by)
+            _say(f"{args.a} and {args.b} are kept apart for good")
+            return 0
+        review = rpc.prospects.duplicates(args.limit)
+    if args.json:
+        _say(json.dumps(review, indent=2))
+        return 0
+    _print_duplicates(review)
+    return 0
+
+
+def _person(person: dict[str, Any]) -> str:
+    name = f"{person.get('first_name') or ''} {person.get('last_name') or ''}".strip()
+    contact = ", ".join(filter(None, (person.get("email"), person.get("phone"))))
+    return f"{person['id']}  {name or '(no name)'}  <{contact or 'no e-mail or phone'}>  " + (
+        person.get("company") or "(no company)"
+    )
+
+
+def _print_duplicates(review: dict[str, Any]) -> None:
+    """Print each open pair (both people, score, reasons), then the shared lines."""
+    for pair in review["pairs"]:
+        _say(f"score {pair['score']:.2f}")
+        for person in pair["people"]:
+            _say(f"  {_person(person)}")
+        for reason in pair["reasons"]:
+            _say(f"    - {reason}")
+    if not review["pairs"]:
+        _say("(no possible duplicates to review)")
+    else:
+        _say("merge one: clientela duplicates merge KEPT MERGED; keep apart: ... dismiss A B")
+    if review["shared_lines"]:
+        _say("\nShared lines (company contacts carried by different people; they match nobody):")
+        for line in review["shared_lines"]:
+            _say(f"  {line['line']:<32} {', '.join(line['prospect_ids'])}")
 
 
 def cmd_overdue(args: argparse.Namespace, settings: Settings) -> int:
@@ -469,6 +519,17 @@ def build_parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help=cmd_rules.__doc__)
     rules.add_argument("--json", action="store_true")
     rules.set_defaults(handler=cmd_rules)
+
+    duplicates = commands.add_parser("duplicates", help=cmd_duplicates.__doc__)
+    duplicates.add_argument("action", nargs="?", choices=["merge", "dismiss"])
+    duplicates.add_argument("a", nargs="?", metavar="A", help="prospect id (kept by merge)")
+    duplicates.add_argument("b", nargs="?", metavar="B", help="prospect id (merged into A)")
+    duplicates.add_argument(
+        "--by", default=getpass.getuser(), help="who decides (default: your user name)"
+    )
+    duplicates.add_argument("--limit", type=int, default=100, help="pairs to list")
+    duplicates.add_argument("--json", action="store_true")
+    duplicates.set_defaults(handler=cmd_duplicates)
 
     kpi = commands.add_parser("kpi", help=cmd_kpi.__doc__)
     kpi.add_argument("--by", default="month", choices=GRANULARITIES)

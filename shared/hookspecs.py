@@ -43,16 +43,23 @@ def clientela_match_rules(register: Callable[[MatchRule], None]) -> None:
     """Register rules that recognise the same person arriving twice.
 
     :param register: call it once per :class:`clientela.MatchRule` instance.
-        Built-in rules: ``same_email``, ``same_phone`` and ``close_name_at_company``;
-        a plugin registering a rule of the same ``name`` replaces the built-in one.
+        Built-in rules: ``same_email`` and ``same_phone`` (outcome ``merge``),
+        ``close_name_at_company`` (outcome ``suggest``); a plugin registering a
+        rule of the same ``name`` replaces the built-in one. A rule whose
+        ``outcome`` is neither ``merge`` nor ``suggest`` is ignored (logged).
     :returns: nothing.
 
     Called once when the prospects service starts. Every rule is applied to
-    every capture: a lead matching one profile becomes one more capture of it;
-    a lead matching several profiles merges them (an operator can undo a merge).
+    every capture. A ``merge`` rule's match makes the lead one more capture of
+    the profile, and merges two profiles the lead matches (an operator can undo
+    a merge); a ``suggest`` rule's match puts the pair on the review list
+    (``clientela duplicates``). Two records whose e-mails differ and whose
+    phones differ are only ever suggested, whatever the rule's outcome.
     An exception raised here disables this plugin's rules only.
 
     .. versionadded:: 0.2
+    .. versionchanged:: 0.3
+       Rules declare their ``outcome``, merge or suggest.
     """
 
 

@@ -26,6 +26,12 @@ from typing import Any
 
 Profile = Mapping[str, Any]
 
+MERGE = "merge"
+"""Outcome of a match rule whose match is strong evidence: the two profiles become one."""
+SUGGEST = "suggest"
+"""Outcome of a match rule whose match is a possible duplicate, for an operator to review."""
+OUTCOMES = (MERGE, SUGGEST)
+
 
 class MatchRule(ABC):
     """Decides when two profiles describe the same person.
@@ -33,12 +39,20 @@ class MatchRule(ABC):
     Matching runs in two steps so that it scales to large imports:
     :meth:`keys` names the blocks a profile belongs to (stored and indexed, so
     candidates are found with one query per batch), then :meth:`matches`
-    confirms a candidate sharing a key. Subclass it, set ``name`` and
-    ``description``, and register an instance from ``clientela_match_rules``.
+    confirms a candidate sharing a key. Subclass it, set ``name``,
+    ``description`` and ``outcome``, and register an instance from
+    ``clientela_match_rules``.
+
+    ``outcome`` says what a confirmed match does: :data:`MERGE` (the lead
+    becomes one more capture of the profile, two profiles it matches are
+    merged) or :data:`SUGGEST` (the pair goes to the review list of possible
+    duplicates, ``clientela duplicates``). Whatever the outcome, two records
+    whose e-mails differ and whose phones differ are only ever suggested.
     """
 
     name: str
     description: str = ""
+    outcome: str = MERGE
 
     @abstractmethod
     def keys(self, profile: Profile) -> Iterable[str]:

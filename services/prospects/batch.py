@@ -3,8 +3,9 @@
 Plain Python. The known profiles are those sharing a match key with some lead
 of the batch (indexed queries fetch them); the batch's own new profiles
 join them as they are created, so the same person twice in one file is one
-profile too. The result says what to insert, what to update and which known
-profiles turned out to be one person.
+profile too. The result says what to insert, what to update, which known
+profiles turned out to be one person, which may be (possible duplicates, for
+review) and which lines turned out to be shared by different people.
 """
 
 from __future__ import annotations
@@ -15,7 +16,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from clientela.services.prospects.matching import Matcher, same_person_among
+from clientela.rules import MERGE, SUGGEST
+from clientela.services.prospects.matching import (
+    Matcher,
+    Verdict,
+    clearly_different,
+    full_name,
+    identifiers_conflict,
+    is_contact_line,
+    judge_among,
+)
 from clientela.services.prospects.normalise import Lead
 from clientela.services.prospects.profiles import (
     ProfileRules,
@@ -58,11 +68,34 @@ class Update:
     before: tuple[float, int] = (0.0, 0)
 
 
+MOST_COMPARED = 50
+"""Profiles of one ``suggest`` block a lead is compared with (the latest): a company with
+hundreds of visitors costs at most this many name comparisons per lead."""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Two profiles that may be one person, for an operator to review."""
+
+    prospect_ids: tuple[str, str]
+    score: float
+    rules: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
 class BatchResolution:
-    """Decides, lead by lead, whether it is a new person, a known one, or already captured."""
+    """Decides, lead by lead, whether it is a new person, a known one, or already captured.
+
+    ``lines`` are the match keys already known to be shared lines (they match nobody).
+    """
 
     def __init__(
-        self, rules: ProfileRules, source: str, at: datetime, known: Iterable[dict[str, Any]]
+        self,
+        rules: ProfileRules,
+        source: str,
+        at: datetime,
+        known: Iterable[dict[str, Any]],
+        lines: Iterable[str] = (),
     ) -> None:
         self.rules = rules
         self.source = source
@@ -71,12 +104,16 @@ class BatchResolution:
         self.created: dict[str, dict[str, Any]] = {}
         self.updates: dict[str, Update] = {}
         self.merges: list[tuple[str, str]] = []
+        self.lines: dict[str, set[str]] = {key: set() for key in lines}
         self._index: dict[str, list[str]] = {}
         self._redirect: dict[str, str] = {}
         self._joined_keys: dict[str, set[str]] = {}
         self._leads: dict[str, list[IncomingLead]] = {}
+        self._suggested: dict[tuple[str, str], Suggestion] = {}
+        self._dropped: set[str] = set()
         for profile in known:
             self._remember(profile)
+        self._stored = set(self.profiles)
 
     def _remember(self, profile: dict[str, Any]) -> None:
         self.profiles[profile["_id"]] = profile
@@ -93,13 +130,34 @@ class BatchResolution:
     def _candidates(self, keys: Iterable[str]) -> list[str]:
         found: dict[str, None] = {}
         for key in keys:
-            for prospect_id in self._index.get(key, ()):
+            ids = self._index.get(key, [])
+            if self.rules.matcher.outcome(key) == SUGGEST:
+                ids = ids[-MOST_COMPARED:]
+            for prospect_id in ids:
                 found[self._current(prospect_id)] = None
         return list(found)
 
+    def _shared_line(self, key: str, view: Mapping[str, Any]) -> bool:
+        """Whether ``key`` is a line carried by clearly different people, this lead included."""
+        if key in self.lines:
+            return True
+        if not is_contact_line(key):
+            return False
+        carriers = self._candidates([key])
+        names = [full_name(self.profiles[pid]) for pid in carriers]
+        if not clearly_different([*names, full_name(view)]):
+            return False
+        self.lines[key] = set(carriers)
+        return True
+
     def resolve(self, incoming: IncomingLead) -> str:
-        """Place one lead; returns "created", "merged" (into a known person) or "unchanged"."""
-        view, keys = incoming.view, incoming.keys
+        """Place one lead; returns "created", "merged" (into a known person) or "unchanged".
+
+        Profiles the rules only suggest for the lead's person are remembered as
+        possible duplicates of the profile the lead went into.
+        """
+        view = incoming.view
+        keys = [key for key in incoming.keys if not self._shared_line(key, view)]
         candidates = [
             (
                 rule_view(self.profiles[pid]),
@@ -107,31 +165,95 @@ class BatchResolution:
             )
             for pid in self._candidates(keys)
         ]
-        matches = [
-            self.profiles[candidate["id"]]
-            for candidate in same_person_among(self.rules.matcher, view, keys, candidates)
+        judged = [
+            (self.profiles[candidate["id"]], verdict)
+            for candidate, verdict in judge_among(self.rules.matcher, view, keys, candidates)
         ]
-        if any(incoming.capture_key in capture_keys(profile) for profile in matches):
+        matches = [profile for profile, verdict in judged if verdict.outcome == MERGE]
+        holder = next((p for p in matches if incoming.capture_key in capture_keys(p)), None)
+        if holder is not None:
+            self._suggest_others(holder, judged)
             return "unchanged"
         capture = new_capture(
-            incoming.capture_key, self.source, self.at, incoming.row, incoming.lead, keys
+            incoming.capture_key, self.source, self.at, incoming.row, incoming.lead, incoming.keys
         )
         if not matches:
-            profile = new_profile(uuid.uuid4().hex, capture, incoming.lead)
-            refresh(profile, self.rules)
-            self.created[profile["_id"]] = profile
-            self._remember(profile)
-            self._leads[profile["_id"]] = [incoming]
-            return "created"
-        survivor, *others = sorted(matches, key=self._seniority)
-        self._add_capture(survivor, capture, incoming.lead)
-        self._leads.setdefault(survivor["_id"], []).append(incoming)
-        for other in others:
-            if not _kept_apart(survivor, other):
-                self._join(survivor, other)
-        refresh(survivor, self.rules)
-        self._remember(survivor)
-        return "merged"
+            placed = new_profile(uuid.uuid4().hex, capture, incoming.lead)
+            refresh(placed, self.rules)
+            self.created[placed["_id"]] = placed
+            self._leads[placed["_id"]] = [incoming]
+            outcome = "created"
+        else:
+            placed, *others = sorted(matches, key=self._seniority)
+            self._add_capture(placed, capture, incoming.lead)
+            self._leads.setdefault(placed["_id"], []).append(incoming)
+            for other in others:
+                if not _kept_apart(placed, other) and not identifiers_conflict(
+                    rule_view(placed), rule_view(other)
+                ):
+                    self._join(placed, other)
+            refresh(placed, self.rules)
+            outcome = "merged"
+        self._remember(placed)
+        for key in set(incoming.keys).intersection(self.lines):
+            self.lines[key].add(placed["_id"])
+        self._suggest_others(placed, judged)
+        return outcome
+
+    def _suggest_others(
+        self, placed: Mapping[str, Any], judged: list[tuple[dict[str, Any], Verdict]]
+    ) -> None:
+        """Remember each judged profile not made one with ``placed`` as its possible duplicate."""
+        for profile, verdict in judged:
+            if self._current(profile["_id"]) == self._current(placed["_id"]):
+                continue
+            reasons = verdict.reasons
+            if verdict.outcome == MERGE:  # matched the lead, but not the profile it went into
+                reasons += ("different e-mails and different phones: never merged automatically",)
+            pair = (placed["_id"], profile["_id"])
+            if pair not in self._suggested or self._suggested[pair].score < verdict.score:
+                self._suggested[pair] = Suggestion(pair, verdict.score, verdict.rules, reasons)
+
+    def suggestions(self) -> list[Suggestion]:
+        """The possible duplicates the batch found, each pair once, between current profiles."""
+        found: dict[tuple[str, str], Suggestion] = {}
+        for suggestion in self._suggested.values():
+            a, b = sorted(self._current(pid) for pid in suggestion.prospect_ids)
+            if a == b or {a, b} & self._dropped or _kept_apart(self.profiles[a], self.profiles[b]):
+                continue
+            if (a, b) not in found or found[(a, b)].score < suggestion.score:
+                found[(a, b)] = Suggestion(
+                    (a, b), suggestion.score, suggestion.rules, suggestion.reasons
+                )
+        return list(found.values())
+
+    def shared_lines(self) -> dict[str, list[str]]:
+        """Lines this batch found shared, each with the current profiles carrying it."""
+        return {
+            key: sorted({self._current(pid) for pid in carriers} - self._dropped)
+            for key, carriers in self.lines.items()
+            if carriers
+        }
+
+    def identity_keys(self, prospect_id: str) -> list[str]:
+        """The keys new profile ``prospect_id`` claims: its merge keys no stored profile carries.
+
+        (A key a stored profile carries was weighed against it already; a line
+        shared by several people identifies nobody.)
+        """
+        return [
+            key
+            for key in self.created[prospect_id]["match_keys"]
+            if self.rules.matcher.outcome(key) == MERGE
+            and key not in self.lines
+            and not self._stored.intersection(self._index.get(key, ()))
+        ]
+
+    def drop(self, prospect_id: str) -> list[IncomingLead]:
+        """Give up creating ``prospect_id`` (another instance claimed its person); its leads."""
+        del self.created[prospect_id]
+        self._dropped.add(prospect_id)
+        return self._leads.pop(prospect_id, [])
 
     def _seniority(self, profile: Mapping[str, Any]) -> tuple[bool, bool, datetime, str]:
         """The one others merge into: a converted one, a stored one, the earliest captured."""

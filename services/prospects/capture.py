@@ -1,11 +1,13 @@
 """Capturing a batch of leads: validate, find known people, write in bulk, announce.
 
 A batch costs a handful of round trips however large it is: indexed queries
-for the profiles sharing a match key with its leads (one per 200 keys), one
-stage of its events, one ``insert_many`` of new profiles, one ``bulk_write`` of
-known ones, one pipelined publish. Merging profiles a lead showed to be one
-person costs a few more, one merge at a time. Receiving the same rows again
-changes nothing (each capture has a key derived from its content).
+for the shared lines and the profiles sharing a match key with its leads (one
+per 200 keys), one insert of its new people's identity claims, one stage of its
+events, one ``insert_many`` of new profiles, one ``bulk_write`` of known ones,
+one of its possible duplicates, one pipelined publish. Merging profiles a lead
+showed to be one person costs a few more, one merge at a time. Receiving the
+same rows again changes nothing (each capture has a key derived from its
+content).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from itertools import islice
 from typing import Any
 
+import eventlet
 from eventlet.semaphore import Semaphore
 from marshmallow import ValidationError
 from pymongo import UpdateOne
@@ -26,10 +29,12 @@ from clientela.errors import Conflict, InvalidInput
 from clientela.importing import batches, guarded, origin_options, split_items
 from clientela.leads import LeadSource, LeadSourceError
 from clientela.outbox import Publish, PublishMany, release, stage
-from clientela.services.prospects import announcements
+from clientela.services.prospects import announcements, duplicates
 from clientela.services.prospects.batch import BatchResolution, IncomingLead
+from clientela.services.prospects.claims import claim_new_profiles
 from clientela.services.prospects.documents import Prospect
 from clientela.services.prospects.domain import capture_key
+from clientela.services.prospects.matching import is_contact_line
 from clientela.services.prospects.merging import merge_prospects
 from clientela.services.prospects.normalise import InvalidLead, normalise_lead
 from clientela.services.prospects.profiles import ProfileRules
@@ -41,8 +46,8 @@ log = logging.getLogger(__name__)
 KEYS_PER_QUERY = 200
 """Match keys per candidate query: large ``$in`` lists answer slower per key found."""
 
-_one_batch_at_a_time = Semaphore()
-"""Batches resolve against what earlier batches wrote, so one at a time per process."""
+CLAIM_WAIT_S = 0.05
+"""Wait before resolving again leads whose person another instance claimed (times the attempt)."""
 
 
 @dataclass
@@ -54,6 +59,8 @@ class CaptureReport:
     merged: int = 0
     unchanged: int = 0
     profiles_merged: int = 0
+    possible_duplicates: int = 0
+    shared_lines: list[str] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -121,21 +128,30 @@ def capture_leads(
     rules: ProfileRules,
     publish_many: PublishMany,
     publish: Publish,
+    one_at_a_time: Semaphore,
 ) -> CaptureReport:
     """Store each valid row as a new profile or one more capture of a known person.
 
     Rejected rows are reported with their line (or 1-based position) and the
     problem of each field; the others land. A lead matching several known
-    profiles merges them into the oldest (a converted one first). Every new
-    profile is announced by ``prospect_captured``, every changed one by
-    ``prospect_updated``, all confirmed by the broker before this returns.
+    profiles merges them into the oldest (a converted one first); profiles
+    the rules only suggest go to the review list (``possible_duplicates``),
+    and lines found shared by different people are reported (``shared_lines``).
+    Every new profile is announced by ``prospect_captured``, every changed one
+    by ``prospect_updated``, all confirmed by the broker before this returns.
+    Batches of one instance resolve one at a time (``one_at_a_time``): each
+    sees what the one before wrote.
     """
     report = CaptureReport(received=len(rows))
     incoming = _validated(source, origin, rows, rules, report)
-    for _ in range(ATTEMPTS):
-        incoming = _capture(source, incoming, rules, publish_many, publish, report)
+    for attempt in range(1, ATTEMPTS + 1):
+        incoming, claimed = _capture(
+            source, incoming, rules, publish_many, publish, report, one_at_a_time
+        )
         if not incoming:
             break
+        if claimed:  # another instance is writing the profile of someone in this batch
+            eventlet.sleep(CLAIM_WAIT_S * attempt)
     report.rejected += [
         {"line": item.row["line"], "errors": {"row": [CHANGING]}} for item in incoming
     ]
@@ -153,15 +169,28 @@ def _capture(
     publish_many: PublishMany,
     publish: Publish,
     report: CaptureReport,
-) -> list[IncomingLead]:
-    """Capture ``incoming``; returns the leads whose profile changed meanwhile (to redo)."""
+    one_at_a_time: Semaphore,
+) -> tuple[list[IncomingLead], bool]:
+    """Capture ``incoming``; returns the leads to redo, and whether another instance claimed some.
+
+    Leads are redone when their known profile changed meanwhile, or when
+    another instance claimed the new person they would have created.
+    """
     collection = Prospect._get_collection()
-    with _one_batch_at_a_time:
+    with one_at_a_time:
         keys = {key for item in incoming for key in item.keys}
-        batch = BatchResolution(rules, source, utcnow(), known_profiles(collection, keys))
+        lines = duplicates.known_lines({key for key in keys if is_contact_line(key)})
+        known = known_profiles(collection, keys - lines)
+        batch = BatchResolution(rules, source, utcnow(), known, lines)
         outcomes = [(item, batch.resolve(item)) for item in incoming]
+        claimed = claim_new_profiles(collection.database, batch, batch.at)
         announced, changed_meanwhile = _write(collection, batch)
-    redo = {id(item) for pid in changed_meanwhile for item in batch.leads_of(pid)}
+        suggestions, shared = batch.suggestions(), batch.shared_lines()
+        duplicates.record(suggestions, shared, batch.at)
+    redo = {id(item) for item in claimed}
+    redo |= {id(item) for pid in changed_meanwhile for item in batch.leads_of(pid)}
+    report.possible_duplicates += len(suggestions)
+    report.shared_lines = sorted({*report.shared_lines, *(k.partition(":")[2] for k in shared)})
     for item, outcome in outcomes:
         if id(item) not in redo:
             setattr(report, outcome, getattr(report, outcome) + 1)
@@ -177,7 +206,7 @@ def _capture(
             report.profiles_merged += 1
         except Conflict as exc:
             log.warning("could not merge two profiles of one person: %s", exc)
-    return [item for item in incoming if id(item) in redo]
+    return [item for item in incoming if id(item) in redo], bool(claimed)
 
 
 MERGE_REASON = "one lead matched both"
@@ -239,6 +268,7 @@ def capture_payload(
     rules: ProfileRules,
     publish_many: PublishMany,
     publish: Publish,
+    one_at_a_time: Semaphore,
 ) -> CaptureReport:
     """Capture the leads ``source`` reads from a pushed ``payload`` (HTTP body or message).
 
@@ -254,7 +284,9 @@ def capture_payload(
     if len(items) > MAX_ROWS:
         raise InvalidInput({"payload": [f"More than {MAX_ROWS} leads; split it."]})
     rows, problems = split_items(items)
-    report = capture_leads(source.name, origin_options(options), rows, rules, publish_many, publish)
+    report = capture_leads(
+        source.name, origin_options(options), rows, rules, publish_many, publish, one_at_a_time
+    )
     report.received += len(problems)
     report.rejected += [{"line": line, "errors": {"row": [reason]}} for line, reason in problems]
     report.rejected.sort(key=lambda rejected: rejected["line"])

@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from eventlet.semaphore import Semaphore
 from nameko.extensions import DependencyProvider
 
 from clientela.config import Settings, completeness_weights
 from clientela.errors import NotFound
 from clientela.leads import LeadSource
 from clientela.plugin_manager import load_plugins
-from clientela.services.prospects.matching import Matcher
+from clientela.services.prospects.matching import IDENTITY_POLICY, Matcher
 from clientela.services.prospects.profiles import ProfileRules
 from clientela.services.prospects.scoring import Qualifier
 
 
 @dataclass(frozen=True)
 class Pipeline:
-    """What plugins contribute to the pipeline, loaded once per service process."""
+    """What plugins contribute to the pipeline, loaded once per service instance.
+
+    ``one_batch_at_a_time``: an instance resolves its capture batches one at a
+    time, each against what the one before wrote.
+    """
 
     rules: ProfileRules
     sources: Mapping[str, LeadSource]
+    one_batch_at_a_time: Semaphore = field(default_factory=Semaphore)
 
     def source(self, name: str) -> LeadSource:
         """The lead source ``name``; NotFound listing the installed ones."""
@@ -35,6 +41,7 @@ class Pipeline:
         """The rules behind matching, completeness (I3) and qualification, for users."""
         return {
             "match_rules": self.rules.matcher.describe(),
+            "identity": IDENTITY_POLICY,
             "completeness_weights": dict(self.rules.completeness_weights),
             "qualification_rules": self.rules.qualifier.describe(),
         }

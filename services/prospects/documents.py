@@ -19,6 +19,7 @@ from mongoengine import (
 from clientela.outbox import OUTBOX_INDEX, OutboxDocument
 from clientela.services.prospects.domain import (
     CONVERSION_BASES,
+    DUPLICATE_STATUSES,
     INTERACTION_KINDS,
     INTERACTION_MODES,
     OUTCOMES,
@@ -147,3 +148,57 @@ class FollowUp(Document):
         "collection": "followups",
         "indexes": [("done_at", "due_at"), ("prospect_id", "due_at")],
     }
+
+
+class PossibleDuplicate(Document):
+    """Two profiles that may be one person, waiting for an operator (or decided).
+
+    ``_id`` is the two prospect ids, sorted, joined by ``|``. ``status`` is
+    ``open``, ``merged`` (into one another), ``dismissed`` (kept apart for
+    good) or ``closed`` (one was merged into a third profile; the pair then
+    continues with that profile).
+    """
+
+    id = StringField(primary_key=True)
+    prospect_ids = ListField(StringField(), required=True)
+    status = StringField(required=True, choices=DUPLICATE_STATUSES)
+    score = FloatField(required=True)
+    rules = ListField(StringField())
+    reasons = ListField(StringField())
+    found_at = DateTimeField(required=True)
+    decided_at = DateTimeField(null=True)
+    decided_by = StringField(null=True)
+
+    meta = {
+        "db_alias": "prospects",
+        "collection": "duplicates",
+        "indexes": [("status", "-score", "found_at"), ("prospect_ids", "status")],
+    }
+
+
+class SharedLine(Document):
+    """A phone or role e-mail carried by people with clearly different names: it matches nobody.
+
+    ``_id`` is its match key (``same_phone:+34...``); ``prospect_ids`` some of
+    the profiles carrying it.
+    """
+
+    id = StringField(primary_key=True)
+    prospect_ids = ListField(StringField())
+    found_at = DateTimeField(required=True)
+
+    meta = {"db_alias": "prospects", "collection": "shared_lines", "indexes": ["-found_at"]}
+
+
+class Claim(Document):
+    """A new person's identity key, claimed by the profile created for it (``_id`` is the key).
+
+    The unique ``_id`` lets one of two instances capturing the same new person
+    at the same moment create the profile; the other resolves its lead again.
+    """
+
+    id = StringField(primary_key=True)
+    prospect_id = StringField(required=True)
+    claimed_at = DateTimeField(required=True)
+
+    meta = {"db_alias": "prospects", "collection": "claims"}

@@ -23,6 +23,9 @@ REASON_REQUIRED = frozenset({"disqualified"})
 CONVERSION_BASES = ("contract", "agreement", "purchase")
 """What formalises a conversion into a captive customer (seed 000, step 6)."""
 
+DUPLICATE_STATUSES = ("open", "merged", "dismissed", "closed")
+"""Where a possible duplicate stands: waiting for review, or decided (see PossibleDuplicate)."""
+
 INTERACTION_KINDS = ("call", "email", "meeting", "visit")
 INTERACTION_MODES = ("remote", "phone", "in_person")
 """How the encounter happened (seed 003): at a distance, by phone, face to face."""

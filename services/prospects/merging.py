@@ -7,7 +7,8 @@ from) and fills its blanks from it. The merge record says what was filled, so
 :func:`unmerge_prospect` can give everything back; the two profiles are then
 kept apart, so the next capture of the person does not merge them again.
 ``prospect_merged`` and ``prospect_unmerged`` tell the other services, which
-count a merged profile once.
+count a merged profile once. The merged profile's possible duplicates move to
+the survivor (see :mod:`duplicates`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pymongo.collection import Collection
 from clientela.clock import utcnow
 from clientela.errors import Conflict, InvalidInput
 from clientela.outbox import Publish
-from clientela.services.prospects import announcements
+from clientela.services.prospects import announcements, duplicates
 from clientela.services.prospects.documents import FollowUp, Prospect
 from clientela.services.prospects.normalise import normalise_field
 from clientela.services.prospects.profiles import ProfileRules, fill_blanks, refresh
@@ -68,6 +69,7 @@ def merge_prospects(
     FollowUp.objects(prospect_id=merged_id, done_at=None).update(
         set__prospect_id=survivor_id, set__moved_from=merged_id
     )
+    duplicates.merged(survivor_id, merged_id, by)
     return survivor
 
 

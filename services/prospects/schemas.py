@@ -145,6 +145,12 @@ class FollowUpSchema(_Strict):
     owner = fields.String(required=True, validate=_NAME)
 
 
+class PageSchema(_Strict):
+    """How many entries of a list to return."""
+
+    limit = fields.Integer(load_default=100, strict=True, validate=validate.Range(min=1, max=1000))
+
+
 class MergeSchema(_Strict):
     """An operator's merge of two profiles of one person."""
 
@@ -261,6 +267,7 @@ status_change_schema = StatusChangeSchema()
 interaction_schema = InteractionSchema()
 follow_up_schema = FollowUpSchema()
 merge_schema = MergeSchema()
+page_schema = PageSchema()
 prospect_schema = ProspectSchema()
 interaction_out = InteractionOut()
 follow_up_out = FollowUpOut()

@@ -10,9 +10,22 @@ from clientela.errors import InvalidInput, describe_errors, load, load_id
 from clientela.events import Event
 from clientela.messaging import InboxMessage, consumes_inbox, handles
 from clientela.service import ServiceBase, api
-from clientela.services.prospects import capture, followup, handlers, merging, search
+from clientela.services.prospects import (
+    capture,
+    duplicates,
+    followup,
+    handlers,
+    merging,
+    search,
+)
 from clientela.services.prospects.dependencies import PipelineProvider
-from clientela.services.prospects.documents import FollowUp, Prospect
+from clientela.services.prospects.documents import (
+    Claim,
+    FollowUp,
+    PossibleDuplicate,
+    Prospect,
+    SharedLine,
+)
 from clientela.services.prospects.schemas import (
     conversion_schema,
     find_schema,
@@ -22,6 +35,7 @@ from clientela.services.prospects.schemas import (
     interaction_schema,
     merge_schema,
     origin_schema,
+    page_schema,
     prospect_schema,
     status_change_schema,
 )
@@ -35,12 +49,18 @@ class ProspectsService(ServiceBase):
 
     name = "prospects"
     outbox_documents = (Prospect,)
-    db = ServiceDatabase([Prospect, FollowUp])
+    db = ServiceDatabase([Prospect, FollowUp, PossibleDuplicate, SharedLine, Claim])
     pipeline = PipelineProvider()
 
     def _capture(self, source: str, rows: list, origin: dict) -> capture.CaptureReport:
         return capture.capture_leads(
-            source, origin, rows, self.pipeline.rules, self.events.publish_many, self.events.publish
+            source,
+            origin,
+            rows,
+            self.pipeline.rules,
+            self.events.publish_many,
+            self.events.publish,
+            self.pipeline.one_batch_at_a_time,
         )
 
     @api
@@ -67,6 +87,7 @@ class ProspectsService(ServiceBase):
             self.pipeline.rules,
             self.events.publish_many,
             self.events.publish,
+            self.pipeline.one_batch_at_a_time,
         )
         return report.as_dict()
 
@@ -177,6 +198,25 @@ class ProspectsService(ServiceBase):
             **request, rules=self.pipeline.rules, publish=self.events.publish
         )
         return prospect_schema.dump(survivor)
+
+    @api
+    def duplicates(self, limit: int = 100) -> dict[str, Any]:
+        """The review list: open possible duplicates (highest score first) and shared lines.
+
+        Each pair names both people (names, e-mail, phone, company) with its
+        score and reasons; merge a pair with ``merge``, or ``dismiss_duplicate``.
+        """
+        limit = load(page_schema, {"limit": limit})["limit"]
+        return {
+            "pairs": duplicates.open_pairs(limit),
+            "shared_lines": duplicates.shared_lines(limit),
+        }
+
+    @api
+    def dismiss_duplicate(self, a: str, b: str, by: str) -> dict[str, Any]:
+        """Keep profiles ``a`` and ``b`` apart for good: never suggested nor merged again."""
+        pair = duplicates.dismiss(load_id("a", a), load_id("b", b), load_id("by", by))
+        return {"id": pair["_id"], "status": pair["status"], "prospect_ids": pair["prospect_ids"]}
 
     @api
     def unmerge(self, prospect_id: str, by: str) -> dict[str, Any]:

@@ -251,3 +251,46 @@ def test_status_says_the_broker_is_down_with_exit_1(env):
     assert result.returncode == 1
     assert "broker" in result.stdout and "DOWN" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+NAMESAKES = """nombre,apellidos,correo,telefono,empresa
+Juan,Pérez,juan.perez@acme.mx,+34 612 000 001,Acme SA
+Juan Carlos,Pérez,jcperez@gmail.com,+34 612 000 002,ACME
+Juan,Pérez,jperez@acme.mx,+34 612 000 003,Acme
+"""
+
+
+def test_duplicates_are_reviewed_merged_and_dismissed_from_the_command_line(
+    env, platform, tmp_path
+):
+    namesakes = tmp_path / "namesakes.csv"
+    namesakes.write_text(NAMESAKES, encoding="utf-8")
+    imported = clientela(env, "import", "fairs", str(namesakes))
+    assert "3 new prospects" in imported.stdout, imported.stderr
+
+    listed = clientela(env, "duplicates")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.count("score 1.00") == 3
+    assert "Juan Carlos Pérez  <jcperez@gmail.com, +34612000002>  ACME" in listed.stdout
+    assert "close_name_at_company" in listed.stdout
+    pairs = json.loads(clientela(env, "duplicates", "--json").stdout)["pairs"]
+    ids = {person["email"]: person["id"] for pair in pairs for person in pair["people"]}
+    juan, juan_carlos = ids["juan.perez@acme.mx"], ids["jcperez@gmail.com"]
+
+    dismissed = clientela(env, "duplicates", "dismiss", juan, juan_carlos)
+    assert dismissed.returncode == 0, dismissed.stderr
+    merged = clientela(env, "duplicates", "merge", juan, ids["jperez@acme.mx"], "--by", "carmen")
+    assert merged.returncode == 0, merged.stderr
+    assert f"merged into {juan}" in merged.stdout
+
+    assert "(no possible duplicates to review)" in clientela(env, "duplicates").stdout
+    refused = clientela(env, "duplicates", "merge", juan, juan_carlos)
+    assert refused.returncode == 2
+    assert "apart" in refused.stderr
+    incomplete = clientela(env, "duplicates", "dismiss", juan)
+    assert incomplete.returncode == 2
+    assert "give the two prospect ids" in incomplete.stderr
+
+    rules = clientela(env, "rules").stdout
+    assert "close_name_at_company    suggest" in rules
+    assert "same_email               merge" in rules

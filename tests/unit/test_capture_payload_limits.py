@@ -27,7 +27,9 @@ def test_a_payload_past_the_row_limit_is_refused_without_reading_it_all():
     source = EndlessSource()
 
     with pytest.raises(InvalidInput, match=f"More than {capture.MAX_ROWS} leads"):
-        capture.capture_payload(source, {}, {}, rules=None, publish_many=None, publish=None)
+        capture.capture_payload(
+            source, {}, {}, rules=None, publish_many=None, publish=None, one_at_a_time=None
+        )
 
     assert source.read == capture.MAX_ROWS + 1
 

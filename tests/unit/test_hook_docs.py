@@ -37,3 +37,19 @@ def test_hook_docstring_documents_every_parameter_and_its_version(name, hook):
 def test_hook_is_described_in_the_plugin_guide(name, hook):
     assert PLUGINS_DOC.is_file(), f"{PLUGINS_DOC} does not exist; it must document {name}"
     assert name in PLUGINS_DOC.read_text(encoding="utf-8"), f"{name} is not in {PLUGINS_DOC}"
+
+
+def test_match_rules_outcomes_are_documented_with_each_built_in_rule():
+    from clientela.rules import OUTCOMES
+    from clientela.services.prospects.matching import BUILT_IN_RULES
+
+    hook_doc = inspect.getdoc(hookspecs.clientela_match_rules)
+    guide = PLUGINS_DOC.read_text(encoding="utf-8")
+    for text in (hook_doc, guide):
+        for rule in BUILT_IN_RULES:
+            assert f"`{rule.name}`" in text or f"``{rule.name}``" in text, rule.name
+        for outcome in OUTCOMES:
+            assert f"`{outcome}`" in text or f"``{outcome}``" in text, outcome
+    # each built-in rule's outcome is stated as it is
+    assert "``same_email`` and ``same_phone`` (outcome ``merge``)" in hook_doc
+    assert "``close_name_at_company`` (outcome ``suggest``)" in hook_doc

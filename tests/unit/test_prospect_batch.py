@@ -144,7 +144,7 @@ def test_the_same_person_from_another_origin_is_a_new_capture():
     assert profile["facets"] == ["fair:Expo Moda", "fair:Expo Textil", "source:fairs"]
 
 
-def test_close_names_at_one_company_in_one_batch_are_one_profile():
+def test_close_names_at_one_company_in_one_batch_are_two_profiles_suggested_as_one():
     resolution = batch()
     rows = [
         dict(first_name="Ana", last_name="Ruiz", company="Textiles Ruiz SA", email="a@x.mx"),
@@ -154,8 +154,12 @@ def test_close_names_at_one_company_in_one_batch_are_one_profile():
 
     outcomes = [resolution.resolve(incoming(line, **row)) for line, row in enumerate(rows, 1)]
 
-    assert outcomes == ["created", "merged", "created"]
-    assert sorted(p["first_name"] for p in resolution.created.values()) == ["Alberto", "Ana"]
+    assert outcomes == ["created", "created", "created"]
+    by_name = {p["first_name"]: p["_id"] for p in resolution.created.values()}
+    [suggestion] = resolution.suggestions()
+    assert set(suggestion.prospect_ids) == {by_name["Ana"], by_name["Anna"]}
+    assert suggestion.rules == ("close_name_at_company",)
+    assert suggestion.score == 0.94
 
 
 # --- against known profiles ---------------------------------------------------------------

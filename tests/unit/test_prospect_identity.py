@@ -1,0 +1,300 @@
+"""Never two people in one profile: identity decided in a batch (services/prospects/batch.py).
+
+Namesakes at one company stay apart and are suggested for review; the same
+person written differently is one profile; shared lines match nobody.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clientela.rules import SUGGEST, MatchRule
+from clientela.services.prospects.batch import MOST_COMPARED, BatchResolution
+from clientela.services.prospects.matching import Matcher
+
+from .test_prospect_batch import NOW, RULES, SOURCE, batch, incoming, known
+
+FIRST = ["Juan", "Juan Carlos", "Luis", "Luisa", "María", "Ana", "José", "Carmen"]
+LAST = ["Pérez", "Ramírez", "García", "García López", "Ruiz"]
+COMPANIES = ["Textiles Ruiz S.A. de C.V.", "TEXTILES RUIZ", "Agro Bajío"]
+
+
+def resolve_all(resolution, rows):
+    return [resolution.resolve(incoming(line, **row)) for line, row in enumerate(rows, 1)]
+
+
+def person(i, first, last, company="Textiles Ruiz SA"):
+    return dict(
+        first_name=first,
+        last_name=last,
+        company=company,
+        email=f"persona{i}@correo.mx",
+        phone=f"+34 612 {i // 1000:03d} {i % 1000:03d}",
+    )
+
+
+# --- worked examples ------------------------------------------------------------------------
+
+
+def test_three_namesakes_at_one_company_are_three_profiles_suggested_in_pairs():
+    resolution = batch()
+    rows = [
+        person(1, "Juan", "Pérez"),
+        person(2, "Juan Carlos", "Pérez"),
+        person(3, "Juan", "Pérez", "TEXTILES RUIZ"),
+    ]
+
+    assert resolve_all(resolution, rows) == ["created"] * 3
+    assert len(resolution.created) == 3
+    pairs = resolution.suggestions()
+    assert len(pairs) == 3  # every two of them may be one person: for an operator to say
+    assert all(pair.rules == ("close_name_at_company",) for pair in pairs)
+    assert sorted(pair.score for pair in pairs) == [1.0, 1.0, 1.0]
+
+
+def test_luis_and_luisa_ramirez_at_one_company_stay_two_and_are_not_even_suggested():
+    resolution = batch()
+
+    resolve_all(resolution, [person(1, "Luis", ""), person(2, "Luisa", "Ramírez")])
+
+    assert len(resolution.created) == 2
+    assert resolution.suggestions() == []
+
+
+def test_the_same_person_with_e_mail_case_and_spaces_and_phone_formats_is_one_profile():
+    resolution = batch()
+    rows = [
+        dict(
+            first_name="Ana", last_name="Ruiz", email="Ana.Ruiz@Correo.mx", phone="+34 612 345 678"
+        ),
+        dict(first_name="Ana", email=" ana.ruiz@correo.MX ", phone="0034612345678"),
+        dict(first_name="Ana", last_name="Ruiz", phone="(+34) 612-345-678"),
+        dict(first_name="ANA", phone="0034 612 345 678", company="Textiles Ruiz"),
+    ]
+
+    assert resolve_all(resolution, rows) == ["created", "merged", "merged", "merged"]
+    (profile,) = resolution.created.values()
+    assert (profile["email"], profile["phone"]) == ("ana.ruiz@correo.mx", "+34612345678")
+    assert len(profile["captures"]) == 4
+
+
+def test_240_visitors_of_six_companies_with_namesakes_are_240_profiles():
+    rng = random.Random(8)
+    first, last = ["Juan", "María", "José", "Ana"], ["García", "Pérez", "López", "Ruiz"]
+    rows = [
+        person(i, rng.choice(first), f"{rng.choice(last)} {rng.choice(last)}", f"Empresa {i % 6}")
+        for i in range(240)
+    ]
+    resolution = batch()
+
+    assert resolve_all(resolution, rows) == ["created"] * 240
+    assert resolution.suggestions()  # the namesakes are there to review
+
+
+def test_sixty_numbered_people_of_one_company_are_sixty_profiles_and_no_suggestion():
+    rows = [person(i, f"Persona{i}", "Prueba") for i in range(60)]
+    resolution = batch()
+
+    assert resolve_all(resolution, rows) == ["created"] * 60
+    assert resolution.suggestions() == []
+
+
+def test_a_lead_linking_two_known_people_with_other_e_mails_and_phones_merges_neither():
+    ana = known("ana", 5, first_name="Ana", email="ana@x.mx", phone="5511110001")
+    other = known("other", 3, first_name="Ana", email="ana2@y.mx", phone="5511110002")
+    resolution = batch(ana, other)
+
+    outcome = resolution.resolve(incoming(email="ana@x.mx", phone="5511110002", first_name="Ana"))
+
+    assert outcome == "merged"
+    assert resolution.merges == []  # the two known ones differ in e-mail and phone
+    [pair] = resolution.suggestions()
+    assert pair.prospect_ids == ("ana", "other")
+    assert any("never merged automatically" in reason for reason in pair.reasons)
+
+
+def test_a_pair_kept_apart_is_never_suggested():
+    first = known("a1", 5, first_name="Ana", last_name="Ruiz", company="Acme", email="a@x.mx")
+    second = known("a2", 3, first_name="Anna", last_name="Ruiz", company="Acme", email="b@x.mx")
+    first["kept_apart"], second["kept_apart"] = ["a2"], ["a1"]
+    resolution = batch(first, second)
+
+    resolution.resolve(incoming(first_name="Ana", last_name="Ruiz", company="Acme", email="a@x.mx"))
+
+    assert resolution.suggestions() == []
+
+
+# --- shared lines ---------------------------------------------------------------------------
+
+
+def test_a_phone_carried_by_clearly_different_people_is_a_shared_line_that_merges_nobody():
+    resolution = batch()
+    switchboard = "+52 55 5000 1000"
+    rows = [
+        dict(first_name="Ana", last_name="Ruiz", email="ana@acme.mx", phone=switchboard),
+        dict(first_name="Pedro", last_name="Gil", email="pedro@acme.mx", phone=switchboard),
+        dict(first_name="Ana", last_name="Ruiz", email="ana.ruiz@gmail.com", phone=switchboard),
+        dict(phone=switchboard),
+    ]
+
+    assert resolve_all(resolution, rows) == ["created"] * 4
+    lines = resolution.shared_lines()
+    assert list(lines) == ["same_phone:+525550001000"]
+    assert len(lines["same_phone:+525550001000"]) == 4
+
+
+def test_a_line_already_known_as_shared_matches_nobody():
+    ana = known("ana", 5, first_name="Ana", last_name="Ruiz", phone="5550001000")
+    resolution = BatchResolution(RULES, SOURCE, NOW, [ana], lines=["same_phone:+525550001000"])
+
+    assert resolution.resolve(incoming(first_name="Ana", phone="5550001000")) == "created"
+
+
+def test_a_role_address_of_two_different_people_is_a_shared_line_a_personal_one_is_not():
+    resolution = batch()
+    rows = [
+        dict(first_name="Ana", last_name="Ruiz", email="ventas@acme.mx"),
+        dict(first_name="Pedro", last_name="Gil", email="VENTAS@acme.mx"),
+        dict(first_name="María", last_name="García", email="maria@acme.mx"),
+        dict(first_name="Miguel", last_name="Flores", email="MARIA@acme.mx "),
+    ]
+
+    assert resolve_all(resolution, rows) == ["created", "created", "created", "merged"]
+    assert list(resolution.shared_lines()) == ["same_email:ventas@acme.mx"]
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+
+def test_a_new_profile_claims_its_merge_keys_no_stored_profile_carries():
+    stored = known("k1", 3, first_name="Pedro", last_name="Gil", phone="5511112222")
+    resolution = batch(stored)
+    resolution.resolve(incoming(first_name="Ana", email="ana@x.mx", phone="5511112222"))
+    (new_id,) = resolution.created
+
+    assert resolution.identity_keys(new_id) == ["same_email:ana@x.mx"]
+
+
+def test_a_dropped_new_profile_gives_its_leads_back_and_leaves_no_trace():
+    resolution = batch()
+    resolve_all(resolution, [person(1, "Juan", "Pérez"), person(2, "Juan", "Pérez")])
+    first, _ = resolution.created
+
+    [lead] = resolution.drop(first)
+
+    assert lead.row["line"] == 1
+    assert first not in resolution.created
+    assert resolution.suggestions() == []
+
+
+# --- property: one profile per person -------------------------------------------------------
+
+
+def email_variant(email, style):
+    return [email, email.upper(), f"  {email} ", email.capitalize()][style]
+
+
+def phone_variant(number, style):
+    """A Spanish mobile number written four ways."""
+    d = str(612_000_000 + number)
+    return [
+        f"+34 {d[:3]} {d[3:6]} {d[6:]}",
+        f"0034{d}",
+        f"(+34) {d[:3]}-{d[3:6]}-{d[6:]}",
+        f"+34{d}",
+    ][style]
+
+
+people = st.lists(
+    st.tuples(
+        st.sampled_from(FIRST),
+        st.sampled_from(LAST),
+        st.sampled_from([*COMPANIES[:2] * 3, COMPANIES[2]]),  # most at one company
+        st.sampled_from(["email", "phone", "both"]),
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+@st.composite
+def captures(draw):
+    """People with pairwise different e-mails and phones, each captured 1-3 times, shuffled."""
+    drawn = draw(people)
+    rows = []
+    for i, (first, last, company, identifiers) in enumerate(drawn):
+        for _ in range(draw(st.integers(1, 3))):
+            row = {"first_name": first, "last_name": last, "company": company}
+            if identifiers in ("email", "both"):
+                row["email"] = email_variant(f"p{i}@correo.mx", draw(st.integers(0, 3)))
+            if identifiers in ("phone", "both"):
+                row["phone"] = phone_variant(100 + i, draw(st.integers(0, 3)))
+            if draw(st.booleans()):
+                row["position"] = draw(st.sampled_from(["Compras", "Dirección", ""]))
+            rows.append((i, row))
+    order = draw(st.permutations(range(len(rows))))
+    cuts = draw(st.lists(st.integers(1, max(1, len(rows) - 1)), max_size=4, unique=True))
+    return len(drawn), [rows[k] for k in order], sorted(cuts)
+
+
+@settings(max_examples=150, deadline=None)
+@given(captures())
+def test_any_people_in_any_order_and_batch_split_are_one_profile_each(case):
+    count, rows, cuts = case
+    stored: dict[str, dict] = {}
+    owner: dict[str, set[int]] = {}
+    for number, (start, end) in enumerate(zip([0, *cuts], [*cuts, len(rows)], strict=True)):
+        chunk = rows[start:end]
+        leads = [incoming(start + k + 1, **row) for k, (_, row) in enumerate(chunk)]
+        keys = {key for lead in leads for key in lead.keys}
+        known_now = [p for p in stored.values() if keys.intersection(p["match_keys"])]
+        resolution = BatchResolution(RULES, SOURCE, NOW + timedelta(minutes=number), known_now)
+        for (who, _), lead in zip(chunk, leads, strict=True):
+            resolution.resolve(lead)
+            placed = next(
+                pid
+                for pid, profile in {**stored, **resolution.created}.items()
+                if lead.capture_key in {c["key"] for c in profile["captures"]}
+            )
+            owner.setdefault(placed, set()).add(who)
+        assert resolution.merges == []
+        stored.update(resolution.created)
+
+    assert len(stored) == count
+    assert all(len(people) == 1 for people in owner.values())
+
+
+def test_a_lead_is_compared_with_a_bounded_number_of_a_crowded_blocks_profiles():
+    compared = []
+
+    class SameCompany(MatchRule):
+        name = "same_company"
+        outcome = SUGGEST
+
+        def keys(self, profile):
+            return [profile["company_key"]] if profile.get("company_key") else []
+
+        def matches(self, incoming, candidate):
+            compared.append(candidate["id"])
+            return False
+
+    rules = replace(RULES, matcher=Matcher({"same_company": SameCompany()}))
+
+    def visitor(i):
+        lead = incoming(i, email=f"p{i}@acme.mx", company="Acme")
+        lead.keys = rules.matcher.keys(lead.view)
+        return lead
+
+    resolution = BatchResolution(rules, SOURCE, NOW, [])
+    for i in range(1, 3 * MOST_COMPARED):
+        resolution.resolve(visitor(i))
+    compared.clear()
+
+    resolution.resolve(visitor(3 * MOST_COMPARED))
+
+    assert len(compared) == MOST_COMPARED
