@@ -57,6 +57,17 @@ def guarded(
         ) from exc
 
 
+def check_options(source: LeadSource, options: Mapping[str, str]) -> None:
+    """Refuse options ``source`` does not take; LeadSourceError lists those it takes."""
+    unknown = source.unknown_options(options)
+    if unknown:
+        taken = ", ".join(f"{key} ({meaning})" for key, meaning in (source.options or {}).items())
+        raise LeadSourceError(
+            f"option {', '.join(unknown)}: not an option of {source.name}"
+            f" (it takes: {taken or 'no options'})"
+        )
+
+
 def split_items(items: list[LeadRow | RowProblem]) -> tuple[list[dict], list[tuple[int, str]]]:
     """Rows to send to ``capture_leads`` (as messages) and the problems the source reported."""
     rows, problems = [], []
