@@ -175,19 +175,28 @@ def record_capture(
 
 
 def record_profile_update(
-    prospect_id: str, completeness: float, updated_at: datetime, identity: Identity | None = None
+    prospect_id: str,
+    completeness: float,
+    updated_at: datetime,
+    identity: Identity | None = None,
+    from_merge: bool = False,
 ) -> None:
     """A prospect's profile was ``completeness`` % complete at ``updated_at``.
 
     With ``identity`` (events of older publishers have none), the person was
     then first identified and first contacted as it says: a merge or an
     earlier capture moves both earlier, an unmerge gives each person its own.
+    Only an update ``from_merge`` (a merge or an unmerge) can take a first contact
+    away, so other updates without one leave the contact alone (and create
+    no fact for it).
     """
     fact_id = _prospect_fact("captured", prospect_id)
     stamp = completeness_stamp(updated_at, from_update=True)
     _set_completeness(fact_id, completeness, stamp)
-    if identity is not None:
-        _set_identity(fact_id, identity, stamp)
+    if identity is None:
+        return
+    _set_identity(fact_id, identity, stamp)
+    if identity.first_contact_at is not None or from_merge:
         _set_contact(prospect_id, identity.identified_at, identity.first_contact_at, stamp)
 
 
