@@ -304,9 +304,7 @@ def normalise_lead(
     lead = _lead_fields(fields, region, errors)
     clean_origin = _origin(origin, errors)
     moment = None
-    if not isinstance(identified_at, str):
-        errors["identified_at"] = ["Not a string."]
-    elif received_at is not None or identified_at.strip():
+    if received_at is not None or identified_at.strip():
         try:
             moment = identified_time(identified_at, received_at or utcnow())
         except ValueError as exc:
