@@ -164,6 +164,12 @@ def field_for(header: str) -> str | None:
     return _FIELD_BY_HEADER.get(header_key(header))
 
 
+def header_among(cells: Mapping[str, str], aliases: Sequence[str], default: str) -> str:
+    """The header, as written in the file, of the first of a row's ``cells`` (header -> value)
+    whose normalised header is one of ``aliases``; ``default`` when none is."""
+    return next((header for header in cells if header_key(header) in aliases), default)
+
+
 def map_headers(headers: Sequence[str]) -> list[str | None]:
     """The lead field of each header, or None for a column kept as extra."""
     return [field_for(header) for header in headers]
@@ -184,16 +190,16 @@ def moment_text(value: str) -> str:
     """A date or time as people write it in lists, as ISO 8601 text.
 
     ISO dates and times (``2026-03-12``, ``2026-03-12 10:15``, with or without
-    a zone) are kept; day-first dates, as Spanish lists write them
+    a zone) are kept as written; day-first dates, as Spanish lists write them
     (``12/03/2026``, ``12-03-2026 10:15``, ``12.03.2026``), are turned into
     ISO. ValueError for anything else, or an impossible date.
     """
     text = value.strip()
-    for kind in (date, datetime):
-        try:
-            return kind.fromisoformat(text.replace("Z", "+00:00")).isoformat()
-        except ValueError:
-            pass
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return text
+    except ValueError:
+        pass
     found = _DAY_FIRST.fullmatch(text)
     if found is None:
         raise ValueError(

@@ -11,7 +11,7 @@ from clientela.columns import (
     IDENTIFIED_AT_ALIASES,
     NumberedCells,
     csv_rows,
-    header_key,
+    header_among,
     map_rows,
     moment_text,
     says_yes,
@@ -67,14 +67,6 @@ def badge_consent(extra: Mapping[str, str], given_at: str, purpose: str) -> dict
     return {"purpose": purpose, "given_at": given_at, "method": CONSENT_METHOD}
 
 
-def _time_header(cells: Mapping[str, str]) -> str:
-    """The header of the row's time column, as the file writes it."""
-    return next(
-        (header for header in cells if header_key(header) in IDENTIFIED_AT_ALIASES),
-        "identified_at",
-    )
-
-
 def _table(path: Path, options: Mapping[str, str]) -> Iterator[NumberedCells | RowProblem]:
     suffix = path.suffix.lower()
     if suffix == ".xls":
@@ -107,7 +99,10 @@ class FairVisitorList(LeadSource):
             try:
                 identified_at = moment_text(met) if met else origin.get("fair_date", "")
             except ValueError as exc:
-                yield RowProblem(row.line, f"{_time_header(row.cells)}: {exc}")
+                yield RowProblem(
+                    row.line,
+                    f"{header_among(row.cells, IDENTIFIED_AT_ALIASES, 'identified_at')}: {exc}",
+                )
                 continue
             consent = badge_consent(row.extra, identified_at, purpose)
             extra = {key: value for key, value in row.extra.items() if key not in READ_COLUMNS}

@@ -10,13 +10,16 @@ from urllib.parse import parse_qs, urlsplit
 
 from clientela.columns import (
     CONSENT_ALIASES,
+    IDENTIFIED_AT_ALIASES,
     ColumnMap,
     MappedRow,
     cell_text,
     csv_rows,
     field_for,
+    header_among,
     json_file,
     map_rows,
+    moment_text,
     says_yes,
 )
 from clientela.leads import LeadRow, LeadSource, LeadSourceError, RowProblem
@@ -25,6 +28,7 @@ SUBMISSION_ALIASES: dict[str, tuple[str, ...]] = {
     "form": ("form", "form_id", "form_name"),
     "page_url": ("page_url", "landing_page", "url"),
     "consent": CONSENT_ALIASES,
+    "submitted_at": ("submitted_at", "submission_time", "created_time", *IDENTIFIED_AT_ALIASES),
 }
 """Keys gathered under one extra key each; others (``utm_source``...) keep their normalised name."""
 
@@ -91,10 +95,11 @@ def parse_submission(number: int, item: Any) -> MappedRow | RowProblem:
             cells.append(json.dumps(value, ensure_ascii=False))
         else:
             cells.append(cell_text(value))
-    return MappedRow(number, *ColumnMap.from_headers(keys, SUBMISSION_ALIASES).split(cells))
+    columns = ColumnMap.from_headers(keys, SUBMISSION_ALIASES)
+    return MappedRow(number, *columns.split(cells), columns.cells(cells))
 
 
-def submission_row(row: MappedRow, options: Mapping[str, str]) -> LeadRow:
+def submission_row(row: MappedRow, options: Mapping[str, str]) -> LeadRow | RowProblem:
     """The lead row of one submission, from its fields and extra values.
 
     UTM parameters the submission lacks are taken from its page URL; source,
@@ -102,9 +107,17 @@ def submission_row(row: MappedRow, options: Mapping[str, str]) -> LeadRow:
     what is still missing), as does the form. The person was identified at
     ``submitted_at`` (kept as extra too); a consent that says yes is recorded
     as given then (the service takes the time of receipt when it is absent).
+    A ``submitted_at`` that is not a date or time makes the submission a problem.
     """
-    consent = _consent(row.extra, options)
-    extra = {key: value for key, value in row.extra.items() if key not in CONSENT_KEYS}
+    extra = dict(row.extra)
+    if extra.get("submitted_at"):
+        try:
+            extra["submitted_at"] = moment_text(extra["submitted_at"])
+        except ValueError as exc:
+            column = header_among(row.cells, SUBMISSION_ALIASES["submitted_at"], "submitted_at")
+            return RowProblem(row.line, f"{column}: {exc}")
+    consent = _consent(extra, options)
+    extra = {key: value for key, value in extra.items() if key not in CONSENT_KEYS}
     for key, value in utm_from_url(extra.get("page_url", "")).items():
         extra.setdefault(key, value)
     origin = {name: extra.pop(key) for key, name in UTM_ORIGIN.items() if key in extra}

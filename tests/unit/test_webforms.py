@@ -244,3 +244,18 @@ def test_the_plugin_registers_the_webforms_source():
     assert isinstance(source, WebFormSubmissions)
     assert source.parses_payloads
     assert source.reads_files
+
+
+def test_a_csv_export_dates_submissions_by_any_time_column_day_first_included(tmp_path):
+    path = tmp_path / "formulario.csv"
+    path.write_text(
+        "correo;Fecha\nann@example.com;12/03/2026 10:15\nbob@example.com;ayer\n",
+        encoding="utf-8",
+    )
+
+    ann, bob = WebFormSubmissions().read(path, {})
+
+    assert ann.identified_at == ann.extra["submitted_at"] == "2026-03-12T10:15:00"
+    assert bob == RowProblem(
+        3, "Fecha: 'ayer' is not a date or time (YYYY-MM-DD or DD/MM/YYYY, time optional)"
+    )
