@@ -2,6 +2,7 @@
 redeliveries are one capture, and every shipped sample file imports."""
 
 import json
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -58,15 +59,20 @@ def test_a_fair_list_of_last_year_counts_in_last_years_indicators(rpc, tmp_path)
     assert str(utcnow().year) not in counted
 
 
-def post(settings, path, payload):
+def post(settings, path, payload, status=200):
     request = urllib.request.Request(
         f"http://{settings.http_address}{path}",
         data=json.dumps(payload).encode(),
         headers={"Content-Type": "application/json", "Authorization": f"Bearer {TEST_API_KEY}"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == status
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        assert error.code == status, error.read()
+        return json.loads(error.read())
 
 
 def test_fifty_deliveries_of_a_submission_without_a_time_are_one_capture(rpc, clientela_settings):
@@ -94,3 +100,12 @@ def test_every_shipped_sample_imports(rpc, clientela_settings, sample):
     assert summary.created > 0
     landed = summary.created + summary.merged + summary.unchanged + len(summary.rejected)
     assert landed == summary.rows
+
+
+def test_a_pushed_lead_with_an_option_its_source_does_not_take_is_refused(rpc, clientela_settings):
+    answer = post(
+        clientela_settings, "/leads/webforms?campaing=spring", {"email": "x@example.com"}, 400
+    )
+
+    assert "option campaing: not an option of webforms (it takes: campaign (" in json.dumps(answer)
+    assert rpc.prospects.find()["total"] == 0
