@@ -323,6 +323,17 @@ class MappedRow:
     cells: dict[str, str] = field(default_factory=dict, compare=False)
 
 
+def time_of(row: MappedRow, key: str, aliases: Sequence[str]) -> str:
+    """The row's date or time under extra ``key`` as ISO text (see :func:`moment_text`), or
+    ``""`` when it has none; ValueError naming the column (one of ``aliases``) when it is
+    not a date or time."""
+    value = row.extra.get(key, "")
+    try:
+        return moment_text(value) if value else ""
+    except ValueError as exc:
+        raise ValueError(f"{header_among(row.cells, aliases, key)}: {exc}") from None
+
+
 NumberedCells = tuple[int, Sequence[str]]
 """A row of cells with the line (CSV) or row number (spreadsheet) it was read from."""
 

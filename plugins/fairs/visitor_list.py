@@ -11,10 +11,9 @@ from clientela.columns import (
     IDENTIFIED_AT_ALIASES,
     NumberedCells,
     csv_rows,
-    header_among,
     map_rows,
-    moment_text,
     says_yes,
+    time_of,
 )
 from clientela.leads import LeadRow, LeadSource, LeadSourceError, RowProblem
 from clientela.plugins.fairs.workbook import xlsx_rows
@@ -95,15 +94,12 @@ class FairVisitorList(LeadSource):
             if isinstance(row, RowProblem):
                 yield row
                 continue
-            met = row.extra.get("identified_at", "")
             try:
-                identified_at = moment_text(met) if met else origin.get("fair_date", "")
+                met = time_of(row, "identified_at", IDENTIFIED_AT_ALIASES)
             except ValueError as exc:
-                yield RowProblem(
-                    row.line,
-                    f"{header_among(row.cells, IDENTIFIED_AT_ALIASES, 'identified_at')}: {exc}",
-                )
+                yield RowProblem(row.line, str(exc))
                 continue
+            identified_at = met or origin.get("fair_date", "")
             consent = badge_consent(row.extra, identified_at, purpose)
             extra = {key: value for key, value in row.extra.items() if key not in READ_COLUMNS}
             yield LeadRow(

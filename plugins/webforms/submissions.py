@@ -16,11 +16,10 @@ from clientela.columns import (
     cell_text,
     csv_rows,
     field_for,
-    header_among,
     json_file,
     map_rows,
-    moment_text,
     says_yes,
+    time_of,
 )
 from clientela.leads import LeadRow, LeadSource, LeadSourceError, RowProblem
 
@@ -110,12 +109,12 @@ def submission_row(row: MappedRow, options: Mapping[str, str]) -> LeadRow | RowP
     A ``submitted_at`` that is not a date or time makes the submission a problem.
     """
     extra = dict(row.extra)
-    if extra.get("submitted_at"):
-        try:
-            extra["submitted_at"] = moment_text(extra["submitted_at"])
-        except ValueError as exc:
-            column = header_among(row.cells, SUBMISSION_ALIASES["submitted_at"], "submitted_at")
-            return RowProblem(row.line, f"{column}: {exc}")
+    try:
+        submitted_at = time_of(row, "submitted_at", SUBMISSION_ALIASES["submitted_at"])
+    except ValueError as exc:
+        return RowProblem(row.line, str(exc))
+    if submitted_at:
+        extra["submitted_at"] = submitted_at
     consent = _consent(extra, options)
     extra = {key: value for key, value in extra.items() if key not in CONSENT_KEYS}
     for key, value in utm_from_url(extra.get("page_url", "")).items():
