@@ -179,16 +179,18 @@ def record_profile_update(
     completeness: float,
     updated_at: datetime,
     identity: Identity | None = None,
-    from_merge: bool = False,
+    reason: str = "edit",
 ) -> None:
-    """A prospect's profile was ``completeness`` % complete at ``updated_at``.
+    """A prospect's profile was ``completeness`` % complete at ``updated_at``, after a change
+    of ``reason`` (capture, edit, interaction, merge).
 
     With ``identity`` (events of older publishers have none), the person was
     then first identified and first contacted as it says: a merge or an
     earlier capture moves both earlier, an unmerge gives each person its own.
-    Only an update ``from_merge`` (a merge or an unmerge) can take a first contact
-    away, so other updates without one leave the contact alone (and create
-    no fact for it).
+    The first contact is written only when it may have moved: after a merge or
+    an unmerge (which may take it away), and after a capture of a contacted
+    person (an earlier identification lengthens the time to it); interactions
+    announce it themselves (:func:`record_first_contact`).
     """
     fact_id = _prospect_fact("captured", prospect_id)
     stamp = completeness_stamp(updated_at, from_update=True)
@@ -196,7 +198,8 @@ def record_profile_update(
     if identity is None:
         return
     _set_identity(fact_id, identity, stamp)
-    if identity.first_contact_at is not None or from_merge:
+    contacted = identity.first_contact_at is not None
+    if reason == "merge" or (reason == "capture" and contacted):
         _set_contact(prospect_id, identity.identified_at, identity.first_contact_at, stamp)
 
 

@@ -39,7 +39,7 @@ class KpiService(ServiceBase):
             update["completeness"],
             update["updated_at"],
             _identity(update) if update["identified_at"] else None,
-            from_merge=update["reason"] == "merge",
+            update["reason"],
         )
 
     @handles("prospects", "prospect_merged")

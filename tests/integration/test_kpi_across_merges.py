@@ -199,3 +199,27 @@ def test_a_first_contact_on_the_merged_profile_counts_from_the_earliest_capture(
     assert datetime.fromisoformat(rpc.prospects.get(late["id"])["first_contact_at"]) == datetime(
         2025, 3, 1, 14, tzinfo=UTC
     )
+
+
+def test_an_earlier_capture_of_a_contacted_person_moves_the_person_and_lengthens_i2(rpc):
+    fields = {"email": "rosa@example.com", "first_name": "Rosa"}
+    rosa = capture(rpc, "webforms", "2025-03-10T09:00:00Z", fields, {"campaign": "marzo"})
+    contact(rpc, rosa, "2025-03-10T12:00:00+00:00")
+    wait_for(lambda: figures(rpc)[MARCH], lambda m: m and m["I2_median_hours"] == 3.0)
+
+    # last month's fair list, imported late: Rosa was met there first
+    row = {"line": 1, "fields": fields, "identified_at": "2025-01-10T09:00:00Z"}
+    assert rpc.prospects.capture_leads("fairs", [row], {"fair": "Expo Enero"})["merged"] == 1
+
+    found = wait_for(
+        lambda: figures(rpc),
+        lambda f: f[JANUARY] and f[MARCH] and f[JANUARY]["I1_new_prospects"] == 1,
+        timeout_s=30,
+    )
+    assert found[JANUARY]["I1_by_fair"] == {"Expo Enero": 1}
+    march = wait_for(
+        lambda: figures(rpc)[MARCH],
+        lambda m: m["I2_median_hours"] == 59 * 24 + 3.0,  # from the fair, 10 Jan to 10 Mar
+        timeout_s=30,
+    )
+    assert (march["I1_new_prospects"], march["I2_first_contacts"]) == (0, 1)

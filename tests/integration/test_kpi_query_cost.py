@@ -54,7 +54,7 @@ def test_handlers_query_without_or_and_converge_in_any_order(clientela_settings)
     )
     try:
         # the newest states arrive first; older ones, and redeliveries, must not win
-        handlers.record_profile_update("p1", 80.0, late, merged)
+        handlers.record_profile_update("p1", 80.0, late, merged, "merge")
         handlers.record_first_contact("p1", early, early + timedelta(days=2), early)
         handlers.record_capture("p1", scanned, 40.0, early)
         handlers.record_profile_update("p1", 70.0, early + timedelta(days=1), scanned)
