@@ -29,12 +29,14 @@ A file-reading source is then a few lines::
 from __future__ import annotations
 
 import csv
+import json
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from clientela.leads import LeadSourceError, RowProblem
 
@@ -121,6 +123,25 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 """Each lead field and the normalised headers (see :func:`header_key`) that mean it."""
 
+IDENTIFIED_AT_ALIASES = (
+    "identified_at",
+    "captured_at",
+    "scanned_at",
+    "scan_time",
+    "date",
+    "datetime",
+    "timestamp",
+    "fecha",
+    "fecha_hora",
+    "fecha_de_captura",
+    "fecha_escaneo",
+    "fecha_de_visita",
+    "fecha_visita",
+    "visit_date",
+    "visited_at",
+)
+"""Normalised headers of a column saying when the person was identified (scanned, captured)."""
+
 CONSENT_ALIASES = ("consent", "consentimiento", "acepta_contacto")
 """Normalised headers of a column saying whether the person agreed to be contacted."""
 
@@ -143,6 +164,12 @@ def field_for(header: str) -> str | None:
     return _FIELD_BY_HEADER.get(header_key(header))
 
 
+def header_among(cells: Mapping[str, str], aliases: Sequence[str], default: str) -> str:
+    """The header, as written in the file, of the first of a row's ``cells`` (header -> value)
+    whose normalised header is one of ``aliases``; ``default`` when none is."""
+    return next((header for header in cells if header_key(header) in aliases), default)
+
+
 def map_headers(headers: Sequence[str]) -> list[str | None]:
     """The lead field of each header, or None for a column kept as extra."""
     return [field_for(header) for header in headers]
@@ -151,6 +178,39 @@ def map_headers(headers: Sequence[str]) -> list[str | None]:
 def says_yes(value: str) -> bool:
     """Whether a cell answers yes: one of :data:`YES_WORDS`, ignoring case and accents."""
     return header_key(value) in YES_WORDS
+
+
+_DAY_FIRST = re.compile(
+    r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})"
+    r"(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+)
+
+
+def moment_text(value: str) -> str:
+    """A date or time as people write it in lists, as ISO 8601 text.
+
+    ISO dates and times (``2026-03-12``, ``2026-03-12 10:15``, with or without
+    a zone) are kept as written; day-first dates, as Spanish lists write them
+    (``12/03/2026``, ``12-03-2026 10:15``, ``12.03.2026``), are turned into
+    ISO. ValueError for anything else, or an impossible date.
+    """
+    text = value.strip()
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return text
+    except ValueError:
+        pass
+    found = _DAY_FIRST.fullmatch(text)
+    if found is None:
+        raise ValueError(
+            f"{value!r} is not a date or time (YYYY-MM-DD or DD/MM/YYYY, time optional)"
+        )
+    parts = {name: int(number) for name, number in found.groupdict().items() if number}
+    try:
+        moment = datetime(**parts)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a date: {exc}") from None
+    return moment.date().isoformat() if found["hour"] is None else moment.isoformat()
 
 
 def cell_text(value: object) -> str:
@@ -207,9 +267,9 @@ class ColumnMap:
         columns = []
         for number, header in enumerate(headers, start=1):
             normalised = header_key(header)
-            field = _FIELD_BY_HEADER.get(normalised)
-            if field is not None:
-                columns.append(Column(header, field, True))
+            lead_field = _FIELD_BY_HEADER.get(normalised)
+            if lead_field is not None:
+                columns.append(Column(header, lead_field, True))
             else:
                 key = extra_key_by_header.get(normalised, normalised or f"column_{number}")
                 columns.append(Column(header, key, False))
@@ -224,6 +284,13 @@ class ColumnMap:
     def fields(self) -> set[str]:
         """The lead fields some column maps to."""
         return {column.key for column in self.columns if column.is_field}
+
+    def cells(self, cells: Sequence[str]) -> dict[str, str]:
+        """The row as read: each header with its cell (a header seen twice keeps the first)."""
+        row: dict[str, str] = {}
+        for column, cell in zip(self.columns, cells, strict=False):
+            row.setdefault(column.header, cell)
+        return row
 
     def split(self, cells: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
         """``(fields, extra)`` of a row: values trimmed, empty ones left out.
@@ -245,11 +312,26 @@ class ColumnMap:
 
 @dataclass(frozen=True)
 class MappedRow:
-    """A data row split by a :class:`ColumnMap`, with the line (or row) it was read from."""
+    """A data row split by a :class:`ColumnMap`, with the line (or row) it was read from.
+
+    ``cells`` is the row as read, header -> value (see ``LeadRow.cells``).
+    """
 
     line: int
     fields: dict[str, str]
     extra: dict[str, str]
+    cells: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+def time_of(row: MappedRow, key: str, aliases: Sequence[str]) -> str:
+    """The row's date or time under extra ``key`` as ISO text (see :func:`moment_text`), or
+    ``""`` when it has none; ValueError naming the column (one of ``aliases``) when it is
+    not a date or time."""
+    value = row.extra.get(key, "")
+    try:
+        return moment_text(value) if value else ""
+    except ValueError as exc:
+        raise ValueError(f"{header_among(row.cells, aliases, key)}: {exc}") from None
 
 
 NumberedCells = tuple[int, Sequence[str]]
@@ -284,7 +366,7 @@ def map_rows(
         elif any(cell.strip() for cell in cells[len(columns.columns) :]):
             yield RowProblem(line, f"{len(cells)} values for {len(columns.columns)} columns")
         else:
-            yield MappedRow(line, *columns.split(cells))
+            yield MappedRow(line, *columns.split(cells), columns.cells(cells))
     if columns is None:
         raise LeadSourceError(f"{where} is empty: expected a header row")
 
@@ -324,6 +406,22 @@ def csv_rows(path: Path) -> Iterator[NumberedCells | RowProblem]:
             if cells is None:
                 return
             yield line, cells
+
+
+def json_file(path: Path) -> Any:
+    """The decoded JSON of the file at ``path`` (UTF-8, byte-order mark allowed).
+
+    Raise LeadSourceError when it cannot be read or is not JSON.
+    """
+    try:
+        with Path(path).open(encoding="utf-8-sig") as stream:
+            return json.load(stream)
+    except OSError as exc:
+        raise LeadSourceError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise LeadSourceError(f"{path}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise LeadSourceError(f"{path}: not JSON: {exc.msg} at line {exc.lineno}") from None
 
 
 def _open_text(path: Path) -> TextIO:

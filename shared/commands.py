@@ -25,7 +25,7 @@ from clientela.config import ConfigError, Settings, load_settings
 from clientela.embedded import EmbeddedDatabase, EmbeddedDatabaseError
 from clientela.errors import ClientelaError, NotFound
 from clientela.events import catalogue_markdown
-from clientela.importing import ImportSummary, import_file
+from clientela.importing import ImportSummary, check_options, import_file
 from clientela.leads import LeadSourceError
 from clientela.logs import configure_logging
 from clientela.messaging import (
@@ -94,6 +94,8 @@ def cmd_plugins(args: argparse.Namespace, settings: Settings) -> int:
     _say(f"\n{'lead source':<16} description")
     for name, source in sorted(plugins.lead_sources().items()):
         _say(f"{name:<16} {source.description}")
+        taken = "any (not declared)" if source.options is None else ", ".join(source.options)
+        _say(f"{'':<16} options: {taken or 'none'}")
     return 0
 
 
@@ -191,22 +193,26 @@ SHOWN_REJECTS = 20
 
 
 def write_rejects(summary: ImportSummary, path: Path) -> None:
-    """Write every rejected row as CSV (``line,reason``), for whoever fixes the file."""
+    """Write every rejected row as CSV: its line and reason, then its own columns.
+
+    Fix the bad cells and import the file again, as it is, with the same
+    source and options (the ``line`` and ``reason`` columns are then kept as
+    extra data of the capture).
+    """
+    headers = list(dict.fromkeys(h for row in summary.rejected_rows.values() for h in row))
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow(["line", "reason"])
-        writer.writerows(summary.rejected)
+        writer.writerow(["line", "reason", *headers])
+        for line, reason in summary.rejected:
+            row = summary.rejected_rows.get(line, {})
+            writer.writerow([line, reason, *(row.get(header, "") for header in headers)])
 
 
 def _print_import(summary: ImportSummary, as_json: bool, rejects: Path | None = None) -> None:
     if as_json:
         _say(json.dumps(summary.as_dict(), indent=2))
         return
-    _say(
-        f"{summary.rows} rows read: {summary.created} new prospects, {summary.merged} merged "
-        f"into existing ones, {summary.unchanged} already imported, "
-        f"{len(summary.rejected)} rejected"
-    )
+    _say(f"{summary.rows} rows read: {summary.counts()}")
     for line, reason in summary.rejected[:SHOWN_REJECTS]:
         _say(f"  line {line}: {reason}")
     if len(summary.rejected) > SHOWN_REJECTS:
@@ -221,6 +227,7 @@ def import_leads(settings: Settings, source_name: str, path: Path, options: dict
     if source_name not in sources:
         known = ", ".join(sorted(sources)) or "none installed"
         raise ConfigError(f"source: no lead source {source_name!r} (available: {known})")
+    check_options(sources[source_name], options)
     if not path.is_file():
         raise ConfigError(f"file: {path} does not exist")
 
@@ -229,8 +236,7 @@ def import_leads(settings: Settings, source_name: str, path: Path, options: dict
     def progress(summary: ImportSummary) -> None:
         rate = summary.rows / max(time.monotonic() - started, 1e-9)
         print(
-            f"\r  {summary.rows} rows imported ({rate:.0f} rows/s), "
-            f"{len(summary.rejected)} rejected...",
+            f"\r  {summary.rows} rows read ({rate:.0f} rows/s): {summary.counts()}...",
             end="",
             file=sys.stderr,
             flush=True,
@@ -501,7 +507,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="source option, e.g. fair='Expo 2026'; origin fields (fair, campaign...) are kept",
+        help="source option, e.g. fair='Expo 2026' (each source's options: `clientela plugins`);"
+        " origin fields (fair, campaign...) are kept",
     )
     imp.add_argument(
         "--rejects",

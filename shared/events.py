@@ -76,6 +76,7 @@ class _Person(_Payload):
     position = fields.String(load_default="")
     source = fields.String(required=True)
     captured_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    identified_at = fields.AwareDateTime(load_default=None, default_timezone=UTC)
 
 
 ProspectCaptured = _Person.from_dict(
@@ -89,14 +90,24 @@ ProspectCaptured = _Person.from_dict(
 )
 
 
-class ProspectUpdated(_Payload):
-    prospect_id = fields.String(required=True)
-    completeness = fields.Float(required=True, validate=_PERCENT)
-    score = fields.Integer(required=True, validate=_PERCENT)
-    reason = fields.String(
-        required=True, validate=validate.OneOf(["capture", "edit", "interaction", "merge"])
-    )
-    updated_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+ProspectUpdated = _Payload.from_dict(
+    {
+        "prospect_id": fields.String(required=True),
+        "completeness": fields.Float(required=True, validate=_PERCENT),
+        "score": fields.Integer(required=True, validate=_PERCENT),
+        "reason": fields.String(
+            required=True, validate=validate.OneOf(["capture", "edit", "interaction", "merge"])
+        ),
+        "updated_at": fields.AwareDateTime(required=True, default_timezone=UTC),
+        "identified_at": fields.AwareDateTime(load_default=None, default_timezone=UTC),
+        "source": fields.String(load_default=""),
+        **_origin_fields(),
+        "first_contact_at": fields.AwareDateTime(
+            load_default=None, allow_none=True, default_timezone=UTC
+        ),
+    },
+    name="ProspectUpdated",
+)
 
 
 class ProspectMerged(_Payload):
@@ -124,7 +135,9 @@ class ProspectContacted(_Payload):
     outcome = fields.String(load_default="")
     first_contact = fields.Boolean(required=True)
     captured_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    identified_at = fields.AwareDateTime(load_default=None, default_timezone=UTC)
     contacted_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    logged_at = fields.AwareDateTime(load_default=None, default_timezone=UTC)
 
 
 class ProspectStatusChanged(_Payload):
@@ -191,7 +204,9 @@ CATALOGUE: dict[str, EventType] = {
             1,
             "prospects",
             ProspectCaptured(),
-            "A new person entered the pipeline (first capture only; repeats are merged).",
+            "A new person entered the pipeline (first capture only; repeats are merged). "
+            "`identified_at`: when the person was identified (scan, form submission, lead "
+            "ad), which the indicators count by; `captured_at`: when the lead reached clientela.",
         ),
         EventType(
             "prospect_updated",
@@ -199,7 +214,9 @@ CATALOGUE: dict[str, EventType] = {
             "prospects",
             ProspectUpdated(),
             "A profile changed (a new capture, an edit, an interaction, a merge): its "
-            "completeness (I3) and qualification score now.",
+            "completeness (I3) and qualification score now; when present, `identified_at`, "
+            "`source` and origin of its earliest capture and its `first_contact_at` (a merge, "
+            "an unmerge or an earlier capture moves them).",
         ),
         EventType(
             "prospect_merged",
@@ -222,7 +239,8 @@ CATALOGUE: dict[str, EventType] = {
             "prospects",
             ProspectContacted(),
             "An interaction (call, e-mail, meeting, visit) with a prospect was logged; "
-            "`first_contact` marks the one that measures I2.",
+            "`first_contact` marks the one that measures I2, from `identified_at`; "
+            "`logged_at` orders it among the profile's changes.",
         ),
         EventType(
             "prospect_status_changed",

@@ -19,13 +19,26 @@ reply whose ``result()`` returns it (then several batches are in flight at once)
 
 @dataclass
 class ImportSummary:
-    """What an import did, row by row."""
+    """What an import did, row by row.
+
+    ``rejected_rows`` holds each rejected row as read (header -> value, see
+    ``LeadRow.cells``; its lead fields and extra values when the source kept
+    no cells), by line, so that the rows can be written back for fixing.
+    """
 
     rows: int = 0
     created: int = 0
     merged: int = 0
     unchanged: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
+    rejected_rows: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def counts(self) -> str:
+        """What became of the rows so far, in the words the progress line and summary share."""
+        return (
+            f"{self.created} new prospects, {self.merged} matched an existing person, "
+            f"{self.unchanged} already imported, {len(self.rejected)} rejected"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """The summary as plain data, for ``--json``."""
@@ -34,7 +47,10 @@ class ImportSummary:
             "created": self.created,
             "merged": self.merged,
             "unchanged": self.unchanged,
-            "rejected": [{"line": line, "reason": reason} for line, reason in self.rejected],
+            "rejected": [
+                {"line": line, "reason": reason, "row": self.rejected_rows.get(line, {})}
+                for line, reason in self.rejected
+            ],
         }
 
 
@@ -57,6 +73,17 @@ def guarded(
         ) from exc
 
 
+def check_options(source: LeadSource, options: Mapping[str, str]) -> None:
+    """Refuse options ``source`` does not take; LeadSourceError lists those it takes."""
+    unknown = source.unknown_options(options)
+    if unknown:
+        taken = ", ".join(f"{key} ({meaning})" for key, meaning in (source.options or {}).items())
+        raise LeadSourceError(
+            f"option {', '.join(unknown)}: not an option of {source.name}"
+            f" (it takes: {taken or 'no options'})"
+        )
+
+
 def split_items(items: list[LeadRow | RowProblem]) -> tuple[list[dict], list[tuple[int, str]]]:
     """Rows to send to ``capture_leads`` (as messages) and the problems the source reported."""
     rows, problems = [], []
@@ -71,6 +98,11 @@ def split_items(items: list[LeadRow | RowProblem]) -> tuple[list[dict], list[tup
 def origin_options(options: Mapping[str, str]) -> dict[str, str]:
     """The options recorded as the origin of every capture of an import."""
     return {key: options[key] for key in ORIGIN_FIELDS if options.get(key)}
+
+
+def as_read(row: LeadRow) -> dict[str, str]:
+    """The row as its file has it (``cells``), or else its lead fields and extra values."""
+    return dict(row.cells) if row.cells else {**row.fields, **row.extra}
 
 
 def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -101,22 +133,24 @@ def import_file(
     items = guarded(source, lambda: source.read(path, options), str(path))
     pending: deque[tuple[int, Any]] = deque()
 
-    def settle(size: int, reply: Any) -> None:
+    def settle(size: int, read: dict[int, dict[str, str]], reply: Any) -> None:
         report = reply.result() if hasattr(reply, "result") else reply
         summary.rows += size
         summary.created += report["created"]
         summary.merged += report["merged"]
         summary.unchanged += report["unchanged"]
-        summary.rejected.extend(
-            (r["line"], describe_errors(r["errors"])) for r in report["rejected"]
-        )
+        for rejected in report["rejected"]:
+            summary.rejected.append((rejected["line"], describe_errors(rejected["errors"])))
+            if rejected["line"] in read:
+                summary.rejected_rows[rejected["line"]] = read[rejected["line"]]
         if progress is not None:
             progress(summary)
 
     for batch in batches(items, batch_size):
         rows, problems = split_items(batch)
         summary.rejected.extend(problems)
-        pending.append((len(batch), capture(rows, origin) if rows else _NOTHING))
+        read = {item.line: as_read(item) for item in batch if isinstance(item, LeadRow)}
+        pending.append((len(batch), read, capture(rows, origin) if rows else _NOTHING))
         while len(pending) >= max(1, in_flight):
             settle(*pending.popleft())
     while pending:

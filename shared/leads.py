@@ -9,7 +9,7 @@ number so that every rejected row can be reported back to whoever supplied it.
 from __future__ import annotations
 
 from abc import ABC
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,10 @@ CONSENT_FIELDS = ("purpose", "given_at", "method")
 - ``purpose``: what they agreed to ("contact about products by e-mail");
 - ``given_at``: when, as an ISO 8601 time (a date alone means midnight UTC);
 - ``method``: how ("web form checkbox", "badge scan at the stand", "lead-ads form").
+
+``given_at`` may be left empty: the service then takes the time the lead was
+identified. A source never fills it with the time it reads the lead, or every
+redelivery of one lead would be a new capture.
 """
 
 
@@ -58,6 +62,16 @@ class LeadRow:
     overrides the origin options of the whole import for this row) and
     ``consent`` :data:`CONSENT_FIELDS`; ``extra`` keeps anything else the
     source found, as strings.
+
+    ``identified_at`` is when the person was identified, as the source knows
+    it (ISO 8601 date or time; naive times are UTC): the badge scan, the form
+    submission, the lead-ads ``created_time``. Leave it empty when the source
+    does not know: the service then takes the time the lead reached it. Never
+    fill it with the time of reading.
+
+    ``cells`` is the row as read from a file, header -> value, so that a
+    rejected row can be written back in its own columns (it is not sent to
+    the service).
     """
 
     line: int
@@ -65,16 +79,21 @@ class LeadRow:
     extra: dict[str, str] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)
     consent: dict[str, str] = field(default_factory=dict)
+    identified_at: str = ""
+    cells: dict[str, str] = field(default_factory=dict, compare=False)
 
     def as_message(self) -> dict[str, Any]:
         """The row as the prospects service's ``capture_leads`` takes it."""
-        return {
+        message = {
             "line": self.line,
             "fields": self.fields,
             "extra": self.extra,
             "origin": self.origin,
             "consent": self.consent,
         }
+        if self.identified_at:
+            message["identified_at"] = self.identified_at
+        return message
 
 
 @dataclass(frozen=True)
@@ -97,10 +116,25 @@ class LeadSource(ABC):
     ``description`` (listed by ``clientela plugins``), implement :meth:`read`
     for files, :meth:`parse` for pushed payloads, or both, and register an
     instance from the ``clientela_lead_sources`` hook.
+
+    Declare the ``-o key=value`` options the source takes in ``options`` (each
+    with what it means): an import given any other key is then refused with
+    that list, so a misspelt ``-o fiar=...`` is not silently dropped. Options
+    named like :data:`ORIGIN_FIELDS` are also recorded as the origin of every
+    capture; declare those the source takes. A source that declares nothing
+    (``options`` None) is given any option, as before.
     """
 
     name: str
     description: str = ""
+    options: Mapping[str, str] | None = None
+    """Each option this source takes and what it means; None: not declared (any is taken)."""
+
+    def unknown_options(self, options: Iterable[str]) -> list[str]:
+        """The keys among ``options`` this source does not take, sorted (none when undeclared)."""
+        if self.options is None:
+            return []
+        return sorted(set(options) - set(self.options))
 
     @property
     def reads_files(self) -> bool:

@@ -32,22 +32,33 @@ Several columns of one field (``apellido paterno`` and ``apellido materno``)
 are joined in column order. An e-mail column is required. Other columns are
 kept with the capture as extra data, under their normalised header.
 
+When each visitor was met: a date or time column (``captured_at``,
+``scanned_at``, ``scan_time``, ``date``, ``datetime``, ``timestamp``,
+``fecha``, ``fecha_hora``, ``fecha_de_captura``, ``fecha_escaneo``,
+``fecha_de_visita``, ``visit_date``...; ``clientela.columns.IDENTIFIED_AT_ALIASES``)
+gives the row's ``identified_at``: ISO dates and times, day-first dates as
+Spanish lists write them (``12/03/2026``, ``12-03-2026 10:15``) and
+spreadsheet date cells; times without a zone are UTC. A value that is not a
+date makes the row a problem naming the column. Rows without one are dated
+on ``fair_date``; without it either, the service takes the time of receipt.
+
 Badge scans: a scanner export's badge column (``badge_id``, ``badge``,
-``gafete``) is kept as extra ``badge_id``, its scan time (``scanned_at``,
-``scan_time``, ``fecha_escaneo``, ``timestamp``) as extra ``scanned_at``.
-When a consent column (``consent``, ``consentimiento``, ``acepta_contacto``)
-says yes (yes, si, true, 1 or x), the row records the person's consent:
-to ``consent_purpose``, given at the scan time (or else on ``fair_date``;
-without either, no consent is recorded), by "badge scan at the stand". The
-consent column itself is read, not kept as extra data.
+``gafete``) is kept as extra ``badge_id``. When a consent column (``consent``,
+``consentimiento``, ``acepta_contacto``) says yes (yes, si, true, 1 or x), the
+row records the person's consent: to ``consent_purpose``, given when the row
+was met (see above), by "badge scan at the stand". The consent and time
+columns are read, not kept as extra data.
 
 Options (``-o key=value``):
 
 - ``fair``: the fair's name, and ``fair_date``: its date as ``YYYY-MM-DD``;
-  both are recorded as the origin of every row;
+  both are recorded as the origin of every row, and rows without a time of
+  their own were met on ``fair_date``;
 - ``consent_purpose``: what badge-scan consent is for (default: "contact
   about the fair's offer");
 - ``sheet``: the worksheet of an ``.xlsx`` file to read (default: the first).
+
+Any other option is refused.
 """
 
 from clientela import hookimpl

@@ -6,19 +6,37 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
 
-from clientela.columns import CONSENT_ALIASES, NumberedCells, csv_rows, map_rows, says_yes
+from clientela.columns import (
+    CONSENT_ALIASES,
+    IDENTIFIED_AT_ALIASES,
+    NumberedCells,
+    csv_rows,
+    map_rows,
+    says_yes,
+    time_of,
+)
 from clientela.leads import LeadRow, LeadSource, LeadSourceError, RowProblem
 from clientela.plugins.fairs.workbook import xlsx_rows
 
 BADGE_SCAN_ALIASES: dict[str, tuple[str, ...]] = {
     "badge_id": ("badge_id", "badge", "gafete"),
-    "scanned_at": ("scanned_at", "scan_time", "fecha_escaneo", "timestamp"),
+    "identified_at": IDENTIFIED_AT_ALIASES,
     "consent": CONSENT_ALIASES,
 }
-"""Columns of badge-scanner exports, gathered under one extra key each."""
+"""Columns of badge-scanner exports, gathered under one key each (read, not kept as extra)."""
+
+READ_COLUMNS = ("identified_at", "consent")
+"""Extra keys the source reads into the row rather than keeping them as extra data."""
 
 DEFAULT_CONSENT_PURPOSE = "contact about the fair's offer"
 CONSENT_METHOD = "badge scan at the stand"
+
+OPTIONS = {
+    "fair": "the fair's name, recorded as the origin of every row",
+    "fair_date": "the fair's date, YYYY-MM-DD: origin, and when rows without a time were met",
+    "consent_purpose": "what badge-scan consent is for",
+    "sheet": "the worksheet of an .xlsx file to read (default: the first)",
+}
 
 
 def fair_origin(options: Mapping[str, str]) -> dict[str, str]:
@@ -37,14 +55,13 @@ def fair_origin(options: Mapping[str, str]) -> dict[str, str]:
     return origin
 
 
-def badge_consent(extra: Mapping[str, str], fair_date: str | None, purpose: str) -> dict[str, str]:
-    """The consent recorded by a row's ``extra`` values (see :data:`BADGE_SCAN_ALIASES`).
+def badge_consent(extra: Mapping[str, str], given_at: str, purpose: str) -> dict[str, str]:
+    """The consent recorded by a row's consent column (see :data:`BADGE_SCAN_ALIASES`).
 
-    Given when the consent column says yes and a time is known: the scan time,
-    or else the fair's date; empty otherwise.
+    Given when the column says yes, at ``given_at`` (the row's time, or the
+    fair's date); when that is empty the service takes the time of receipt.
     """
-    given_at = extra.get("scanned_at") or fair_date
-    if not (says_yes(extra.get("consent", "")) and given_at):
+    if not says_yes(extra.get("consent", "")):
         return {}
     return {"purpose": purpose, "given_at": given_at, "method": CONSENT_METHOD}
 
@@ -65,6 +82,7 @@ class FairVisitorList(LeadSource):
 
     name = "fairs"
     description = "Trade-fair visitor lists and badge scans (CSV or Excel .xlsx)"
+    options = OPTIONS
 
     def read(self, path: Path, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:
         """Yield one LeadRow per data row, numbered as in the file (the header is usually 1)."""
@@ -76,6 +94,14 @@ class FairVisitorList(LeadSource):
             if isinstance(row, RowProblem):
                 yield row
                 continue
-            consent = badge_consent(row.extra, origin.get("fair_date"), purpose)
-            extra = {key: value for key, value in row.extra.items() if key != "consent"}
-            yield LeadRow(row.line, row.fields, extra, dict(origin), consent)
+            try:
+                met = time_of(row, "identified_at", IDENTIFIED_AT_ALIASES)
+            except ValueError as exc:
+                yield RowProblem(row.line, str(exc))
+                continue
+            identified_at = met or origin.get("fair_date", "")
+            consent = badge_consent(row.extra, identified_at, purpose)
+            extra = {key: value for key, value in row.extra.items() if key not in READ_COLUMNS}
+            yield LeadRow(
+                row.line, row.fields, extra, dict(origin), consent, identified_at, row.cells
+            )

@@ -32,8 +32,10 @@ as extra data. A nested object or list where a single value is expected is a
 problem naming it. Consent is recorded only when the payload says the friend
 agreed: ``true`` (or "yes"), or an object of ``purpose``, ``given_at`` and
 ``method``, which default to "contact about the referral", ``referred_at``
-(else the time the referral arrives) and "referred by a customer; confirmed
-by the friend". See ``samples/referrals.json``.
+(else the time the service receives the referral) and "referred by a
+customer; confirmed by the friend". The person was identified at
+``referred_at`` (else on receipt). See ``samples/referrals.json``, which
+``clientela import referrals`` reads too (a ``.json`` file is a payload).
 
 **Files** (``clientela import referrals FILE.csv``): CSV (comma, semicolon or
 tab; UTF-8 or Latin-1), one referral per line::

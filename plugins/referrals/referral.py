@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from clientela.clock import utcnow
 from clientela.columns import ColumnMap, cell_text, header_key, says_yes
 from clientela.leads import CONSENT_FIELDS, LeadRow, RowProblem
 
@@ -17,7 +16,8 @@ DEFAULT_CONSENT = {
     "purpose": "contact about the referral",
     "method": "referred by a customer; confirmed by the friend",
 }
-"""What a bare ``consent: true`` records; it is given at ``referred_at``, else on receipt."""
+"""What a bare ``consent: true`` records; it is given at ``referred_at``, else (left empty)
+when the service receives it."""
 
 ITEM_KEYS = ("referrer", "referral_code", "friend", "lead", "note", "referred_at", "consent")
 """The keys of a referral item; any other single value is kept as extra data."""
@@ -71,6 +71,7 @@ def _row(line: int, item: Any, options: Mapping[str, str]) -> LeadRow:
         extra,
         {name: value for name, value in origin.items() if value},
         _consent(item.get("consent"), referred_at),
+        referred_at,
     )
 
 
@@ -125,10 +126,7 @@ def _consent(value: Any, referred_at: str) -> dict[str, str]:
         given = {}
     else:
         return {}
-    consent = {
-        **DEFAULT_CONSENT,
-        "given_at": referred_at or utcnow().isoformat(),
-        **given,
-    }
-    _check_time("consent.given_at", consent["given_at"])
+    consent = {**DEFAULT_CONSENT, "given_at": referred_at, **given}
+    if consent["given_at"]:
+        _check_time("consent.given_at", consent["given_at"])
     return consent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from clientela.columns import (
     NumberedCells,
     csv_rows,
     header_key,
+    json_file,
     map_rows,
     says_yes,
 )
@@ -52,6 +54,10 @@ class ReferralSource(LeadSource):
 
     name = "referrals"
     description = "Friends referred by customers (JSON payloads or CSV)"
+    options = {
+        "referrer": "the referring customer's id, for referrals that name none",
+        "referral_code": "the referral code, for referrals that bring none",
+    }
 
     def parse(self, payload: Any, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:
         """Yield one item per referral of ``payload``, numbered from 1."""
@@ -59,7 +65,11 @@ class ReferralSource(LeadSource):
             yield referral_row(line, item, options)
 
     def read(self, path: Path, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:
-        """Yield one item per row of a CSV file of referrals; the header is line 1."""
+        """Yield one item per referral of a ``.json`` file (numbered from 1, as pushed), or per
+        row of a CSV file of referrals (the header is line 1)."""
+        if Path(path).suffix.lower() == ".json":
+            yield from self.parse(json_file(Path(path)), options)
+            return
         rows = map_rows(
             _with_referrer_column(csv_rows(Path(path)), path, options),
             str(path),
@@ -75,7 +85,8 @@ class ReferralSource(LeadSource):
             except ValueError as exc:
                 yield RowProblem(row.line, str(exc))
                 continue
-            yield referral_row(row.line, item, options)
+            referral = referral_row(row.line, item, options)
+            yield replace(referral, cells=row.cells) if isinstance(referral, LeadRow) else referral
 
 
 def _with_referrer_column(

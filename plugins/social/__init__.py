@@ -110,7 +110,10 @@ and surnames ("María José Pérez Gómez"). Any other answer, and an answer for
 a field already filled, is kept as extra data under its question key; so
 are ``lead_id``, ``submitted_at`` (ISO 8601, UTC), Meta's ``ad_id``,
 ``ad_name`` and ``adset_name``, and LinkedIn's ``lead_type`` and
-``test_lead`` ("true" for test leads).
+``test_lead`` ("true" for test leads). The person was identified at
+``created_time`` (Meta) or ``submittedAt`` (LinkedIn): the lead's
+``identified_at``, which the indicators count by (without it, the time the
+service receives the lead).
 
 Origin and consent
 ------------------
@@ -140,6 +143,7 @@ recorded.
 
 Options (``-o key=value``, or the query string of ``POST /leads/social``):
 ``network``: ``meta`` or ``linkedin``, to read the payload as that network's.
+An import refuses any other.
 """
 
 from clientela import hookimpl

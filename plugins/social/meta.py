@@ -98,7 +98,8 @@ def meta_row(line: int, lead: Any) -> LeadRow | RowProblem:
         return RowProblem(line, f"{where}: created_time {lead['created_time']!r} is not a time")
     fields, extra = lead_fields(answers)
     extra.update(_details(lead_id, submitted_at, lead))
-    return LeadRow(line, fields, extra, _origin(lead), _consent(lead, submitted_at))
+    consent = _consent(lead, submitted_at)
+    return LeadRow(line, fields, extra, _origin(lead), consent, submitted_at or "")
 
 
 def _created_time(value: Any) -> str | None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from clientela.columns import json_file
 from clientela.leads import LeadRow, LeadSource, LeadSourceError, RowProblem
 from clientela.plugins.social.linkedin import (
     is_linkedin_envelope,
@@ -70,6 +71,7 @@ class SocialLeadAds(LeadSource):
 
     name = "social"
     description = "Social lead-ads forms of Meta (Facebook, Instagram) and LinkedIn, as JSON"
+    options = {"network": "meta or linkedin: read every lead as that network's (default: detect)"}
 
     def parse(self, payload: Any, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:
         """Yield one item per lead of ``payload``, numbered from 1 in payload order."""
@@ -87,7 +89,7 @@ class SocialLeadAds(LeadSource):
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".json":
-            yield from self.parse(_load_json(path), options)
+            yield from self.parse(json_file(path), options)
         elif suffix in JSON_LINES_SUFFIXES:
             yield from _read_json_lines(path, network_option(options))
         else:
@@ -100,18 +102,6 @@ def _describe(payload: Any) -> str:
     if isinstance(payload, list):
         return "a list holding no Meta lead nor LinkedIn response"
     return f"a {type(payload).__name__}"
-
-
-def _load_json(path: Path) -> Any:
-    try:
-        with path.open(encoding="utf-8-sig") as stream:
-            return json.load(stream)
-    except OSError as exc:
-        raise LeadSourceError(f"cannot read {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise LeadSourceError(f"{path}: not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise LeadSourceError(f"{path}: not JSON: {exc.msg} at line {exc.lineno}") from None
 
 
 def _read_json_lines(path: Path, network: str | None) -> Iterator[LeadRow | RowProblem]:

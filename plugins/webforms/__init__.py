@@ -29,13 +29,19 @@ Campaign (UTM) fields and the form are recorded as the lead's origin:
 Consent: when ``consent`` (or ``consentimiento``, ``acepta_contacto``) is
 true, "yes", "on", "1" or "si", the lead records consent to ``consent_text``
 (else the ``consent_purpose`` option, else "contact about the offer in the
-form"), given at ``submitted_at`` (ISO 8601; the time of reading when
-absent), by "web form checkbox". ``submitted_at`` and every other key are
-kept as extra data.
+form"), given at ``submitted_at``, by "web form checkbox". The person was
+identified at ``submitted_at`` (also read from ``created_time``, ``date``,
+``fecha``, ``timestamp``...: ``clientela.columns.IDENTIFIED_AT_ALIASES``; ISO
+8601 or day-first ``DD/MM/YYYY``, a time without a zone being UTC; anything
+else makes the submission a problem); without it, the service takes the
+time it receives the submission, for both, so a redelivered submission is
+the same capture. ``submitted_at`` and every other key are kept as extra data.
+
+Files: a ``.json`` file holds a payload as pushed; any other is a CSV export.
 
 Options (``-o key=value``, or those given with a pushed payload):
 ``campaign``, ``channel`` and ``medium`` fill the origin of submissions that
-lack them; ``consent_purpose`` as above.
+lack them; ``consent_purpose`` as above. An import refuses any other.
 
 Example::
 

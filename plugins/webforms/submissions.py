@@ -8,16 +8,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from clientela.clock import utcnow
 from clientela.columns import (
     CONSENT_ALIASES,
+    IDENTIFIED_AT_ALIASES,
     ColumnMap,
     MappedRow,
     cell_text,
     csv_rows,
     field_for,
+    json_file,
     map_rows,
     says_yes,
+    time_of,
 )
 from clientela.leads import LeadRow, LeadSource, LeadSourceError, RowProblem
 
@@ -25,6 +27,7 @@ SUBMISSION_ALIASES: dict[str, tuple[str, ...]] = {
     "form": ("form", "form_id", "form_name"),
     "page_url": ("page_url", "landing_page", "url"),
     "consent": CONSENT_ALIASES,
+    "submitted_at": ("submitted_at", "submission_time", "created_time", *IDENTIFIED_AT_ALIASES),
 }
 """Keys gathered under one extra key each; others (``utm_source``...) keep their normalised name."""
 
@@ -34,6 +37,12 @@ UTM_ORIGIN = {"utm_source": "channel", "utm_medium": "medium", "utm_campaign": "
 UTM_KEYS = (*UTM_ORIGIN, "utm_term", "utm_content")
 CONSENT_KEYS = ("consent", "consent_text")
 DEFAULT_OPTIONS = ("campaign", "channel", "medium")
+OPTIONS = {
+    "campaign": "the campaign of submissions that name none",
+    "channel": "the channel (utm_source) of submissions that name none",
+    "medium": "the medium (utm_medium) of submissions that name none",
+    "consent_purpose": "what consent is for when a submission has no consent_text",
+}
 DEFAULT_CONSENT_PURPOSE = "contact about the offer in the form"
 CONSENT_METHOD = "web form checkbox"
 
@@ -85,19 +94,29 @@ def parse_submission(number: int, item: Any) -> MappedRow | RowProblem:
             cells.append(json.dumps(value, ensure_ascii=False))
         else:
             cells.append(cell_text(value))
-    return MappedRow(number, *ColumnMap.from_headers(keys, SUBMISSION_ALIASES).split(cells))
+    columns = ColumnMap.from_headers(keys, SUBMISSION_ALIASES)
+    return MappedRow(number, *columns.split(cells), columns.cells(cells))
 
 
-def submission_row(row: MappedRow, options: Mapping[str, str]) -> LeadRow:
+def submission_row(row: MappedRow, options: Mapping[str, str]) -> LeadRow | RowProblem:
     """The lead row of one submission, from its fields and extra values.
 
     UTM parameters the submission lacks are taken from its page URL; source,
     medium and campaign become the origin (the options of the same names fill
-    what is still missing), as does the form. A consent that says yes is
-    recorded as given at ``submitted_at``, or now when absent.
+    what is still missing), as does the form. The person was identified at
+    ``submitted_at`` (kept as extra too); a consent that says yes is recorded
+    as given then (the service takes the time of receipt when it is absent).
+    A ``submitted_at`` that is not a date or time makes the submission a problem.
     """
-    consent = _consent(row.extra, options)
-    extra = {key: value for key, value in row.extra.items() if key not in CONSENT_KEYS}
+    extra = dict(row.extra)
+    try:
+        submitted_at = time_of(row, "submitted_at", SUBMISSION_ALIASES["submitted_at"])
+    except ValueError as exc:
+        return RowProblem(row.line, str(exc))
+    if submitted_at:
+        extra["submitted_at"] = submitted_at
+    consent = _consent(extra, options)
+    extra = {key: value for key, value in extra.items() if key not in CONSENT_KEYS}
     for key, value in utm_from_url(extra.get("page_url", "")).items():
         extra.setdefault(key, value)
     origin = {name: extra.pop(key) for key, name in UTM_ORIGIN.items() if key in extra}
@@ -106,7 +125,9 @@ def submission_row(row: MappedRow, options: Mapping[str, str]) -> LeadRow:
     for name in DEFAULT_OPTIONS:
         if options.get(name) and name not in origin:
             origin[name] = options[name]
-    return LeadRow(row.line, row.fields, extra, origin, consent)
+    return LeadRow(
+        row.line, row.fields, extra, origin, consent, extra.get("submitted_at", ""), row.cells
+    )
 
 
 def _consent(extra: Mapping[str, str], options: Mapping[str, str]) -> dict[str, str]:
@@ -116,7 +137,7 @@ def _consent(extra: Mapping[str, str], options: Mapping[str, str]) -> dict[str, 
         "purpose": extra.get("consent_text")
         or options.get("consent_purpose")
         or DEFAULT_CONSENT_PURPOSE,
-        "given_at": extra.get("submitted_at") or utcnow().isoformat(),
+        "given_at": extra.get("submitted_at", ""),
         "method": CONSENT_METHOD,
     }
 
@@ -126,6 +147,7 @@ class WebFormSubmissions(LeadSource):
 
     name = "webforms"
     description = "Web-form submissions with UTM campaign fields (JSON push or CSV export)"
+    options = OPTIONS
 
     def parse(self, payload: Any, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:
         """Yield one item per submission of ``payload``, numbered from 1."""
@@ -134,7 +156,11 @@ class WebFormSubmissions(LeadSource):
             yield row if isinstance(row, RowProblem) else submission_row(row, options)
 
     def read(self, path: Path, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:
-        """Yield one item per row of a CSV export of submissions; the header is line 1."""
+        """Yield one item per submission of a ``.json`` file (numbered from 1, as pushed), or
+        per row of a CSV export of submissions (the header is line 1)."""
+        if Path(path).suffix.lower() == ".json":
+            yield from self.parse(json_file(Path(path)), options)
+            return
         rows = map_rows(
             csv_rows(Path(path)),
             str(path),

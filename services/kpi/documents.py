@@ -2,12 +2,16 @@
 
 Per prospect there is at most one fact of each kind, ``<kind>:<prospect id>``:
 
-- ``captured``: its first capture (``at``, ``periods``, origin), its latest
-  completeness (``completeness`` with ``completeness_stamp``) and whether it
-  has ``converted`` so far. An update or a conversion arriving before the
-  capture creates it without ``at``; it counts once the capture arrives.
-- ``first_contact``: its earliest first contact (``at``) and the ``hours`` it
-  came after the capture.
+- ``captured``: when and where the person was first identified (``at``,
+  ``periods``, origin, with ``identity_stamp``), its latest completeness
+  (``completeness`` with ``completeness_stamp``) and whether it has
+  ``converted`` so far. An update or a conversion arriving before the capture
+  creates it without ``at``; it counts once the capture arrives. A merge moves
+  ``at`` and origin to the earliest capture of the merged person, an unmerge
+  gives them back: the latest state (by stamp) wins.
+- ``first_contact``: its first contact (``at``, none when an unmerge took it
+  away) and the ``hours`` it came after the person was identified, the latest
+  state by ``contact_stamp``.
 - ``conversion``: its conversion (``at``).
 - ``merge``: its latest merge or unmerge (``merged``, ``merge_stamp``).
 
@@ -47,6 +51,8 @@ class Fact(Document):
     category = StringField(default="")
     completeness = FloatField()
     completeness_stamp = StringField()
+    identity_stamp = StringField()
+    contact_stamp = StringField()
     converted = BooleanField(default=False)
     hours = FloatField()
     merged = BooleanField(default=False)

@@ -15,6 +15,16 @@ captures without a fair, campaign or channel are left out of those breakdowns.""
 P90 = 90
 
 
+@dataclass(frozen=True)
+class Identity:
+    """When a person was first identified, by which capture's origin (``CAPTURE_DIMENSIONS``),
+    and when first contacted (None: not yet)."""
+
+    identified_at: datetime
+    origin: dict[str, str]
+    first_contact_at: datetime | None = None
+
+
 def period_keys(moment: datetime) -> dict[str, str]:
     """The UTC period each granularity puts ``moment`` in: 2026-11-23, 2026-11, 2026-Q4, 2026."""
     moment = moment.astimezone(UTC)

@@ -23,7 +23,9 @@ from mongoengine import Q
 from clientela.services.kpi.documents import PROSPECT_KINDS, Fact
 from clientela.services.kpi.domain import (
     CAPTURE_DIMENSIONS,
+    Identity,
     PeriodIndicators,
+    change_stamp,
     completeness_stamp,
     hours_between,
     merge_stamp,
@@ -117,6 +119,38 @@ def _prospect_fact(kind: str, prospect_id: str) -> str:
     return fact_id
 
 
+def _set_identity(fact_id: str, identity: Identity, stamp: str) -> None:
+    """Keep when and where the person was first identified, unless the fact holds a later
+    state of it; the fact then counts in that period, by that origin."""
+    _set_where(
+        fact_id,
+        "identity_stamp",
+        "lt",
+        stamp,
+        at=identity.identified_at,
+        periods=period_keys(identity.identified_at),
+        identity_stamp=stamp,
+        **identity.origin,
+    )
+
+
+def _set_contact(
+    prospect_id: str, identified_at: datetime, contacted_at: datetime | None, stamp: str
+) -> None:
+    """Keep the prospect's first contact (none: it stops counting), measured from
+    ``identified_at``, unless its fact holds a later state of it."""
+    if contacted_at is None:
+        values: dict[str, Any] = {"at": None, "periods": {}, "hours": None}
+    else:
+        values = {
+            "at": contacted_at,
+            "periods": period_keys(contacted_at),
+            "hours": hours_between(identified_at, contacted_at),
+        }
+    fact_id = _prospect_fact("first_contact", prospect_id)
+    _set_where(fact_id, "contact_stamp", "lt", stamp, contact_stamp=stamp, **values)
+
+
 def _set_completeness(fact_id: str, completeness: float, stamp: str) -> None:
     """Keep ``completeness`` unless the fact holds one measured later."""
     _set_where(
@@ -130,24 +164,51 @@ def _set_completeness(fact_id: str, completeness: float, stamp: str) -> None:
 
 
 def record_capture(
-    prospect_id: str, captured_at: datetime, origin: dict[str, str], completeness: float
+    prospect_id: str, identity: Identity, completeness: float, captured_at: datetime
 ) -> None:
-    """A prospect was captured with ``origin`` (source, fair...) and ``completeness`` (0-100)."""
+    """A prospect reached clientela at ``captured_at``, identified as ``identity`` says, with
+    ``completeness`` (0-100)."""
     fact_id = _prospect_fact("captured", prospect_id)
-    _set_earliest(fact_id, captured_at, **origin)
-    _set_completeness(fact_id, completeness, completeness_stamp(captured_at, from_update=False))
+    stamp = completeness_stamp(captured_at, from_update=False)
+    _set_identity(fact_id, identity, stamp)
+    _set_completeness(fact_id, completeness, stamp)
 
 
-def record_profile_update(prospect_id: str, completeness: float, updated_at: datetime) -> None:
-    """A prospect's profile was ``completeness`` % complete at ``updated_at``."""
+def record_profile_update(
+    prospect_id: str,
+    completeness: float,
+    updated_at: datetime,
+    identity: Identity | None = None,
+    reason: str = "edit",
+) -> None:
+    """A prospect's profile was ``completeness`` % complete at ``updated_at``, after a change
+    of ``reason`` (capture, edit, interaction, merge).
+
+    With ``identity`` (events of older publishers have none), the person was
+    then first identified and first contacted as it says: a merge or an
+    earlier capture moves both earlier, an unmerge gives each person its own.
+    The first contact is written only when it may have moved: after a merge or
+    an unmerge (which may take it away), and after a capture of a contacted
+    person (an earlier identification lengthens the time to it); interactions
+    announce it themselves (:func:`record_first_contact`).
+    """
     fact_id = _prospect_fact("captured", prospect_id)
-    _set_completeness(fact_id, completeness, completeness_stamp(updated_at, from_update=True))
+    stamp = completeness_stamp(updated_at, from_update=True)
+    _set_completeness(fact_id, completeness, stamp)
+    if identity is None:
+        return
+    _set_identity(fact_id, identity, stamp)
+    contacted = identity.first_contact_at is not None
+    if reason == "merge" or (reason == "capture" and contacted):
+        _set_contact(prospect_id, identity.identified_at, identity.first_contact_at, stamp)
 
 
-def record_first_contact(prospect_id: str, captured_at: datetime, contacted_at: datetime) -> None:
-    """A prospect captured at ``captured_at`` was first contacted at ``contacted_at``."""
-    fact_id = _prospect_fact("first_contact", prospect_id)
-    _set_earliest(fact_id, contacted_at, hours=hours_between(captured_at, contacted_at))
+def record_first_contact(
+    prospect_id: str, identified_at: datetime, contacted_at: datetime, logged_at: datetime
+) -> None:
+    """A prospect identified at ``identified_at`` was first contacted at ``contacted_at``,
+    as logged at ``logged_at`` (a later log with an earlier contact supersedes it)."""
+    _set_contact(prospect_id, identified_at, contacted_at, change_stamp(logged_at, 1))
 
 
 def record_conversion(prospect_id: str, converted_at: datetime) -> None:
@@ -174,7 +235,7 @@ def record_merge_change(prospect_id: str, merged: bool, at: datetime) -> None:
 def _match(kind: str, start: datetime | None, end: datetime | None) -> dict[str, Any]:
     """The facts of ``kind`` timed in ``[start, end)`` that count (not merged away)."""
     bounds = {op: value for op, value in (("$gte", start), ("$lt", end)) if value is not None}
-    return {"kind": kind, "at": bounds or {"$exists": True}, "merged": {"$ne": True}}
+    return {"kind": kind, "at": bounds or {"$ne": None}, "merged": {"$ne": True}}
 
 
 def _grouped(

@@ -11,7 +11,7 @@ from clientela.messaging import handles
 from clientela.service import ServiceBase, api
 from clientela.services.kpi import handlers
 from clientela.services.kpi.documents import Fact
-from clientela.services.kpi.domain import CAPTURE_DIMENSIONS
+from clientela.services.kpi.domain import CAPTURE_DIMENSIONS, Identity
 from clientela.services.kpi.schemas import indicators_query
 
 
@@ -26,16 +26,20 @@ class KpiService(ServiceBase):
         prospect = event.payload
         handlers.record_capture(
             prospect["prospect_id"],
-            prospect["captured_at"],
-            {dimension: prospect[dimension] for dimension in CAPTURE_DIMENSIONS},
+            _identity(prospect),
             prospect["completeness"],
+            prospect["captured_at"],
         )
 
     @handles("prospects", "prospect_updated")
     def handle_prospect_updated(self, event: Event) -> None:
         update = event.payload
         handlers.record_profile_update(
-            update["prospect_id"], update["completeness"], update["updated_at"]
+            update["prospect_id"],
+            update["completeness"],
+            update["updated_at"],
+            _identity(update) if update["identified_at"] else None,
+            update["reason"],
         )
 
     @handles("prospects", "prospect_merged")
@@ -53,7 +57,10 @@ class KpiService(ServiceBase):
         contact = event.payload
         if contact["first_contact"]:
             handlers.record_first_contact(
-                contact["prospect_id"], contact["captured_at"], contact["contacted_at"]
+                contact["prospect_id"],
+                contact["identified_at"] or contact["captured_at"],
+                contact["contacted_at"],
+                contact["logged_at"] or contact["contacted_at"],
             )
 
     @handles("prospects", "prospect_converted")
@@ -79,3 +86,13 @@ class KpiService(ServiceBase):
         """Indicators per period: ``granularity`` day/month/quarter/year, ISO ``start``/``end``."""
         query = load(indicators_query, {"granularity": granularity, "start": start, "end": end})
         return {"granularity": query["granularity"], "periods": handlers.indicators(**query)}
+
+
+def _identity(prospect: dict[str, Any]) -> Identity:
+    """When and where a prospect event says the person was identified (events of older
+    publishers: when it was captured), and its first contact."""
+    return Identity(
+        prospect.get("identified_at") or prospect["captured_at"],
+        {dimension: prospect[dimension] for dimension in CAPTURE_DIMENSIONS},
+        prospect.get("first_contact_at"),
+    )

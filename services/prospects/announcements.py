@@ -19,17 +19,27 @@ def _person(profile: Mapping[str, Any]) -> dict[str, Any]:
         **{name: profile.get(name) or "" for name in PERSON_FIELDS},
         "source": profile["source"],
         "captured_at": profile["captured_at"],
+        "identified_at": _identified_at(profile),
     }
+
+
+def _identified_at(profile: Mapping[str, Any]) -> datetime:
+    """When the person was first identified (profiles stored before it was kept: captured)."""
+    return profile.get("identified_at") or profile["captured_at"]
+
+
+def _origin(profile: Mapping[str, Any]) -> dict[str, str]:
+    origin = profile.get("origin") or {}
+    return {name: origin[name] for name in ORIGIN_FIELDS if origin.get(name)}
 
 
 def captured(profile: Mapping[str, Any]) -> dict:
     """``prospect_captured``: a new person entered the pipeline."""
-    origin = profile.get("origin") or {}
     return new_event(
         "prospect_captured",
         {
             **_person(profile),
-            **{name: origin[name] for name in ORIGIN_FIELDS if origin.get(name)},
+            **_origin(profile),
             "completeness": profile["completeness"],
             "score": profile["score"],
             "consent": bool(profile.get("consent")),
@@ -39,7 +49,9 @@ def captured(profile: Mapping[str, Any]) -> dict:
 
 
 def updated(profile: Mapping[str, Any], reason: str, at: datetime) -> dict:
-    """``prospect_updated``: completeness and score after a change."""
+    """``prospect_updated``: completeness and score after a change, and the person's identity
+    for the indicators: when, from which source and origin it was first identified, and its
+    first contact (a merge or an unmerge moves them)."""
     return new_event(
         "prospect_updated",
         {
@@ -48,6 +60,10 @@ def updated(profile: Mapping[str, Any], reason: str, at: datetime) -> dict:
             "score": profile["score"],
             "reason": reason,
             "updated_at": at,
+            "identified_at": _identified_at(profile),
+            "source": profile["source"],
+            **_origin(profile),
+            "first_contact_at": profile.get("first_contact_at"),
         },
         occurred_at=at,
     )
@@ -77,8 +93,10 @@ def unmerged(survivor_id: str, restored_id: str, by: str, at: datetime) -> dict:
     )
 
 
-def contacted(profile: Mapping[str, Any], interaction: Mapping[str, Any], first: bool) -> dict:
-    """``prospect_contacted``: an interaction was logged."""
+def contacted(
+    profile: Mapping[str, Any], interaction: Mapping[str, Any], first: bool, logged_at: datetime
+) -> dict:
+    """``prospect_contacted``: an interaction was logged at ``logged_at``."""
     return new_event(
         "prospect_contacted",
         {
@@ -89,7 +107,9 @@ def contacted(profile: Mapping[str, Any], interaction: Mapping[str, Any], first:
             "outcome": interaction["outcome"],
             "first_contact": first,
             "captured_at": profile["captured_at"],
+            "identified_at": _identified_at(profile),
             "contacted_at": interaction["occurred_at"],
+            "logged_at": logged_at,
         },
         occurred_at=interaction["occurred_at"],
     )

@@ -65,7 +65,7 @@ class Update:
     """New captures of a known profile, and the values they changed."""
 
     captures: list[dict[str, Any]] = field(default_factory=list)
-    before: tuple[float, int] = (0.0, 0)
+    before: tuple[Any, ...] = ()
 
 
 MOST_COMPARED = 50

@@ -37,7 +37,7 @@ from clientela.services.prospects.domain import capture_key
 from clientela.services.prospects.matching import is_contact_line
 from clientela.services.prospects.merging import merge_prospects
 from clientela.services.prospects.normalise import InvalidLead, normalise_lead
-from clientela.services.prospects.profiles import ProfileRules
+from clientela.services.prospects.profiles import ProfileRules, derived
 from clientela.services.prospects.schemas import lead_row_schema
 from clientela.services.prospects.store import ATTEMPTS, VERSION
 
@@ -76,19 +76,31 @@ def _validated(
     report: CaptureReport,
 ) -> list[IncomingLead]:
     incoming = []
+    received_at = utcnow()
     for position, raw in enumerate(rows, start=1):
         line = raw.get("line") if isinstance(raw, dict) else None
         try:
             row = lead_row_schema.load(raw)
             row_origin = {**origin, **row["origin"]}
-            lead = normalise_lead(row["fields"], row_origin, row["consent"], rules.phone_region)
+            lead = normalise_lead(
+                row["fields"],
+                row_origin,
+                row["consent"],
+                rules.phone_region,
+                row["identified_at"],
+                received_at,
+            )
         except (ValidationError, InvalidLead) as exc:
             errors = exc.errors if isinstance(exc, InvalidLead) else exc.normalized_messages()
             report.rejected.append(
                 {"line": line if isinstance(line, int) else position, "errors": errors}
             )
             continue
-        key = capture_key(source, {"fields": row["fields"], "consent": row["consent"]}, row_origin)
+        # what the source sent, never the time of receipt: a redelivery is the same capture
+        sent = {"fields": row["fields"], "consent": row["consent"]}
+        if row["identified_at"]:
+            sent["identified_at"] = row["identified_at"]
+        key = capture_key(source, sent, row_origin)
         incoming.append(IncomingLead.of(row, lead, key, source, rules.matcher))
     return incoming
 
@@ -110,6 +122,7 @@ def known_profiles(collection: Collection, keys: Iterable[str]) -> list[dict[str
 def _update(profile: dict[str, Any], captures: list[dict[str, Any]]) -> UpdateOne:
     """Add ``captures`` to a stored profile, unless it changed since it was read."""
     keep = ("match_keys", "facets", "completeness", "score", "updated_at", "consent")
+    keep += ("identified_at", "source", "origin")
     filled = {name for capture in captures for name in capture["filled"]}
     return UpdateOne(
         {"_id": profile["_id"], VERSION: profile.get(VERSION)},
@@ -229,7 +242,7 @@ def _write(
         updates.append(
             (profile["_id"], update.captures[-1]["key"], _update(profile, update.captures))
         )
-        if (profile["completeness"], profile["score"]) != update.before:
+        if derived(profile) != update.before:
             proof = {"_id": profile["_id"], "captures.key": update.captures[-1]["key"]}
             event = announcements.updated(profile, "capture", batch.at)
             announced.append((event, proof, profile["_id"]))

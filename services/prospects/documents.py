@@ -33,6 +33,9 @@ class Capture(EmbeddedDocument):
     key = StringField(required=True)
     source = StringField(required=True)
     captured_at = DateTimeField(required=True)
+    """When the capture reached clientela."""
+    identified_at = DateTimeField(null=True)
+    """When the person was identified (scan, submission...), as the source said; else receipt."""
     line = IntField()
     origin = DictField()
     consent = DictField(null=True)
@@ -99,6 +102,9 @@ class Prospect(OutboxDocument):
     source = StringField(required=True)
     origin = DictField()
     captured_at = DateTimeField(required=True)
+    identified_at = DateTimeField(null=True)
+    """When its earliest capture identified the person; ``source`` and ``origin`` are that
+    capture's too."""
     updated_at = DateTimeField(required=True)
     first_contact_at = DateTimeField(null=True)
     completeness = FloatField(default=0.0)

@@ -53,7 +53,7 @@ def log_interaction(
         if first:
             profile["first_contact_at"] = interaction["occurred_at"]
         profile["interactions"].append(interaction)
-        events = [announcements.contacted(profile, interaction, first)]
+        events = [announcements.contacted(profile, interaction, first, now)]
         status = status_after_contact(profile["status"], outcome)
         if status:
             events.append(

@@ -10,11 +10,12 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import phonenumbers
 from marshmallow import ValidationError, validate
 
+from clientela.clock import utcnow
 from clientela.leads import CONSENT_FIELDS, LEAD_FIELDS, ORIGIN_FIELDS
 
 MAX_LENGTH = {"phone": 40, "needs": 2000}
@@ -51,7 +52,10 @@ LEGAL_SUFFIXES = (
     "plc",
 )
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
-"""The years a consent time may fall in."""
+"""The years a consent or identification time may fall in."""
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far past the time of receipt a lead's own time may fall (the sender's clock may run
+ahead); later is the future, and refused."""
 _EMAIL = validate.Email()
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -63,6 +67,8 @@ class Lead:
     fields: dict[str, str]
     origin: dict[str, str] = field(default_factory=dict)
     consent: dict[str, str] | None = None
+    identified_at: datetime | None = None
+    """When the person was identified: the source's time, else the time of receipt."""
 
 
 class InvalidLead(ValueError):
@@ -227,7 +233,9 @@ def _origin(raw: Mapping[str, str], errors: dict[str, list[str]]) -> dict[str, s
     return origin
 
 
-def _consent(raw: Mapping[str, str], errors: dict[str, list[str]]) -> dict[str, str] | None:
+def _consent(
+    raw: Mapping[str, str], identified_at: datetime | None, errors: dict[str, list[str]]
+) -> dict[str, str] | None:
     given = {}
     for name in CONSENT_FIELDS:
         value = raw.get(name) or ""
@@ -241,17 +249,38 @@ def _consent(raw: Mapping[str, str], errors: dict[str, list[str]]) -> dict[str, 
         errors.setdefault(f"consent.{name}", []).append("Unknown consent field.")
     if not any(given.values()) or any(name.startswith("consent.") for name in errors):
         return None
-    for name in CONSENT_FIELDS:
+    for name in ("purpose", "method"):
         if not given[name]:
             errors.setdefault(f"consent.{name}", []).append(
-                "Missing: consent needs what (purpose), when (given_at) and how (method)."
+                "Missing: consent needs what (purpose) and how (method);"
+                " when (given_at) defaults to the time the person was identified."
             )
     if given["given_at"]:
         try:
             given["given_at"] = iso_time(given["given_at"])
         except ValueError as exc:
             errors.setdefault("consent.given_at", []).append(str(exc))
+    elif identified_at is not None:
+        given["given_at"] = identified_at.isoformat()
     return given
+
+
+def identified_time(raw: str, received_at: datetime) -> datetime:
+    """When a lead's person was identified: ``raw`` (ISO date or time), else ``received_at``.
+
+    ValueError for a time that is not ISO 8601, or that falls after
+    ``received_at`` by more than :data:`CLOCK_SKEW`.
+    """
+    if not raw.strip():
+        return received_at
+    moment = datetime.fromisoformat(iso_time(raw))
+    moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)  # as stored
+    if moment > received_at + CLOCK_SKEW:
+        raise ValueError(
+            f"In the future: {raw.strip()!r} is after the time of receipt"
+            f" ({received_at.isoformat(timespec='seconds')})."
+        )
+    return moment
 
 
 def normalise_lead(
@@ -259,17 +288,28 @@ def normalise_lead(
     origin: Mapping[str, str],
     consent: Mapping[str, str],
     region: str,
+    identified_at: str = "",
+    received_at: datetime | None = None,
 ) -> Lead:
     """Validate and normalise one lead; InvalidLead lists every problem by field.
 
     E-mails are lower-cased, phones put in E.164 (numbers without a country
     code are read as numbers of ``region``), names capitalised when typed all
     in one case, spaces collapsed everywhere. A lead needs an e-mail or a phone.
+    The person was identified at ``identified_at`` (see :func:`identified_time`;
+    without ``received_at`` an empty one stays unknown), which a consent
+    without a time takes as its own.
     """
     errors: dict[str, list[str]] = {}
     lead = _lead_fields(fields, region, errors)
     clean_origin = _origin(origin, errors)
-    clean_consent = _consent(consent, errors)
+    moment = None
+    if received_at is not None or identified_at.strip():
+        try:
+            moment = identified_time(identified_at, received_at or utcnow())
+        except ValueError as exc:
+            errors["identified_at"] = [str(exc)]
+    clean_consent = _consent(consent, moment, errors)
     if errors:
         raise InvalidLead(errors)
-    return Lead(lead, clean_origin, clean_consent)
+    return Lead(lead, clean_origin, clean_consent, moment)

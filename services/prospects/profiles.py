@@ -64,11 +64,16 @@ def lead_view(lead: Lead, source: str) -> dict[str, Any]:
 def new_capture(
     key: str, source: str, at: datetime, row: Mapping[str, Any], lead: Lead, keys: Iterable[str]
 ) -> dict[str, Any]:
-    """The record of one capture: the row as received, its origin and consent, its match keys."""
+    """The record of one capture: the row as received, its origin and consent, its match keys.
+
+    ``captured_at`` is when it reached clientela (``at``), ``identified_at`` when
+    the person was identified (the lead's own time, else ``at``).
+    """
     return {
         "key": key,
         "source": source,
         "captured_at": at,
+        "identified_at": lead.identified_at or at,
         "line": row["line"],
         "origin": lead.origin,
         "consent": lead.consent,
@@ -96,6 +101,7 @@ def new_profile(prospect_id: str, capture: dict[str, Any], lead: Lead) -> dict[s
         "source": capture["source"],
         "origin": lead.origin,
         "captured_at": at,
+        "identified_at": capture["identified_at"],
         "updated_at": at,
         "first_contact_at": None,
         "captures": [{**capture, "filled": sorted(lead.fields)}],
@@ -139,8 +145,29 @@ def capture_keys(profile: Mapping[str, Any]) -> set[str]:
     return {capture["key"] for capture in profile.get("captures", ())}
 
 
+def identified_at(capture: Mapping[str, Any]) -> datetime:
+    """When a capture's person was identified (captures stored before it was kept: receipt)."""
+    return capture.get("identified_at") or capture["captured_at"]
+
+
+def earliest_capture(profile: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The capture that identified the person first (the first received among equals)."""
+    return min(
+        profile["captures"], key=lambda capture: (identified_at(capture), capture["captured_at"])
+    )
+
+
 def refresh(profile: dict[str, Any], rules: ProfileRules) -> None:
-    """Recompute what derives from the profile: match keys, facets, completeness, score."""
+    """Recompute what derives from the profile: identity, match keys, facets, completeness, score.
+
+    The person's ``identified_at``, ``source`` and ``origin`` are those of its
+    earliest capture, so a merge or a back-filled list moves them earlier and
+    an unmerge gives them back.
+    """
+    earliest = earliest_capture(profile)
+    profile["identified_at"] = identified_at(earliest)
+    profile["source"] = earliest["source"]
+    profile["origin"] = dict(earliest.get("origin") or {})
     view = rule_view(profile)
     keys = set(rules.matcher.keys(view))
     facets = set()
@@ -158,6 +185,13 @@ def refresh(profile: dict[str, Any], rules: ProfileRules) -> None:
     profile["score"] = rules.qualifier.score(view)
 
 
-def derived(profile: Mapping[str, Any]) -> tuple[float, int]:
-    """The values whose change is announced by ``prospect_updated``."""
-    return profile.get("completeness", 0.0), profile.get("score", 0)
+def derived(profile: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The values whose change is announced by ``prospect_updated``: completeness, score, and
+    when and where the person was first identified."""
+    return (
+        profile.get("completeness", 0.0),
+        profile.get("score", 0),
+        profile.get("identified_at"),
+        profile.get("source"),
+        profile.get("origin"),
+    )

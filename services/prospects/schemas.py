@@ -63,6 +63,7 @@ LeadRowSchema = _Strict.from_dict(
         "extra": fields.Dict(load_default=dict, validate=extra_values),
         "origin": fields.Dict(load_default=dict),
         "consent": fields.Dict(load_default=dict),
+        "identified_at": fields.String(load_default="", validate=_TEXT),
     },
     name="LeadRowSchema",
 )
@@ -173,6 +174,7 @@ CaptureOut = Schema.from_dict(
         "key": fields.String(),
         "source": fields.String(),
         "captured_at": fields.DateTime(),
+        "identified_at": fields.DateTime(allow_none=True),
         "line": fields.Integer(),
         "origin": fields.Dict(),
         "consent": fields.Nested(ConsentOut, allow_none=True),
@@ -235,6 +237,7 @@ class ProspectSchema(Schema):
     source = fields.String()
     origin = fields.Dict()
     captured_at = fields.DateTime()
+    identified_at = fields.DateTime(allow_none=True)
     updated_at = fields.DateTime()
     first_contact_at = fields.DateTime(allow_none=True)
     completeness = fields.Float()

@@ -8,6 +8,8 @@ from typing import Any
 from clientela.db import ServiceDatabase
 from clientela.errors import InvalidInput, describe_errors, load, load_id
 from clientela.events import Event
+from clientela.importing import check_options
+from clientela.leads import LeadSourceError
 from clientela.messaging import InboxMessage, consumes_inbox, handles
 from clientela.service import ServiceBase, api
 from clientela.services.prospects import (
@@ -95,9 +97,15 @@ class ProspectsService(ServiceBase):
     def receive_leads(self, request: Any, source: str) -> tuple[int, dict[str, Any]]:
         """Webhook for pushed leads: ``POST /leads/<source>?option=value`` with a JSON body.
 
-        Needs an API key or a source signature (see :mod:`clientela.web`).
+        Needs an API key or a source signature (see :mod:`clientela.web`). An option the
+        source does not take is refused (400) with the list of those it takes.
         """
-        return 200, self._capture_payload(source, json_body(request), dict(request.args))
+        options = dict(request.args)
+        try:
+            check_options(self.pipeline.source(source), options)
+        except LeadSourceError as exc:
+            raise InvalidInput({"options": [str(exc)]}) from None
+        return 200, self._capture_payload(source, json_body(request), options)
 
     @consumes_inbox("leads.*")
     def handle_pushed_leads(self, message: InboxMessage) -> None:

@@ -106,21 +106,33 @@ def test_import_then_kpi_counts_distinct_valid_visitors(env, platform, tmp_path)
     imported = clientela(env, "import", "fairs", str(visitors), "--option", "fair=Expo 2026")
 
     assert imported.returncode == 0, imported.stderr
-    assert "5 rows read: 3 new prospects, 1 merged" in imported.stdout
+    counts = "3 new prospects, 1 matched an existing person, 0 already imported, 1 rejected"
+    assert f"5 rows read: {counts}" in imported.stdout
+    assert "5 rows read (" in imported.stderr and counts in imported.stderr  # progress
     assert "line 5: email: Not a valid email address." in imported.stdout
     rejects = tmp_path / "visitantes.csv.rejects.csv"
     assert f"every rejected row, with its line and reason: {rejects}" in imported.stdout
-    assert rejects.read_text(encoding="utf-8").splitlines() == [
-        "line,reason",
-        "5,email: Not a valid email address.",
-    ]
-    assert "5 rows imported" in imported.stderr  # progress
+    header = "line,reason,First Name,Last Name,E-mail,Phone,Company,Stand visited"
+    bad_row = "5,email: Not a valid email address.,Raúl,Gil,raul(at)example.org,,Gil SA,A1"
+    assert rejects.read_text(encoding="utf-8").splitlines() == [header, bad_row]
+
+    # fixed where it says, the rejects file imports as it is
+    rejects.write_text(
+        rejects.read_text(encoding="utf-8").replace("raul(at)example", "raul@example"), "utf-8"
+    )
+    fixed = clientela(env, "import", "fairs", str(rejects), "-o", "fair=Expo 2026")
+    assert fixed.returncode == 0, fixed.stderr
+    assert "1 rows read: 1 new prospects" in fixed.stdout
+
+    misspelt = clientela(env, "import", "fairs", str(visitors), "-o", "fiar=Expo 2026")
+    assert misspelt.returncode == 2
+    assert "option fiar: not an option of fairs (it takes: fair (" in misspelt.stderr
 
     def new_prospects():
         report = json.loads(clientela(env, "kpi", "--json").stdout)
         return report["periods"] and report["periods"][-1]["I1_new_prospects"]
 
-    assert wait_for(new_prospects, lambda count: count == 3, timeout_s=30) == 3
+    assert wait_for(new_prospects, lambda count: count == 4, timeout_s=30) == 4
 
     rules = clientela(env, "rules")
     assert "same_phone" in rules.stdout
@@ -162,7 +174,7 @@ def test_up_stops_cleanly_on_ctrl_c_even_in_the_background_and_keeps_the_data(
             timeout_s=60,
             interval_s=0.5,
         )
-        assert "0 new prospects, 0 merged into existing ones, 4 already imported" in again.stdout
+        assert "0 new prospects, 0 matched an existing person, 4 already imported" in (again.stdout)
     finally:
         restarted.send_signal(signal.SIGINT)
         assert restarted.wait(timeout=60) == 0

@@ -13,6 +13,7 @@ from pymongo import monitoring
 
 from clientela.services.kpi import handlers
 from clientela.services.kpi.documents import Fact
+from clientela.services.kpi.domain import Identity
 
 QUERYING = ("find", "update", "findAndModify", "delete", "count", "aggregate")
 
@@ -47,14 +48,17 @@ def test_handlers_query_without_or_and_converge_in_any_order(clientela_settings)
     )
     early = datetime(2026, 3, 1, 9, tzinfo=UTC)
     late = early + timedelta(days=40)
+    scanned = Identity(early - timedelta(days=1), {"source": "fairs"})
+    merged = Identity(
+        early - timedelta(days=30), {"source": "webforms"}, early + timedelta(hours=5)
+    )
     try:
-        # the later capture and the newer merge change arrive first
-        handlers.record_capture("p1", late, {"source": "webforms"}, 40.0)
-        handlers.record_capture("p1", early, {"source": "fairs"}, 60.0)
-        handlers.record_profile_update("p1", 80.0, late)
-        handlers.record_profile_update("p1", 70.0, early)
-        handlers.record_first_contact("p1", early, late)
-        handlers.record_first_contact("p1", early, early + timedelta(hours=5))
+        # the newest states arrive first; older ones, and redeliveries, must not win
+        handlers.record_profile_update("p1", 80.0, late, merged, "merge")
+        handlers.record_first_contact("p1", early, early + timedelta(days=2), early)
+        handlers.record_capture("p1", scanned, 40.0, early)
+        handlers.record_profile_update("p1", 70.0, early + timedelta(days=1), scanned)
+        handlers.record_capture("p1", scanned, 40.0, early)
         handlers.record_conversion("p1", late)
         handlers.record_merge_change("p1", False, late)
         handlers.record_merge_change("p1", True, early)
@@ -64,9 +68,12 @@ def test_handlers_query_without_or_and_converge_in_any_order(clientela_settings)
     finally:
         mongoengine.disconnect(alias="kpi")
 
-    assert (captured.at.replace(tzinfo=UTC), captured.source) == (early, "fairs")
+    assert (captured.at.replace(tzinfo=UTC), captured.source) == (
+        merged.identified_at,
+        "webforms",
+    )
     assert captured.completeness == 80.0  # the latest measure, whatever came first
-    assert (contact.hours, contact.merged) == (5.0, False)  # the unmerge is the latest change
+    assert (contact.hours, contact.merged) == (30 * 24 + 5, False)  # unmerge: latest change
     assert captured.converted and not captured.merged
     sent = json.dumps(recorder.commands, default=str)
     assert recorder.commands, "no query was recorded"

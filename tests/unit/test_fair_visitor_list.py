@@ -298,22 +298,62 @@ BADGE_SCANS = (
 def test_badge_scans_keep_the_badge_and_record_consent_at_the_scan_time(visitor_file):
     ann, bob, cy = read(visitor_file(BADGE_SCANS), {"fair_date": "2026-03-12"})
 
-    assert ann.extra == {"badge_id": "B-1", "scanned_at": "2026-03-12T10:05:00"}
+    assert ann.extra == {"badge_id": "B-1"}
+    assert ann.identified_at == "2026-03-12T10:05:00"
     assert ann.consent == {
         "purpose": "contact about the fair's offer",
         "given_at": "2026-03-12T10:05:00",
         "method": "badge scan at the stand",
     }
     assert bob.consent == {}
-    assert cy.consent["given_at"] == "2026-03-12"  # no scan time: the fair's date
+    assert (cy.identified_at, cy.consent["given_at"]) == ("2026-03-12", "2026-03-12")
 
 
-def test_badge_scan_consent_needs_a_time_and_takes_the_purpose_option(visitor_file):
+def test_badge_scan_consent_without_a_time_is_left_to_the_service(visitor_file):
     ann, _bob, cy = read(visitor_file(BADGE_SCANS), {"consent_purpose": "e-mails about pumps"})
 
     assert ann.consent["purpose"] == "e-mails about pumps"
-    assert cy.consent == {}
+    assert cy.identified_at == ""  # no scan time, no fair date: the service takes receipt
+    assert cy.consent["given_at"] == ""
     assert cy.extra == {"badge_id": "B-3"}
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "identified"),
+    [
+        ("captured_at", "2025-03-12T10:05:00", "2025-03-12T10:05:00"),
+        ("Scanned At", "2025-03-12 10:05", "2025-03-12 10:05"),  # ISO: kept as written
+        ("Date", "2025-03-12", "2025-03-12"),
+        ("Fecha", "12/03/2025", "2025-03-12"),
+        ("FECHA", "12-03-2025 10:05", "2025-03-12T10:05:00"),
+        ("fécha", "1.3.2025", "2025-03-01"),
+        ("Fecha de visita", "2025-03-12T10:05:00-06:00", "2025-03-12T10:05:00-06:00"),
+    ],
+)
+def test_a_row_is_identified_at_its_own_date_or_time(visitor_file, header, cell, identified):
+    path = visitor_file(f"email,{header}\nann@example.com,{cell}\n")
+
+    [row] = read(path, {"fair_date": "2025-03-14"})
+
+    assert row.identified_at == identified
+    assert row.extra == {}
+
+
+def test_rows_without_a_time_are_identified_on_the_fair_date(visitor_file):
+    path = visitor_file("email,fecha\nann@example.com,\nbob@example.com,13/03/2025\n")
+
+    ann, bob = read(path, {"fair_date": "2025-03-12"})
+
+    assert (ann.identified_at, bob.identified_at) == ("2025-03-12", "2025-03-13")
+
+
+def test_a_row_whose_date_cannot_be_read_is_a_problem_naming_its_column(visitor_file):
+    path = visitor_file("email,Fecha\nann@example.com,31/02/2025\nbob@example.com,ayer\n")
+
+    ann, bob = read(path)
+
+    assert isinstance(ann, RowProblem) and ann.reason.startswith("Fecha: '31/02/2025'")
+    assert isinstance(bob, RowProblem) and bob.reason.startswith("Fecha: 'ayer' is not a date")
 
 
 # --- Excel workbooks -----------------------------------------------------------------------------
@@ -353,12 +393,12 @@ def test_xlsx_with_spanish_headers_numeric_phones_and_dates(workbook_file):
         LeadRow(
             3,
             {"first_name": "José", "email": "jose@agro.mx", "phone": "5511112222"},
-            {"fecha_de_visita": "2026-03-12"},
+            identified_at="2026-03-12",  # a date cell
         ),
         LeadRow(
             5,
             {"first_name": "Ana", "email": "ana@agro.mx", "phone": "5522223333"},
-            {"fecha_de_visita": "2026-03-13T09:30:00"},
+            identified_at="2026-03-13T09:30:00",  # a date and time cell
         ),
     ]
 

@@ -3,7 +3,7 @@
 import pytest
 
 from clientela import LeadRow, LeadSource, LeadSourceError, RowProblem
-from clientela.importing import import_file
+from clientela.importing import check_options, import_file
 
 
 class ListSource(LeadSource):
@@ -116,9 +116,45 @@ def test_rejections_from_source_and_service_are_merged_and_sorted_by_line():
     ]
     assert summary.created == 2
     assert summary.as_dict()["rejected"] == [
-        {"line": 3, "reason": "4 values for 2 columns"},
-        {"line": 5, "reason": "email: Not a valid email address."},
+        {"line": 3, "reason": "4 values for 2 columns", "row": {}},
+        {
+            "line": 5,
+            "reason": "email: Not a valid email address.",
+            "row": {"email": "nope"},  # no cells kept by the source: its fields and extra
+        },
     ]
+
+
+def test_a_rejected_row_is_kept_as_its_file_has_it():
+    capture = FakeCapture(bad_emails={"nope"})
+    cells = {"Correo": "nope ", "Stand": "B12"}
+    bad = LeadRow(4, {"email": "nope"}, {"stand": "B12"}, cells=cells)
+
+    summary = run([lead(2), lead(3), bad], capture, batch_size=2, in_flight=2)
+
+    assert summary.rejected_rows == {4: cells}
+    assert summary.counts() == (
+        "2 new prospects, 0 matched an existing person, 0 already imported, 1 rejected"
+    )
+
+
+class DeclaringSource(ListSource):
+    options = {"fair": "the fair's name", "sheet": "the worksheet"}
+
+
+def test_an_option_a_source_does_not_declare_is_refused_listing_those_it_takes():
+    with pytest.raises(LeadSourceError) as refused:
+        check_options(DeclaringSource([]), {"fiar": "Expo", "sheet": "1"})
+
+    assert str(refused.value) == (
+        "option fiar: not an option of list"
+        " (it takes: fair (the fair's name), sheet (the worksheet))"
+    )
+    check_options(DeclaringSource([]), {"fair": "Expo"})
+
+
+def test_a_source_that_declares_no_options_takes_any():
+    check_options(ListSource([]), {"fair": "Expo", "delimiter": ";"})
 
 
 def test_service_rejections_in_an_earlier_batch_sort_before_later_source_problems():

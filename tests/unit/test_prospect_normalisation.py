@@ -1,10 +1,16 @@
 """Turning what a lead source read into a clean lead (services/prospects/normalise.py)."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from clientela.services.prospects.normalise import InvalidLead, company_key, normalise_lead
 
-CONSENT_MISSING = "Missing: consent needs what (purpose), when (given_at) and how (method)."
+CONSENT_MISSING = (
+    "Missing: consent needs what (purpose) and how (method);"
+    " when (given_at) defaults to the time the person was identified."
+)
+RECEIVED = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 CONSENT = {"purpose": "contact about products", "given_at": "2024-03-05", "method": "web form"}
 
 
@@ -248,17 +254,29 @@ def test_referral_code_is_upper_cased_without_spaces(raw, clean):
 @pytest.mark.parametrize(
     ("given", "missing"),
     [
-        ({"purpose": "contact"}, ["consent.given_at", "consent.method"]),
-        ({"method": "web form"}, ["consent.purpose", "consent.given_at"]),
+        ({"purpose": "contact"}, ["consent.method"]),
+        ({"method": "web form"}, ["consent.purpose"]),
         ({"purpose": "contact", "given_at": "2024-03-05"}, ["consent.method"]),
         ({"given_at": "2024-03-05", "method": "web form"}, ["consent.purpose"]),
     ],
 )
-def test_consent_needs_all_three_parts_when_any_is_given(given, missing):
+def test_consent_needs_what_and_how_when_any_part_is_given(given, missing):
     errors = errors_of({"email": "a@b.mx"}, consent=given)
 
     assert sorted(errors) == sorted(missing)
     assert all(errors[name] == [CONSENT_MISSING] for name in missing)
+
+
+def test_a_consent_without_a_time_is_given_when_the_person_was_identified():
+    consent = {"purpose": "contact", "method": "web form"}
+
+    scanned = normalise_lead(
+        {"email": "a@b.mx"}, {}, consent, "MX", "2026-03-12T10:05:00", RECEIVED
+    )
+    received = normalise_lead({"email": "a@b.mx"}, {}, consent, "MX", "", RECEIVED)
+
+    assert scanned.consent["given_at"] == "2026-03-12T10:05:00+00:00"
+    assert received.consent["given_at"] == RECEIVED.isoformat()
 
 
 def test_no_consent_at_all_is_none():
@@ -359,3 +377,38 @@ def test_a_full_lead():
     }
     assert clean.origin == {"fair": "Expo Textil", "fair_date": "2024-03-05"}
     assert clean.consent == {**CONSENT, "given_at": "2024-03-05T00:00:00+00:00"}
+
+
+# --- when the person was identified ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "identified"),
+    [
+        ("", RECEIVED),
+        ("2025-03-12", datetime(2025, 3, 12, tzinfo=UTC)),
+        ("2025-03-12T10:05:00-06:00", datetime(2025, 3, 12, 16, 5, tzinfo=UTC)),
+        ("2026-05-04T12:04:00Z", datetime(2026, 5, 4, 12, 4, tzinfo=UTC)),  # clock skew
+    ],
+)
+def test_a_lead_is_identified_at_its_own_time_else_on_receipt(raw, identified):
+    found = normalise_lead({"email": "a@b.mx"}, {}, {}, "MX", raw, RECEIVED)
+
+    assert found.identified_at == identified
+
+
+def test_a_time_in_the_future_is_refused_naming_the_field():
+    errors = errors_of_identified("2026-05-05")
+
+    assert list(errors) == ["identified_at"]
+    assert errors["identified_at"][0].startswith("In the future: '2026-05-05'")
+
+
+def test_an_identification_time_that_is_not_iso_is_refused():
+    assert errors_of_identified("yesterday") == {"identified_at": ["Not an ISO 8601 date or time."]}
+
+
+def errors_of_identified(raw):
+    with pytest.raises(InvalidLead) as raised:
+        normalise_lead({"email": "a@b.mx"}, {}, {}, "MX", raw, RECEIVED)
+    return raised.value.errors

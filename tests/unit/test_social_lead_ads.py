@@ -72,6 +72,7 @@ META_ROW = LeadRow(
         "given_at": "2026-11-20T10:15:00+00:00",
         "method": "Meta lead ads form",
     },
+    identified_at="2026-11-20T10:15:00+00:00",  # the lead's created_time
 )
 
 
@@ -128,6 +129,7 @@ LINKEDIN_ROW = LeadRow(
         "given_at": "2026-11-20T10:15:00+00:00",
         "method": "LinkedIn lead gen form",
     },
+    identified_at="2026-11-20T10:15:00+00:00",  # the response's submittedAt
 )
 
 
@@ -187,6 +189,7 @@ def test_a_meta_webhook_notification_yields_its_leadgen_changes():
             {"email": "ana@example.mx"},
             {"lead_id": "777", "submitted_at": "2026-11-20T10:15:00+00:00", "ad_id": "2384"},
             {"channel": "facebook", "medium": "paid_social", "form": "5550"},
+            identified_at="2026-11-20T10:15:00+00:00",
         )
     ]
 

@@ -1,7 +1,6 @@
 """Web-form submissions: pushed JSON and CSV exports, with their UTM campaign fields."""
 
 import json
-from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 
 import pytest
@@ -91,15 +90,15 @@ def test_an_unticked_consent_box_records_no_consent(unticked):
     assert row.extra == {}
 
 
-def test_consent_without_text_or_time_takes_the_purpose_option_and_now():
-    before = datetime.now(UTC)
-
+def test_consent_without_time_takes_the_purpose_option_and_leaves_the_time_to_the_service():
     [row] = parse({"email": "ann@example.com", "consent": True}, {"consent_purpose": "news"})
 
-    assert row.consent["purpose"] == "news"
-    given_at = datetime.fromisoformat(row.consent["given_at"])
-    assert given_at.tzinfo is not None
-    assert before - timedelta(seconds=1) <= given_at <= datetime.now(UTC)
+    # never the time of reading: a redelivered submission must be the same capture
+    assert row.consent == {"purpose": "news", "given_at": "", "method": "web form checkbox"}
+    assert row.identified_at == ""
+    assert parse({"email": "ann@example.com", "consent": True}, {"consent_purpose": "news"}) == [
+        row
+    ]
 
 
 def test_consent_purpose_defaults_to_the_offer_in_the_form():
@@ -208,6 +207,7 @@ def test_a_csv_export_is_read_with_line_numbers(tmp_path):
                 "given_at": "2026-03-12T10:15:00Z",
                 "method": "web form checkbox",
             },
+            "2026-03-12T10:15:00Z",
         ),
         LeadRow(
             4,
@@ -244,3 +244,18 @@ def test_the_plugin_registers_the_webforms_source():
     assert isinstance(source, WebFormSubmissions)
     assert source.parses_payloads
     assert source.reads_files
+
+
+def test_a_csv_export_dates_submissions_by_any_time_column_day_first_included(tmp_path):
+    path = tmp_path / "formulario.csv"
+    path.write_text(
+        "correo;Fecha\nann@example.com;12/03/2026 10:15\nbob@example.com;ayer\n",
+        encoding="utf-8",
+    )
+
+    ann, bob = WebFormSubmissions().read(path, {})
+
+    assert ann.identified_at == ann.extra["submitted_at"] == "2026-03-12T10:15:00"
+    assert bob == RowProblem(
+        3, "Fecha: 'ayer' is not a date or time (YYYY-MM-DD or DD/MM/YYYY, time optional)"
+    )
