@@ -219,6 +219,11 @@ def _print_import(summary: ImportSummary, as_json: bool, rejects: Path | None = 
         _say(f"  ... and {len(summary.rejected) - SHOWN_REJECTS} more")
     if rejects is not None and summary.rejected:
         _say(f"every rejected row, with its line and reason: {rejects}")
+    if summary.possible_duplicates:
+        _say(f"{summary.possible_duplicates} possible duplicates to review: clientela duplicates")
+    if summary.shared_lines:
+        lines = ", ".join(sorted(summary.shared_lines))
+        _say(f"shared lines, carried by different people, so they identify nobody: {lines}")
 
 
 def import_leads(settings: Settings, source_name: str, path: Path, options: dict) -> ImportSummary:

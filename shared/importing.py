@@ -24,6 +24,9 @@ class ImportSummary:
     ``rejected_rows`` holds each rejected row as read (header -> value, see
     ``LeadRow.cells``; its lead fields and extra values when the source kept
     no cells), by line, so that the rows can be written back for fixing.
+    ``possible_duplicates`` counts the pairs put on the review list, and
+    ``shared_lines`` are phones and role mailboxes found carried by different
+    people (they identify nobody).
     """
 
     rows: int = 0
@@ -32,6 +35,8 @@ class ImportSummary:
     unchanged: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
     rejected_rows: dict[int, dict[str, str]] = field(default_factory=dict)
+    possible_duplicates: int = 0
+    shared_lines: set[str] = field(default_factory=set)
 
     def counts(self) -> str:
         """What became of the rows so far, in the words the progress line and summary share."""
@@ -51,6 +56,8 @@ class ImportSummary:
                 {"line": line, "reason": reason, "row": self.rejected_rows.get(line, {})}
                 for line, reason in self.rejected
             ],
+            "possible_duplicates": self.possible_duplicates,
+            "shared_lines": sorted(self.shared_lines),
         }
 
 
@@ -139,6 +146,8 @@ def import_file(
         summary.created += report["created"]
         summary.merged += report["merged"]
         summary.unchanged += report["unchanged"]
+        summary.possible_duplicates += report.get("possible_duplicates", 0)
+        summary.shared_lines.update(report.get("shared_lines", ()))
         for rejected in report["rejected"]:
             summary.rejected.append((rejected["line"], describe_errors(rejected["errors"])))
             if rejected["line"] in read:

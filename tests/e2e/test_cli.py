@@ -279,6 +279,7 @@ def test_duplicates_are_reviewed_merged_and_dismissed_from_the_command_line(
     namesakes.write_text(NAMESAKES, encoding="utf-8")
     imported = clientela(env, "import", "fairs", str(namesakes))
     assert "3 new prospects" in imported.stdout, imported.stderr
+    assert "3 possible duplicates to review: clientela duplicates" in imported.stdout
 
     listed = clientela(env, "duplicates")
     assert listed.returncode == 0, listed.stderr

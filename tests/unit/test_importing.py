@@ -213,6 +213,8 @@ def test_an_empty_source_sends_nothing():
         "merged": 0,
         "unchanged": 0,
         "rejected": [],
+        "possible_duplicates": 0,
+        "shared_lines": [],
     }
 
 
@@ -236,3 +238,20 @@ class CrashingSource(LeadSource):
 def test_a_source_that_crashes_is_reported_as_a_lead_source_error_naming_it(tmp_path):
     with pytest.raises(LeadSourceError, match="lead source 'crashy' failed"):
         import_file(CrashingSource(), tmp_path / "x.csv", {}, lambda rows, origin: {})
+
+
+def test_the_summary_gathers_possible_duplicates_and_shared_lines_of_every_batch():
+    reports = iter(
+        [
+            {"possible_duplicates": 2, "shared_lines": ["+525511112222"]},
+            {"possible_duplicates": 1, "shared_lines": ["+525511112222", "info@acme.mx"]},
+        ]
+    )
+
+    def capture(rows, origin):
+        return {"created": len(rows), "merged": 0, "unchanged": 0, "rejected": [], **next(reports)}
+
+    summary = run([lead(line) for line in range(2, 6)], capture, batch_size=2)
+
+    assert summary.possible_duplicates == 3
+    assert summary.as_dict()["shared_lines"] == ["+525511112222", "info@acme.mx"]
