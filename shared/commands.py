@@ -19,12 +19,14 @@ import pymongo.errors
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout
 
+from clientela import hookspecs
 from clientela.broker_users import broker_definitions
 from clientela.client import ServiceUnavailable, platform, wait_for
 from clientela.config import ConfigError, Settings, load_settings
 from clientela.embedded import EmbeddedDatabase, EmbeddedDatabaseError
 from clientela.errors import ClientelaError, NotFound
 from clientela.events import catalogue_markdown
+from clientela.hookdocs import hook_reference
 from clientela.importing import ImportSummary, check_options, import_file
 from clientela.leads import LeadSourceError
 from clientela.logs import configure_logging
@@ -175,6 +177,12 @@ def cmd_broker_definitions(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_events(args: argparse.Namespace, settings: Settings) -> int:
     """Print the event catalogue (Markdown) for integrators."""
     print(catalogue_markdown(), end="")
+    return 0
+
+
+def cmd_hooks(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the hook reference (Markdown) for plugin authors."""
+    print(hook_reference(hookspecs), end="")
     return 0
 
 
@@ -490,6 +498,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.set_defaults(handler=cmd_status)
 
     commands.add_parser("events", help=cmd_events.__doc__).set_defaults(handler=cmd_events)
+    commands.add_parser("hooks", help=cmd_hooks.__doc__).set_defaults(handler=cmd_hooks)
 
     definitions = commands.add_parser("broker-definitions", help=cmd_broker_definitions.__doc__)
     definitions.add_argument(

@@ -1,8 +1,9 @@
 """Hook specifications: every way a plugin can extend clientela.
 
 Plugins implement these with ``@clientela.hookimpl`` and are found through the
-``clientela`` entry-point group. Each hook is documented here; the reference in
-``docs/plugins.md`` lists them and a test fails when one lacks documentation.
+``clientela`` entry-point group. Each hook is documented here; the reference that ends
+``docs/plugins.md`` is generated from these docstrings (``clientela hooks``),
+and a test fails when one lacks documentation or the guide is stale.
 """
 
 from __future__ import annotations
@@ -57,9 +58,7 @@ def clientela_match_rules(register: Callable[[MatchRule], None]) -> None:
     phones differ are only ever suggested, whatever the rule's outcome.
     An exception raised here disables this plugin's rules only.
 
-    .. versionadded:: 0.2
-    .. versionchanged:: 0.3
-       Rules declare their ``outcome``, merge or suggest.
+    .. versionadded:: 0.1
     """
 
 
@@ -79,5 +78,5 @@ def clientela_qualification_rules(register: Callable[[QualificationRule], None])
     with its points.
     An exception raised here disables this plugin's rules only.
 
-    .. versionadded:: 0.2
+    .. versionadded:: 0.1
     """
