@@ -15,8 +15,10 @@ Every fixture that touches infrastructure uses the real thing, isolated:
 The broker defaults to ``amqp://guest:guest@127.0.0.1:5672/``
 (``CLIENTELA_TEST_AMQP_URI``) and its management API to
 ``http://guest:guest@127.0.0.1:15672`` (``CLIENTELA_TEST_RABBIT_API``).
-Services run in the test process, so the test session must be eventlet
-monkey-patched (clientela's own ``tests/conftest.py`` shows how).
+Services run in the test process under eventlet: this plugin monkey-patches
+the standard library before the test modules are collected, so that tests
+need no ``conftest.py`` of their own for it (and nameko's notice about the
+patch is not printed).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import tempfile
 import urllib.error
 import urllib.request
 import uuid
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -38,6 +41,22 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from clientela.config import Settings
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests() -> None:
+    """Patch the standard library for eventlet before anything imports it.
+
+    nameko services (started by ``clientela_platform``) run in eventlet green
+    threads; unpatched sockets block the hub, and a test waits forever.
+    (eventlet's notice that it is in maintenance says nothing to a test run.)
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+        import eventlet
+
+        eventlet.monkey_patch()
+
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_RABBIT_API = "http://guest:guest@127.0.0.1:15672"

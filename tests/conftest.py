@@ -1,17 +1,9 @@
-"""Test session setup: the services run in-process under eventlet, so patch first."""
+"""Fixtures shared by clientela's own tests (the clientela.testing plugin patches eventlet)."""
 
-import warnings
+import pytest
 
-warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
-
-import eventlet  # noqa: E402
-
-eventlet.monkey_patch()
-
-import pytest  # noqa: E402
-
-from clientela.clock import utcnow  # noqa: E402
-from clientela.events import new_event  # noqa: E402
+from clientela.clock import utcnow
+from clientela.events import new_event
 
 
 @pytest.fixture
