@@ -22,12 +22,16 @@ class ServiceUnavailable(RuntimeError):
     """No instance of the named service is running on the broker."""
 
 
+def running_services(settings: Settings, *names: str) -> list[str]:
+    """Those of the named services with at least one instance running on the broker."""
+    with Connection(settings.amqp_uri) as connection:
+        return [name for name in names if (queue_counts(connection, f"rpc-{name}") or (0, 0))[1]]
+
+
 def require_services(settings: Settings, *names: str) -> None:
     """Raise ServiceUnavailable unless each named service has a running instance."""
-    with Connection(settings.amqp_uri) as connection:
-        missing = [
-            name for name in names if not (queue_counts(connection, f"rpc-{name}") or (0, 0))[1]
-        ]
+    running = running_services(settings, *names)
+    missing = [name for name in names if name not in running]
     if missing:
         raise ServiceUnavailable(
             f"not running: {', '.join(missing)}. Start the platform with `clientela up` "

@@ -71,13 +71,13 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     """Start the embedded database (when needed) and all five services."""
     if not settings.api_keys and not settings.meta_app_secret:
         log.warning("no api_keys or meta_app_secret set: POST /leads refuses every request")
-    serve(list(SERVICES), settings)
+    serve(list(SERVICES), settings, join=args.join)
     return 0
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the chosen services only."""
-    serve(args.services, settings)
+    """Run the chosen services only (more instances of them, when they run already)."""
+    serve(args.services, settings, join=True)
     return 0
 
 
@@ -462,10 +462,16 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
     if not settings.api_keys:  # a key of this run's own, so the webhook can be tried
         settings = settings.replace(api_keys=secrets.token_urlsafe(18))
-    serve(list(SERVICES), settings, on_ready)
+    serve(list(SERVICES), settings, on_ready, join=args.join)
     if "error" in outcome:
         raise outcome["error"]
     return 0
+
+
+JOIN_HELP = (
+    "share a platform already running on this broker's virtual host or this embedded "
+    "database port (refused otherwise)"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -475,7 +481,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="YAML settings file (default: ./clientela.yaml)")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    commands.add_parser("up", help=cmd_up.__doc__).set_defaults(handler=cmd_up)
+    up = commands.add_parser("up", help=cmd_up.__doc__)
+    up.add_argument("--join", action="store_true", help=JOIN_HELP)
+    up.set_defaults(handler=cmd_up)
 
     run = commands.add_parser("run", help=cmd_run.__doc__)
     run.add_argument("services", nargs="+", choices=list(SERVICES), metavar="SERVICE")
@@ -561,6 +569,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help=cmd_demo.__doc__)
     demo.add_argument("--stay", action="store_true", help="keep the platform running afterwards")
+    demo.add_argument("--join", action="store_true", help=JOIN_HELP)
     demo.set_defaults(handler=cmd_demo)
     return parser
 

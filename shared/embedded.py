@@ -4,8 +4,10 @@ When no ``mongo_uri`` is configured the platform starts ``secantusd-py`` (a
 MongoDB wire-protocol server on WiredTiger, from the ``clientela[embedded]``
 extra) on 127.0.0.1 with its data under ``<data_dir>/mongo``, and every service
 talks to it with the ordinary MongoDB driver. A server already answering on
-the port is reused rather than started twice. A configured ``mongo_uri``
-(a real MongoDB) bypasses all of this.
+the port is reused rather than started twice, when it holds this platform's
+data (the server records the data directory it was started for); another
+platform's server is only joined on purpose. A configured ``mongo_uri`` (a
+real MongoDB) bypasses all of this.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ DAEMON = "secantusd-py"
 
 class EmbeddedDatabaseError(RuntimeError):
     """The embedded database could not be started."""
+
+
+OWNER = ("clientela_embedded", "owner")
+"""Database and collection where a server started by clientela records its data directory."""
 
 
 def _daemon_path() -> str:
@@ -74,13 +80,43 @@ class EmbeddedDatabase:
         """Where the server's own log goes."""
         return self.data_dir / "secantusd.log"
 
-    def start(self, timeout_s: float = 30.0) -> None:
-        """Start the server (or adopt one already answering) and wait until it answers."""
+    def start(self, timeout_s: float = 30.0, join: bool = False) -> None:
+        """Start the server, or adopt the one answering on the port, and wait until it answers.
+
+        A server answering for another data directory (another platform's) is
+        adopted only with ``join``; EmbeddedDatabaseError otherwise.
+        """
         if _answers(self.uri):
+            owner = self._owner()
+            if owner != str(self.data_dir.resolve()) and not join:
+                raise EmbeddedDatabaseError(
+                    f"a database already answers on 127.0.0.1:{self.port} for "
+                    f"{f'the platform of {owner}' if owner else 'something else'}, not for "
+                    f"{self.data_dir}: stop it, give this platform a port of its own "
+                    "(CLIENTELA_EMBEDDED_DB_PORT), or pass --join to share that platform"
+                )
             log.info("reusing the database already answering", extra={"uri": self.uri})
             return
         self._launch(timeout_s)
+        self._record_owner()
         log.info("embedded database started", extra={"uri": self.uri, "data": str(self.data_dir)})
+
+    def _client(self) -> pymongo.MongoClient:
+        return pymongo.MongoClient(self.uri, serverSelectionTimeoutMS=5000)
+
+    def _owner(self) -> str | None:
+        """The data directory the answering server was started for; None when not known."""
+        database, collection = OWNER
+        with self._client() as client:
+            found = client[database][collection].find_one({"_id": "data_dir"})
+        return found["path"] if found else None
+
+    def _record_owner(self) -> None:
+        database, collection = OWNER
+        with self._client() as client:
+            client[database][collection].replace_one(
+                {"_id": "data_dir"}, {"path": str(self.data_dir.resolve())}, upsert=True
+            )
 
     def _launch(self, timeout_s: float) -> None:
         """Run the daemon and wait until it answers; EmbeddedDatabaseError when it does not."""
@@ -169,13 +205,16 @@ class EmbeddedDatabase:
 
 
 @contextmanager
-def database_settings(settings: Settings) -> Iterator[Settings]:
-    """Settings pointing at a database: the configured one, or the embedded server."""
+def database_settings(settings: Settings, join: bool = False) -> Iterator[Settings]:
+    """Settings pointing at a database: the configured one, or the embedded server.
+
+    ``join``: adopt an embedded server another platform started on the port.
+    """
     if settings.mongo_uri:
         yield settings
         return
     embedded = EmbeddedDatabase(Path(settings.data_dir) / "mongo", settings.embedded_db_port)
-    embedded.start()
+    embedded.start(join=join)
     embedded.supervise()
     try:
         yield settings.replace(mongo_uri=embedded.uri)

@@ -95,7 +95,8 @@ class HealthServer:
     def start(self) -> None:
         """Listen (ConfigError naming the setting when the address is taken) and serve."""
         try:
-            self._socket = eventlet.listen(_address(self.settings.health_address))
+            # without SO_REUSEPORT: another process's probes on the address are an error
+            self._socket = eventlet.listen(_address(self.settings.health_address), reuse_port=False)
         except OSError as exc:
             raise ConfigError(
                 f"health_address: cannot listen on {self.settings.health_address}: "

@@ -5,14 +5,16 @@ from __future__ import annotations
 import errno
 import logging
 import signal
+import socket
 from collections.abc import Callable, Sequence
 
 import eventlet
 
-from clientela.config import Settings
+from clientela.client import running_services
+from clientela.config import ConfigError, Settings
 from clientela.embedded import database_settings
 from clientela.health import HealthServer
-from clientela.messaging import check_broker, declare_topology
+from clientela.messaging import check_broker, declare_topology, masked, virtual_host
 from clientela.services import all_service_classes, service_class
 from clientela.supervision import SupervisedRunner
 
@@ -23,6 +25,7 @@ def serve(
     service_names: Sequence[str],
     settings: Settings,
     on_ready: Callable[[Settings, SupervisedRunner], None] | None = None,
+    join: bool = False,
 ) -> None:
     """Run ``service_names`` in this process until SIGINT/SIGTERM (or ``runner.stop()``).
 
@@ -32,9 +35,18 @@ def serve(
     ``health_address`` answers ``/health`` and ``/ready`` (see
     :mod:`clientela.health`). ``on_ready`` runs once the services are up, with
     the effective settings.
+
+    Unless ``join``, a platform already running on the broker's virtual host,
+    or another platform's embedded database on the port, is refused
+    (ConfigError, EmbeddedDatabaseError) rather than silently shared. A taken
+    ``http_address`` is refused either way.
     """
     check_broker(settings.amqp_uri)
-    with database_settings(settings) as effective:
+    if "prospects" in service_names:
+        refuse_taken_address("http_address", settings.http_address)
+    if not join:
+        refuse_running_platform(settings, service_names)
+    with database_settings(settings, join) as effective:
         config = effective.nameko_config()
         declare_topology(all_service_classes(), config)
         runner = SupervisedRunner(config, [service_class(name) for name in service_names])
@@ -50,6 +62,35 @@ def serve(
         finally:
             probes.stop()
         log.info("services stopped")
+
+
+def refuse_running_platform(settings: Settings, service_names: Sequence[str]) -> None:
+    """ConfigError when some of ``service_names`` already run on the broker's virtual host."""
+    running = running_services(settings, *service_names)
+    if running:
+        raise ConfigError(
+            f"{', '.join(running)} already running on the virtual host "
+            f"{virtual_host(settings.amqp_uri)!r} of {masked(settings.amqp_uri)}: this is "
+            "another platform (or this one); give this one a virtual host of its own "
+            "(CLIENTELA_AMQP_URI), or pass --join to add instances to it"
+        )
+
+
+def refuse_taken_address(setting: str, address: str) -> None:
+    """ConfigError naming ``setting`` when something listens on ``address`` already.
+
+    Bound without SO_REUSEPORT, which the servers of clientela (and nameko) set:
+    such a socket would share the port with another process's silently.
+    """
+    host, _, port = address.rpartition(":")
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, int(port)))
+        except OSError as exc:
+            raise ConfigError(
+                f"{setting}: {address} is taken ({exc.strerror}); another platform may be "
+                f"listening there: set CLIENTELA_{setting.upper()} to a free HOST:PORT"
+            ) from None
 
 
 def _stop_on_signals(runner: SupervisedRunner) -> None:

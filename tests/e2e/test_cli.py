@@ -255,6 +255,40 @@ def test_status_and_ready_report_the_broker_the_database_and_each_service(env, p
     assert body["ready"] is True and set(body["services"]) == set(services)
 
 
+def test_a_second_platform_on_the_host_is_refused_unless_joined(
+    env, platform, tmp_path, rabbit_admin
+):
+    other = {
+        **env,
+        "CLIENTELA_DATA_DIR": str(tmp_path / "other-data"),
+        "CLIENTELA_HEALTH_ADDRESS": f"127.0.0.1:{free_port()}",
+        "CLIENTELA_HTTP_ADDRESS": f"127.0.0.1:{free_port()}",
+    }
+
+    same_vhost = clientela(other, "up")
+    assert same_vhost.returncode == 2
+    assert "already running on the virtual host" in same_vhost.stderr
+    assert "--join" in same_vhost.stderr
+
+    vhost = f"clientela-test-other-{free_port()}"
+    rabbit_admin.create_vhost(vhost)
+    try:
+        other["CLIENTELA_AMQP_URI"] = f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
+        same_database = clientela(other, "demo")
+        assert same_database.returncode == 2
+        assert f"the platform of {tmp_path / 'data' / 'mongo'}" in same_database.stderr
+        assert "CLIENTELA_EMBEDDED_DB_PORT" in same_database.stderr
+    finally:
+        rabbit_admin.delete_vhost(vhost)
+
+    other["CLIENTELA_AMQP_URI"] = env["CLIENTELA_AMQP_URI"]
+    other["CLIENTELA_HTTP_ADDRESS"] = env["CLIENTELA_HTTP_ADDRESS"]
+    same_port = clientela(other, "run", "prospects")
+    assert same_port.returncode == 2
+    assert f"http_address: {env['CLIENTELA_HTTP_ADDRESS']} is taken" in same_port.stderr
+    assert "Traceback" not in same_vhost.stderr + same_database.stderr + same_port.stderr
+
+
 def test_status_says_the_broker_is_down_with_exit_1(env):
     env["CLIENTELA_AMQP_URI"] = f"amqp://guest:guest@127.0.0.1:{free_port()}/"
 
