@@ -1,0 +1,227 @@
+"""The fault suite's own RabbitMQ node, so stopping a broker never touches the machine's.
+
+One node per test session, started from the installed ``rabbitmq-server`` on
+free ports with an environment of its own (node name, config, plugins, data
+and logs in a temporary directory), so the machine's ``/etc/rabbitmq`` files
+and its node on 5672 are never read or touched. Every test of this directory
+gets a virtual host of its own on that node: the ``rabbit_admin`` fixture is
+overridden, and ``amqp_uri`` (hence ``clientela_settings``) follows it.
+
+The node is driven through Erlang distribution with OTP's ``erl_call``
+(milliseconds, where each ``rabbitmqctl`` call takes seconds): ``stop_app``,
+``start_app`` and closing connections, as ``rabbitmqctl`` does them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from clientela.testing import free_port
+
+SERVER_SCRIPTS = ("/usr/lib/rabbitmq/bin/rabbitmq-server", "rabbitmq-server")
+"""The server start script, preferring Debian's own over its ``su rabbitmq`` wrapper."""
+BOOT_TIMEOUT_S = 120.0
+ACTING_USER = "clientela-tests"
+
+
+def _program(*candidates: str) -> str:
+    for candidate in candidates:
+        found = shutil.which(candidate)
+        if found:
+            return found
+    pytest.fail(f"the fault suite needs {candidates[-1]} (from the RabbitMQ/Erlang install)")
+
+
+def _erlang_binary(text: str) -> str:
+    """``text`` as an Erlang binary literal."""
+    return "<<" + ",".join(str(byte) for byte in text.encode()) + ">>"
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the test process dies, even without a teardown."""
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+class RabbitNode:
+    """A RabbitMQ node of the tests' own on ``127.0.0.1``, with vhosts and faults on demand.
+
+    Offers ``amqp_uri``, ``create_vhost``, ``delete_vhost`` and
+    ``close_connections`` like :class:`clientela.testing.RabbitAdmin`, so the
+    ``amqp_uri`` fixture works on it unchanged.
+    """
+
+    def __init__(self, base_dir: Path) -> None:
+        self.base_dir = base_dir
+        self.port = free_port()
+        self.name = f"clientela-faults-{uuid.uuid4().hex[:8]}@localhost"
+        self.amqp_uri = f"amqp://guest:guest@127.0.0.1:{self.port}/"
+        self.cookie = secrets.token_hex(16)
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def log_path(self) -> Path:
+        """Where the node writes its log."""
+        return self.base_dir / "log" / f"{self.name}.log"
+
+    def _environment(self) -> dict[str, str]:
+        base = self.base_dir
+        (base / "rabbitmq.conf").write_text(
+            f"listeners.tcp.default = 127.0.0.1:{self.port}\n", encoding="utf-8"
+        )
+        (base / "rabbitmq-env.conf").write_text("", encoding="utf-8")
+        (base / "enabled_plugins").write_text("[].\n", encoding="utf-8")
+        cookie = base / ".erlang.cookie"
+        cookie.write_text(self.cookie, encoding="utf-8")
+        cookie.chmod(0o400)
+        return {
+            **os.environ,
+            "HOME": str(base),  # Erlang reads its cookie from $HOME
+            "RABBITMQ_NODENAME": self.name,
+            "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
+            "RABBITMQ_NODE_PORT": str(self.port),
+            "RABBITMQ_DIST_PORT": str(free_port()),
+            "RABBITMQ_CONFIG_FILE": str(base / "rabbitmq.conf"),
+            "RABBITMQ_CONF_ENV_FILE": str(base / "rabbitmq-env.conf"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": str(base / "enabled_plugins"),
+            "RABBITMQ_MNESIA_BASE": str(base / "mnesia"),
+            "RABBITMQ_LOG_BASE": str(base / "log"),
+            "RABBITMQ_PID_FILE": str(base / "rabbitmq.pid"),
+            "RABBITMQ_PLUGINS_EXPAND_DIR": str(base / "plugins"),
+            "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}",
+            "ERL_EPMD_ADDRESS": "127.0.0.1",
+        }
+
+    def start(self) -> None:
+        """Boot the node and wait until RabbitMQ runs on it."""
+        with (self.base_dir / "server.out").open("ab") as output:
+            self._process = subprocess.Popen(
+                [_program(*SERVER_SCRIPTS)],
+                env=self._environment(),
+                cwd=self.base_dir,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
+        deadline = time.monotonic() + BOOT_TIMEOUT_S
+        while not self.running():
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                log = (
+                    self.log_path.read_text(errors="replace")[-3000:]
+                    if (self.log_path.exists())
+                    else "(no log)"
+                )
+                pytest.fail(f"the fault suite's RabbitMQ node did not start; its log ends:\n{log}")
+            time.sleep(0.25)
+
+    def evaluate(self, expression: str) -> str:
+        """Evaluate an Erlang ``expression`` on the node; its printed result."""
+        result = subprocess.run(
+            [_program("erl_call"), "-sname", self.name, "-c", self.cookie, "-e"],
+            input=expression.encode() + b"\n",
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        answer = result.stdout.decode(errors="replace").strip()
+        if not answer.startswith("{ok,"):
+            raise RuntimeError(f"{self.name} could not evaluate {expression!r}: {answer}")
+        return answer.removeprefix("{ok,").removesuffix("}").strip()
+
+    def running(self) -> bool:
+        """Whether RabbitMQ (the ``rabbit`` application) runs on the node."""
+        try:
+            return self.evaluate("rabbit:is_running().") == "true"
+        except (RuntimeError, subprocess.TimeoutExpired):
+            return False
+
+    def stop_app(self) -> None:
+        """``rabbitmqctl stop_app``: the broker goes away, the node stays."""
+        self.evaluate("rabbit:stop().")
+        assert not self.accepts_connections()
+
+    def start_app(self) -> None:
+        """``rabbitmqctl start_app``: the broker comes back (returns once it runs)."""
+        self.evaluate("rabbit:start().")
+        assert self.running()
+
+    def accepts_connections(self) -> bool:
+        """Whether the AMQP port answers."""
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def create_vhost(self, vhost: str) -> None:
+        """Add ``vhost`` with every permission for guest."""
+        name, acting = _erlang_binary(vhost), _erlang_binary(ACTING_USER)
+        everything = _erlang_binary(".*")
+        self.evaluate(
+            f"ok = rabbit_vhost:add({name}, {acting}), "
+            f'rabbit_auth_backend_internal:set_permissions(<<"guest">>, {name}, '
+            f"{everything}, {everything}, {everything}, {acting})."
+        )
+
+    def delete_vhost(self, vhost: str) -> None:
+        """Delete ``vhost`` and everything in it."""
+        self.evaluate(
+            f"rabbit_vhost:delete({_erlang_binary(vhost)}, {_erlang_binary(ACTING_USER)})."
+        )
+
+    def close_connections(self, vhost: str) -> int:
+        """Close every client connection to ``vhost`` (``rabbitmqctl close_all_connections``)."""
+        in_vhost = f"[{{vhost, {_erlang_binary(vhost)}}}]"
+        return int(
+            self.evaluate(
+                "Pids = [P || P <- rabbit_networking:connections(), "
+                f"rabbit_networking:connection_info(P, [vhost]) =:= {in_vhost}], "
+                '[rabbit_networking:close_connection(P, "fault suite") || P <- Pids], '
+                "length(Pids)."
+            )
+        )
+
+    def stop(self) -> None:
+        """Stop the node (the start script stops RabbitMQ cleanly on SIGTERM); kill it if stuck."""
+        if self._process is None:
+            return
+        if self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._process.pid, signal.SIGKILL)
+                self._process.wait()
+        self._process = None
+
+
+@pytest.fixture(scope="session")
+def rabbit_node() -> Iterator[RabbitNode]:
+    """The fault suite's RabbitMQ node, started once per session and stopped after it."""
+    base_dir = Path(tempfile.mkdtemp(prefix="clientela-faults-rabbit-"))
+    node = RabbitNode(base_dir)
+    node.start()
+    try:
+        yield node
+    finally:
+        node.stop()
+        shutil.rmtree(base_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def rabbit_admin(rabbit_node: RabbitNode) -> RabbitNode:
+    """Every fault test's virtual host lives on the suite's own node."""
+    return rabbit_node
