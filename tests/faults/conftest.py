@@ -14,22 +14,30 @@ The node is driven through Erlang distribution with OTP's ``erl_call``
 
 from __future__ import annotations
 
+import csv
 import ctypes
+import json
 import os
 import secrets
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pymongo
 import pytest
 
-from clientela.testing import free_port
+from clientela.client import wait_for
+from clientela.testing import TEST_API_KEY, free_port
 
 SERVER_SCRIPTS = ("/usr/lib/rabbitmq/bin/rabbitmq-server", "rabbitmq-server")
 """The server start script, preferring Debian's own over its ``su rabbitmq`` wrapper."""
@@ -132,14 +140,21 @@ class RabbitNode:
 
     def evaluate(self, expression: str) -> str:
         """Evaluate an Erlang ``expression`` on the node; its printed result."""
-        result = subprocess.run(
-            [_program("erl_call"), "-sname", self.name, "-c", self.cookie, "-e"],
-            input=expression.encode() + b"\n",
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-        answer = result.stdout.decode(errors="replace").strip()
+        # files, not pipes: eventlet's green pipes can miss erl_call's exit and hang
+        with tempfile.TemporaryFile() as given, tempfile.TemporaryFile() as answered:
+            given.write(expression.encode() + b"\n")
+            given.seek(0)
+            subprocess.run(
+                [_program("erl_call"), "-sname", self.name, "-c", self.cookie, "-timeout", "20"]
+                + ["-e"],
+                stdin=given,
+                stdout=answered,
+                stderr=subprocess.STDOUT,
+                timeout=60,
+                check=False,
+            )
+            answered.seek(0)
+            answer = answered.read().decode(errors="replace").strip()
         if not answer.startswith("{ok,"):
             raise RuntimeError(f"{self.name} could not evaluate {expression!r}: {answer}")
         return answer.removeprefix("{ok,").removesuffix("}").strip()
@@ -225,3 +240,152 @@ def rabbit_node() -> Iterator[RabbitNode]:
 def rabbit_admin(rabbit_node: RabbitNode) -> RabbitNode:
     """Every fault test's virtual host lives on the suite's own node."""
     return rabbit_node
+
+
+CLI = str(Path(sys.executable).with_name("clientela"))
+
+
+class RunningPlatform:
+    """``clientela up`` in a process of its own, as a user runs it, and ways to watch it."""
+
+    def __init__(self, env: dict[str, str], workdir: Path) -> None:
+        self.env = env
+        self.workdir = workdir
+        self.http_address = env["CLIENTELA_HTTP_ADDRESS"]
+        self.database_uri = f"mongodb://127.0.0.1:{env['CLIENTELA_EMBEDDED_DB_PORT']}/"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start ``clientela up`` and wait until its services answer."""
+        with (self.workdir / "up.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                [CLI, "up"], env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        wait_for(lambda: self.cli("kpi").returncode == 0, timeout_s=90, interval_s=0.5)
+
+    def stop(self) -> None:
+        """Ctrl-C, as a user stops it; killed if it does not stop within a minute."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def running(self) -> bool:
+        """Whether ``clientela up`` is still running."""
+        return self.process is not None and self.process.poll() is None
+
+    def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        """Run a ``clientela`` command against this platform."""
+        return subprocess.run(
+            [CLI, *args], env=self.env, capture_output=True, text=True, timeout=timeout
+        )
+
+    def start_import(self, path: Path) -> subprocess.Popen[str]:
+        """``clientela import fairs PATH`` in the background (output in ``.stdout``/``.stderr``)."""
+        return subprocess.Popen(
+            [CLI, "import", "fairs", str(path)],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def post_lead(self, email: str) -> int:
+        """``POST /leads/webforms`` with one lead; the HTTP status."""
+        body = {"first_name": "Lía", "last_name": "Soto", "email": email, "consent": False}
+        request = urllib.request.Request(
+            f"http://{self.http_address}/leads/webforms",
+            data=json.dumps(body).encode(),
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {TEST_API_KEY}",
+            },
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=90) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def new_prospects(self) -> int | None:
+        """I1 over every period, as ``clientela kpi --json`` reports it (None if it fails)."""
+        result = self.cli("kpi", "--json")
+        if result.returncode != 0:
+            return None
+        return sum(row["I1_new_prospects"] or 0 for row in json.loads(result.stdout)["periods"])
+
+    def live_profiles(self) -> int:
+        """Profiles in the prospects database not merged into another one."""
+        client = pymongo.MongoClient(self.database_uri, serverSelectionTimeoutMS=10_000)
+        try:
+            database = client[f"{self.env['CLIENTELA_DB_PREFIX']}_prospects"]
+            return database.prospects.count_documents({"merged_into": None})
+        finally:
+            client.close()
+
+    def database_pid(self) -> int | None:
+        """The pid of the embedded database ``clientela up`` runs as its child, if any."""
+        assert self.process is not None
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        for pid in children.read_text().split():
+            if "secantusd" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace"):
+                return int(pid)
+        return None
+
+
+@pytest.fixture
+def platform_env(amqp_uri: str, tmp_path: Path) -> dict[str, str]:
+    """A user's environment for a platform on the suite's node, with everything of its own."""
+    return {
+        **os.environ,
+        "CLIENTELA_AMQP_URI": amqp_uri,
+        "CLIENTELA_MONGO_URI": "",
+        "CLIENTELA_EMBEDDED_DB_PORT": str(free_port()),
+        "CLIENTELA_DATA_DIR": str(tmp_path / "data"),
+        "CLIENTELA_DB_PREFIX": f"f{uuid.uuid4().hex[:10]}",
+        "CLIENTELA_HTTP_ADDRESS": f"127.0.0.1:{free_port()}",
+        "CLIENTELA_API_KEYS": TEST_API_KEY,
+        "CLIENTELA_OUTBOX_RELAY_INTERVAL_S": "1",
+        "CLIENTELA_OUTBOX_RELAY_GRACE_S": "2",
+        "CLIENTELA_EVENT_RETRY_DELAY_MS": "500",
+        "CLIENTELA_RPC_TIMEOUT_S": "30",
+    }
+
+
+@pytest.fixture
+def platform(platform_env: dict[str, str], tmp_path: Path) -> Iterator[RunningPlatform]:
+    """``clientela up`` running on the suite's node; stopped with Ctrl-C afterwards."""
+    running = RunningPlatform(platform_env, tmp_path)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def visitor_list(tmp_path: Path) -> Any:
+    """``visitor_list(people)``: a fair visitor list of that many distinct people."""
+
+    def write(people: int) -> Path:
+        path = tmp_path / f"visitors-{people}.csv"
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["First Name", "Last Name", "E-mail", "Phone"])
+            for person in range(people):
+                writer.writerow(
+                    [
+                        "Ana",
+                        f"Visitante {person}",
+                        f"visitor{person}@example.org",
+                        f"55 {10000000 + person:08d}",
+                    ]
+                )
+        return path
+
+    return write
