@@ -256,8 +256,10 @@ def main() -> None:
     vhost = f"clientela-bench-{uuid.uuid4().hex[:8]}"
     admin.create_vhost(vhost)
     workdir = Path(tempfile.mkdtemp(prefix="clientela-bench-"))
-    db = None if args.mongo_uri else EmbeddedDatabase(
-        str(workdir / "db"), free_port(), durable=args.durable
+    db = (
+        None
+        if args.mongo_uri
+        else EmbeddedDatabase(str(workdir / "db"), free_port(), durable=args.durable)
     )
     if db is not None:
         db.start()

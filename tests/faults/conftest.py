@@ -144,9 +144,9 @@ class RabbitNode:
         with tempfile.TemporaryFile() as given, tempfile.TemporaryFile() as answered:
             given.write(expression.encode() + b"\n")
             given.seek(0)
+            command = [_program("erl_call"), "-sname", self.name, "-c", self.cookie]
             subprocess.run(
-                [_program("erl_call"), "-sname", self.name, "-c", self.cookie, "-timeout", "20"]
-                + ["-e"],
+                [*command, "-timeout", "20", "-e"],
                 stdin=given,
                 stdout=answered,
                 stderr=subprocess.STDOUT,
@@ -294,6 +294,23 @@ class RunningPlatform:
             text=True,
         )
 
+    def finish_import(self, running: subprocess.Popen[str]) -> int:
+        """Wait for an import; it either finished or failed with one line and exit 2."""
+        _, stderr = running.communicate(timeout=600)
+        assert "Traceback" not in stderr
+        if running.returncode != 0:
+            assert running.returncode == 2, stderr
+            [error] = _error_lines(stderr)
+            assert error.startswith("clientela: error: ")
+        return running.returncode
+
+    def import_until_done(self, path: Path, rows: int, attempts: int = 3) -> None:
+        """Import ``path`` again until an import completes (each failure is one line)."""
+        for _ in range(attempts):
+            if self.finish_import(self.start_import(path)) == 0:
+                return
+        pytest.fail(f"{attempts} imports of {path} failed")
+
     def post_lead(self, email: str) -> int:
         """``POST /leads/webforms`` with one lead; the HTTP status."""
         body = {"first_name": "Lía", "last_name": "Soto", "email": email, "consent": False}
@@ -319,6 +336,15 @@ class RunningPlatform:
             return None
         return sum(row["I1_new_prospects"] or 0 for row in json.loads(result.stdout)["periods"])
 
+    def wait_for_new_prospects(self, count: int, timeout_s: float = 600) -> int | None:
+        """I1 once it reaches ``count`` (returned as it stands should it pass ``count``)."""
+        return wait_for(
+            self.new_prospects,
+            lambda counted: counted is not None and counted >= count,
+            timeout_s=timeout_s,
+            interval_s=2,  # each look is a process of its own: leave the CPU to the platform
+        )
+
     def live_profiles(self) -> int:
         """Profiles in the prospects database not merged into another one."""
         client = pymongo.MongoClient(self.database_uri, serverSelectionTimeoutMS=10_000)
@@ -336,6 +362,12 @@ class RunningPlatform:
             if "secantusd" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace"):
                 return int(pid)
         return None
+
+
+def _error_lines(stderr: str) -> list[str]:
+    """Lines of ``stderr`` other than an import's progress (a line rewritten with ``\\r``)."""
+    lines = [line.rsplit("\r", 1)[-1].strip() for line in stderr.splitlines()]
+    return [line for line in lines if line and "rows imported" not in line]
 
 
 @pytest.fixture
