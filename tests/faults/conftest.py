@@ -29,7 +29,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -390,14 +390,27 @@ def platform_env(amqp_uri: str, tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def platform(platform_env: dict[str, str], tmp_path: Path) -> Iterator[RunningPlatform]:
-    """``clientela up`` running on the suite's node; stopped with Ctrl-C afterwards."""
-    running = RunningPlatform(platform_env, tmp_path)
-    try:
+def platform_factory(tmp_path: Path) -> Iterator[Callable[[dict[str, str]], RunningPlatform]]:
+    """``platform_factory(env)`` starts ``clientela up`` in ``env``; stopped with Ctrl-C after."""
+    started: list[RunningPlatform] = []
+
+    def start(env: dict[str, str]) -> RunningPlatform:
+        running = RunningPlatform(env, tmp_path)
+        started.append(running)
         running.start()
-        yield running
-    finally:
+        return running
+
+    yield start
+    for running in started:
         running.stop()
+
+
+@pytest.fixture
+def platform(
+    platform_env: dict[str, str], platform_factory: Callable[[dict[str, str]], RunningPlatform]
+) -> RunningPlatform:
+    """``clientela up`` running on the suite's node."""
+    return platform_factory(platform_env)
 
 
 @pytest.fixture
