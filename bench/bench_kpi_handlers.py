@@ -129,10 +129,13 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=500, help="events per size and round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds; the best one counts")
     parser.add_argument("--mongo-uri", default="", help="a MongoDB to use instead of SecantusDB")
+    parser.add_argument(
+        "--durable", action="store_true", help="SecantusDB flushes its log on every commit"
+    )
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="clientela-bench-kpi-")
-    db = None if args.mongo_uri else EmbeddedDatabase(workdir, free_port())
+    db = None if args.mongo_uri else EmbeddedDatabase(workdir, free_port(), durable=args.durable)
     if db is not None:
         db.start()
     try:

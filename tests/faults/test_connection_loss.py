@@ -18,7 +18,7 @@ def test_handlers_resume_after_every_connection_is_dropped(
     wait_for(lambda: customers.customers.count_documents({}) == 1)
 
     vhost = unquote(urlsplit(clientela_settings.amqp_uri).path.lstrip("/"))
-    # the management API lists connections once its statistics catch up (a few seconds)
+    # the services may still be opening their connections: close once there are some
     wait_for(lambda: rabbit_admin.close_connections(vhost), timeout_s=30, interval_s=0.5)
 
     for prospect_id in ("after-drop-1", "after-drop-2"):

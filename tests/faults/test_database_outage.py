@@ -10,7 +10,7 @@ import signal
 
 from clientela.client import wait_for
 
-PEOPLE = 5_000
+PEOPLE = 1_000
 
 
 def test_a_database_killed_mid_import_is_restarted_and_loses_and_doubles_nobody(
@@ -19,7 +19,7 @@ def test_a_database_killed_mid_import_is_restarted_and_loses_and_doubles_nobody(
     platform = platform_factory({**platform_env, "CLIENTELA_EMBEDDED_DB_DURABLE": "true"})
     visitors = visitor_list(PEOPLE)
     first = platform.start_import(visitors)
-    wait_for(platform.live_profiles, lambda count: count >= 500, timeout_s=120, interval_s=0.2)
+    wait_for(platform.live_profiles, lambda count: count >= 200, timeout_s=120, interval_s=0.2)
     killed = platform.database_pid()
 
     os.kill(killed, signal.SIGKILL)
