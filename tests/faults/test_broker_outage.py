@@ -11,7 +11,8 @@ import time
 from clientela.client import wait_for
 
 OUTAGE_S = 10
-PEOPLE = 5_000
+PEOPLE = 1_000
+"""People in the imports: 5,000 takes kpi over 10 minutes to count on a busy CI machine."""
 
 
 def broker_outage(rabbit_node):
@@ -48,7 +49,7 @@ def test_a_broker_outage_during_an_import_loses_and_doubles_nobody(
 ):
     visitors = visitor_list(PEOPLE)
     first = platform.start_import(visitors)
-    wait_for(platform.live_profiles, lambda count: count >= 500, timeout_s=120, interval_s=0.2)
+    wait_for(platform.live_profiles, lambda count: count >= 200, timeout_s=120, interval_s=0.2)
 
     broker_outage(rabbit_node)
 
