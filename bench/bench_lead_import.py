@@ -311,11 +311,18 @@ def main() -> None:
         "--reimport", action="store_true", help="import the file a second time (creates nothing)"
     )
     parser.add_argument("--mongo-uri", default="", help="a MongoDB to use instead of SecantusDB")
+    parser.add_argument(
+        "--durable", action="store_true", help="SecantusDB flushes its log on every commit"
+    )
     args = parser.parse_args()
 
     admin = RabbitAdmin("http://guest:guest@127.0.0.1:15672", "amqp://guest:guest@127.0.0.1:5672/")
     workdir = Path(tempfile.mkdtemp(prefix="clientela-bench-"))
-    db = None if args.mongo_uri else EmbeddedDatabase(str(workdir / "db"), free_port())
+    db = (
+        None
+        if args.mongo_uri
+        else EmbeddedDatabase(str(workdir / "db"), free_port(), durable=args.durable)
+    )
     if db is not None:
         db.start()
     shapes = {

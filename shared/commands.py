@@ -255,16 +255,19 @@ def import_leads(settings: Settings, source_name: str, path: Path, options: dict
             flush=True,
         )
 
-    with platform(settings, "prospects") as rpc:
-        summary = import_file(
-            sources[source_name],
-            path,
-            options,
-            lambda rows, origin: rpc.prospects.capture_leads.call_async(source_name, rows, origin),
-            progress=progress,
-        )
-    print(file=sys.stderr)
-    return summary
+    try:
+        with platform(settings, "prospects") as rpc:
+            return import_file(
+                sources[source_name],
+                path,
+                options,
+                lambda rows, origin: rpc.prospects.capture_leads.call_async(
+                    source_name, rows, origin
+                ),
+                progress=progress,
+            )
+    finally:
+        print(file=sys.stderr)  # ends the progress line, before any error is told
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:

@@ -38,6 +38,7 @@ class Settings:
     db_prefix: str = "clientela"
     data_dir: str = ".clientela"
     embedded_db_port: int = 27027
+    embedded_db_durable: bool = True
     log_level: str = "INFO"
     log_format: str = "text"
     event_retry_attempts: int = 5
@@ -103,8 +104,18 @@ def _substitute(value: Any, environ: dict[str, str]) -> Any:
     return value
 
 
+_BOOLEANS = {"true": True, "yes": True, "on": True, "1": True}
+_BOOLEANS.update({"false": False, "no": False, "off": False, "0": False})
+
+
 def _coerce(name: str, raw: Any, default: Any) -> Any:
     """``raw`` as the type of the setting's default; ConfigError naming it otherwise."""
+    if isinstance(default, bool):
+        if isinstance(raw, bool):
+            return raw
+        if str(raw).strip().lower() not in _BOOLEANS:
+            raise ConfigError(f"{name}: expected true or false, got {raw!r}")
+        return _BOOLEANS[str(raw).strip().lower()]
     if raw is None or isinstance(raw, (bool, dict, list)):
         raise ConfigError(f"{name}: expected a {type(default).__name__}, got {raw!r}")
     text = str(raw).strip()

@@ -66,11 +66,17 @@ def _answers(uri: str, timeout_ms: int = 500) -> bool:
 
 
 class EmbeddedDatabase:
-    """A SecantusDB server on ``127.0.0.1:<port>`` storing its data in ``data_dir``."""
+    """A SecantusDB server on ``127.0.0.1:<port>`` storing its data in ``data_dir``.
 
-    def __init__(self, data_dir: str | Path, port: int) -> None:
+    ``durable`` makes the server flush its log on every commit
+    (``--sync-on-commit``): an acknowledged write then survives the server
+    being killed, at a cost in write throughput.
+    """
+
+    def __init__(self, data_dir: str | Path, port: int, durable: bool = False) -> None:
         self.data_dir = Path(data_dir)
         self.port = port
+        self.durable = durable
         self.uri = f"mongodb://127.0.0.1:{port}/"
         self._process: subprocess.Popen[bytes] | None = None
         self._stopping = threading.Event()
@@ -131,6 +137,7 @@ class EmbeddedDatabase:
             str(self.data_dir / "db"),
             "--log-level",
             "WARNING",
+            *(["--sync-on-commit"] if self.durable else []),
         ]
         with self.log_path.open("ab") as log_file:
             self._process = subprocess.Popen(
@@ -213,7 +220,11 @@ def database_settings(settings: Settings, join: bool = False) -> Iterator[Settin
     if settings.mongo_uri:
         yield settings
         return
-    embedded = EmbeddedDatabase(Path(settings.data_dir) / "mongo", settings.embedded_db_port)
+    embedded = EmbeddedDatabase(
+        Path(settings.data_dir) / "mongo",
+        settings.embedded_db_port,
+        durable=settings.embedded_db_durable,
+    )
     embedded.start(join=join)
     embedded.supervise()
     try:

@@ -83,6 +83,7 @@ class RabbitAdmin:
         self.api = f"{parts.scheme}://{parts.hostname}:{parts.port or 15672}/api"
         credentials = f"{parts.username or 'guest'}:{parts.password or 'guest'}".encode()
         self.auth = "Basic " + base64.b64encode(credentials).decode()
+        self.amqp_uri = amqp_uri
         self.user = urlsplit(amqp_uri).username or "guest"
         self.use_api = self._api_answers()
 
@@ -198,12 +199,15 @@ def rabbit_admin() -> RabbitAdmin:
 
 @pytest.fixture
 def amqp_uri(rabbit_admin: RabbitAdmin) -> Iterator[str]:
-    """URI of a fresh virtual host on the test broker, deleted after the test."""
+    """URI of a fresh virtual host on the test broker, deleted after the test.
+
+    The broker is the one ``rabbit_admin`` administers (``rabbit_admin.amqp_uri``):
+    override that fixture to run tests on another broker.
+    """
     vhost = f"clientela-test-{uuid.uuid4().hex[:12]}"
     rabbit_admin.create_vhost(vhost)
-    base = os.environ.get("CLIENTELA_TEST_AMQP_URI", DEFAULT_AMQP_URI).rstrip("/")
     try:
-        yield f"{base}/{quote(vhost, safe='')}"
+        yield f"{rabbit_admin.amqp_uri.rstrip('/')}/{quote(vhost, safe='')}"
     finally:
         rabbit_admin.delete_vhost(vhost)
 

@@ -33,7 +33,7 @@ def test_batch_publishes_work_again_after_the_broker_dropped_every_connection(
     wait_for(lambda: kpi.facts.count_documents({"kind": "captured", "at": {"$ne": None}}) == 1)
 
     vhost = unquote(urlsplit(clientela_settings.amqp_uri).path.lstrip("/"))
-    # the management API lists connections once its statistics catch up (a few seconds)
+    # the services may still be opening their connections: close once there are some
     wait_for(lambda: rabbit_admin.close_connections(vhost), timeout_s=30, interval_s=0.5)
 
     # the first capture after the outage is published on a fresh connection, not a dead one

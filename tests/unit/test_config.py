@@ -190,3 +190,20 @@ def test_unusable_values_are_refused_naming_the_setting(environ, named):
 def test_a_file_that_is_not_yaml_is_a_config_error(config_file):
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_settings(config_file("log_level: [\n"), {})
+
+
+@pytest.mark.parametrize(
+    ("text", "durable"), [("true", True), ("no", False), ("OFF", False), ("1", True)]
+)
+def test_a_yes_or_no_setting_reads_the_usual_words(text, durable):
+    environ = {"CLIENTELA_EMBEDDED_DB_DURABLE": text}
+
+    assert load_settings(None, environ).embedded_db_durable is durable
+
+
+def test_a_yes_or_no_setting_takes_yaml_booleans_and_refuses_other_words(config_file):
+    assert (
+        load_settings(config_file("embedded_db_durable: false\n"), {}).embedded_db_durable is False
+    )
+    with pytest.raises(ConfigError, match="embedded_db_durable: expected true or false"):
+        load_settings(None, {"CLIENTELA_EMBEDDED_DB_DURABLE": "maybe"})
