@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
 
+from clientela.clock import utcnow
 from clientela.columns import (
     CONSENT_ALIASES,
     IDENTIFIED_AT_ALIASES,
@@ -33,7 +34,8 @@ CONSENT_METHOD = "badge scan at the stand"
 
 OPTIONS = {
     "fair": "the fair's name, recorded as the origin of every row",
-    "fair_date": "the fair's date, YYYY-MM-DD: origin, and when rows without a time were met",
+    "fair_date": "the fair's date, YYYY-MM-DD: origin, and when rows without a time were met"
+    " (once it has come: a pre-registration list's rows count from their import)",
     "consent_purpose": "what badge-scan consent is for",
     "sheet": "the worksheet of an .xlsx file to read (default: the first)",
 }
@@ -53,6 +55,17 @@ def fair_origin(options: Mapping[str, str]) -> dict[str, str]:
                 f"option fair_date: {origin['fair_date']!r} is not a date as YYYY-MM-DD"
             ) from None
     return origin
+
+
+def fair_day_met(origin: Mapping[str, str]) -> str:
+    """When rows without a time of their own were met: the fair's date once it has come.
+
+    ``""`` without a ``fair_date``, or when it is still to come (a pre-registration
+    list): the fair's date is an attribution, not a time a person was met, so the
+    service then takes the time of receipt; the origin keeps the date.
+    """
+    day = origin.get("fair_date", "")
+    return day if day <= utcnow().date().isoformat() else ""
 
 
 def badge_consent(extra: Mapping[str, str], given_at: str, purpose: str) -> dict[str, str]:
@@ -88,6 +101,7 @@ class FairVisitorList(LeadSource):
         """Yield one LeadRow per data row, numbered as in the file (the header is usually 1)."""
         path = Path(path)
         origin = fair_origin(options)
+        fair_day = fair_day_met(origin)
         purpose = options.get("consent_purpose") or DEFAULT_CONSENT_PURPOSE
         rows = map_rows(_table(path, options), str(path), extra_aliases=BADGE_SCAN_ALIASES)
         for row in rows:
@@ -99,7 +113,7 @@ class FairVisitorList(LeadSource):
             except ValueError as exc:
                 yield RowProblem(row.line, str(exc))
                 continue
-            identified_at = met or origin.get("fair_date", "")
+            identified_at = met or fair_day
             consent = badge_consent(row.extra, identified_at, purpose)
             extra = {key: value for key, value in row.extra.items() if key not in READ_COLUMNS}
             yield LeadRow(
