@@ -72,6 +72,11 @@ class LeadRow:
     ``cells`` is the row as read from a file, header -> value, so that a
     rejected row can be written back in its own columns (it is not sent to
     the service).
+
+    ``identified_from`` says where ``identified_at`` was read, in the user's
+    words: the column header as written in the file (``Fecha escaneo``), the
+    payload's key (``created_time``) or the option (``option fair_date``). A
+    rejection of the time names it rather than ``identified_at``.
     """
 
     line: int
@@ -81,6 +86,7 @@ class LeadRow:
     consent: dict[str, str] = field(default_factory=dict)
     identified_at: str = ""
     cells: dict[str, str] = field(default_factory=dict, compare=False)
+    identified_from: str = field(default="", compare=False)
 
     def as_message(self) -> dict[str, Any]:
         """The row as the prospects service's ``capture_leads`` takes it."""
@@ -93,6 +99,8 @@ class LeadRow:
         }
         if self.identified_at:
             message["identified_at"] = self.identified_at
+        if self.identified_from:
+            message["identified_from"] = self.identified_from
         return message
 
 

@@ -12,6 +12,7 @@ from clientela.columns import (
     IDENTIFIED_AT_ALIASES,
     NumberedCells,
     csv_rows,
+    header_among,
     map_rows,
     says_yes,
     time_of,
@@ -114,8 +115,19 @@ class FairVisitorList(LeadSource):
                 yield RowProblem(row.line, str(exc))
                 continue
             identified_at = met or fair_day
+            if met:
+                identified_from = header_among(row.cells, IDENTIFIED_AT_ALIASES, "identified_at")
+            else:
+                identified_from = "option fair_date" if fair_day else ""
             consent = badge_consent(row.extra, identified_at, purpose)
             extra = {key: value for key, value in row.extra.items() if key not in READ_COLUMNS}
             yield LeadRow(
-                row.line, row.fields, extra, dict(origin), consent, identified_at, row.cells
+                row.line,
+                row.fields,
+                extra,
+                dict(origin),
+                consent,
+                identified_at,
+                row.cells,
+                identified_from,
             )

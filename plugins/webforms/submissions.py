@@ -16,6 +16,7 @@ from clientela.columns import (
     cell_text,
     csv_rows,
     field_for,
+    header_among,
     json_file,
     map_rows,
     says_yes,
@@ -125,8 +126,20 @@ def submission_row(row: MappedRow, options: Mapping[str, str]) -> LeadRow | RowP
     for name in DEFAULT_OPTIONS:
         if options.get(name) and name not in origin:
             origin[name] = options[name]
+    identified_from = ""
+    if submitted_at:
+        identified_from = header_among(
+            row.cells, SUBMISSION_ALIASES["submitted_at"], "submitted_at"
+        )
     return LeadRow(
-        row.line, row.fields, extra, origin, consent, extra.get("submitted_at", ""), row.cells
+        row.line,
+        row.fields,
+        extra,
+        origin,
+        consent,
+        extra.get("submitted_at", ""),
+        row.cells,
+        identified_from,
     )
 
 

@@ -89,6 +89,7 @@ def _validated(
                 rules.phone_region,
                 row["identified_at"],
                 received_at,
+                row["identified_from"],
             )
         except (ValidationError, InvalidLead) as exc:
             errors = exc.errors if isinstance(exc, InvalidLead) else exc.normalized_messages()

@@ -290,6 +290,7 @@ def normalise_lead(
     region: str,
     identified_at: str = "",
     received_at: datetime | None = None,
+    identified_from: str = "",
 ) -> Lead:
     """Validate and normalise one lead; InvalidLead lists every problem by field.
 
@@ -298,7 +299,8 @@ def normalise_lead(
     in one case, spaces collapsed everywhere. A lead needs an e-mail or a phone.
     The person was identified at ``identified_at`` (see :func:`identified_time`;
     without ``received_at`` an empty one stays unknown), which a consent
-    without a time takes as its own.
+    without a time takes as its own. A problem with it is reported under
+    ``identified_from``, where the source read it (a column, an option), when given.
     """
     errors: dict[str, list[str]] = {}
     lead = _lead_fields(fields, region, errors)
@@ -308,7 +310,7 @@ def normalise_lead(
         try:
             moment = identified_time(identified_at, received_at or utcnow())
         except ValueError as exc:
-            errors["identified_at"] = [str(exc)]
+            errors[identified_from or "identified_at"] = [str(exc)]
     clean_consent = _consent(consent, moment, errors)
     if errors:
         raise InvalidLead(errors)

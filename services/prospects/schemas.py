@@ -64,6 +64,7 @@ LeadRowSchema = _Strict.from_dict(
         "origin": fields.Dict(load_default=dict),
         "consent": fields.Dict(load_default=dict),
         "identified_at": fields.String(load_default="", validate=_TEXT),
+        "identified_from": fields.String(load_default="", validate=_TEXT),
     },
     name="LeadRowSchema",
 )

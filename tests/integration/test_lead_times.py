@@ -49,7 +49,8 @@ def test_a_fair_list_of_last_year_counts_in_last_years_indicators(rpc, tmp_path)
     )
 
     assert (summary.created, [line for line, _ in summary.rejected]) == (3, [5])
-    assert summary.rejected[0][1].startswith(f"identified_at: In the future: '{last_year + 2}")
+    # named as the user wrote the column, not by a field they never typed
+    assert summary.rejected[0][1].startswith(f"Fecha: In the future: '{last_year + 2}")
     [ana] = rpc.prospects.find(email="ana@example.com")["prospects"]
     assert ana["identified_at"].startswith(f"{last_year}-03-12T00:00:00")
     assert ana["captured_at"].startswith(str(utcnow().year))  # when it reached clientela

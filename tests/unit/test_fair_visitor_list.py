@@ -345,6 +345,8 @@ def test_rows_without_a_time_are_identified_on_the_fair_date(visitor_file):
     ann, bob = read(path, {"fair_date": "2025-03-12"})
 
     assert (ann.identified_at, bob.identified_at) == ("2025-03-12", "2025-03-13")
+    # where each time came from, in the user's words, for the errors about it
+    assert (ann.identified_from, bob.identified_from) == ("option fair_date", "fecha")
 
 
 def test_a_pre_registration_list_for_a_fair_to_come_keeps_the_date_as_origin_only(

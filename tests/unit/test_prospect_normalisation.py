@@ -404,11 +404,18 @@ def test_a_time_in_the_future_is_refused_naming_the_field():
     assert errors["identified_at"][0].startswith("In the future: '2026-05-05'")
 
 
+def test_a_time_in_the_future_is_refused_naming_where_the_user_wrote_it():
+    errors = errors_of_identified("2026-05-05 10:00", identified_from="Fecha escaneo")
+
+    assert list(errors) == ["Fecha escaneo"]
+    assert errors["Fecha escaneo"][0].startswith("In the future: '2026-05-05 10:00'")
+
+
 def test_an_identification_time_that_is_not_iso_is_refused():
     assert errors_of_identified("yesterday") == {"identified_at": ["Not an ISO 8601 date or time."]}
 
 
-def errors_of_identified(raw):
+def errors_of_identified(raw, **where):
     with pytest.raises(InvalidLead) as raised:
-        normalise_lead({"email": "a@b.mx"}, {}, {}, "MX", raw, RECEIVED)
+        normalise_lead({"email": "a@b.mx"}, {}, {}, "MX", raw, RECEIVED, **where)
     return raised.value.errors
