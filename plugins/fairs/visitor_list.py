@@ -17,7 +17,14 @@ from clientela.columns import (
     says_yes,
     time_of,
 )
-from clientela.leads import LeadRow, LeadSource, LeadSourceError, RowProblem
+from clientela.leads import (
+    TIME_ZONE_OPTION,
+    LeadRow,
+    LeadSource,
+    LeadSourceError,
+    RowProblem,
+    time_zone_option,
+)
 from clientela.plugins.fairs.workbook import xlsx_rows
 
 BADGE_SCAN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -39,6 +46,7 @@ OPTIONS = {
     " (once it has come: a pre-registration list's rows count from their import)",
     "consent_purpose": "what badge-scan consent is for",
     "sheet": "the worksheet of an .xlsx file to read (default: the first)",
+    "time_zone": TIME_ZONE_OPTION,
 }
 
 
@@ -102,6 +110,7 @@ class FairVisitorList(LeadSource):
         """Yield one LeadRow per data row, numbered as in the file (the header is usually 1)."""
         path = Path(path)
         origin = fair_origin(options)
+        zone = time_zone_option(options)
         fair_day = fair_day_met(origin)
         purpose = options.get("consent_purpose") or DEFAULT_CONSENT_PURPOSE
         rows = map_rows(_table(path, options), str(path), extra_aliases=BADGE_SCAN_ALIASES)
@@ -130,4 +139,5 @@ class FairVisitorList(LeadSource):
                 identified_at,
                 row.cells,
                 identified_from,
+                zone,
             )

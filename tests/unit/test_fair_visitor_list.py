@@ -362,6 +362,24 @@ def test_a_pre_registration_list_for_a_fair_to_come_keeps_the_date_as_origin_onl
     assert ana.origin == {"fair": "Expo 2027", "fair_date": coming}
 
 
+def test_the_time_zone_option_says_where_times_without_one_were_written(visitor_file):
+    path = visitor_file("correo,fecha_escaneo\nana@example.com,12/03/2026 09:20\n")
+
+    [ana] = read(path, {"time_zone": " Europe/Madrid "})
+
+    assert (ana.identified_at, ana.time_zone) == ("2026-03-12T09:20:00", "Europe/Madrid")
+    assert ana.as_message()["time_zone"] == "Europe/Madrid"
+    [without] = read(path)
+    assert "time_zone" not in without.as_message()  # the service's default_time_zone
+
+
+def test_a_time_zone_that_does_not_exist_is_refused_naming_the_option(visitor_file):
+    path = visitor_file("correo\nana@example.com\n")
+
+    with pytest.raises(LeadSourceError, match=r"option time_zone: 'Madrid' is not a time zone"):
+        read(path, {"time_zone": "Madrid"})
+
+
 def test_a_row_whose_date_cannot_be_read_is_a_problem_naming_its_column(visitor_file):
     path = visitor_file("email,Fecha\nann@example.com,31/02/2025\nbob@example.com,ayer\n")
 
