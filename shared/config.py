@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from clientela.clock import time_zone
+
 CONFIG_KEY = "CLIENTELA"
 _SUBSTITUTION = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<default>[^}]*))?\}")
 
@@ -49,6 +51,7 @@ class Settings:
     points_per_currency_unit: float = 1.0
     referral_reward_points: int = 500
     default_phone_region: str = "MX"
+    default_time_zone: str = "UTC"
     completeness_weights: str = (
         "name=20,email=20,phone=15,company=15,position=10,needs=10,consent=10"
     )
@@ -190,6 +193,10 @@ def _check_ranges(settings: Settings) -> None:
             problems.append(f"{name}: must be positive")
     if not re.fullmatch(r"[A-Z]{2}", settings.default_phone_region):
         problems.append("default_phone_region: must be a two-letter country code such as MX")
+    try:
+        time_zone(settings.default_time_zone)
+    except ValueError as exc:
+        problems.append(f"default_time_zone: {exc}")
     for name in ("http_address", "health_address"):
         if not re.fullmatch(r"[^:\s]+:\d{1,5}", getattr(settings, name)):
             problems.append(f"{name}: must be HOST:PORT")

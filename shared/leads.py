@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from clientela.clock import time_zone
+
 LEAD_FIELDS = ("first_name", "last_name", "email", "phone", "company", "position", "needs")
 """Canonical lead fields a source may fill; anything else goes in ``LeadRow.extra``.
 
@@ -64,7 +66,7 @@ class LeadRow:
     source found, as strings.
 
     ``identified_at`` is when the person was identified, as the source knows
-    it (ISO 8601 date or time; naive times are UTC): the badge scan, the form
+    it (ISO 8601 date or time): the badge scan, the form
     submission, the lead-ads ``created_time``. Leave it empty when the source
     does not know: the service then takes the time the lead reached it. Never
     fill it with the time of reading.
@@ -72,6 +74,16 @@ class LeadRow:
     ``cells`` is the row as read from a file, header -> value, so that a
     rejected row can be written back in its own columns (it is not sent to
     the service).
+
+    ``identified_from`` says where ``identified_at`` was read, in the user's
+    words: the column header as written in the file (``Fecha escaneo``), the
+    payload's key (``created_time``) or the option (``option fair_date``). A
+    rejection of the time names it rather than ``identified_at``.
+
+    ``time_zone`` is the IANA zone of times written without one (its
+    ``time_zone`` option, see :func:`time_zone_option`); when empty they are in
+    the service's ``default_time_zone`` setting (UTC unless set). A date alone
+    stays that day, midnight UTC.
     """
 
     line: int
@@ -81,6 +93,8 @@ class LeadRow:
     consent: dict[str, str] = field(default_factory=dict)
     identified_at: str = ""
     cells: dict[str, str] = field(default_factory=dict, compare=False)
+    identified_from: str = field(default="", compare=False)
+    time_zone: str = ""
 
     def as_message(self) -> dict[str, Any]:
         """The row as the prospects service's ``capture_leads`` takes it."""
@@ -93,6 +107,10 @@ class LeadRow:
         }
         if self.identified_at:
             message["identified_at"] = self.identified_at
+        if self.identified_from:
+            message["identified_from"] = self.identified_from
+        if self.time_zone:
+            message["time_zone"] = self.time_zone
         return message
 
 
@@ -161,3 +179,24 @@ class LeadSource(ABC):
         LeadSourceError when the payload is not of a shape this source knows.
         """
         raise LeadSourceError(f"lead source {self.name!r} does not take pushed payloads")
+
+
+TIME_ZONE_OPTION = (
+    "the IANA time zone of times written without one, such as Europe/Madrid"
+    " (default: the default_time_zone setting)"
+)
+"""What a source's ``time_zone`` option means, for its :attr:`LeadSource.options`."""
+
+
+def time_zone_option(options: Mapping[str, str]) -> str:
+    """The ``time_zone`` option given, checked; ``""`` without one.
+
+    Raise LeadSourceError naming the option when it is not an IANA time zone.
+    """
+    name = (options.get("time_zone") or "").strip()
+    if name:
+        try:
+            time_zone(name)
+        except ValueError as exc:
+            raise LeadSourceError(f"option time_zone: {exc}") from None
+    return name

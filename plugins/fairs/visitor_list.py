@@ -6,16 +6,25 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
 
+from clientela.clock import utcnow
 from clientela.columns import (
     CONSENT_ALIASES,
     IDENTIFIED_AT_ALIASES,
     NumberedCells,
     csv_rows,
+    header_among,
     map_rows,
     says_yes,
     time_of,
 )
-from clientela.leads import LeadRow, LeadSource, LeadSourceError, RowProblem
+from clientela.leads import (
+    TIME_ZONE_OPTION,
+    LeadRow,
+    LeadSource,
+    LeadSourceError,
+    RowProblem,
+    time_zone_option,
+)
 from clientela.plugins.fairs.workbook import xlsx_rows
 
 BADGE_SCAN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -33,9 +42,11 @@ CONSENT_METHOD = "badge scan at the stand"
 
 OPTIONS = {
     "fair": "the fair's name, recorded as the origin of every row",
-    "fair_date": "the fair's date, YYYY-MM-DD: origin, and when rows without a time were met",
+    "fair_date": "the fair's date, YYYY-MM-DD: origin, and when rows without a time were met"
+    " (once it has come: a pre-registration list's rows count from their import)",
     "consent_purpose": "what badge-scan consent is for",
     "sheet": "the worksheet of an .xlsx file to read (default: the first)",
+    "time_zone": TIME_ZONE_OPTION,
 }
 
 
@@ -53,6 +64,17 @@ def fair_origin(options: Mapping[str, str]) -> dict[str, str]:
                 f"option fair_date: {origin['fair_date']!r} is not a date as YYYY-MM-DD"
             ) from None
     return origin
+
+
+def fair_day_met(origin: Mapping[str, str]) -> str:
+    """When rows without a time of their own were met: the fair's date once it has come.
+
+    ``""`` without a ``fair_date``, or when it is still to come (a pre-registration
+    list): the fair's date is an attribution, not a time a person was met, so the
+    service then takes the time of receipt; the origin keeps the date.
+    """
+    day = origin.get("fair_date", "")
+    return day if day <= utcnow().date().isoformat() else ""
 
 
 def badge_consent(extra: Mapping[str, str], given_at: str, purpose: str) -> dict[str, str]:
@@ -88,6 +110,8 @@ class FairVisitorList(LeadSource):
         """Yield one LeadRow per data row, numbered as in the file (the header is usually 1)."""
         path = Path(path)
         origin = fair_origin(options)
+        zone = time_zone_option(options)
+        fair_day = fair_day_met(origin)
         purpose = options.get("consent_purpose") or DEFAULT_CONSENT_PURPOSE
         rows = map_rows(_table(path, options), str(path), extra_aliases=BADGE_SCAN_ALIASES)
         for row in rows:
@@ -99,9 +123,21 @@ class FairVisitorList(LeadSource):
             except ValueError as exc:
                 yield RowProblem(row.line, str(exc))
                 continue
-            identified_at = met or origin.get("fair_date", "")
+            identified_at = met or fair_day
+            if met:
+                identified_from = header_among(row.cells, IDENTIFIED_AT_ALIASES, "identified_at")
+            else:
+                identified_from = "option fair_date" if fair_day else ""
             consent = badge_consent(row.extra, identified_at, purpose)
             extra = {key: value for key, value in row.extra.items() if key not in READ_COLUMNS}
             yield LeadRow(
-                row.line, row.fields, extra, dict(origin), consent, identified_at, row.cells
+                row.line,
+                row.fields,
+                extra,
+                dict(origin),
+                consent,
+                identified_at,
+                row.cells,
+                identified_from,
+                zone,
             )

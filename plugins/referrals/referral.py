@@ -72,6 +72,7 @@ def _row(line: int, item: Any, options: Mapping[str, str]) -> LeadRow:
         {name: value for name, value in origin.items() if value},
         _consent(item.get("consent"), referred_at),
         referred_at,
+        identified_from="referred_at",
     )
 
 

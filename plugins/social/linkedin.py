@@ -79,7 +79,15 @@ def linkedin_row(line: int, response: Any) -> LeadRow | RowProblem:
     fields, extra = lead_fields(pairs)
     extra.update(_details(lead_id, submitted_at, response))
     consent = ticked_consent(_accepted_consents(form_response), submitted_at, CONSENT_METHOD)
-    return LeadRow(line, fields, extra, _origin(response), consent, submitted_at or "")
+    return LeadRow(
+        line,
+        fields,
+        extra,
+        _origin(response),
+        consent,
+        submitted_at or "",
+        identified_from="submittedAt",
+    )
 
 
 def _from_epoch_ms(milliseconds: int) -> datetime:

@@ -99,7 +99,15 @@ def meta_row(line: int, lead: Any) -> LeadRow | RowProblem:
     fields, extra = lead_fields(answers)
     extra.update(_details(lead_id, submitted_at, lead))
     consent = _consent(lead, submitted_at)
-    return LeadRow(line, fields, extra, _origin(lead), consent, submitted_at or "")
+    return LeadRow(
+        line,
+        fields,
+        extra,
+        _origin(lead),
+        consent,
+        submitted_at or "",
+        identified_from="created_time",
+    )
 
 
 def _created_time(value: Any) -> str | None:

@@ -16,12 +16,20 @@ from clientela.columns import (
     cell_text,
     csv_rows,
     field_for,
+    header_among,
     json_file,
     map_rows,
     says_yes,
     time_of,
 )
-from clientela.leads import LeadRow, LeadSource, LeadSourceError, RowProblem
+from clientela.leads import (
+    TIME_ZONE_OPTION,
+    LeadRow,
+    LeadSource,
+    LeadSourceError,
+    RowProblem,
+    time_zone_option,
+)
 
 SUBMISSION_ALIASES: dict[str, tuple[str, ...]] = {
     "form": ("form", "form_id", "form_name"),
@@ -42,6 +50,7 @@ OPTIONS = {
     "channel": "the channel (utm_source) of submissions that name none",
     "medium": "the medium (utm_medium) of submissions that name none",
     "consent_purpose": "what consent is for when a submission has no consent_text",
+    "time_zone": TIME_ZONE_OPTION,
 }
 DEFAULT_CONSENT_PURPOSE = "contact about the offer in the form"
 CONSENT_METHOD = "web form checkbox"
@@ -125,8 +134,21 @@ def submission_row(row: MappedRow, options: Mapping[str, str]) -> LeadRow | RowP
     for name in DEFAULT_OPTIONS:
         if options.get(name) and name not in origin:
             origin[name] = options[name]
+    identified_from = ""
+    if submitted_at:
+        identified_from = header_among(
+            row.cells, SUBMISSION_ALIASES["submitted_at"], "submitted_at"
+        )
     return LeadRow(
-        row.line, row.fields, extra, origin, consent, extra.get("submitted_at", ""), row.cells
+        row.line,
+        row.fields,
+        extra,
+        origin,
+        consent,
+        extra.get("submitted_at", ""),
+        row.cells,
+        identified_from,
+        time_zone_option(options),
     )
 
 
@@ -151,6 +173,7 @@ class WebFormSubmissions(LeadSource):
 
     def parse(self, payload: Any, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:
         """Yield one item per submission of ``payload``, numbered from 1."""
+        time_zone_option(options)  # a wrong one is refused before any submission
         for number, item in enumerate(submissions_of(payload), start=1):
             row = parse_submission(number, item)
             yield row if isinstance(row, RowProblem) else submission_row(row, options)
@@ -158,6 +181,7 @@ class WebFormSubmissions(LeadSource):
     def read(self, path: Path, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:
         """Yield one item per submission of a ``.json`` file (numbered from 1, as pushed), or
         per row of a CSV export of submissions (the header is line 1)."""
+        time_zone_option(options)
         if Path(path).suffix.lower() == ".json":
             yield from self.parse(json_file(Path(path)), options)
             return

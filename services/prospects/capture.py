@@ -24,7 +24,7 @@ from marshmallow import ValidationError
 from pymongo import UpdateOne
 from pymongo.collection import Collection
 
-from clientela.clock import utcnow
+from clientela.clock import time_zone, utcnow
 from clientela.errors import Conflict, InvalidInput
 from clientela.importing import batches, guarded, origin_options, split_items
 from clientela.leads import LeadSource, LeadSourceError
@@ -89,6 +89,8 @@ def _validated(
                 rules.phone_region,
                 row["identified_at"],
                 received_at,
+                row["identified_from"],
+                time_zone(row["time_zone"]) if row["time_zone"] else rules.time_zone,
             )
         except (ValidationError, InvalidLead) as exc:
             errors = exc.errors if isinstance(exc, InvalidLead) else exc.normalized_messages()
@@ -98,8 +100,9 @@ def _validated(
             continue
         # what the source sent, never the time of receipt: a redelivery is the same capture
         sent = {"fields": row["fields"], "consent": row["consent"]}
-        if row["identified_at"]:
-            sent["identified_at"] = row["identified_at"]
+        for name in ("identified_at", "time_zone"):
+            if row[name]:
+                sent[name] = row[name]
         key = capture_key(source, sent, row_origin)
         incoming.append(IncomingLead.of(row, lead, key, source, rules.matcher))
     return incoming

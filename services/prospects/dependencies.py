@@ -9,6 +9,7 @@ from typing import Any
 from eventlet.semaphore import Semaphore
 from nameko.extensions import DependencyProvider
 
+from clientela.clock import time_zone
 from clientela.config import Settings, completeness_weights
 from clientela.errors import NotFound
 from clientela.leads import LeadSource
@@ -55,6 +56,7 @@ def build_pipeline(settings: Settings) -> Pipeline:
         qualifier=Qualifier(plugins.qualification_rules()),
         completeness_weights=completeness_weights(settings.completeness_weights),
         phone_region=settings.default_phone_region,
+        time_zone=time_zone(settings.default_time_zone),
     )
     return Pipeline(rules, plugins.lead_sources())
 

@@ -68,6 +68,10 @@ class Merge(EmbeddedDocument):
     by = StringField(required=True)
     reason = StringField(required=True)
     filled = DictField()
+    captures = ListField(StringField())
+    """Keys of the captures the merge moved (records made before lack them)."""
+    interactions = ListField(StringField())
+    """Ids of the interactions the merge moved."""
 
 
 class Conversion(EmbeddedDocument):

@@ -3,8 +3,10 @@
 A merge first claims the merged profile (``merged_into`` set, so nothing else
 writes to it and captures stop matching it), then the survivor takes its
 captures, interactions and open follow-up tasks (marked with where they came
-from) and fills its blanks from it. The merge record says what was filled, so
-:func:`unmerge_prospect` can give everything back; the two profiles are then
+from) and fills its blanks from it. The merge record lists the captures and
+interactions it moved and what it filled, so :func:`unmerge_prospect` gives
+back exactly those (a profile merged in earlier, with its own history, goes
+back along with the one it was merged into); the two profiles are then
 kept apart, so the next capture of the person does not merge them again.
 ``prospect_merged`` and ``prospect_unmerged`` tell the other services, which
 count a merged profile once. The merged profile's possible duplicates move to
@@ -131,6 +133,8 @@ def _absorb(
         "by": by,
         "reason": reason,
         "filled": filled,
+        "captures": [capture["key"] for capture in other["captures"]],
+        "interactions": [interaction["id"] for interaction in other["interactions"]],
     }
 
 
@@ -187,9 +191,11 @@ def _give_back(
 ) -> None:
     merged_id = record["prospect_id"]
     survivor["merges"] = [m for m in survivor["merges"] if m["prospect_id"] != merged_id]
-    survivor["captures"] = [c for c in survivor["captures"] if c.get("from_prospect") != merged_id]
+    survivor["captures"] = [
+        c for c in survivor["captures"] if not _moved(c, c["key"], record, "captures")
+    ]
     survivor["interactions"] = [
-        i for i in survivor["interactions"] if i.get("from_prospect") != merged_id
+        i for i in survivor["interactions"] if not _moved(i, i["id"], record, "interactions")
     ]
     emptied = []
     for name, value in record["filled"].items():
@@ -200,6 +206,19 @@ def _give_back(
     contacts = [i["occurred_at"] for i in survivor["interactions"] if i.get("counts_as_contact")]
     survivor["first_contact_at"] = min(contacts, default=None)
     survivor["updated_at"] = now
+
+
+def _moved(item: dict[str, Any], key: str, record: dict[str, Any], kind: str) -> bool:
+    """Whether the merge ``record`` brought ``item`` (a capture or an interaction, by ``key``).
+
+    Records list what they moved; older ones do not (every merge moves at least
+    one capture), and then what came is what is marked as from the merged profile.
+    """
+    if not item.get("from_prospect"):
+        return False
+    if record.get("captures"):
+        return key in record.get(kind, ())
+    return item["from_prospect"] == record["prospect_id"]
 
 
 def _refill(profile: dict[str, Any], names: list[str], region: str) -> None:

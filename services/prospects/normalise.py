@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 import phonenumbers
 from marshmallow import ValidationError, validate
@@ -148,16 +148,27 @@ def phone_e164(raw: str, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def iso_time(raw: str) -> str:
-    """``raw`` (ISO date or time; naive means UTC) as an ISO 8601 UTC time."""
+def iso_time(raw: str, zone: tzinfo = UTC) -> str:
+    """``raw`` (ISO date or time) as an ISO 8601 UTC time.
+
+    A time without a zone is in ``zone``; a date alone is that day, midnight UTC.
+    """
     text = raw.strip()
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise ValueError("Not an ISO 8601 date or time.") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+        moment = moment.replace(tzinfo=UTC if _date_alone(text) else zone)
     return in_utc(moment).isoformat()
+
+
+def _date_alone(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def in_utc(moment: datetime) -> datetime:
@@ -234,7 +245,10 @@ def _origin(raw: Mapping[str, str], errors: dict[str, list[str]]) -> dict[str, s
 
 
 def _consent(
-    raw: Mapping[str, str], identified_at: datetime | None, errors: dict[str, list[str]]
+    raw: Mapping[str, str],
+    identified_at: datetime | None,
+    zone: tzinfo,
+    errors: dict[str, list[str]],
 ) -> dict[str, str] | None:
     given = {}
     for name in CONSENT_FIELDS:
@@ -257,7 +271,7 @@ def _consent(
             )
     if given["given_at"]:
         try:
-            given["given_at"] = iso_time(given["given_at"])
+            given["given_at"] = iso_time(given["given_at"], zone)
         except ValueError as exc:
             errors.setdefault("consent.given_at", []).append(str(exc))
     elif identified_at is not None:
@@ -265,15 +279,16 @@ def _consent(
     return given
 
 
-def identified_time(raw: str, received_at: datetime) -> datetime:
-    """When a lead's person was identified: ``raw`` (ISO date or time), else ``received_at``.
+def identified_time(raw: str, received_at: datetime, zone: tzinfo = UTC) -> datetime:
+    """When a lead's person was identified: ``raw`` (ISO date or time, see :func:`iso_time`
+    for ``zone``), else ``received_at``.
 
     ValueError for a time that is not ISO 8601, or that falls after
     ``received_at`` by more than :data:`CLOCK_SKEW`.
     """
     if not raw.strip():
         return received_at
-    moment = datetime.fromisoformat(iso_time(raw))
+    moment = datetime.fromisoformat(iso_time(raw, zone))
     moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)  # as stored
     if moment > received_at + CLOCK_SKEW:
         raise ValueError(
@@ -290,6 +305,8 @@ def normalise_lead(
     region: str,
     identified_at: str = "",
     received_at: datetime | None = None,
+    identified_from: str = "",
+    time_zone: tzinfo = UTC,
 ) -> Lead:
     """Validate and normalise one lead; InvalidLead lists every problem by field.
 
@@ -298,7 +315,9 @@ def normalise_lead(
     in one case, spaces collapsed everywhere. A lead needs an e-mail or a phone.
     The person was identified at ``identified_at`` (see :func:`identified_time`;
     without ``received_at`` an empty one stays unknown), which a consent
-    without a time takes as its own.
+    without a time takes as its own. A problem with it is reported under
+    ``identified_from``, where the source read it (a column, an option), when given.
+    Times written without a zone, there and in the consent, are in ``time_zone``.
     """
     errors: dict[str, list[str]] = {}
     lead = _lead_fields(fields, region, errors)
@@ -306,10 +325,10 @@ def normalise_lead(
     moment = None
     if received_at is not None or identified_at.strip():
         try:
-            moment = identified_time(identified_at, received_at or utcnow())
+            moment = identified_time(identified_at, received_at or utcnow(), time_zone)
         except ValueError as exc:
-            errors["identified_at"] = [str(exc)]
-    clean_consent = _consent(consent, moment, errors)
+            errors[identified_from or "identified_at"] = [str(exc)]
+    clean_consent = _consent(consent, moment, time_zone, errors)
     if errors:
         raise InvalidLead(errors)
     return Lead(lead, clean_origin, clean_consent, moment)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from clientela.leads import LEAD_FIELDS
@@ -28,6 +28,8 @@ class ProfileRules:
     qualifier: Qualifier
     completeness_weights: Mapping[str, float]
     phone_region: str
+    time_zone: tzinfo = UTC
+    """The zone of times a lead brings without one, when its row names none."""
 
 
 def rule_view(profile: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from clientela.clock import time_zone
 from clientela.leads import ORIGIN_FIELDS
 from clientela.services.prospects.domain import (
     CONVERSION_BASES,
@@ -29,6 +30,15 @@ def storable_time(moment: datetime) -> None:
         in_utc(moment)
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
+
+
+def known_time_zone(name: str) -> None:
+    """Refuse a name that is not an IANA time zone (an empty one means the default)."""
+    if name:
+        try:
+            time_zone(name)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
 
 
 def extra_values(extra: dict) -> None:
@@ -64,6 +74,8 @@ LeadRowSchema = _Strict.from_dict(
         "origin": fields.Dict(load_default=dict),
         "consent": fields.Dict(load_default=dict),
         "identified_at": fields.String(load_default="", validate=_TEXT),
+        "identified_from": fields.String(load_default="", validate=_TEXT),
+        "time_zone": fields.String(load_default="", validate=known_time_zone),
     },
     name="LeadRowSchema",
 )

@@ -223,3 +223,46 @@ def test_an_earlier_capture_of_a_contacted_person_moves_the_person_and_lengthens
         timeout_s=30,
     )
     assert (march["I1_new_prospects"], march["I2_first_contacts"]) == (0, 1)
+
+
+def test_undoing_the_outer_of_two_nested_merges_gives_back_both_inner_profiles(rpc):
+    """Pía was merged into Quim, then Quim into Rosa; undoing Quim's merge takes Pía along."""
+    pia, quim, rosa = (
+        capture(rpc, "fairs", identified_at, {"email": email, "first_name": name}, {"fair": fair})
+        for identified_at, email, name, fair in (
+            ("2025-01-05T09:00:00Z", "pia@example.com", "Pía", "Expo Enero"),
+            ("2025-03-05T09:00:00Z", "quim@example.com", "Quim", "Expo Marzo"),
+            ("2025-03-20T09:00:00Z", "rosa@example.com", "Rosa", "Expo Marzo"),
+        )
+    )
+    rpc.prospects.merge(quim["id"], pia["id"], "ana", "same person")
+    rpc.prospects.merge(rosa["id"], quim["id"], "ana", "same person")
+    wait_for(
+        lambda: figures(rpc),
+        lambda f: (
+            f[JANUARY]
+            and f[JANUARY]["I1_by_fair"] == {"Expo Enero": 1}
+            and not (f[MARCH] and f[MARCH]["I1_new_prospects"])
+        ),
+        timeout_s=30,
+    )
+
+    rpc.prospects.unmerge(quim["id"], "supervisor")
+
+    def captured(prospect_id):
+        profile = rpc.prospects.get(prospect_id)
+        emails = sorted(c["fields"]["email"] for c in profile["captures"])
+        return emails, profile["identified_at"][:10]
+
+    assert captured(rosa["id"]) == (["rosa@example.com"], "2025-03-20")
+    assert captured(quim["id"]) == (["pia@example.com", "quim@example.com"], "2025-01-05")
+    found = wait_for(
+        lambda: figures(rpc),
+        lambda f: f[MARCH] and f[MARCH]["I1_new_prospects"] == 1,
+        timeout_s=30,
+    )
+    assert (found[JANUARY]["I1_new_prospects"], found[JANUARY]["I1_by_fair"]) == (
+        1,
+        {"Expo Enero": 1},
+    )
+    assert found[MARCH]["I1_by_fair"] == {"Expo Marzo": 1}  # Rosa alone

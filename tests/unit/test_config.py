@@ -98,6 +98,12 @@ def test_environment_wins_over_the_file(config_file):
     assert settings.event_retry_attempts == 9
 
 
+def test_naive_times_are_utc_unless_a_default_time_zone_is_set():
+    assert load_settings(None, {}).default_time_zone == "UTC"
+    environ = {"CLIENTELA_DEFAULT_TIME_ZONE": "America/Mexico_City"}
+    assert load_settings(None, environ).default_time_zone == "America/Mexico_City"
+
+
 def test_environment_alone_overrides_defaults():
     settings = load_settings(None, {"CLIENTELA_POINTS_PER_CURRENCY_UNIT": "2.5"})
 
@@ -180,6 +186,7 @@ def test_an_empty_text_setting_is_an_error_not_the_word_none(config_file):
         ({"CLIENTELA_RPC_TIMEOUT_S": "0"}, "rpc_timeout_s"),
         ({"CLIENTELA_EMBEDDED_DB_PORT": "70000"}, "embedded_db_port"),
         ({"CLIENTELA_HEALTH_ADDRESS": "8001"}, "health_address"),
+        ({"CLIENTELA_DEFAULT_TIME_ZONE": "Europe/Madird"}, "default_time_zone.*Europe/Madird"),
     ],
 )
 def test_unusable_values_are_refused_naming_the_setting(environ, named):

@@ -1,7 +1,7 @@
 """The trade-fair visitor list: CSV and .xlsx files in the shapes fairs actually hand out."""
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib.resources import files
 
 import openpyxl
@@ -345,6 +345,39 @@ def test_rows_without_a_time_are_identified_on_the_fair_date(visitor_file):
     ann, bob = read(path, {"fair_date": "2025-03-12"})
 
     assert (ann.identified_at, bob.identified_at) == ("2025-03-12", "2025-03-13")
+    # where each time came from, in the user's words, for the errors about it
+    assert (ann.identified_from, bob.identified_from) == ("option fair_date", "fecha")
+
+
+def test_a_pre_registration_list_for_a_fair_to_come_keeps_the_date_as_origin_only(
+    visitor_file,
+):
+    coming = (datetime.now(UTC).date() + timedelta(days=60)).isoformat()
+    path = visitor_file("nombre,correo,fecha\nAna,ana@example.com,\nBea,bea@example.com,\n")
+
+    ana, bea = read(path, {"fair": "Expo 2027", "fair_date": coming})
+
+    # identified when they reach clientela, not refused as identified in the future
+    assert (ana.identified_at, bea.identified_at) == ("", "")
+    assert ana.origin == {"fair": "Expo 2027", "fair_date": coming}
+
+
+def test_the_time_zone_option_says_where_times_without_one_were_written(visitor_file):
+    path = visitor_file("correo,fecha_escaneo\nana@example.com,12/03/2026 09:20\n")
+
+    [ana] = read(path, {"time_zone": " Europe/Madrid "})
+
+    assert (ana.identified_at, ana.time_zone) == ("2026-03-12T09:20:00", "Europe/Madrid")
+    assert ana.as_message()["time_zone"] == "Europe/Madrid"
+    [without] = read(path)
+    assert "time_zone" not in without.as_message()  # the service's default_time_zone
+
+
+def test_a_time_zone_that_does_not_exist_is_refused_naming_the_option(visitor_file):
+    path = visitor_file("correo\nana@example.com\n")
+
+    with pytest.raises(LeadSourceError, match=r"option time_zone: 'Madrid' is not a time zone"):
+        read(path, {"time_zone": "Madrid"})
 
 
 def test_a_row_whose_date_cannot_be_read_is_a_problem_naming_its_column(visitor_file):

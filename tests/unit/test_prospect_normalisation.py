@@ -1,6 +1,7 @@
 """Turning what a lead source read into a clean lead (services/prospects/normalise.py)."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -397,6 +398,39 @@ def test_a_lead_is_identified_at_its_own_time_else_on_receipt(raw, identified):
     assert found.identified_at == identified
 
 
+MADRID = ZoneInfo("Europe/Madrid")
+
+
+def test_a_time_without_a_zone_is_read_in_the_time_zone_given():
+    # a Madrid stand list imported at 13:00 Madrid time, ten minutes after the last scan
+    found = normalise_lead(
+        {"email": "a@b.mx"},
+        {},
+        {"purpose": "contact", "method": "badge scan", "given_at": "2026-05-04 12:50"},
+        "ES",
+        "2026-05-04 12:50",
+        RECEIVED,
+        time_zone=MADRID,
+    )
+
+    assert found.identified_at == datetime(2026, 5, 4, 10, 50, tzinfo=UTC)
+    assert found.consent["given_at"] == "2026-05-04T10:50:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("raw", "identified"),
+    [
+        ("2026-03-12", datetime(2026, 3, 12, tzinfo=UTC)),  # a day stays that day
+        ("2026-03-12T10:05:00-06:00", datetime(2026, 3, 12, 16, 5, tzinfo=UTC)),  # zone given
+        ("2026-03-12 10:05", datetime(2026, 3, 12, 9, 5, tzinfo=UTC)),
+    ],
+)
+def test_the_time_zone_applies_only_to_times_written_without_one(raw, identified):
+    found = normalise_lead({"email": "a@b.mx"}, {}, {}, "ES", raw, RECEIVED, time_zone=MADRID)
+
+    assert found.identified_at == identified
+
+
 def test_a_time_in_the_future_is_refused_naming_the_field():
     errors = errors_of_identified("2026-05-05")
 
@@ -404,11 +438,18 @@ def test_a_time_in_the_future_is_refused_naming_the_field():
     assert errors["identified_at"][0].startswith("In the future: '2026-05-05'")
 
 
+def test_a_time_in_the_future_is_refused_naming_where_the_user_wrote_it():
+    errors = errors_of_identified("2026-05-05 10:00", identified_from="Fecha escaneo")
+
+    assert list(errors) == ["Fecha escaneo"]
+    assert errors["Fecha escaneo"][0].startswith("In the future: '2026-05-05 10:00'")
+
+
 def test_an_identification_time_that_is_not_iso_is_refused():
     assert errors_of_identified("yesterday") == {"identified_at": ["Not an ISO 8601 date or time."]}
 
 
-def errors_of_identified(raw):
+def errors_of_identified(raw, **where):
     with pytest.raises(InvalidLead) as raised:
-        normalise_lead({"email": "a@b.mx"}, {}, {}, "MX", raw, RECEIVED)
+        normalise_lead({"email": "a@b.mx"}, {}, {}, "MX", raw, RECEIVED, **where)
     return raised.value.errors

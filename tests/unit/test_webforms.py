@@ -259,3 +259,14 @@ def test_a_csv_export_dates_submissions_by_any_time_column_day_first_included(tm
     assert bob == RowProblem(
         3, "Fecha: 'ayer' is not a date or time (YYYY-MM-DD or DD/MM/YYYY, time optional)"
     )
+
+
+def test_submission_times_without_a_zone_are_read_in_the_time_zone_option():
+    submission = {"email": "ann@example.com", "Fecha": "12/03/2026 09:20"}
+
+    [row] = parse(submission, {"time_zone": "America/Mexico_City"})
+
+    assert (row.identified_at, row.identified_from) == ("2026-03-12T09:20:00", "Fecha")
+    assert row.as_message()["time_zone"] == "America/Mexico_City"
+    with pytest.raises(LeadSourceError, match="option time_zone"):
+        parse(submission, {"time_zone": "CDMX"})
