@@ -372,7 +372,7 @@ class RunningPlatform:
 def _error_lines(stderr: str) -> list[str]:
     """Lines of ``stderr`` other than an import's progress (a line rewritten with ``\\r``)."""
     lines = [line.rsplit("\r", 1)[-1].strip() for line in stderr.splitlines()]
-    return [line for line in lines if line and "rows imported" not in line]
+    return [line for line in lines if line and "rows read (" not in line]
 
 
 @pytest.fixture
