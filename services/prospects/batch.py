@@ -137,6 +137,12 @@ class BatchResolution:
                 found[self._current(prospect_id)] = None
         return list(found)
 
+    def _carried(self, prospect_id: str) -> set[str]:
+        """The match keys profile ``prospect_id`` answers to (its own and those of profiles this
+        batch found to be its person), shared lines left out."""
+        keys = {*self.profiles[prospect_id]["match_keys"], *self._joined_keys.get(prospect_id, ())}
+        return keys - set(self.lines)
+
     def _shared_line(self, key: str, view: Mapping[str, Any]) -> bool:
         """Whether ``key`` is a line carried by clearly different people, this lead included."""
         if key in self.lines:
@@ -159,11 +165,7 @@ class BatchResolution:
         view = incoming.view
         keys = [key for key in incoming.keys if not self._shared_line(key, view)]
         candidates = [
-            (
-                rule_view(self.profiles[pid]),
-                {*self.profiles[pid]["match_keys"], *self._joined_keys.get(pid, ())},
-            )
-            for pid in self._candidates(keys)
+            (rule_view(self.profiles[pid]), self._carried(pid)) for pid in self._candidates(keys)
         ]
         judged = [
             (self.profiles[candidate["id"]], verdict)
@@ -189,7 +191,7 @@ class BatchResolution:
             self._leads.setdefault(placed["_id"], []).append(incoming)
             for other in others:
                 if not _kept_apart(placed, other) and not identifiers_conflict(
-                    rule_view(placed), rule_view(other)
+                    self._carried(placed["_id"]), self._carried(other["_id"])
                 ):
                     self._join(placed, other)
             refresh(placed, self.rules)

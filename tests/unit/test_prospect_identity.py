@@ -118,6 +118,37 @@ def test_a_lead_linking_two_known_people_with_other_e_mails_and_phones_merges_ne
     assert any("never merged automatically" in reason for reason in pair.reasons)
 
 
+def test_a_second_e_mail_then_a_second_phone_of_one_person_stay_one_profile():
+    resolution = batch()
+    rows = [
+        dict(first_name="Ana", last_name="Ruiz", email="ana@work.mx", phone="+34612000001"),
+        dict(first_name="Ana", last_name="Ruiz", email="ana.ruiz@gmail.com", phone="+34612000001"),
+        dict(first_name="Ana", last_name="Ruiz", email="ana.ruiz@gmail.com", phone="+34699000002"),
+    ]
+
+    assert resolve_all(resolution, rows) == ["created", "merged", "merged"]
+    (profile,) = resolution.created.values()
+    assert (profile["email"], profile["phone"]) == ("ana@work.mx", "+34612000001")
+
+
+def test_a_lead_with_an_e_mail_a_merged_profile_carries_goes_into_it():
+    # an operator merged Ana (work e-mail, phone 1) with Ana (gmail, phone 2)
+    ana = known(
+        "ana", 5, first_name="Ana", last_name="Ruiz", email="ana@work.mx", phone="5511000001"
+    )
+    gmail = known(
+        "gm", 4, first_name="Ana", last_name="Ruiz", email="ana@gmail.com", phone="5511000002"
+    )
+    ana["match_keys"] = sorted({*ana["match_keys"], *gmail["match_keys"]})
+    resolution = batch(ana)
+
+    lead = incoming(first_name="Ana", last_name="Ruiz", email="ana@gmail.com", phone="5511000002")
+
+    assert resolution.resolve(lead) == "merged"
+    assert resolution.created == {}
+    assert resolution.suggestions() == []
+
+
 def test_a_pair_kept_apart_is_never_suggested():
     first = known("a1", 5, first_name="Ana", last_name="Ruiz", company="Acme", email="a@x.mx")
     second = known("a2", 3, first_name="Anna", last_name="Ruiz", company="Acme", email="b@x.mx")
