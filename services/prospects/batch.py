@@ -30,7 +30,6 @@ from clientela.services.prospects.normalise import Lead
 from clientela.services.prospects.profiles import (
     ProfileRules,
     add_capture,
-    capture_keys,
     derived,
     fill_blanks,
     lead_view,
@@ -86,7 +85,11 @@ class Suggestion:
 class BatchResolution:
     """Decides, lead by lead, whether it is a new person, a known one, or already captured.
 
-    ``lines`` are the match keys already known to be shared lines (they match nobody).
+    ``known`` are the stored profiles sharing a match key with a lead of the
+    batch, and those holding a capture of it (a lead already captured is
+    ``unchanged`` whatever it matches now: its only identifier may have become
+    a shared line since). ``lines`` are the match keys already known to be
+    shared lines (they match nobody).
     """
 
     def __init__(
@@ -106,6 +109,7 @@ class BatchResolution:
         self.merges: list[tuple[str, str]] = []
         self.lines: dict[str, set[str]] = {key: set() for key in lines}
         self._index: dict[str, list[str]] = {}
+        self._captured: dict[str, str] = {}
         self._redirect: dict[str, str] = {}
         self._joined_keys: dict[str, set[str]] = {}
         self._leads: dict[str, list[IncomingLead]] = {}
@@ -117,6 +121,8 @@ class BatchResolution:
 
     def _remember(self, profile: dict[str, Any]) -> None:
         self.profiles[profile["_id"]] = profile
+        for capture in profile.get("captures", ()):
+            self._captured.setdefault(capture["key"], profile["_id"])
         for key in profile.get("match_keys", ()):
             ids = self._index.setdefault(key, [])
             if profile["_id"] not in ids:
@@ -172,8 +178,8 @@ class BatchResolution:
             for candidate, verdict in judge_among(self.rules.matcher, view, keys, candidates)
         ]
         matches = [profile for profile, verdict in judged if verdict.outcome == MERGE]
-        holder = next((p for p in matches if incoming.capture_key in capture_keys(p)), None)
-        if holder is not None:
+        if incoming.capture_key in self._captured:  # received before, whatever it matches now
+            holder = self.profiles[self._current(self._captured[incoming.capture_key])]
             self._suggest_others(holder, judged)
             return "unchanged"
         capture = new_capture(

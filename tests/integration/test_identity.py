@@ -183,3 +183,51 @@ def test_two_instances_capturing_the_same_new_people_at_once_make_one_profile_ea
     found = first.prospects.find(limit=500)
     assert found["total"] == len(people)
     assert {len(p["captures"]) for p in found["prospects"]} == {8}
+
+
+ANA_AT_WORK = """nombre,apellidos,correo,telefono,empresa
+Ana,Ruiz,ana@work.mx,+34 612 000 001,Textiles Ruiz
+"""
+
+ANA_AT_HOME = """nombre,apellidos,correo,telefono,empresa
+Ana,Ruiz,ana.ruiz@gmail.com,+34 699 000 002,Textiles Ruiz
+"""
+
+
+def test_after_an_operator_merge_either_persons_e_mail_finds_the_merged_profile(rpc, tmp_path):
+    import_fair(rpc, csv_file(tmp_path, "work.csv", ANA_AT_WORK))
+    home = csv_file(tmp_path, "home.csv", ANA_AT_HOME)
+    import_fair(rpc, home)
+    by_email = {p["email"]: p["id"] for p in rpc.prospects.find()["prospects"]}
+    rpc.prospects.merge(by_email["ana@work.mx"], by_email["ana.ruiz@gmail.com"], "carmen")
+
+    again = import_fair(rpc, home)
+    later = import_fair(
+        rpc, csv_file(tmp_path, "later.csv", ANA_AT_HOME.replace("Textiles Ruiz", "Textiles"))
+    )
+
+    assert (again.created, again.unchanged) == (0, 1)
+    assert (later.created, later.merged) == (0, 1)
+    [ana] = rpc.prospects.find()["prospects"]
+    assert (ana["email"], len(ana["captures"])) == ("ana@work.mx", 3)
+
+
+SWITCHBOARD = """nombre,apellidos,correo,telefono,empresa
+Ana,Ruiz,,+34 912 000 000,Acme
+Bruno,Gil,,+34 912 000 000,Acme
+"""
+
+
+def test_a_row_whose_only_identifier_became_a_shared_line_imported_again_changes_nothing(
+    rpc, tmp_path
+):
+    path = csv_file(tmp_path, "switchboard.csv", SWITCHBOARD)
+    first = import_fair(rpc, path)
+
+    again = import_fair(rpc, path)
+    once_more = import_fair(rpc, path)
+
+    assert first.created == 2
+    assert (again.created, again.unchanged) == (0, 2)
+    assert (once_more.created, once_more.unchanged) == (0, 2)
+    assert rpc.prospects.find()["total"] == 2

@@ -186,6 +186,16 @@ def test_a_line_already_known_as_shared_matches_nobody():
     assert resolution.resolve(incoming(first_name="Ana", phone="5550001000")) == "created"
 
 
+def test_a_row_received_again_is_unchanged_though_its_only_identifier_is_now_a_shared_line():
+    row = dict(first_name="Ana", last_name="Ruiz", phone="5550001000")
+    ana = known("ana", 5, source=SOURCE, **row)
+    resolution = BatchResolution(RULES, SOURCE, NOW, [ana], lines=["same_phone:+525550001000"])
+
+    assert resolution.resolve(incoming(**row)) == "unchanged"
+    assert resolution.created == {}
+    assert resolution.updates == {}
+
+
 def test_a_role_address_of_two_different_people_is_a_shared_line_a_personal_one_is_not():
     resolution = batch()
     rows = [
