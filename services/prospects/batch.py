@@ -18,9 +18,11 @@ from typing import Any
 
 from clientela.rules import MERGE, SUGGEST
 from clientela.services.prospects.matching import (
+    DIFFERENT_IDENTIFIERS,
     Matcher,
     Verdict,
     clearly_different,
+    compatible_names,
     full_name,
     identifiers_conflict,
     is_contact_line,
@@ -66,6 +68,9 @@ class Update:
     captures: list[dict[str, Any]] = field(default_factory=list)
     before: tuple[Any, ...] = ()
 
+
+DIFFERENT_NAMES = "names not alike: never merged automatically"
+NOT_ONE_PERSON = "one lead matched both, but the rules do not make the two one person"
 
 MOST_COMPARED = 50
 """Profiles of one ``suggest`` block a lead is compared with (the latest): a company with
@@ -180,11 +185,16 @@ class BatchResolution:
         matches = [profile for profile, verdict in judged if verdict.outcome == MERGE]
         if incoming.capture_key in self._captured:  # received before, whatever it matches now
             holder = self.profiles[self._current(self._captured[incoming.capture_key])]
-            self._suggest_others(holder, judged)
+            why = {
+                profile["_id"]: self._why_apart(self._seen(holder), self._seen(profile), keys)
+                for profile in matches
+            }
+            self._suggest_others(holder, judged, why)
             return "unchanged"
         capture = new_capture(
             incoming.capture_key, self.source, self.at, incoming.row, incoming.lead, incoming.keys
         )
+        apart: dict[str, str] = {}
         if not matches:
             placed = new_profile(uuid.uuid4().hex, capture, incoming.lead)
             refresh(placed, self.rules)
@@ -192,32 +202,71 @@ class BatchResolution:
             self._leads[placed["_id"]] = [incoming]
             outcome = "created"
         else:
+            seen = {profile["_id"]: self._seen(profile) for profile in matches}  # lead not in yet
             placed, *others = sorted(matches, key=self._seniority)
             self._add_capture(placed, capture, incoming.lead)
             self._leads.setdefault(placed["_id"], []).append(incoming)
+            joined = [placed]
             for other in others:
-                if not _kept_apart(placed, other) and not identifiers_conflict(
-                    self._carried(placed["_id"]), self._carried(other["_id"])
-                ):
+                if any(_kept_apart(one, other) for one in joined):
+                    continue
+                why = (
+                    self._why_apart(seen[one["_id"]], seen[other["_id"]], keys) for one in joined
+                )
+                apart[other["_id"]] = next((reason for reason in why if reason), "")
+                if not apart[other["_id"]]:
                     self._join(placed, other)
+                    joined.append(other)
             refresh(placed, self.rules)
             outcome = "merged"
         self._remember(placed)
         for key in set(incoming.keys).intersection(self.lines):
             self.lines[key].add(placed["_id"])
-        self._suggest_others(placed, judged)
+        self._suggest_others(placed, judged, apart)
         return outcome
 
+    def _seen(self, profile: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
+        """A profile as the rules see it, with the keys it carries (shared lines left out)."""
+        return rule_view(profile), self._carried(profile["_id"])
+
+    def _why_apart(
+        self,
+        one: tuple[dict[str, Any], set[str]],
+        other: tuple[dict[str, Any], set[str]],
+        lead_keys: Iterable[str],
+    ) -> str:
+        """Why two profiles one lead matched are not one person ("" when they are).
+
+        They are when the profiles themselves (each as :meth:`_seen`, before the
+        lead filled their blanks) have compatible names, no conflicting
+        identifiers, and the rules behind the lead's keys that found them make
+        them one person (a ``merge`` verdict).
+        """
+        (view_one, keys_one), (view_other, keys_other) = one, other
+        if not compatible_names(view_one, view_other):
+            return DIFFERENT_NAMES
+        if identifiers_conflict(keys_one, keys_other):
+            return DIFFERENT_IDENTIFIERS
+        linking = set(lead_keys) & (keys_one | keys_other)
+        verdict = self.rules.matcher.judge(view_one, view_other, linking, (keys_one, keys_other))
+        return "" if verdict is not None and verdict.outcome == MERGE else NOT_ONE_PERSON
+
     def _suggest_others(
-        self, placed: Mapping[str, Any], judged: list[tuple[dict[str, Any], Verdict]]
+        self,
+        placed: Mapping[str, Any],
+        judged: list[tuple[dict[str, Any], Verdict]],
+        apart: Mapping[str, str],
     ) -> None:
-        """Remember each judged profile not made one with ``placed`` as its possible duplicate."""
+        """Remember each judged profile not made one with ``placed`` as its possible duplicate.
+
+        ``apart`` says why each profile the lead matched was not made one with ``placed``.
+        """
         for profile, verdict in judged:
             if self._current(profile["_id"]) == self._current(placed["_id"]):
                 continue
             reasons = verdict.reasons
             if verdict.outcome == MERGE:  # matched the lead, but not the profile it went into
-                reasons += ("different e-mails and different phones: never merged automatically",)
+                reasons += (apart.get(profile["_id"]) or NOT_ONE_PERSON,)
             pair = (placed["_id"], profile["_id"])
             if pair not in self._suggested or self._suggested[pair].score < verdict.score:
                 self._suggested[pair] = Suggestion(pair, verdict.score, verdict.rules, reasons)

@@ -139,6 +139,10 @@ def is_contact_line(key: str) -> bool:
     return rule == SamePhone.name or (rule == SameEmail.name and role_address(value))
 
 
+DIFFERENT_IDENTIFIERS = "different e-mails and different phones: never merged automatically"
+"""Why two records whose identifiers conflict are only suggested."""
+
+
 def identifiers_conflict(a: Iterable[str], b: Iterable[str]) -> bool:
     """Whether two sides' e-mails differ and their phones differ, given each side's match keys.
 
@@ -320,7 +324,7 @@ class Matcher:
         merge = not conflict and any(rule.outcome == MERGE for rule in confirmed)
         reasons = [f"{rule.name}: {rule.description or rule.name}" for rule in confirmed]
         if conflict:
-            reasons.append("different e-mails and different phones: never merged automatically")
+            reasons.append(DIFFERENT_IDENTIFIERS)
         return Verdict(
             MERGE if merge else SUGGEST,
             tuple(rule.name for rule in confirmed),

@@ -149,6 +149,33 @@ def test_a_lead_with_an_e_mail_a_merged_profile_carries_goes_into_it():
     assert resolution.suggestions() == []
 
 
+def test_a_lead_linking_two_known_people_with_clearly_different_names_merges_neither():
+    ruiz = known(
+        "ruiz", 5, first_name="Ana", last_name="Ruiz", email="ana@x.mx", phone="5511110001"
+    )
+    perez = known("perez", 3, first_name="Ana", last_name="Pérez", email="ana@y.mx")
+    resolution = batch(ruiz, perez)
+
+    outcome = resolution.resolve(incoming(first_name="Ana", email="ana@y.mx", phone="5511110001"))
+
+    assert outcome == "merged"
+    assert resolution.merges == []  # Ana Pérez is not Ana Ruiz, whatever the lead filled in
+    [pair] = resolution.suggestions()
+    assert pair.prospect_ids == ("perez", "ruiz")
+    assert "names not alike: never merged automatically" in pair.reasons
+
+
+def test_a_lead_linking_two_known_profiles_of_one_person_merges_them():
+    by_mail = known("mail", 5, first_name="Ana", last_name="Ruiz", email="ana@x.mx")
+    by_phone = known("phone", 3, first_name="Ana", phone="5511110001")
+    resolution = batch(by_mail, by_phone)
+
+    resolution.resolve(incoming(first_name="Ana", email="ana@x.mx", phone="5511110001"))
+
+    assert resolution.merges == [("mail", "phone")]
+    assert resolution.suggestions() == []
+
+
 def test_a_pair_kept_apart_is_never_suggested():
     first = known("a1", 5, first_name="Ana", last_name="Ruiz", company="Acme", email="a@x.mx")
     second = known("a2", 3, first_name="Anna", last_name="Ruiz", company="Acme", email="b@x.mx")
