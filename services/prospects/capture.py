@@ -266,13 +266,14 @@ def _write(
 
 def _not_written(collection: Collection, updates: list[tuple[str, str, UpdateOne]]) -> set[str]:
     """The profiles whose last new capture is not stored: their update found a newer version."""
+    expected = {pid: key for pid, key, _ in updates}
+    stored = collection.find({"_id": {"$in": list(expected)}}, {"captures.key": 1})
     written = {
         profile["_id"]
-        for profile in collection.find(
-            {"$or": [{"_id": pid, "captures.key": key} for pid, key, _ in updates]}, {"_id": 1}
-        )
+        for profile in stored
+        if expected[profile["_id"]] in {capture["key"] for capture in profile.get("captures", ())}
     }
-    return {pid for pid, _, _ in updates} - written
+    return set(expected) - written
 
 
 MAX_ROWS = 5000

@@ -1,11 +1,14 @@
 """One profile per person on real services: namesakes reviewed, never merged; two instances."""
 
 import eventlet
+import pymongo
 import pytest
+from pymongo import monitoring
 
 from clientela.errors import Conflict
 from clientela.importing import import_file
 from clientela.plugin_manager import load_plugins
+from clientela.services.prospects.capture import _not_written
 
 NAMESAKES = """nombre,apellidos,correo,telefono,empresa
 Juan,Pérez,juan.perez@acme.mx,+34 612 000 001,"Acme, S.A. de C.V."
@@ -231,3 +234,39 @@ def test_a_row_whose_only_identifier_became_a_shared_line_imported_again_changes
     assert (again.created, again.unchanged) == (0, 2)
     assert (once_more.created, once_more.unchanged) == (0, 2)
     assert rpc.prospects.find()["total"] == 2
+
+
+class QueryRecorder(monitoring.CommandListener):
+    """Keeps every ``find`` sent."""
+
+    def __init__(self):
+        self.filters = []
+
+    def started(self, event):
+        if event.command_name == "find":
+            self.filters.append(event.command["filter"])
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+
+def test_profiles_that_changed_meanwhile_are_found_by_id_without_or(clientela_settings):
+    recorder = QueryRecorder()
+    client = pymongo.MongoClient(clientela_settings.mongo_uri, event_listeners=[recorder])
+    collection = client[clientela_settings.database_name("prospects")]["prospects"]
+    collection.insert_many(
+        [
+            {"_id": "written", "captures": [{"key": "old"}, {"key": "new"}]},
+            {"_id": "changed", "captures": [{"key": "old"}]},
+        ]
+    )
+    updates = [("written", "new", None), ("changed", "newer", None)]
+
+    try:
+        assert _not_written(collection, updates) == {"changed"}
+    finally:
+        client.close()
+    assert recorder.filters == [{"_id": {"$in": ["written", "changed"]}}]  # no $or: no scan
