@@ -1,14 +1,21 @@
 """One profile per person on real services: namesakes reviewed, never merged; two instances."""
 
 import eventlet
+import mongoengine
 import pymongo
 import pytest
+from eventlet.semaphore import Semaphore
 from pymongo import monitoring
 
+from clientela.config import completeness_weights
 from clientela.errors import Conflict
 from clientela.importing import import_file
 from clientela.plugin_manager import load_plugins
-from clientela.services.prospects.capture import _not_written
+from clientela.services.prospects.capture import _not_written, capture_leads
+from clientela.services.prospects.documents import Prospect
+from clientela.services.prospects.matching import Matcher
+from clientela.services.prospects.profiles import ProfileRules
+from clientela.services.prospects.scoring import Qualifier
 
 NAMESAKES = """nombre,apellidos,correo,telefono,empresa
 Juan,Pérez,juan.perez@acme.mx,+34 612 000 001,"Acme, S.A. de C.V."
@@ -270,3 +277,29 @@ def test_profiles_that_changed_meanwhile_are_found_by_id_without_or(clientela_se
     finally:
         client.close()
     assert recorder.filters == [{"_id": {"$in": ["written", "changed"]}}]  # no $or: no scan
+
+
+def test_a_capture_finds_known_profiles_by_one_indexed_field_per_query(clientela_settings):
+    recorder = QueryRecorder()
+    mongoengine.disconnect(alias="prospects")
+    mongoengine.connect(  # a client of its own: mongoengine may share one with equal settings
+        db=clientela_settings.database_name("prospects"),
+        host=clientela_settings.mongo_uri,
+        alias="prospects",
+        tz_aware=True,
+        event_listeners=[recorder],
+    )
+    rules = ProfileRules(Matcher(), Qualifier(), completeness_weights("name=1"), "ES")
+    row = {"line": 1, "fields": {"first_name": "Ana", "email": "ana@x.mx"}}
+    try:
+        for _ in range(2):
+            capture_leads(
+                "fairs", {}, [row], rules, lambda envs: None, lambda env: None, Semaphore()
+            )
+        stored = Prospect.objects.count()
+    finally:
+        mongoengine.disconnect(alias="prospects")
+
+    assert stored == 1
+    searched = [f for f in recorder.filters if {"match_keys", "captures.key"} & set(f)]
+    assert searched and all(len(f) == 1 for f in searched)  # a second condition: a scan
