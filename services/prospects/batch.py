@@ -18,9 +18,11 @@ from typing import Any
 
 from clientela.rules import MERGE, SUGGEST
 from clientela.services.prospects.matching import (
+    DIFFERENT_IDENTIFIERS,
     Matcher,
     Verdict,
     clearly_different,
+    compatible_names,
     full_name,
     identifiers_conflict,
     is_contact_line,
@@ -30,7 +32,6 @@ from clientela.services.prospects.normalise import Lead
 from clientela.services.prospects.profiles import (
     ProfileRules,
     add_capture,
-    capture_keys,
     derived,
     fill_blanks,
     lead_view,
@@ -68,6 +69,9 @@ class Update:
     before: tuple[Any, ...] = ()
 
 
+DIFFERENT_NAMES = "names not alike: never merged automatically"
+NOT_ONE_PERSON = "one lead matched both, but the rules do not make the two one person"
+
 MOST_COMPARED = 50
 """Profiles of one ``suggest`` block a lead is compared with (the latest): a company with
 hundreds of visitors costs at most this many name comparisons per lead."""
@@ -86,7 +90,11 @@ class Suggestion:
 class BatchResolution:
     """Decides, lead by lead, whether it is a new person, a known one, or already captured.
 
-    ``lines`` are the match keys already known to be shared lines (they match nobody).
+    ``known`` are the stored profiles sharing a match key with a lead of the
+    batch, and those holding a capture of it (a lead already captured is
+    ``unchanged`` whatever it matches now: its only identifier may have become
+    a shared line since). ``lines`` are the match keys already known to be
+    shared lines (they match nobody).
     """
 
     def __init__(
@@ -106,6 +114,7 @@ class BatchResolution:
         self.merges: list[tuple[str, str]] = []
         self.lines: dict[str, set[str]] = {key: set() for key in lines}
         self._index: dict[str, list[str]] = {}
+        self._captured: dict[str, str] = {}
         self._redirect: dict[str, str] = {}
         self._joined_keys: dict[str, set[str]] = {}
         self._leads: dict[str, list[IncomingLead]] = {}
@@ -117,6 +126,8 @@ class BatchResolution:
 
     def _remember(self, profile: dict[str, Any]) -> None:
         self.profiles[profile["_id"]] = profile
+        for capture in profile.get("captures", ()):
+            self._captured.setdefault(capture["key"], profile["_id"])
         for key in profile.get("match_keys", ()):
             ids = self._index.setdefault(key, [])
             if profile["_id"] not in ids:
@@ -136,6 +147,12 @@ class BatchResolution:
             for prospect_id in ids:
                 found[self._current(prospect_id)] = None
         return list(found)
+
+    def _carried(self, prospect_id: str) -> set[str]:
+        """The match keys profile ``prospect_id`` answers to (its own and those of profiles this
+        batch found to be its person), shared lines left out."""
+        keys = {*self.profiles[prospect_id]["match_keys"], *self._joined_keys.get(prospect_id, ())}
+        return keys - set(self.lines)
 
     def _shared_line(self, key: str, view: Mapping[str, Any]) -> bool:
         """Whether ``key`` is a line carried by clearly different people, this lead included."""
@@ -159,24 +176,25 @@ class BatchResolution:
         view = incoming.view
         keys = [key for key in incoming.keys if not self._shared_line(key, view)]
         candidates = [
-            (
-                rule_view(self.profiles[pid]),
-                {*self.profiles[pid]["match_keys"], *self._joined_keys.get(pid, ())},
-            )
-            for pid in self._candidates(keys)
+            (rule_view(self.profiles[pid]), self._carried(pid)) for pid in self._candidates(keys)
         ]
         judged = [
             (self.profiles[candidate["id"]], verdict)
             for candidate, verdict in judge_among(self.rules.matcher, view, keys, candidates)
         ]
         matches = [profile for profile, verdict in judged if verdict.outcome == MERGE]
-        holder = next((p for p in matches if incoming.capture_key in capture_keys(p)), None)
-        if holder is not None:
-            self._suggest_others(holder, judged)
+        if incoming.capture_key in self._captured:  # received before, whatever it matches now
+            holder = self.profiles[self._current(self._captured[incoming.capture_key])]
+            why = {
+                profile["_id"]: self._why_apart(self._seen(holder), self._seen(profile), keys)
+                for profile in matches
+            }
+            self._suggest_others(holder, judged, why)
             return "unchanged"
         capture = new_capture(
             incoming.capture_key, self.source, self.at, incoming.row, incoming.lead, incoming.keys
         )
+        apart: dict[str, str] = {}
         if not matches:
             placed = new_profile(uuid.uuid4().hex, capture, incoming.lead)
             refresh(placed, self.rules)
@@ -184,32 +202,71 @@ class BatchResolution:
             self._leads[placed["_id"]] = [incoming]
             outcome = "created"
         else:
+            seen = {profile["_id"]: self._seen(profile) for profile in matches}  # lead not in yet
             placed, *others = sorted(matches, key=self._seniority)
             self._add_capture(placed, capture, incoming.lead)
             self._leads.setdefault(placed["_id"], []).append(incoming)
+            joined = [placed]
             for other in others:
-                if not _kept_apart(placed, other) and not identifiers_conflict(
-                    rule_view(placed), rule_view(other)
-                ):
+                if any(_kept_apart(one, other) for one in joined):
+                    continue
+                why = (
+                    self._why_apart(seen[one["_id"]], seen[other["_id"]], keys) for one in joined
+                )
+                apart[other["_id"]] = next((reason for reason in why if reason), "")
+                if not apart[other["_id"]]:
                     self._join(placed, other)
+                    joined.append(other)
             refresh(placed, self.rules)
             outcome = "merged"
         self._remember(placed)
         for key in set(incoming.keys).intersection(self.lines):
             self.lines[key].add(placed["_id"])
-        self._suggest_others(placed, judged)
+        self._suggest_others(placed, judged, apart)
         return outcome
 
+    def _seen(self, profile: Mapping[str, Any]) -> tuple[dict[str, Any], set[str]]:
+        """A profile as the rules see it, with the keys it carries (shared lines left out)."""
+        return rule_view(profile), self._carried(profile["_id"])
+
+    def _why_apart(
+        self,
+        one: tuple[dict[str, Any], set[str]],
+        other: tuple[dict[str, Any], set[str]],
+        lead_keys: Iterable[str],
+    ) -> str:
+        """Why two profiles one lead matched are not one person ("" when they are).
+
+        They are when the profiles themselves (each as :meth:`_seen`, before the
+        lead filled their blanks) have compatible names, no conflicting
+        identifiers, and the rules behind the lead's keys that found them make
+        them one person (a ``merge`` verdict).
+        """
+        (view_one, keys_one), (view_other, keys_other) = one, other
+        if not compatible_names(view_one, view_other):
+            return DIFFERENT_NAMES
+        if identifiers_conflict(keys_one, keys_other):
+            return DIFFERENT_IDENTIFIERS
+        linking = set(lead_keys) & (keys_one | keys_other)
+        verdict = self.rules.matcher.judge(view_one, view_other, linking, (keys_one, keys_other))
+        return "" if verdict is not None and verdict.outcome == MERGE else NOT_ONE_PERSON
+
     def _suggest_others(
-        self, placed: Mapping[str, Any], judged: list[tuple[dict[str, Any], Verdict]]
+        self,
+        placed: Mapping[str, Any],
+        judged: list[tuple[dict[str, Any], Verdict]],
+        apart: Mapping[str, str],
     ) -> None:
-        """Remember each judged profile not made one with ``placed`` as its possible duplicate."""
+        """Remember each judged profile not made one with ``placed`` as its possible duplicate.
+
+        ``apart`` says why each profile the lead matched was not made one with ``placed``.
+        """
         for profile, verdict in judged:
             if self._current(profile["_id"]) == self._current(placed["_id"]):
                 continue
             reasons = verdict.reasons
             if verdict.outcome == MERGE:  # matched the lead, but not the profile it went into
-                reasons += ("different e-mails and different phones: never merged automatically",)
+                reasons += (apart.get(profile["_id"]) or NOT_ONE_PERSON,)
             pair = (placed["_id"], profile["_id"])
             if pair not in self._suggested or self._suggested[pair].score < verdict.score:
                 self._suggested[pair] = Suggestion(pair, verdict.score, verdict.rules, reasons)

@@ -1,13 +1,13 @@
 """Capturing a batch of leads: validate, find known people, write in bulk, announce.
 
 A batch costs a handful of round trips however large it is: indexed queries
-for the shared lines and the profiles sharing a match key with its leads (one
-per 200 keys), one insert of its new people's identity claims, one stage of its
-events, one ``insert_many`` of new profiles, one ``bulk_write`` of known ones,
-one of its possible duplicates, one pipelined publish. Merging profiles a lead
-showed to be one person costs a few more, one merge at a time. Receiving the
-same rows again changes nothing (each capture has a key derived from its
-content).
+for the shared lines, the profiles sharing a match key with its leads and those
+holding one of its captures already (one per 200 keys), one insert of its new
+people's identity claims, one stage of its events, one ``insert_many`` of new
+profiles, one ``bulk_write`` of known ones, one of its possible duplicates, one
+pipelined publish. Merging profiles a lead showed to be one person costs a few
+more, one merge at a time. Receiving the same rows again changes nothing (each
+capture has a key derived from its content).
 """
 
 from __future__ import annotations
@@ -112,13 +112,21 @@ LEFT_OUT = {"outbox": 0, "captures.fields": 0, "captures.extra": 0}
 """What matching a batch does not need of a known profile: its raw rows and pending events."""
 
 
-def known_profiles(collection: Collection, keys: Iterable[str]) -> list[dict[str, Any]]:
-    """Live profiles carrying any of ``keys``, each once (without their captures' raw rows)."""
+def known_profiles(
+    collection: Collection, keys: Iterable[str], captures: Iterable[str] = ()
+) -> list[dict[str, Any]]:
+    """Live profiles carrying any of the match ``keys`` or holding a capture whose key is in
+    ``captures``, each once (without their captures' raw rows).
+
+    Merged profiles are left out here rather than in the query: SecantusDB
+    answers a filter with a second condition by a collection scan.
+    """
     found: dict[str, dict[str, Any]] = {}
-    for chunk in batches(sorted(set(keys)), KEYS_PER_QUERY):
-        query = {"match_keys": {"$in": chunk}, "merged_into": None}
-        for profile in collection.find(query, LEFT_OUT):
-            found.setdefault(profile["_id"], profile)
+    for field_name, values in (("match_keys", keys), ("captures.key", captures)):
+        for chunk in batches(sorted(set(values)), KEYS_PER_QUERY):
+            for profile in collection.find({field_name: {"$in": chunk}}, LEFT_OUT):
+                if not profile.get("merged_into"):
+                    found.setdefault(profile["_id"], profile)
     return list(found.values())
 
 
@@ -196,7 +204,8 @@ def _capture(
     with one_at_a_time:
         keys = {key for item in incoming for key in item.keys}
         lines = duplicates.known_lines({key for key in keys if is_contact_line(key)})
-        known = known_profiles(collection, keys - lines)
+        received = {item.capture_key for item in incoming}
+        known = known_profiles(collection, keys - lines, received)
         batch = BatchResolution(rules, source, utcnow(), known, lines)
         outcomes = [(item, batch.resolve(item)) for item in incoming]
         claimed = claim_new_profiles(collection.database, batch, batch.at)
@@ -264,13 +273,14 @@ def _write(
 
 def _not_written(collection: Collection, updates: list[tuple[str, str, UpdateOne]]) -> set[str]:
     """The profiles whose last new capture is not stored: their update found a newer version."""
+    expected = {pid: key for pid, key, _ in updates}
+    stored = collection.find({"_id": {"$in": list(expected)}}, {"captures.key": 1})
     written = {
         profile["_id"]
-        for profile in collection.find(
-            {"$or": [{"_id": pid, "captures.key": key} for pid, key, _ in updates]}, {"_id": 1}
-        )
+        for profile in stored
+        if expected[profile["_id"]] in {capture["key"] for capture in profile.get("captures", ())}
     }
-    return {pid for pid, _, _ in updates} - written
+    return set(expected) - written
 
 
 MAX_ROWS = 5000

@@ -129,6 +129,7 @@ class Prospect(OutboxDocument):
         "collection": "prospects",
         "indexes": [
             "match_keys",
+            "captures.key",
             "facets",
             ("status", "-captured_at"),
             "-captured_at",

@@ -8,8 +8,9 @@ duplicate for an operator to review.
 
 Only strong evidence merges: the same e-mail address, or the same phone number
 with a *compatible name* (see :func:`compatible_names`). Two records whose
-e-mails differ and whose phones differ are never merged, whatever rule matched
-them: they are suggested. A phone number, or a role address such as
+e-mails differ and whose phones differ, counting every e-mail and phone each
+carries from earlier captures and merges, are never merged, whatever rule
+matched them: they are suggested. A phone number, or a role address such as
 ``info@``, carried by people with clearly different names is a *shared line*
 (a company's switchboard or mailbox): it matches nobody.
 """
@@ -138,9 +139,26 @@ def is_contact_line(key: str) -> bool:
     return rule == SamePhone.name or (rule == SameEmail.name and role_address(value))
 
 
-def identifiers_conflict(a: Profile, b: Profile) -> bool:
-    """Whether both e-mails are known and differ, and both phones are known and differ."""
-    return all(a.get(name) and b.get(name) and a[name] != b[name] for name in ("email", "phone"))
+DIFFERENT_IDENTIFIERS = "different e-mails and different phones: never merged automatically"
+"""Why two records whose identifiers conflict are only suggested."""
+
+
+def identifiers_conflict(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Whether two sides' e-mails differ and their phones differ, given each side's match keys.
+
+    Every e-mail and phone a side carries counts (a profile's keys hold those
+    of all its captures, not only its main ``email`` and ``phone``): sharing
+    one ``same_email`` or ``same_phone`` key is no conflict, and a side with no
+    e-mail (or no phone) conflicts with nobody on it. Leave shared lines out of
+    the keys: a company's line says nothing about who a person is.
+    """
+    keys_a, keys_b = set(a), set(b)
+    for rule in (SameEmail.name, SamePhone.name):
+        mine = {key for key in keys_a if key.partition(":")[0] == rule}
+        theirs = {key for key in keys_b if key.partition(":")[0] == rule}
+        if not mine or not theirs or mine & theirs:
+            return False
+    return True
 
 
 class SameEmail(MatchRule):
@@ -215,7 +233,8 @@ class CloseNameAtCompany(MatchRule):
 
 IDENTITY_POLICY: tuple[str, ...] = (
     "Merged automatically only on strong evidence: a rule whose outcome is merge, and "
-    "never two records whose e-mails differ and whose phones differ (those are suggested).",
+    "never two records whose e-mails differ and whose phones differ, counting every e-mail "
+    "and phone each carries from earlier captures and merges (those are suggested).",
     "Compatible names: one side has none, or every word of the shorter is in the longer "
     "(one word only if it is the first name), or both start with the same letter and are "
     f"at least {NAME_SIMILARITY_THRESHOLD:.0%} alike; names with different numbers never are. "
@@ -278,11 +297,18 @@ class Matcher:
         rule = self.rules.get(key.partition(":")[0])
         return rule.outcome if rule is not None else None
 
-    def judge(self, incoming: Profile, candidate: Profile, shared: Iterable[str]) -> Verdict | None:
+    def judge(
+        self,
+        incoming: Profile,
+        candidate: Profile,
+        shared: Iterable[str],
+        carried: tuple[Iterable[str], Iterable[str]],
+    ) -> Verdict | None:
         """What the rules behind the ``shared`` keys make of the two; None when none matches.
 
-        A ``merge`` rule's match is only suggested when the two have different
-        e-mails and different phones.
+        ``carried`` are the match keys of each side (shared lines left out). A
+        ``merge`` rule's match is only suggested when their identifiers
+        conflict (see :func:`identifiers_conflict`).
         """
         confirmed = []
         for rule_name in sorted({key.partition(":")[0] for key in shared}):
@@ -294,11 +320,11 @@ class Matcher:
                 log.exception("match rule failed", extra={"rule": rule_name})
         if not confirmed:
             return None
-        conflict = identifiers_conflict(incoming, candidate)
+        conflict = identifiers_conflict(*carried)
         merge = not conflict and any(rule.outcome == MERGE for rule in confirmed)
         reasons = [f"{rule.name}: {rule.description or rule.name}" for rule in confirmed]
         if conflict:
-            reasons.append("different e-mails and different phones: never merged automatically")
+            reasons.append(DIFFERENT_IDENTIFIERS)
         return Verdict(
             MERGE if merge else SUGGEST,
             tuple(rule.name for rule in confirmed),
@@ -323,13 +349,16 @@ def judge_among(
     """The candidates (each a rule view with its match keys) some rule matches with ``incoming``.
 
     A candidate must share a key with ``keys`` and be matched by a rule behind
-    a shared key; each comes with the verdict.
+    a shared key; each comes with the verdict. ``keys`` and each candidate's
+    keys are all the keys of each side, shared lines left out.
     """
     wanted = set(keys)
     found = []
     for candidate, candidate_keys in candidates:
         shared = wanted.intersection(candidate_keys)
-        verdict = matcher.judge(incoming, candidate, shared) if shared else None
+        verdict = (
+            matcher.judge(incoming, candidate, shared, (wanted, candidate_keys)) if shared else None
+        )
         if verdict is not None:
             found.append((candidate, verdict))
     return found

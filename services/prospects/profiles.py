@@ -142,11 +142,6 @@ def add_capture(profile: dict[str, Any], capture: dict[str, Any], lead: Lead) ->
     return stored
 
 
-def capture_keys(profile: Mapping[str, Any]) -> set[str]:
-    """The keys of every capture the profile holds."""
-    return {capture["key"] for capture in profile.get("captures", ())}
-
-
 def identified_at(capture: Mapping[str, Any]) -> datetime:
     """When a capture's person was identified (captures stored before it was kept: receipt)."""
     return capture.get("identified_at") or capture["captured_at"]

@@ -1,11 +1,21 @@
 """One profile per person on real services: namesakes reviewed, never merged; two instances."""
 
 import eventlet
+import mongoengine
+import pymongo
 import pytest
+from eventlet.semaphore import Semaphore
+from pymongo import monitoring
 
+from clientela.config import completeness_weights
 from clientela.errors import Conflict
 from clientela.importing import import_file
 from clientela.plugin_manager import load_plugins
+from clientela.services.prospects.capture import _not_written, capture_leads
+from clientela.services.prospects.documents import Prospect
+from clientela.services.prospects.matching import Matcher
+from clientela.services.prospects.profiles import ProfileRules
+from clientela.services.prospects.scoring import Qualifier
 
 NAMESAKES = """nombre,apellidos,correo,telefono,empresa
 Juan,Pérez,juan.perez@acme.mx,+34 612 000 001,"Acme, S.A. de C.V."
@@ -183,3 +193,113 @@ def test_two_instances_capturing_the_same_new_people_at_once_make_one_profile_ea
     found = first.prospects.find(limit=500)
     assert found["total"] == len(people)
     assert {len(p["captures"]) for p in found["prospects"]} == {8}
+
+
+ANA_AT_WORK = """nombre,apellidos,correo,telefono,empresa
+Ana,Ruiz,ana@work.mx,+34 612 000 001,Textiles Ruiz
+"""
+
+ANA_AT_HOME = """nombre,apellidos,correo,telefono,empresa
+Ana,Ruiz,ana.ruiz@gmail.com,+34 699 000 002,Textiles Ruiz
+"""
+
+
+def test_after_an_operator_merge_either_persons_e_mail_finds_the_merged_profile(rpc, tmp_path):
+    import_fair(rpc, csv_file(tmp_path, "work.csv", ANA_AT_WORK))
+    home = csv_file(tmp_path, "home.csv", ANA_AT_HOME)
+    import_fair(rpc, home)
+    by_email = {p["email"]: p["id"] for p in rpc.prospects.find()["prospects"]}
+    rpc.prospects.merge(by_email["ana@work.mx"], by_email["ana.ruiz@gmail.com"], "carmen")
+
+    again = import_fair(rpc, home)
+    later = import_fair(
+        rpc, csv_file(tmp_path, "later.csv", ANA_AT_HOME.replace("Textiles Ruiz", "Textiles"))
+    )
+
+    assert (again.created, again.unchanged) == (0, 1)
+    assert (later.created, later.merged) == (0, 1)
+    [ana] = rpc.prospects.find()["prospects"]
+    assert (ana["email"], len(ana["captures"])) == ("ana@work.mx", 3)
+
+
+SWITCHBOARD = """nombre,apellidos,correo,telefono,empresa
+Ana,Ruiz,,+34 912 000 000,Acme
+Bruno,Gil,,+34 912 000 000,Acme
+"""
+
+
+def test_a_row_whose_only_identifier_became_a_shared_line_imported_again_changes_nothing(
+    rpc, tmp_path
+):
+    path = csv_file(tmp_path, "switchboard.csv", SWITCHBOARD)
+    first = import_fair(rpc, path)
+
+    again = import_fair(rpc, path)
+    once_more = import_fair(rpc, path)
+
+    assert first.created == 2
+    assert (again.created, again.unchanged) == (0, 2)
+    assert (once_more.created, once_more.unchanged) == (0, 2)
+    assert rpc.prospects.find()["total"] == 2
+
+
+class QueryRecorder(monitoring.CommandListener):
+    """Keeps every ``find`` sent."""
+
+    def __init__(self):
+        self.filters = []
+
+    def started(self, event):
+        if event.command_name == "find":
+            self.filters.append(event.command["filter"])
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+
+def test_profiles_that_changed_meanwhile_are_found_by_id_without_or(clientela_settings):
+    recorder = QueryRecorder()
+    client = pymongo.MongoClient(clientela_settings.mongo_uri, event_listeners=[recorder])
+    collection = client[clientela_settings.database_name("prospects")]["prospects"]
+    collection.insert_many(
+        [
+            {"_id": "written", "captures": [{"key": "old"}, {"key": "new"}]},
+            {"_id": "changed", "captures": [{"key": "old"}]},
+        ]
+    )
+    updates = [("written", "new", None), ("changed", "newer", None)]
+
+    try:
+        assert _not_written(collection, updates) == {"changed"}
+    finally:
+        client.close()
+    assert recorder.filters == [{"_id": {"$in": ["written", "changed"]}}]  # no $or: no scan
+
+
+def test_a_capture_finds_known_profiles_by_one_indexed_field_per_query(clientela_settings):
+    recorder = QueryRecorder()
+    mongoengine.disconnect(alias="prospects")
+    mongoengine.connect(  # a client of its own: mongoengine may share one with equal settings
+        db=clientela_settings.database_name("prospects"),
+        host=clientela_settings.mongo_uri,
+        alias="prospects",
+        tz_aware=True,
+        event_listeners=[recorder],
+    )
+    rules = ProfileRules(Matcher(), Qualifier(), completeness_weights("name=1"), "ES")
+    row = {"line": 1, "fields": {"first_name": "Ana", "email": "ana@x.mx"}}
+    try:
+        for _ in range(2):
+            capture_leads(
+                "fairs", {}, [row], rules, lambda envs: None, lambda env: None, Semaphore()
+            )
+        stored = Prospect.objects.count()
+    finally:
+        mongoengine.disconnect(alias="prospects")
+
+    assert stored == 1
+    searched = [f for f in recorder.filters if {"match_keys", "captures.key"} & set(f)]
+    assert searched and all(len(f) == 1 for f in searched)  # a second condition: a scan

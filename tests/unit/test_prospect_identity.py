@@ -118,6 +118,64 @@ def test_a_lead_linking_two_known_people_with_other_e_mails_and_phones_merges_ne
     assert any("never merged automatically" in reason for reason in pair.reasons)
 
 
+def test_a_second_e_mail_then_a_second_phone_of_one_person_stay_one_profile():
+    resolution = batch()
+    rows = [
+        dict(first_name="Ana", last_name="Ruiz", email="ana@work.mx", phone="+34612000001"),
+        dict(first_name="Ana", last_name="Ruiz", email="ana.ruiz@gmail.com", phone="+34612000001"),
+        dict(first_name="Ana", last_name="Ruiz", email="ana.ruiz@gmail.com", phone="+34699000002"),
+    ]
+
+    assert resolve_all(resolution, rows) == ["created", "merged", "merged"]
+    (profile,) = resolution.created.values()
+    assert (profile["email"], profile["phone"]) == ("ana@work.mx", "+34612000001")
+
+
+def test_a_lead_with_an_e_mail_a_merged_profile_carries_goes_into_it():
+    # an operator merged Ana (work e-mail, phone 1) with Ana (gmail, phone 2)
+    ana = known(
+        "ana", 5, first_name="Ana", last_name="Ruiz", email="ana@work.mx", phone="5511000001"
+    )
+    gmail = known(
+        "gm", 4, first_name="Ana", last_name="Ruiz", email="ana@gmail.com", phone="5511000002"
+    )
+    ana["match_keys"] = sorted({*ana["match_keys"], *gmail["match_keys"]})
+    resolution = batch(ana)
+
+    lead = incoming(first_name="Ana", last_name="Ruiz", email="ana@gmail.com", phone="5511000002")
+
+    assert resolution.resolve(lead) == "merged"
+    assert resolution.created == {}
+    assert resolution.suggestions() == []
+
+
+def test_a_lead_linking_two_known_people_with_clearly_different_names_merges_neither():
+    ruiz = known(
+        "ruiz", 5, first_name="Ana", last_name="Ruiz", email="ana@x.mx", phone="5511110001"
+    )
+    perez = known("perez", 3, first_name="Ana", last_name="Pérez", email="ana@y.mx")
+    resolution = batch(ruiz, perez)
+
+    outcome = resolution.resolve(incoming(first_name="Ana", email="ana@y.mx", phone="5511110001"))
+
+    assert outcome == "merged"
+    assert resolution.merges == []  # Ana Pérez is not Ana Ruiz, whatever the lead filled in
+    [pair] = resolution.suggestions()
+    assert pair.prospect_ids == ("perez", "ruiz")
+    assert "names not alike: never merged automatically" in pair.reasons
+
+
+def test_a_lead_linking_two_known_profiles_of_one_person_merges_them():
+    by_mail = known("mail", 5, first_name="Ana", last_name="Ruiz", email="ana@x.mx")
+    by_phone = known("phone", 3, first_name="Ana", phone="5511110001")
+    resolution = batch(by_mail, by_phone)
+
+    resolution.resolve(incoming(first_name="Ana", email="ana@x.mx", phone="5511110001"))
+
+    assert resolution.merges == [("mail", "phone")]
+    assert resolution.suggestions() == []
+
+
 def test_a_pair_kept_apart_is_never_suggested():
     first = known("a1", 5, first_name="Ana", last_name="Ruiz", company="Acme", email="a@x.mx")
     second = known("a2", 3, first_name="Anna", last_name="Ruiz", company="Acme", email="b@x.mx")
@@ -153,6 +211,16 @@ def test_a_line_already_known_as_shared_matches_nobody():
     resolution = BatchResolution(RULES, SOURCE, NOW, [ana], lines=["same_phone:+525550001000"])
 
     assert resolution.resolve(incoming(first_name="Ana", phone="5550001000")) == "created"
+
+
+def test_a_row_received_again_is_unchanged_though_its_only_identifier_is_now_a_shared_line():
+    row = dict(first_name="Ana", last_name="Ruiz", phone="5550001000")
+    ana = known("ana", 5, source=SOURCE, **row)
+    resolution = BatchResolution(RULES, SOURCE, NOW, [ana], lines=["same_phone:+525550001000"])
+
+    assert resolution.resolve(incoming(**row)) == "unchanged"
+    assert resolution.created == {}
+    assert resolution.updates == {}
 
 
 def test_a_role_address_of_two_different_people_is_a_shared_line_a_personal_one_is_not():
@@ -224,22 +292,46 @@ people = st.lists(
 
 @st.composite
 def captures(draw):
-    """People with pairwise different e-mails and phones, each captured 1-3 times, shuffled."""
+    """People with pairwise different e-mails and phones, each captured 1-4 times, interleaved.
+
+    Each later capture of a person keeps one identifier of their capture
+    before and may switch the other to their second e-mail or phone; some rows
+    are received again. Returns the people count, the rows (person, row,
+    whether received before) and the batch cuts.
+    """
     drawn = draw(people)
-    rows = []
+    chains = []
     for i, (first, last, company, identifiers) in enumerate(drawn):
-        for _ in range(draw(st.integers(1, 3))):
+        own = {"email": [f"p{i}@correo.mx", f"p{i}.b@otro.mx"], "phone": [100 + i, 600 + i]}
+        ids = {kind: values[0] for kind, values in own.items() if identifiers in (kind, "both")}
+        chain = []
+        for turn in range(draw(st.integers(1, 4))):
+            if turn:
+                kept = draw(st.sampled_from(sorted(ids)))
+                other = "phone" if kept == "email" else "email"
+                change = draw(st.sampled_from(["switch", "keep", "drop"]))
+                ids = {kept: ids[kept], **({other: ids[other]} if other in ids else {})}
+                if change == "switch":
+                    ids[other] = next(value for value in own[other] if value != ids.get(other))
+                elif change == "drop":
+                    ids.pop(other, None)
             row = {"first_name": first, "last_name": last, "company": company}
-            if identifiers in ("email", "both"):
-                row["email"] = email_variant(f"p{i}@correo.mx", draw(st.integers(0, 3)))
-            if identifiers in ("phone", "both"):
-                row["phone"] = phone_variant(100 + i, draw(st.integers(0, 3)))
+            if "email" in ids:
+                row["email"] = email_variant(ids["email"], draw(st.integers(0, 3)))
+            if "phone" in ids:
+                row["phone"] = phone_variant(ids["phone"], draw(st.integers(0, 3)))
             if draw(st.booleans()):
                 row["position"] = draw(st.sampled_from(["Compras", "Dirección", ""]))
-            rows.append((i, row))
-    order = draw(st.permutations(range(len(rows))))
+            chain.append((i, row, False))
+        chains.append(chain)
+    turns = draw(st.permutations([i for i, chain in enumerate(chains) for _ in chain]))
+    rows = [chains[i].pop(0) for i in turns]  # each person's captures in their own order
+    for source, later in draw(st.lists(st.tuples(st.integers(0), st.integers(0)), max_size=4)):
+        at = source % len(rows)
+        who, row, _ = rows[at]
+        rows.insert(at + 1 + later % (len(rows) - at), (who, row, True))
     cuts = draw(st.lists(st.integers(1, max(1, len(rows) - 1)), max_size=4, unique=True))
-    return len(drawn), [rows[k] for k in order], sorted(cuts)
+    return len(drawn), rows, sorted(cuts)
 
 
 @settings(max_examples=150, deadline=None)
@@ -250,12 +342,19 @@ def test_any_people_in_any_order_and_batch_split_are_one_profile_each(case):
     owner: dict[str, set[int]] = {}
     for number, (start, end) in enumerate(zip([0, *cuts], [*cuts, len(rows)], strict=True)):
         chunk = rows[start:end]
-        leads = [incoming(start + k + 1, **row) for k, (_, row) in enumerate(chunk)]
+        leads = [incoming(start + k + 1, **row) for k, (_, row, _) in enumerate(chunk)]
         keys = {key for lead in leads for key in lead.keys}
-        known_now = [p for p in stored.values() if keys.intersection(p["match_keys"])]
+        received = {lead.capture_key for lead in leads}
+        known_now = [
+            p
+            for p in stored.values()
+            if keys.intersection(p["match_keys"])
+            or received.intersection(c["key"] for c in p["captures"])
+        ]
         resolution = BatchResolution(RULES, SOURCE, NOW + timedelta(minutes=number), known_now)
-        for (who, _), lead in zip(chunk, leads, strict=True):
-            resolution.resolve(lead)
+        for (who, _, again), lead in zip(chunk, leads, strict=True):
+            outcome = resolution.resolve(lead)
+            assert outcome == "unchanged" or not again  # a row received again changes nothing
             placed = next(
                 pid
                 for pid, profile in {**stored, **resolution.created}.items()
@@ -267,6 +366,8 @@ def test_any_people_in_any_order_and_batch_split_are_one_profile_each(case):
 
     assert len(stored) == count
     assert all(len(people) == 1 for people in owner.values())
+    distinct = {incoming(**row).capture_key for _, row, _ in rows}
+    assert sum(len(profile["captures"]) for profile in stored.values()) == len(distinct)
 
 
 def test_a_lead_is_compared_with_a_bounded_number_of_a_crowded_blocks_profiles():

@@ -247,11 +247,13 @@ def test_a_raising_replacement_of_a_built_in_rule_disables_it():
     again = view(email="ana@textilesruiz.mx")
 
     assert matcher.keys(again) == []
-    assert matcher.judge(again, ANA, ["same_email:ana@textilesruiz.mx"]) is None
+    shared = ["same_email:ana@textilesruiz.mx"]
+    assert matcher.judge(again, ANA, shared, (shared, shared)) is None
 
 
 def test_a_shared_key_of_a_rule_no_longer_known_confirms_nothing():
-    assert Matcher().judge(ANA, ANA, ["retired_rule:whatever"]) is None
+    shared = ["retired_rule:whatever"]
+    assert Matcher().judge(ANA, ANA, shared, (shared, shared)) is None
 
 
 def test_a_plugin_rule_without_a_valid_outcome_is_ignored(caplog):
@@ -505,4 +507,14 @@ def test_a_missing_name_is_compatible_with_any():
     ids=["both-differ", "no-phone", "no-email", "same-email"],
 )
 def test_identifiers_conflict_only_when_e_mails_and_phones_both_differ(other, conflict):
-    assert identifiers_conflict(ANA, other) is conflict
+    matcher = Matcher()
+    assert identifiers_conflict(matcher.keys(ANA), matcher.keys(other)) is conflict
+
+
+def test_every_e_mail_and_phone_a_profile_carries_counts_not_only_its_main_ones():
+    merged = [*Matcher().keys(ANA), "same_email:ana.ruiz@gmail.com", "same_phone:+525599998888"]
+    gmail = Matcher().keys(view(email="ana.ruiz@gmail.com", phone="+525577776666"))
+    stranger = Matcher().keys(view(email="otra@x.mx", phone="+525577776666"))
+
+    assert not identifiers_conflict(gmail, merged)
+    assert identifiers_conflict(stranger, merged)
