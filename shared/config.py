@@ -208,6 +208,12 @@ def _check_ranges(settings: Settings) -> None:
         raise ConfigError("; ".join(problems))
 
 
+def host_port(address: str) -> tuple[str, int]:
+    """A ``HOST:PORT`` setting (checked when settings load) as a socket address."""
+    host, _, port = address.rpartition(":")
+    return host, int(port)
+
+
 COMPLETENESS_FIELDS = ("name", "email", "phone", "company", "position", "needs", "consent")
 """Profile parts the completeness score (I3) weighs; ``name`` means first or last name."""
 

@@ -20,7 +20,7 @@ import eventlet
 import eventlet.wsgi
 from werkzeug.wrappers import Request
 
-from clientela.config import ConfigError, Settings
+from clientela.config import ConfigError, Settings, host_port
 from clientela.status import broker_status, database_status
 from clientela.web import json_response
 
@@ -78,11 +78,6 @@ def ready_report(settings: Settings, runner: Supervised) -> dict[str, Any]:
     }
 
 
-def _address(address: str) -> tuple[str, int]:
-    host, _, port = address.rpartition(":")
-    return host, int(port)
-
-
 class HealthServer:
     """Serves ``/health`` and ``/ready`` for ``runner`` on ``settings.health_address``."""
 
@@ -96,7 +91,9 @@ class HealthServer:
         """Listen (ConfigError naming the setting when the address is taken) and serve."""
         try:
             # without SO_REUSEPORT: another process's probes on the address are an error
-            self._socket = eventlet.listen(_address(self.settings.health_address), reuse_port=False)
+            self._socket = eventlet.listen(
+                host_port(self.settings.health_address), reuse_port=False
+            )
         except OSError as exc:
             raise ConfigError(
                 f"health_address: cannot listen on {self.settings.health_address}: "

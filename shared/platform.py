@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import eventlet
 
 from clientela.client import running_services
-from clientela.config import ConfigError, Settings
+from clientela.config import ConfigError, Settings, host_port
 from clientela.embedded import database_settings
 from clientela.health import HealthServer
 from clientela.messaging import check_broker, declare_topology, masked, virtual_host
@@ -82,10 +82,9 @@ def refuse_taken_address(setting: str, address: str) -> None:
     Bound without SO_REUSEPORT, which the servers of clientela (and nameko) set:
     such a socket would share the port with another process's silently.
     """
-    host, _, port = address.rpartition(":")
     with socket.socket() as probe:
         try:
-            probe.bind((host, int(port)))
+            probe.bind(host_port(address))
         except OSError as exc:
             raise ConfigError(
                 f"{setting}: {address} is taken ({exc.strerror}); another platform may be "
