@@ -5,7 +5,6 @@ from __future__ import annotations
 from mongoengine import BooleanField, DateTimeField, Document, IntField, StringField
 
 from clientela.outbox import OUTBOX_INDEX, OutboxDocument
-from clientela.services.feedback.domain import nps_category
 
 
 class KnownCustomer(Document):
@@ -25,12 +24,9 @@ class NpsAnswer(OutboxDocument):
     customer_id = StringField(required=True)
     score = IntField(required=True, min_value=0, max_value=10)
     channel = StringField(required=True)
+    category = StringField(required=True, choices=("promoter", "passive", "detractor"))
     comment = StringField(default="")
     answered_at = DateTimeField(required=True)
-
-    @property
-    def category(self) -> str:
-        return nps_category(self.score)
 
     meta = {
         "db_alias": "feedback",

@@ -1,6 +1,9 @@
-"""Survey rules in plain Python."""
+"""Survey rules and commands of the feedback service, in plain Python."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
@@ -15,3 +18,18 @@ def nps_category(score: int) -> str:
     if score <= DETRACTOR_MAX:
         return "detractor"
     return "passive"
+
+
+@dataclass(frozen=True)
+class RecordNps:
+    """Record one answer to "how likely are you to recommend us?" (0-10).
+
+    ``answer_id`` is the caller's idempotency key: the same id records once.
+    """
+
+    customer_id: str
+    score: int
+    channel: str = "web"
+    comment: str = ""
+    answered_at: datetime | None = None
+    answer_id: str | None = None

@@ -24,7 +24,7 @@ class NpsInput(Schema):
 class NpsAnswerSchema(Schema):
     """An NPS answer as the service returns it."""
 
-    id = fields.String()
+    id = fields.String(attribute="_id")
     customer_id = fields.String()
     score = fields.Integer()
     category = fields.String()
