@@ -10,7 +10,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 def cents(amount: Decimal) -> None:
     """Amounts are money: at most two decimal places, never silently rounded."""
-    if amount.as_tuple().exponent < -2:
+    exponent = amount.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent < -2:  # NaN and infinities have a letter
         raise ValidationError("Must have at most two decimal places.")
 
 
@@ -33,7 +34,7 @@ class PurchaseInput(Schema):
 class PurchaseSchema(Schema):
     """A purchase as the service returns it."""
 
-    id = fields.String()
+    id = fields.String(attribute="_id")
     customer_id = fields.String()
     amount = fields.Decimal(as_string=True)
     currency = fields.String()
@@ -44,7 +45,7 @@ class PurchaseSchema(Schema):
 class CustomerSchema(Schema):
     """A customer as the service returns it."""
 
-    id = fields.String()
+    id = fields.String(attribute="_id")
     prospect_id = fields.String(allow_none=True)
     email = fields.String()
     first_name = fields.String()
