@@ -8,7 +8,7 @@ from marshmallow import Schema, fields
 class LedgerEntrySchema(Schema):
     """A ledger entry as the service returns it."""
 
-    id = fields.String()
+    id = fields.String(attribute="_id")
     customer_id = fields.String()
     kind = fields.String()
     points = fields.Integer()
@@ -16,4 +16,12 @@ class LedgerEntrySchema(Schema):
     recorded_at = fields.DateTime()
 
 
-ledger_entry_schema = LedgerEntrySchema()
+class BalanceSchema(Schema):
+    """A customer's points balance with their latest ledger entries, newest first."""
+
+    customer_id = fields.String()
+    points = fields.Integer()
+    latest = fields.List(fields.Nested(LedgerEntrySchema))
+
+
+balance_schema = BalanceSchema()

@@ -8,11 +8,8 @@ from nameko.standalone.events import event_dispatcher
 
 from clientela.client import wait_for
 from clientela.clock import utcnow
-from clientela.db import connect_service_database
 from clientela.errors import InvalidInput, NotFound
 from clientela.events import new_event
-from clientela.services.loyalty import handlers
-from clientela.services.loyalty.documents import Member, ReferralCode
 
 REWARD = 500
 WATCH = "watch-points-earned"
@@ -124,19 +121,3 @@ def test_the_referrer_is_rewarded_once_when_their_friend_converts(
         ("referral:p-eva", ana, REWARD),
         ("referral:p-luis", ana, REWARD),
     ]
-
-
-def test_a_code_already_taken_is_drawn_again(clientela_settings):
-    connect_service_database("loyalty", clientela_settings)
-    for document in (Member, ReferralCode):
-        document.ensure_indexes()
-    Member(id="c-1").save()
-    Member(id="c-2").save()
-    draws = iter(["AAAA-BBBB", "AAAA-BBBB", "CCCC-DDDD"])
-
-    assert handlers.referral_code("c-1", lambda: next(draws)) == "AAAA-BBBB"
-    assert handlers.referral_code("c-2", lambda: next(draws)) == "CCCC-DDDD"
-    assert handlers.referral_code("c-2") == "CCCC-DDDD"
-    Member(id="c-3").save()
-    with pytest.raises(RuntimeError, match="no free referral code"):
-        handlers.referral_code("c-3", lambda: "AAAA-BBBB")
