@@ -1,4 +1,13 @@
-"""Customer rules and commands of the customers service, in plain Python."""
+"""Customer rules and commands of the customers service, in plain Python.
+
+No I/O here: storage, events and entrypoints build on these rules. Besides
+the commands below, one module per subject: ``contracts`` (fulfilment, CCT),
+``purchases``, ``classification`` (classes, typology, RFM, ABC, census),
+``credit``, ``receivables`` (ageing, collection term), ``dunning``,
+``relationship`` (relationship level) and ``history`` (record changes, I5).
+Instants are time-zone aware, money is ``Decimal``, and bad input raises
+``clientela.errors.InvalidInput`` naming the field.
+"""
 
 from __future__ import annotations
 
