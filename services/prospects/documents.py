@@ -17,7 +17,7 @@ from mongoengine import (
 )
 
 from clientela.outbox import OUTBOX_INDEX, OutboxDocument
-from clientela.services.prospects.domain import (
+from clientela.services.prospects.domain.status import (
     CONVERSION_BASES,
     DUPLICATE_STATUSES,
     INTERACTION_KINDS,

@@ -8,14 +8,14 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from clientela.clock import time_zone
 from clientela.leads import ORIGIN_FIELDS
-from clientela.services.prospects.domain import (
+from clientela.services.prospects.domain.status import (
     CONVERSION_BASES,
     INTERACTION_KINDS,
     INTERACTION_MODES,
     OUTCOMES,
     STATUSES,
 )
-from clientela.services.prospects.normalise import in_utc, storable
+from clientela.services.prospects.domain.normalise import in_utc, storable
 
 _TEXT = validate.Length(max=200)
 MAX_EXTRA = 100

@@ -12,15 +12,15 @@ from clientela.importing import check_options
 from clientela.leads import LeadSourceError
 from clientela.messaging import InboxMessage, consumes_inbox, handles
 from clientela.service import ServiceBase, api
-from clientela.services.prospects import (
+from clientela.services.prospects.handlers import (
     capture,
     duplicates,
     followup,
-    handlers,
     merging,
     search,
 )
-from clientela.services.prospects.dependencies import PipelineProvider
+from clientela.services.prospects.handlers import profile as handlers
+from clientela.services.prospects.dependencies.pipeline import PipelineProvider
 from clientela.services.prospects.documents import (
     Claim,
     FollowUp,

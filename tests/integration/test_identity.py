@@ -11,11 +11,11 @@ from clientela.config import completeness_weights
 from clientela.errors import Conflict
 from clientela.importing import import_file
 from clientela.plugin_manager import load_plugins
-from clientela.services.prospects.capture import _not_written, capture_leads
+from clientela.services.prospects.handlers.capture import _not_written, capture_leads
 from clientela.services.prospects.documents import Prospect
-from clientela.services.prospects.matching import Matcher
-from clientela.services.prospects.profiles import ProfileRules
-from clientela.services.prospects.scoring import Qualifier
+from clientela.services.prospects.domain.matching import Matcher
+from clientela.services.prospects.domain.profiles import ProfileRules
+from clientela.services.prospects.domain.scoring import Qualifier
 
 NAMESAKES = """nombre,apellidos,correo,telefono,empresa
 Juan,Pérez,juan.perez@acme.mx,+34 612 000 001,"Acme, S.A. de C.V."

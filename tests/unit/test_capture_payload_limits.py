@@ -6,7 +6,7 @@ import pytest
 
 from clientela.errors import InvalidInput
 from clientela.leads import LeadRow, LeadSource
-from clientela.services.prospects import capture
+from clientela.services.prospects.handlers import capture
 
 
 class EndlessSource(LeadSource):

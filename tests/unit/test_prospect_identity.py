@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clientela.rules import SUGGEST, MatchRule
-from clientela.services.prospects.batch import MOST_COMPARED, BatchResolution
-from clientela.services.prospects.matching import Matcher
+from clientela.services.prospects.domain.batch import MOST_COMPARED, BatchResolution
+from clientela.services.prospects.domain.matching import Matcher
 
 from .test_prospect_batch import NOW, RULES, SOURCE, batch, incoming, known
 

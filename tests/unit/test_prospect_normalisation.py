@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from clientela.services.prospects.normalise import InvalidLead, company_key, normalise_lead
+from clientela.services.prospects.domain.normalise import InvalidLead, company_key, normalise_lead
 
 CONSENT_MISSING = (
     "Missing: consent needs what (purpose) and how (method);"

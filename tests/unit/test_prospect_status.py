@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from clientela.errors import Conflict, InvalidInput
-from clientela.services.prospects.domain import (
+from clientela.services.prospects.domain.status import (
     OUTCOMES,
     STATUSES,
     TRANSITIONS,

@@ -3,7 +3,7 @@
 import pytest
 
 from clientela.errors import Conflict
-from clientela.services.prospects.store import ATTEMPTS, change_profile
+from clientela.services.prospects.handlers.changes import ATTEMPTS, change_profile
 
 
 class Collection:

@@ -17,7 +17,7 @@ from typing import Any
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError
 
-from clientela.services.prospects.batch import BatchResolution, IncomingLead
+from clientela.services.prospects.domain.batch import BatchResolution, IncomingLead
 
 CLAIM_GRACE = timedelta(seconds=5)
 """How long a claim without its profile is taken for one being written, not abandoned.

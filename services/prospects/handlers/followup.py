@@ -9,11 +9,11 @@ from typing import Any
 from clientela.clock import utcnow
 from clientela.errors import NotFound
 from clientela.outbox import Publish
-from clientela.services.prospects import announcements
+from clientela.services.prospects import events as announcements
 from clientela.services.prospects.documents import FollowUp, Prospect
-from clientela.services.prospects.domain import NO_CONTACT_OUTCOMES, status_after_contact
-from clientela.services.prospects.profiles import ProfileRules, derived, refresh
-from clientela.services.prospects.store import change_profile, load_profile
+from clientela.services.prospects.domain.status import NO_CONTACT_OUTCOMES, status_after_contact
+from clientela.services.prospects.domain.profiles import ProfileRules, derived, refresh
+from clientela.services.prospects.handlers.changes import change_profile, load_profile
 
 
 def log_interaction(

@@ -29,17 +29,18 @@ from clientela.errors import Conflict, InvalidInput
 from clientela.importing import batches, guarded, origin_options, split_items
 from clientela.leads import LeadSource, LeadSourceError
 from clientela.outbox import Publish, PublishMany, release, stage
-from clientela.services.prospects import announcements, duplicates
-from clientela.services.prospects.batch import BatchResolution, IncomingLead
-from clientela.services.prospects.claims import claim_new_profiles
+from clientela.services.prospects import events as announcements
+from clientela.services.prospects.handlers import duplicates
+from clientela.services.prospects.domain.batch import BatchResolution, IncomingLead
+from clientela.services.prospects.dependencies.storage import claim_new_profiles
 from clientela.services.prospects.documents import Prospect
-from clientela.services.prospects.domain import capture_key
-from clientela.services.prospects.matching import is_contact_line
-from clientela.services.prospects.merging import merge_prospects
-from clientela.services.prospects.normalise import InvalidLead, normalise_lead
-from clientela.services.prospects.profiles import ProfileRules, derived
+from clientela.services.prospects.domain.status import capture_key
+from clientela.services.prospects.domain.matching import is_contact_line
+from clientela.services.prospects.handlers.merging import merge_prospects
+from clientela.services.prospects.domain.normalise import InvalidLead, normalise_lead
+from clientela.services.prospects.domain.profiles import ProfileRules, derived
 from clientela.services.prospects.schemas import lead_row_schema
-from clientela.services.prospects.store import ATTEMPTS, VERSION
+from clientela.services.prospects.handlers.changes import ATTEMPTS, VERSION
 
 log = logging.getLogger(__name__)
 

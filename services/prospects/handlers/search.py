@@ -8,8 +8,8 @@ from typing import Any
 
 from clientela.errors import InvalidInput
 from clientela.services.prospects.documents import Prospect
-from clientela.services.prospects.normalise import normalise_field
-from clientela.services.prospects.profiles import FACET_ORIGINS, ProfileRules, rule_view
+from clientela.services.prospects.domain.normalise import normalise_field
+from clientela.services.prospects.domain.profiles import FACET_ORIGINS, ProfileRules, rule_view
 
 FACET_FILTERS = ("source", *FACET_ORIGINS)
 """Filters answered from the indexed facets of every capture."""

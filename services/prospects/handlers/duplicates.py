@@ -17,9 +17,9 @@ from pymongo import UpdateOne
 
 from clientela.clock import utcnow
 from clientela.errors import InvalidInput
-from clientela.services.prospects.batch import Suggestion
+from clientela.services.prospects.domain.batch import Suggestion
 from clientela.services.prospects.documents import PossibleDuplicate, Prospect, SharedLine
-from clientela.services.prospects.store import VERSION, load_profile
+from clientela.services.prospects.handlers.changes import VERSION, load_profile
 
 SHOWN_CARRIERS = 10
 """Profiles named for a shared line (the first found)."""

@@ -25,7 +25,7 @@ from difflib import SequenceMatcher
 from itertools import combinations
 
 from clientela.rules import MERGE, OUTCOMES, SUGGEST, MatchRule, Profile
-from clientela.services.prospects.normalise import fold
+from clientela.services.prospects.domain.normalise import fold
 
 log = logging.getLogger(__name__)
 

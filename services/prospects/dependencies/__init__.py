@@ -1,0 +1,1 @@
+"""The prospects service's dependencies: its plugin-provided pipeline and its storage."""
