@@ -8,14 +8,14 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from clientela.clock import time_zone
 from clientela.leads import ORIGIN_FIELDS
-from clientela.services.prospects.domain.status import (
+from clientela.services.prospects.domain.normalise import in_utc, storable
+from clientela.services.prospects.domain.status import OUTCOMES
+from clientela.vocabulary import (
     CONVERSION_BASES,
     INTERACTION_KINDS,
     INTERACTION_MODES,
-    OUTCOMES,
-    STATUSES,
+    PROSPECT_STATUSES,
 )
-from clientela.services.prospects.domain.normalise import in_utc, storable
 
 _TEXT = validate.Length(max=200)
 MAX_EXTRA = 100
@@ -96,7 +96,7 @@ OriginSchema = _Strict.from_dict(
 class FindSchema(_Strict):
     """Filters and page of a prospect search."""
 
-    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    status = fields.String(load_default=None, validate=validate.OneOf(PROSPECT_STATUSES))
     owner = fields.String(load_default=None, validate=_TEXT)
     source = fields.String(load_default=None, validate=_TEXT)
     fair = fields.String(load_default=None, validate=_TEXT)
@@ -133,7 +133,7 @@ class StatusChangeSchema(_Strict):
     """A move in the pipeline; ``reason`` is required to disqualify."""
 
     prospect_id = fields.String(required=True, validate=_NAME)
-    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    status = fields.String(required=True, validate=validate.OneOf(PROSPECT_STATUSES))
     reason = fields.String(load_default="", validate=validate.Length(max=500))
 
 

@@ -12,14 +12,6 @@ from clientela.importing import check_options
 from clientela.leads import LeadSourceError
 from clientela.messaging import InboxMessage, consumes_inbox, handles
 from clientela.service import ServiceBase, api
-from clientela.services.prospects.handlers import (
-    capture,
-    duplicates,
-    followup,
-    merging,
-    search,
-)
-from clientela.services.prospects.handlers import profile as handlers
 from clientela.services.prospects.dependencies.pipeline import PipelineProvider
 from clientela.services.prospects.documents import (
     Claim,
@@ -28,6 +20,14 @@ from clientela.services.prospects.documents import (
     Prospect,
     SharedLine,
 )
+from clientela.services.prospects.handlers import (
+    capture,
+    duplicates,
+    followup,
+    merging,
+    search,
+)
+from clientela.services.prospects.handlers import profile as handlers
 from clientela.services.prospects.schemas import (
     conversion_schema,
     find_schema,

@@ -9,7 +9,6 @@ from typing import Any
 
 from clientela.errors import Conflict, InvalidInput
 
-STATUSES = ("new", "contacted", "qualified", "converted", "disqualified")
 TRANSITIONS: dict[str, frozenset[str]] = {
     "new": frozenset({"contacted", "qualified", "converted", "disqualified"}),
     "contacted": frozenset({"qualified", "converted", "disqualified"}),
@@ -20,15 +19,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 """Where a prospect may go from each status; ``converted`` is final."""
 
 REASON_REQUIRED = frozenset({"disqualified"})
-CONVERSION_BASES = ("contract", "agreement", "purchase")
-"""What formalises a conversion into a captive customer (seed 000, step 6)."""
 
 DUPLICATE_STATUSES = ("open", "merged", "dismissed", "closed")
 """Where a possible duplicate stands: waiting for review, or decided (see PossibleDuplicate)."""
 
-INTERACTION_KINDS = ("call", "email", "meeting", "visit")
-INTERACTION_MODES = ("remote", "phone", "in_person")
-"""How the encounter happened (seed 003): at a distance, by phone, face to face."""
 OUTCOMES = (
     "interested",
     "needs_info",

@@ -30,17 +30,17 @@ from clientela.importing import batches, guarded, origin_options, split_items
 from clientela.leads import LeadSource, LeadSourceError
 from clientela.outbox import Publish, PublishMany, release, stage
 from clientela.services.prospects import events as announcements
-from clientela.services.prospects.handlers import duplicates
-from clientela.services.prospects.domain.batch import BatchResolution, IncomingLead
 from clientela.services.prospects.dependencies.storage import claim_new_profiles
 from clientela.services.prospects.documents import Prospect
-from clientela.services.prospects.domain.status import capture_key
+from clientela.services.prospects.domain.batch import BatchResolution, IncomingLead
 from clientela.services.prospects.domain.matching import is_contact_line
-from clientela.services.prospects.handlers.merging import merge_prospects
 from clientela.services.prospects.domain.normalise import InvalidLead, normalise_lead
 from clientela.services.prospects.domain.profiles import ProfileRules, derived
-from clientela.services.prospects.schemas import lead_row_schema
+from clientela.services.prospects.domain.status import capture_key
+from clientela.services.prospects.handlers import duplicates
 from clientela.services.prospects.handlers.changes import ATTEMPTS, VERSION
+from clientela.services.prospects.handlers.merging import merge_prospects
+from clientela.services.prospects.schemas import lead_row_schema
 
 log = logging.getLogger(__name__)
 

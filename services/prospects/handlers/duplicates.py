@@ -17,8 +17,8 @@ from pymongo import UpdateOne
 
 from clientela.clock import utcnow
 from clientela.errors import InvalidInput
-from clientela.services.prospects.domain.batch import Suggestion
 from clientela.services.prospects.documents import PossibleDuplicate, Prospect, SharedLine
+from clientela.services.prospects.domain.batch import Suggestion
 from clientela.services.prospects.handlers.changes import VERSION, load_profile
 
 SHOWN_CARRIERS = 10

@@ -11,8 +11,8 @@ from clientela.errors import NotFound
 from clientela.outbox import Publish
 from clientela.services.prospects import events as announcements
 from clientela.services.prospects.documents import FollowUp, Prospect
-from clientela.services.prospects.domain.status import NO_CONTACT_OUTCOMES, status_after_contact
 from clientela.services.prospects.domain.profiles import ProfileRules, derived, refresh
+from clientela.services.prospects.domain.status import NO_CONTACT_OUTCOMES, status_after_contact
 from clientela.services.prospects.handlers.changes import change_profile, load_profile
 
 

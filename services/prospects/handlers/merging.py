@@ -24,11 +24,16 @@ from clientela.clock import utcnow
 from clientela.errors import Conflict, InvalidInput
 from clientela.outbox import Publish
 from clientela.services.prospects import events as announcements
-from clientela.services.prospects.handlers import duplicates
 from clientela.services.prospects.documents import FollowUp, Prospect
 from clientela.services.prospects.domain.normalise import normalise_field
 from clientela.services.prospects.domain.profiles import ProfileRules, fill_blanks, refresh
-from clientela.services.prospects.handlers.changes import ATTEMPTS, VERSION, change_profile, load_profile
+from clientela.services.prospects.handlers import duplicates
+from clientela.services.prospects.handlers.changes import (
+    ATTEMPTS,
+    VERSION,
+    change_profile,
+    load_profile,
+)
 
 _BLANK = {"email": None, "phone": None, "consent": None}
 """What a field reads when empty (others are empty strings)."""

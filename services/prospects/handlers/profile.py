@@ -9,8 +9,8 @@ from clientela.errors import InvalidInput
 from clientela.events import Event
 from clientela.outbox import Publish
 from clientela.services.prospects import events as announcements
-from clientela.services.prospects.domain import status as domain
 from clientela.services.prospects.documents import Prospect
+from clientela.services.prospects.domain import status as domain
 from clientela.services.prospects.domain.profiles import ProfileRules, derived, refresh
 from clientela.services.prospects.handlers.changes import VERSION, change_profile, load_profile
 
