@@ -8,9 +8,9 @@ from typing import Any
 from clientela.db import ServiceDatabase
 from clientela.errors import InvalidInput, describe_errors, load, load_id
 from clientela.events import Event
-from clientela.importing import check_options
 from clientela.leads import LeadSourceError
 from clientela.messaging import InboxMessage, consumes_inbox, handles
+from clientela.payloads import check_options
 from clientela.service import ServiceBase, api
 from clientela.services.prospects.dependencies.pipeline import PipelineProvider
 from clientela.services.prospects.documents import (

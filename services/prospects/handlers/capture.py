@@ -26,9 +26,9 @@ from pymongo.collection import Collection
 
 from clientela.clock import time_zone, utcnow
 from clientela.errors import Conflict, InvalidInput
-from clientela.importing import batches, guarded, origin_options, split_items
 from clientela.leads import LeadSource, LeadSourceError
 from clientela.outbox import Publish, PublishMany, release, stage
+from clientela.payloads import batches, guarded, origin_options, split_items
 from clientela.services.prospects import events as announcements
 from clientela.services.prospects.dependencies.storage import claim_new_profiles
 from clientela.services.prospects.documents import Prospect
