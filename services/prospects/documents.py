@@ -17,7 +17,8 @@ from mongoengine import (
 )
 
 from clientela.outbox import OUTBOX_INDEX, OutboxDocument
-from clientela.services.prospects.domain.status import DUPLICATE_STATUSES, OUTCOMES
+from clientela.services.prospects.domain.review import DUPLICATE_STATUSES
+from clientela.services.prospects.domain.status import OUTCOMES
 from clientela.vocabulary import (
     CONVERSION_BASES,
     INTERACTION_KINDS,

@@ -6,7 +6,6 @@ import pytest
 
 from clientela.config import Settings, completeness_weights
 from clientela.services.prospects.domain.batch import BatchResolution, IncomingLead, Update
-from clientela.services.prospects.domain.status import capture_key
 from clientela.services.prospects.domain.matching import Matcher
 from clientela.services.prospects.domain.normalise import normalise_lead
 from clientela.services.prospects.domain.profiles import (
@@ -17,6 +16,7 @@ from clientela.services.prospects.domain.profiles import (
     refresh,
     rule_view,
 )
+from clientela.services.prospects.domain.rows import capture_key
 from clientela.services.prospects.domain.scoring import Qualifier, completeness
 
 RULES = ProfileRules(

@@ -1,14 +1,14 @@
-"""The prospect status machine and capture identity (services/prospects/domain.py)."""
+"""The prospect status machine and capture identity (prospects domain: status, rows)."""
 
 import itertools
 
 import pytest
 
 from clientela.errors import Conflict, InvalidInput
+from clientela.services.prospects.domain.rows import capture_key
 from clientela.services.prospects.domain.status import (
     OUTCOMES,
     TRANSITIONS,
-    capture_key,
     check_transition,
     status_after_contact,
 )

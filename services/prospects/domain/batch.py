@@ -210,10 +210,10 @@ class BatchResolution:
             for other in others:
                 if any(_kept_apart(one, other) for one in joined):
                     continue
-                why = (
+                reasons = (
                     self._why_apart(seen[one["_id"]], seen[other["_id"]], keys) for one in joined
                 )
-                apart[other["_id"]] = next((reason for reason in why if reason), "")
+                apart[other["_id"]] = next((reason for reason in reasons if reason), "")
                 if not apart[other["_id"]]:
                     self._join(placed, other)
                     joined.append(other)

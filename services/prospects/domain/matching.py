@@ -281,7 +281,7 @@ class Matcher:
 
     def keys(self, profile: Profile) -> list[str]:
         """The match keys of ``profile``, ``<rule>:<key>``; a failing rule contributes none."""
-        found = []
+        found: list[str] = []
         for name, rule in self.rules.items():
             try:
                 keys = rule.keys(profile)

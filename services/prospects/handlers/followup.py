@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from clientela.clock import utcnow
 from clientela.errors import NotFound
-from clientela.outbox import Publish
-from clientela.services.prospects import events as announcements
-from clientela.services.prospects.documents import FollowUp, Prospect
+from clientela.services.prospects import events
+from clientela.services.prospects.dependencies.storage import ProspectsStorage
+from clientela.services.prospects.domain.commands import AddFollowUp, LogInteraction
 from clientela.services.prospects.domain.profiles import ProfileRules, derived, refresh
 from clientela.services.prospects.domain.status import NO_CONTACT_OUTCOMES, status_after_contact
 from clientela.services.prospects.handlers.changes import change_profile, load_profile
 
 
 def log_interaction(
-    prospect_id: str,
-    kind: str,
-    mode: str,
-    outcome: str,
-    notes: str,
-    occurred_at: datetime | None,
-    by: str,
-    rules: ProfileRules,
-    publish: Publish,
+    command: LogInteraction, uow: ProspectsStorage, rules: ProfileRules
 ) -> dict[str, Any]:
     """Record an interaction; the first one that reached the person sets the I2 time.
 
@@ -34,13 +25,13 @@ def log_interaction(
     """
     interaction = {
         "id": uuid.uuid4().hex,
-        "kind": kind,
-        "mode": mode,
-        "outcome": outcome,
-        "notes": notes,
-        "occurred_at": occurred_at or utcnow(),
-        "by": by,
-        "counts_as_contact": outcome not in NO_CONTACT_OUTCOMES,
+        "kind": command.kind,
+        "mode": command.mode,
+        "outcome": command.outcome,
+        "notes": command.notes,
+        "occurred_at": command.occurred_at or utcnow(),
+        "by": command.by,
+        "counts_as_contact": command.outcome not in NO_CONTACT_OUTCOMES,
         "from_prospect": None,
     }
 
@@ -53,55 +44,53 @@ def log_interaction(
         if first:
             profile["first_contact_at"] = interaction["occurred_at"]
         profile["interactions"].append(interaction)
-        events = [announcements.contacted(profile, interaction, first, now)]
-        status = status_after_contact(profile["status"], outcome)
+        announced = [events.contacted(profile, interaction, first, now)]
+        status = status_after_contact(profile["status"], command.outcome)
         if status:
-            events.append(
-                announcements.status_changed(prospect_id, profile["status"], status, "", now)
+            announced.append(
+                events.status_changed(command.prospect_id, profile["status"], status, "", now)
             )
             profile["status"] = status
         refresh(profile, rules)
         if derived(profile) != before:
-            events.append(announcements.updated(profile, "interaction", now))
+            announced.append(events.updated(profile, "interaction", now))
         profile["updated_at"] = now
-        return events
+        return announced
 
-    change_profile(Prospect._get_collection(), prospect_id, log, publish)
+    change_profile(uow, command.prospect_id, log)
     return interaction
 
 
-def add_follow_up(prospect_id: str, title: str, due_at: datetime, owner: str) -> FollowUp:
-    """Plan a follow-up task on a prospect for ``owner``, due at ``due_at``."""
-    load_profile(Prospect._get_collection(), prospect_id, "prospect_id", live=True)
-    task = FollowUp(
-        id=uuid.uuid4().hex,
-        prospect_id=prospect_id,
-        title=title,
-        due_at=due_at,
-        owner=owner,
-        created_at=utcnow(),
-    )
-    task.save(force_insert=True)
+def add_follow_up(command: AddFollowUp, uow: ProspectsStorage) -> dict[str, Any]:
+    """Plan a follow-up task on a prospect for its owner, due at ``due_at``; returns it."""
+    load_profile(uow, command.prospect_id, "prospect_id", live=True)
+    task = {
+        "_id": uuid.uuid4().hex,
+        "prospect_id": command.prospect_id,
+        "title": command.title,
+        "due_at": command.due_at,
+        "owner": command.owner,
+        "created_at": utcnow(),
+        "done_at": None,
+        "moved_from": None,
+    }
+    uow.add_follow_up(task)
     return task
 
 
-def complete_follow_up(task_id: str) -> FollowUp:
+def complete_follow_up(task_id: str, uow: ProspectsStorage) -> dict[str, Any]:
     """Mark a task done (done once: completing it again keeps the first time)."""
-    FollowUp.objects(id=task_id, done_at=None).update_one(set__done_at=utcnow())
-    task = FollowUp.objects(id=task_id).first()
+    task = uow.complete_follow_up(task_id, utcnow())
     if task is None:
         raise NotFound(f"task_id: no follow-up task {task_id!r}")
     return task
 
 
-def follow_ups(prospect_id: str) -> list[FollowUp]:
+def follow_ups(prospect_id: str, uow: ProspectsStorage) -> list[dict[str, Any]]:
     """A prospect's tasks, soonest due first."""
-    return list(FollowUp.objects(prospect_id=prospect_id).order_by("due_at"))
+    return uow.follow_ups(prospect_id)
 
 
-def overdue_follow_ups(owner: str | None) -> list[FollowUp]:
+def overdue_follow_ups(owner: str | None, uow: ProspectsStorage) -> list[dict[str, Any]]:
     """Open tasks past their due time, most overdue first; only ``owner``'s when given."""
-    query = FollowUp.objects(done_at=None, due_at__lt=utcnow())
-    if owner:
-        query = query.filter(owner=owner)
-    return list(query.order_by("due_at"))
+    return uow.overdue_follow_ups(utcnow(), owner)

@@ -1,4 +1,4 @@
-"""Prospect use cases on one profile: read, move in the pipeline, assign, convert, link."""
+"""Use cases on one profile: read it, move it in the pipeline, assign it, convert it."""
 
 from __future__ import annotations
 
@@ -6,28 +6,28 @@ from typing import Any
 
 from clientela.clock import utcnow
 from clientela.errors import InvalidInput
-from clientela.events import Event
-from clientela.outbox import Publish
-from clientela.services.prospects import events as announcements
-from clientela.services.prospects.documents import Prospect
-from clientela.services.prospects.domain import status as domain
+from clientela.services.prospects import events
+from clientela.services.prospects.dependencies.storage import ProspectsStorage
+from clientela.services.prospects.domain.commands import AssignOwner, ChangeStatus, ConvertProspect
 from clientela.services.prospects.domain.profiles import ProfileRules, derived, refresh
-from clientela.services.prospects.handlers.changes import VERSION, change_profile, load_profile
+from clientela.services.prospects.domain.status import check_transition
+from clientela.services.prospects.handlers.changes import change_profile, load_profile
 
 
-def get_prospect(prospect_id: str) -> dict[str, Any]:
+def get_prospect(prospect_id: str, uow: ProspectsStorage) -> dict[str, Any]:
     """The profile ``prospect_id``; NotFound otherwise."""
-    return load_profile(Prospect._get_collection(), prospect_id, "prospect_id")
+    return load_profile(uow, prospect_id, "prospect_id")
 
 
 def change_status(
-    prospect_id: str, status: str, reason: str, rules: ProfileRules, publish: Publish
+    command: ChangeStatus, uow: ProspectsStorage, rules: ProfileRules
 ) -> dict[str, Any]:
     """Move a prospect in the pipeline; asking for the status it has changes nothing.
 
     Conflict names the allowed moves when this one is not; disqualifying
     needs a reason. Conversion has its own use case (it needs its basis).
     """
+    status, reason = command.status, command.reason
     if status == "converted":
         raise InvalidInput(
             {
@@ -40,51 +40,47 @@ def change_status(
     def move(profile: dict[str, Any]) -> list[dict] | None:
         if profile["status"] == status:
             return None
-        domain.check_transition(profile["status"], status, reason)
+        check_transition(profile["status"], status, reason)
         now, before = utcnow(), derived(profile)
-        events = [announcements.status_changed(prospect_id, profile["status"], status, reason, now)]
+        announced = [
+            events.status_changed(command.prospect_id, profile["status"], status, reason, now)
+        ]
         profile.update(status=status, status_reason=reason.strip(), updated_at=now)
         refresh(profile, rules)
         if derived(profile) != before:
-            events.append(announcements.updated(profile, "edit", now))
-        return events
+            announced.append(events.updated(profile, "edit", now))
+        return announced
 
-    return change_profile(Prospect._get_collection(), prospect_id, move, publish)
+    return change_profile(uow, command.prospect_id, move)
 
 
-def assign_owner(prospect_id: str, owner: str, publish: Publish) -> dict[str, Any]:
+def assign_owner(command: AssignOwner, uow: ProspectsStorage) -> dict[str, Any]:
     """Make ``owner`` responsible for following the prospect up."""
 
     def assign(profile: dict[str, Any]) -> list[dict] | None:
-        if profile["owner"] == owner:
+        if profile["owner"] == command.owner:
             return None
-        profile.update(owner=owner, updated_at=utcnow())
+        profile.update(owner=command.owner, updated_at=utcnow())
         return []
 
-    return change_profile(Prospect._get_collection(), prospect_id, assign, publish)
+    return change_profile(uow, command.prospect_id, assign)
 
 
-def convert_prospect(prospect_id: str, basis: str, reference: str, publish: Publish) -> dict:
+def convert_prospect(command: ConvertProspect, uow: ProspectsStorage) -> dict[str, Any]:
     """Make the prospect a captive customer; converting again changes nothing."""
 
     def convert(profile: dict[str, Any]) -> list[dict] | None:
         if profile["status"] == "converted":
             return None
-        domain.check_transition(profile["status"], "converted")
-        conversion = {"basis": basis, "reference": reference, "converted_at": utcnow()}
+        check_transition(profile["status"], "converted")
+        conversion = {
+            "basis": command.basis,
+            "reference": command.reference,
+            "converted_at": utcnow(),
+        }
         profile.update(
             status="converted", conversion=conversion, updated_at=conversion["converted_at"]
         )
-        return [announcements.converted(profile, conversion)]
+        return [events.converted(profile, conversion)]
 
-    return change_profile(Prospect._get_collection(), prospect_id, convert, publish)
-
-
-def link_customer(event: Event) -> None:
-    """Remember which customer a converted prospect became (idempotent)."""
-    prospect_id = event.payload["prospect_id"]
-    if prospect_id:
-        Prospect._get_collection().update_one(
-            {"_id": prospect_id, "customer_id": {"$ne": event.payload["customer_id"]}},
-            {"$set": {"customer_id": event.payload["customer_id"]}, "$inc": {VERSION: 1}},
-        )
+    return change_profile(uow, command.prospect_id, convert)

@@ -2,57 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from clientela.errors import InvalidInput
-from clientela.services.prospects.documents import Prospect
+from clientela.services.prospects.dependencies.storage import ProspectsStorage
+from clientela.services.prospects.domain.commands import FindProspects
 from clientela.services.prospects.domain.normalise import normalise_field
 from clientela.services.prospects.domain.profiles import FACET_ORIGINS, ProfileRules, rule_view
+from clientela.services.prospects.domain.search import ProspectQuery
 
 FACET_FILTERS = ("source", *FACET_ORIGINS)
 """Filters answered from the indexed facets of every capture."""
 
 
-def _identity_keys(name: str, value: str, rules: ProfileRules) -> list[str]:
+def _identity_keys(name: str, value: str, rules: ProfileRules) -> tuple[str, ...]:
     """The match keys of a person known only by this e-mail or phone."""
     try:
         normalised = normalise_field(name, value, rules.phone_region)
     except ValueError as exc:
         raise InvalidInput({name: [str(exc)]}) from None
-    return rules.matcher.keys(rule_view({name: normalised}))
+    return tuple(rules.matcher.keys(rule_view({name: normalised})))
 
 
-def search_query(filters: Mapping[str, Any], rules: ProfileRules) -> dict[str, Any]:
-    """The MongoDB query for ``filters`` (see :func:`find_prospects`)."""
-    query: dict[str, Any] = {"merged_into": None}
-    facets = [f"{name}:{filters[name]}" for name in FACET_FILTERS if filters.get(name)]
-    if facets:
-        query["facets"] = {"$all": facets}
-    for name in ("email", "phone"):
-        if filters.get(name):
-            keys = _identity_keys(name, filters[name], rules)
-            query.setdefault("$and", []).append({"match_keys": {"$in": keys or [None]}})
-    for name in ("status", "owner"):
-        if filters.get(name):
-            query[name] = filters[name]
-    captured = _range(filters.get("captured_from"), filters.get("captured_to"))
-    if captured:
-        query["captured_at"] = captured
-    score = {op: filters[name] for op, name in (("$gte", "min_score"), ("$lte", "max_score"))}
-    score = {op: value for op, value in score.items() if value is not None}
-    if score:
-        query["score"] = score
-    return query
-
-
-def _range(start: datetime | None, end: datetime | None) -> dict[str, datetime]:
-    return {op: value for op, value in (("$gte", start), ("$lt", end)) if value is not None}
+def search_query(command: FindProspects, rules: ProfileRules) -> ProspectQuery:
+    """What ``command``'s filters ask for (see :func:`find_prospects`)."""
+    return ProspectQuery(
+        facets=tuple(
+            f"{name}:{getattr(command, name)}" for name in FACET_FILTERS if getattr(command, name)
+        ),
+        identities=tuple(
+            _identity_keys(name, getattr(command, name), rules)
+            for name in ("email", "phone")
+            if getattr(command, name)
+        ),
+        status=command.status or None,
+        owner=command.owner or None,
+        captured_from=command.captured_from,
+        captured_to=command.captured_to,
+        min_score=command.min_score,
+        max_score=command.max_score,
+    )
 
 
 def find_prospects(
-    filters: Mapping[str, Any], limit: int, offset: int, rules: ProfileRules
+    command: FindProspects, uow: ProspectsStorage, rules: ProfileRules
 ) -> dict[str, Any]:
     """One page of the prospects matching every filter given, newest capture first.
 
@@ -61,12 +54,10 @@ def find_prospects(
     ``captured_from``/``captured_to`` (first capture in ``[from, to)``),
     ``min_score``/``max_score``. Returns the page and the total matching.
     """
-    query = search_query(filters, rules)
-    collection = Prospect._get_collection()
-    cursor = collection.find(query, {"outbox": 0}).sort("captured_at", -1).skip(offset).limit(limit)
+    total, prospects = uow.find_page(search_query(command, rules), command.limit, command.offset)
     return {
-        "total": collection.count_documents(query),
-        "offset": offset,
-        "limit": limit,
-        "prospects": list(cursor),
+        "total": total,
+        "offset": command.offset,
+        "limit": command.limit,
+        "prospects": prospects,
     }
