@@ -1,4 +1,4 @@
-"""When and where a person was first identified (services/prospects/profiles.py)."""
+"""When and where a person was first identified (services/prospects/domain/profiles.py)."""
 
 from datetime import UTC, datetime, timedelta
 

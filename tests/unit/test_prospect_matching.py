@@ -1,4 +1,4 @@
-"""Recognising the same person (services/prospects/matching.py)."""
+"""Recognising the same person (services/prospects/domain/matching.py)."""
 
 import logging
 

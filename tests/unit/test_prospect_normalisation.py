@@ -1,4 +1,4 @@
-"""Turning what a lead source read into a clean lead (services/prospects/normalise.py)."""
+"""Turning what a lead source read into a clean lead (services/prospects/domain/normalise.py)."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo

@@ -1,4 +1,4 @@
-"""Profile completeness and qualification score (services/prospects/scoring.py)."""
+"""Profile completeness and qualification score (services/prospects/domain/scoring.py)."""
 
 import logging
 
