@@ -1,4 +1,4 @@
-"""Resolving a batch of leads against known profiles, in memory (services/prospects/domain/batch.py)."""
+"""Resolving a batch of leads against known profiles, in memory (prospects domain/batch.py)."""
 
 from datetime import UTC, datetime, timedelta
 

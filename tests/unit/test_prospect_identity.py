@@ -1,4 +1,4 @@
-"""Never two people in one profile: identity decided in a batch (services/prospects/domain/batch.py).
+"""Never two people in one profile: identity decided in a batch (prospects domain/batch.py).
 
 Namesakes at one company stay apart and are suggested for review; the same
 person written differently is one profile; shared lines match nobody.
