@@ -10,8 +10,7 @@ from clientela.leads import LeadSourceError
 from clientela.messaging import InboxMessage, consumes_inbox, handles
 from clientela.payloads import check_options
 from clientela.service import ServiceBase, api
-from clientela.services.prospects.dependencies.pipeline import PipelineProvider
-from clientela.services.prospects.dependencies.storage import ProspectsStorage
+from clientela.services.prospects.dependencies import PipelineProvider, ProspectsStorage
 from clientela.services.prospects.documents import (
     Claim,
     FollowUp,
