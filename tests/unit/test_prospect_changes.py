@@ -19,7 +19,8 @@ class BusyStorage(FakeProspectsStorage):
         found = super().find_profile(prospect_id)
         if self.interfere:
             self.interfere -= 1
-            self._write(prospect_id, owner="someone else")
+            stored = self.profiles[prospect_id]
+            stored.update(owner="someone else", version=stored["version"] + 1)
         return found
 
 

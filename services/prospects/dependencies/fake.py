@@ -15,15 +15,19 @@ from datetime import datetime
 from typing import Any
 
 from clientela.services.prospects.dependencies.storage import (
-    _NOT_SET,
     CAPTURE_CHANGES,
     CLAIM_GRACE,
     LEFT_OUT,
+    UNSAVED,
     VERSION,
-    _dismissed_pair,
 )
 from clientela.services.prospects.domain.batch import Suggestion
-from clientela.services.prospects.domain.review import PEOPLE_SHOWN, SHOWN_CARRIERS, pair_id
+from clientela.services.prospects.domain.review import (
+    PEOPLE_SHOWN,
+    SHOWN_CARRIERS,
+    dismissed_pair,
+    pair_id,
+)
 from clientela.services.prospects.domain.search import ProspectQuery
 from clientela.storage import FakeUnitOfWork
 
@@ -57,7 +61,7 @@ class FakeProspectsStorage(FakeUnitOfWork):
         stored = self.profiles.get(profile["_id"])
         if stored is None or stored.get(VERSION) != profile.get(VERSION):
             return False
-        stored.update(_copy({k: v for k, v in profile.items() if k not in _NOT_SET}))
+        stored.update(_copy({k: v for k, v in profile.items() if k not in UNSAVED}))
         stored[VERSION] = stored.get(VERSION, 0) + 1
         for envelope in events:
             self.publish(envelope)
@@ -171,7 +175,7 @@ class FakeProspectsStorage(FakeUnitOfWork):
                 changed.add(profile["_id"])
                 continue
             filled = sorted({name for capture in captures for name in capture["filled"]})
-            stored["captures"] = stored["captures"] + _copy({"c": captures})["c"]
+            stored["captures"] = stored["captures"] + copy.deepcopy(captures)
             self._write(
                 profile["_id"], **_copy({n: profile[n] for n in (*CAPTURE_CHANGES, *filled)})
             )
@@ -281,7 +285,7 @@ class FakeProspectsStorage(FakeUnitOfWork):
 
     def dismiss_pair(self, a: str, b: str, by: str, now: datetime) -> dict[str, Any]:
         pair = self.pairs.setdefault(
-            pair_id(a, b), {"_id": pair_id(a, b), **_dismissed_pair(a, b, now)}
+            pair_id(a, b), {"_id": pair_id(a, b), **dismissed_pair(a, b, now)}
         )
         pair.update(status="dismissed", decided_at=now, decided_by=by)
         return _copy(pair)

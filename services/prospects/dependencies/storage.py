@@ -31,14 +31,20 @@ from clientela.services.prospects.documents import (
     SharedLine,
 )
 from clientela.services.prospects.domain.batch import Suggestion
-from clientela.services.prospects.domain.review import PEOPLE_SHOWN, SHOWN_CARRIERS, pair_id
+from clientela.services.prospects.domain.review import (
+    PEOPLE_SHOWN,
+    SHOWN_CARRIERS,
+    dismissed_pair,
+    pair_id,
+)
 from clientela.services.prospects.domain.search import ProspectQuery
 from clientela.storage import UnitOfWork
 
 VERSION = "version"
 """Incremented by every write to a profile (``{"$inc": {VERSION: 1}}``)."""
 
-_NOT_SET = ("_id", "outbox", PENDING, VERSION)
+UNSAVED = ("_id", "outbox", PENDING, VERSION)
+"""What saving a profile never sets: its id, and what the write itself keeps (outbox, version)."""
 
 KEYS_PER_QUERY = 200
 """Match keys per candidate query: large ``$in`` lists answer slower per key found."""
@@ -128,7 +134,7 @@ class ProspectsStorage(UnitOfWork):
         is written): read again and redo.
         """
         update: dict[str, Any] = {
-            "$set": {name: value for name, value in profile.items() if name not in _NOT_SET},
+            "$set": {name: value for name, value in profile.items() if name not in UNSAVED},
             "$inc": {VERSION: 1},
         }
         if events:
@@ -425,22 +431,11 @@ class ProspectsStorage(UnitOfWork):
             {"_id": pair_id(a, b)},
             {
                 "$set": {"status": "dismissed", "decided_at": now, "decided_by": by},
-                "$setOnInsert": _dismissed_pair(a, b, now),
+                "$setOnInsert": dismissed_pair(a, b, now),
             },
             upsert=True,
         )
         return cast(dict[str, Any], self._pairs.find_one({"_id": pair_id(a, b)}))
-
-
-def _dismissed_pair(a: str, b: str, now: datetime) -> dict[str, Any]:
-    """What a pair an operator dismissed before it was ever suggested says."""
-    return {
-        "prospect_ids": sorted((a, b)),
-        "score": 0.0,
-        "rules": [],
-        "reasons": ["dismissed by an operator"],
-        "found_at": now,
-    }
 
 
 def _capture_update(profile: dict[str, Any], captures: list[dict[str, Any]]) -> UpdateOne:

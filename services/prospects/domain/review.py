@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 DUPLICATE_STATUSES = ("open", "merged", "dismissed", "closed")
 """Where a possible duplicate stands: waiting for review, or decided (see PossibleDuplicate)."""
 
@@ -15,3 +18,14 @@ SHOWN_CARRIERS = 10
 def pair_id(a: str, b: str) -> str:
     """The id of the pair of profiles ``a`` and ``b``, whatever their order."""
     return "|".join(sorted((a, b)))
+
+
+def dismissed_pair(a: str, b: str, now: datetime) -> dict[str, Any]:
+    """What a pair an operator dismissed before it was ever suggested says of itself."""
+    return {
+        "prospect_ids": sorted((a, b)),
+        "score": 0.0,
+        "rules": [],
+        "reasons": ["dismissed by an operator"],
+        "found_at": now,
+    }
