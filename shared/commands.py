@@ -27,7 +27,7 @@ from clientela.embedded import EmbeddedDatabase, EmbeddedDatabaseError
 from clientela.errors import ClientelaError, NotFound
 from clientela.events import catalogue_markdown
 from clientela.hookdocs import hook_reference
-from clientela.importing import ImportSummary, check_options, import_file
+from clientela.importing import ImportSummary, import_file
 from clientela.leads import LeadSourceError
 from clientela.logs import configure_logging
 from clientela.messaging import (
@@ -37,6 +37,7 @@ from clientela.messaging import (
     replay_parked,
     virtual_host,
 )
+from clientela.payloads import check_options
 from clientela.platform import serve
 from clientela.plugin_manager import load_plugins
 from clientela.services import SERVICES, all_service_classes

@@ -24,6 +24,15 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from clientela.clock import utcnow
 from clientela.errors import describe_errors
 from clientela.leads import ORIGIN_FIELDS
+from clientela.vocabulary import (
+    CONVERSION_BASES,
+    INTERACTION_KINDS,
+    INTERACTION_MODES,
+    NPS_CATEGORIES,
+    PROSPECT_STATUSES,
+    SURVEYS,
+    UPDATE_REASONS,
+)
 
 
 class InvalidEvent(ValueError):
@@ -62,7 +71,7 @@ def _origin_fields() -> dict[str, fields.Field]:
     return {name: fields.String(load_default="") for name in ORIGIN_FIELDS}
 
 
-_STATUS = validate.OneOf(["new", "contacted", "qualified", "converted", "disqualified"])
+_STATUS = validate.OneOf(PROSPECT_STATUSES)
 _PERCENT = validate.Range(min=0, max=100)
 
 
@@ -95,9 +104,7 @@ ProspectUpdated = _Payload.from_dict(
         "prospect_id": fields.String(required=True),
         "completeness": fields.Float(required=True, validate=_PERCENT),
         "score": fields.Integer(required=True, validate=_PERCENT),
-        "reason": fields.String(
-            required=True, validate=validate.OneOf(["capture", "edit", "interaction", "merge"])
-        ),
+        "reason": fields.String(required=True, validate=validate.OneOf(UPDATE_REASONS)),
         "updated_at": fields.AwareDateTime(required=True, default_timezone=UTC),
         "identified_at": fields.AwareDateTime(load_default=None, default_timezone=UTC),
         "source": fields.String(load_default=""),
@@ -128,10 +135,8 @@ class ProspectUnmerged(_Payload):
 class ProspectContacted(_Payload):
     interaction_id = fields.String(required=True)
     prospect_id = fields.String(required=True)
-    kind = fields.String(
-        required=True, validate=validate.OneOf(["call", "email", "meeting", "visit"])
-    )
-    mode = fields.String(required=True, validate=validate.OneOf(["remote", "phone", "in_person"]))
+    kind = fields.String(required=True, validate=validate.OneOf(INTERACTION_KINDS))
+    mode = fields.String(required=True, validate=validate.OneOf(INTERACTION_MODES))
     outcome = fields.String(load_default="")
     first_contact = fields.Boolean(required=True)
     captured_at = fields.AwareDateTime(required=True, default_timezone=UTC)
@@ -150,9 +155,7 @@ class ProspectStatusChanged(_Payload):
 
 class ProspectConverted(_Person):
     converted_at = fields.AwareDateTime(required=True, default_timezone=UTC)
-    basis = fields.String(
-        required=True, validate=validate.OneOf(["contract", "agreement", "purchase"])
-    )
+    basis = fields.String(required=True, validate=validate.OneOf(CONVERSION_BASES))
     reference = fields.String(load_default="")
     referrer = fields.String(load_default="")
     referral_code = fields.String(load_default="")
@@ -179,11 +182,9 @@ class PurchaseRecorded(_Payload):
 class SurveyAnswered(_Payload):
     answer_id = fields.String(required=True)
     customer_id = fields.String(required=True)
-    survey = fields.String(required=True, validate=validate.OneOf(["nps"]))
+    survey = fields.String(required=True, validate=validate.OneOf(SURVEYS))
     score = fields.Integer(required=True, validate=validate.Range(min=0, max=10))
-    category = fields.String(
-        required=True, validate=validate.OneOf(["promoter", "passive", "detractor"])
-    )
+    category = fields.String(required=True, validate=validate.OneOf(NPS_CATEGORIES))
     channel = fields.String(required=True)
     answered_at = fields.AwareDateTime(required=True, default_timezone=UTC)
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from clientela.errors import describe_errors
-from clientela.leads import ORIGIN_FIELDS, LeadRow, LeadSource, LeadSourceError, RowProblem
+from clientela.leads import LeadRow, LeadSource
+from clientela.payloads import batches, guarded, origin_options, split_items
 
 Capture = Callable[[list[dict[str, Any]], dict[str, str]], Any]
 """Sends a batch of rows with their origin; returns the service's report, or a pending
@@ -61,62 +61,9 @@ class ImportSummary:
         }
 
 
-def guarded(
-    source: LeadSource, read: Callable[[], Iterable[LeadRow | RowProblem]], what: str
-) -> Iterator[LeadRow | RowProblem]:
-    """The items ``read()`` yields; a plugin's failure becomes a LeadSourceError naming it."""
-    try:
-        for item in read():
-            if not isinstance(item, (LeadRow, RowProblem)) or not isinstance(item.line, int):
-                raise LeadSourceError(
-                    f"lead source {source.name!r} yielded {item!r}, not a numbered row"
-                )
-            yield item
-    except LeadSourceError:
-        raise
-    except Exception as exc:
-        raise LeadSourceError(
-            f"lead source {source.name!r} failed reading {what}: {exc!r}"
-        ) from exc
-
-
-def check_options(source: LeadSource, options: Mapping[str, str]) -> None:
-    """Refuse options ``source`` does not take; LeadSourceError lists those it takes."""
-    unknown = source.unknown_options(options)
-    if unknown:
-        taken = ", ".join(f"{key} ({meaning})" for key, meaning in (source.options or {}).items())
-        raise LeadSourceError(
-            f"option {', '.join(unknown)}: not an option of {source.name}"
-            f" (it takes: {taken or 'no options'})"
-        )
-
-
-def split_items(items: list[LeadRow | RowProblem]) -> tuple[list[dict], list[tuple[int, str]]]:
-    """Rows to send to ``capture_leads`` (as messages) and the problems the source reported."""
-    rows, problems = [], []
-    for item in items:
-        if isinstance(item, RowProblem):
-            problems.append((item.line, item.reason))
-        else:
-            rows.append(item.as_message())
-    return rows, problems
-
-
-def origin_options(options: Mapping[str, str]) -> dict[str, str]:
-    """The options recorded as the origin of every capture of an import."""
-    return {key: options[key] for key in ORIGIN_FIELDS if options.get(key)}
-
-
 def as_read(row: LeadRow) -> dict[str, str]:
     """The row as its file has it (``cells``), or else its lead fields and extra values."""
     return dict(row.cells) if row.cells else {**row.fields, **row.extra}
-
-
-def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    """``items`` in lists of ``size`` (the last one shorter), read lazily."""
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def import_file(

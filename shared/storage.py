@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+import mongoengine
 from mongoengine import Document
 from nameko.extensions import DependencyProvider
 from pymongo.database import Database
@@ -124,7 +125,7 @@ class Storage(DependencyProvider):
 
     def setup(self) -> None:
         settings = Settings.from_nameko(self.container.config)
-        self.database = connect_service_database(self.container.service_name, settings)
+        connect_service_database(self.container.service_name, settings)
         for document in self.documents:
             document.ensure_indexes()
         publishers = [d for d in self.container.dependencies if isinstance(d, EventPublisher)]
@@ -136,4 +137,7 @@ class Storage(DependencyProvider):
         self.publisher = publishers[0]
 
     def get_dependency(self, worker_ctx: Any) -> UnitOfWork:
-        return self.unit_of_work(self.database, self.publisher.get_dependency(worker_ctx))
+        # the alias's database now, not the one set up: a second instance of the service
+        # started in this process (as tests do) reconnects the alias and closes that client
+        database = mongoengine.get_db(alias=self.container.service_name)
+        return self.unit_of_work(database, self.publisher.get_dependency(worker_ctx))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from mongoengine import BooleanField, DateTimeField, Document, IntField, StringField
 
 from clientela.outbox import OUTBOX_INDEX, OutboxDocument
+from clientela.vocabulary import NPS_CATEGORIES
 
 
 class KnownCustomer(Document):
@@ -24,7 +25,7 @@ class NpsAnswer(OutboxDocument):
     customer_id = StringField(required=True)
     score = IntField(required=True, min_value=0, max_value=10)
     channel = StringField(required=True)
-    category = StringField(required=True, choices=("promoter", "passive", "detractor"))
+    category = StringField(required=True, choices=NPS_CATEGORIES)
     comment = StringField(default="")
     answered_at = DateTimeField(required=True)
 

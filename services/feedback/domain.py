@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from clientela.vocabulary import NPS_CATEGORIES
+
+PROMOTER, PASSIVE, DETRACTOR = NPS_CATEGORIES
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
 
@@ -14,10 +17,10 @@ def nps_category(score: int) -> str:
     if not 0 <= score <= 10:
         raise ValueError(f"score: {score} is outside 0-10")
     if score >= PROMOTER_MIN:
-        return "promoter"
+        return PROMOTER
     if score <= DETRACTOR_MAX:
-        return "detractor"
-    return "passive"
+        return DETRACTOR
+    return PASSIVE
 
 
 @dataclass(frozen=True)

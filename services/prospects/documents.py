@@ -17,13 +17,13 @@ from mongoengine import (
 )
 
 from clientela.outbox import OUTBOX_INDEX, OutboxDocument
-from clientela.services.prospects.domain import (
+from clientela.services.prospects.domain.review import DUPLICATE_STATUSES
+from clientela.services.prospects.domain.status import OUTCOMES
+from clientela.vocabulary import (
     CONVERSION_BASES,
-    DUPLICATE_STATUSES,
     INTERACTION_KINDS,
     INTERACTION_MODES,
-    OUTCOMES,
-    STATUSES,
+    PROSPECT_STATUSES,
 )
 
 
@@ -100,7 +100,7 @@ class Prospect(OutboxDocument):
     position = StringField(default="")
     needs = StringField(default="")
     consent = DictField(null=True)
-    status = StringField(required=True, choices=STATUSES, default="new")
+    status = StringField(required=True, choices=PROSPECT_STATUSES, default="new")
     status_reason = StringField(default="")
     owner = StringField(default="")
     source = StringField(required=True)

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from clientela.clock import time_zone
 from clientela.leads import ORIGIN_FIELDS
-from clientela.services.prospects.domain import (
+from clientela.services.prospects.domain.normalise import in_utc
+from clientela.services.prospects.domain.rows import TEXT
+from clientela.services.prospects.domain.status import OUTCOMES
+from clientela.vocabulary import (
     CONVERSION_BASES,
     INTERACTION_KINDS,
     INTERACTION_MODES,
-    OUTCOMES,
-    STATUSES,
+    PROSPECT_STATUSES,
 )
-from clientela.services.prospects.normalise import in_utc, storable
-
-_TEXT = validate.Length(max=200)
-MAX_EXTRA = 100
-"""Extra values a row may carry, each a string of at most 2,000 characters."""
-MAX_EXTRA_KEY = 100
-"""Characters in the name of an extra value (a column header, a form field's name)."""
 
 
 def storable_time(moment: datetime) -> None:
@@ -32,29 +27,7 @@ def storable_time(moment: datetime) -> None:
         raise ValidationError(str(exc)) from None
 
 
-def known_time_zone(name: str) -> None:
-    """Refuse a name that is not an IANA time zone (an empty one means the default)."""
-    if name:
-        try:
-            time_zone(name)
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-
-
-def extra_values(extra: dict) -> None:
-    """Refuse extra data that is not a small mapping of text to text."""
-    if len(extra) > MAX_EXTRA:
-        raise ValidationError(f"At most {MAX_EXTRA} values.")
-    for key, value in extra.items():
-        if not storable(key) or len(key) > MAX_EXTRA_KEY:
-            raise ValidationError(
-                f"{key[:40]!r}...: names must be text of at most {MAX_EXTRA_KEY} characters."
-            )
-        if not (isinstance(value, str) and storable(value)) or len(value) > 2000:
-            raise ValidationError(f"{key!r}: must be text of at most 2000 characters.")
-
-
-def _time(**options: object) -> fields.AwareDateTime:
+def _time(**options: Any) -> fields.AwareDateTime:
     return fields.AwareDateTime(default_timezone=UTC, validate=storable_time, **options)
 
 
@@ -66,28 +39,8 @@ class _Strict(Schema):
         unknown = RAISE
 
 
-LeadRowSchema = _Strict.from_dict(
-    {
-        "line": fields.Integer(required=True, strict=True, validate=validate.Range(1, 10**9)),
-        "fields": fields.Dict(required=True),
-        "extra": fields.Dict(load_default=dict, validate=extra_values),
-        "origin": fields.Dict(load_default=dict),
-        "consent": fields.Dict(load_default=dict),
-        "identified_at": fields.String(load_default="", validate=_TEXT),
-        "identified_from": fields.String(load_default="", validate=_TEXT),
-        "time_zone": fields.String(load_default="", validate=known_time_zone),
-    },
-    name="LeadRowSchema",
-)
-"""A row of a batch sent to ``capture_leads``, as ``LeadRow.as_message`` makes it.
-
-The values inside ``fields``, ``origin`` and ``consent`` are checked one by
-one when the lead is normalised, so that each problem names its field.
-"""
-
-
 OriginSchema = _Strict.from_dict(
-    {name: fields.String(load_default="", validate=_TEXT) for name in ORIGIN_FIELDS},
+    {name: fields.String(load_default="", validate=TEXT) for name in ORIGIN_FIELDS},
     name="OriginSchema",
 )
 """Where a whole batch of leads came from (each row may say more)."""
@@ -96,13 +49,13 @@ OriginSchema = _Strict.from_dict(
 class FindSchema(_Strict):
     """Filters and page of a prospect search."""
 
-    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
-    owner = fields.String(load_default=None, validate=_TEXT)
-    source = fields.String(load_default=None, validate=_TEXT)
-    fair = fields.String(load_default=None, validate=_TEXT)
-    campaign = fields.String(load_default=None, validate=_TEXT)
-    channel = fields.String(load_default=None, validate=_TEXT)
-    email = fields.String(load_default=None, validate=_TEXT)
+    status = fields.String(load_default=None, validate=validate.OneOf(PROSPECT_STATUSES))
+    owner = fields.String(load_default=None, validate=TEXT)
+    source = fields.String(load_default=None, validate=TEXT)
+    fair = fields.String(load_default=None, validate=TEXT)
+    campaign = fields.String(load_default=None, validate=TEXT)
+    channel = fields.String(load_default=None, validate=TEXT)
+    email = fields.String(load_default=None, validate=TEXT)
     phone = fields.String(load_default=None, validate=validate.Length(max=40))
     captured_from = _time(load_default=None)
     captured_to = _time(load_default=None)
@@ -126,14 +79,14 @@ class ConversionSchema(_Strict):
 
     prospect_id = fields.String(required=True, validate=_NAME)
     basis = fields.String(required=True, validate=validate.OneOf(CONVERSION_BASES))
-    reference = fields.String(load_default="", validate=_TEXT)
+    reference = fields.String(load_default="", validate=TEXT)
 
 
 class StatusChangeSchema(_Strict):
     """A move in the pipeline; ``reason`` is required to disqualify."""
 
     prospect_id = fields.String(required=True, validate=_NAME)
-    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    status = fields.String(required=True, validate=validate.OneOf(PROSPECT_STATUSES))
     reason = fields.String(load_default="", validate=validate.Length(max=500))
 
 
@@ -146,7 +99,7 @@ class InteractionSchema(_Strict):
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     notes = fields.String(load_default="", validate=validate.Length(max=5000))
     occurred_at = _time(load_default=None)
-    by = fields.String(load_default="", validate=_TEXT)
+    by = fields.String(load_default="", validate=TEXT)
 
 
 class FollowUpSchema(_Strict):
@@ -170,7 +123,7 @@ class MergeSchema(_Strict):
     survivor_id = fields.String(required=True, validate=_NAME)
     merged_id = fields.String(required=True, validate=_NAME)
     by = fields.String(required=True, validate=_NAME)
-    reason = fields.String(load_default="merged by an operator", validate=_TEXT)
+    reason = fields.String(load_default="merged by an operator", validate=TEXT)
 
 
 class ConsentOut(Schema):
@@ -265,7 +218,7 @@ class ProspectSchema(Schema):
 class FollowUpOut(Schema):
     """A follow-up task as the service returns it."""
 
-    id = fields.String()
+    id = fields.String(attribute="_id")
     prospect_id = fields.String()
     title = fields.String()
     due_at = fields.DateTime()
@@ -274,7 +227,6 @@ class FollowUpOut(Schema):
     done_at = fields.DateTime(allow_none=True)
 
 
-lead_row_schema = LeadRowSchema()
 origin_schema = OriginSchema()
 find_schema = FindSchema()
 conversion_schema = ConversionSchema()

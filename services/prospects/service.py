@@ -2,31 +2,43 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from clientela.db import ServiceDatabase
 from clientela.errors import InvalidInput, describe_errors, load, load_id
 from clientela.events import Event
-from clientela.importing import check_options
 from clientela.leads import LeadSourceError
 from clientela.messaging import InboxMessage, consumes_inbox, handles
+from clientela.payloads import check_options
 from clientela.service import ServiceBase, api
-from clientela.services.prospects import (
-    capture,
-    duplicates,
-    followup,
-    handlers,
-    merging,
-    search,
-)
-from clientela.services.prospects.dependencies import PipelineProvider
+from clientela.services.prospects.dependencies import PipelineProvider, ProspectsStorage
 from clientela.services.prospects.documents import (
     Claim,
     FollowUp,
     PossibleDuplicate,
     Prospect,
     SharedLine,
+)
+from clientela.services.prospects.domain.commands import (
+    AddFollowUp,
+    AssignOwner,
+    CaptureLeads,
+    CapturePayload,
+    ChangeStatus,
+    ConvertProspect,
+    DismissDuplicate,
+    FindProspects,
+    LogInteraction,
+    MergeProspects,
+    UnmergeProspect,
+)
+from clientela.services.prospects.handlers import (
+    capture,
+    customers,
+    duplicates,
+    followup,
+    merging,
+    profile,
+    search,
 )
 from clientela.services.prospects.schemas import (
     conversion_schema,
@@ -41,9 +53,8 @@ from clientela.services.prospects.schemas import (
     prospect_schema,
     status_change_schema,
 )
+from clientela.storage import Storage
 from clientela.web import http, json_body
-
-log = logging.getLogger(__name__)
 
 
 class ProspectsService(ServiceBase):
@@ -51,19 +62,10 @@ class ProspectsService(ServiceBase):
 
     name = "prospects"
     outbox_documents = (Prospect,)
-    db = ServiceDatabase([Prospect, FollowUp, PossibleDuplicate, SharedLine, Claim])
+    storage = Storage(
+        ProspectsStorage, documents=[Prospect, FollowUp, PossibleDuplicate, SharedLine, Claim]
+    )
     pipeline = PipelineProvider()
-
-    def _capture(self, source: str, rows: list, origin: dict) -> capture.CaptureReport:
-        return capture.capture_leads(
-            source,
-            origin,
-            rows,
-            self.pipeline.rules,
-            self.events.publish_many,
-            self.events.publish,
-            self.pipeline.one_batch_at_a_time,
-        )
 
     @api
     def capture_leads(
@@ -79,17 +81,16 @@ class ProspectsService(ServiceBase):
         if not isinstance(rows, list) or len(rows) > capture.MAX_ROWS:
             raise InvalidInput({"rows": [f"Must be a list of at most {capture.MAX_ROWS} rows."]})
         origin = {k: v for k, v in load(origin_schema, origin or {}).items() if v}
-        return self._capture(source, rows, origin).as_dict()
+        command = CaptureLeads(source, rows, origin)
+        report = capture.capture_leads(
+            command, self.storage, self.pipeline.rules, self.pipeline.one_batch_at_a_time
+        )
+        return report.as_dict()
 
     def _capture_payload(self, source_name: str, payload: Any, options: dict) -> dict[str, Any]:
+        command = CapturePayload(self.pipeline.source(source_name), payload, options)
         report = capture.capture_payload(
-            self.pipeline.source(source_name),
-            payload,
-            options,
-            self.pipeline.rules,
-            self.events.publish_many,
-            self.events.publish,
-            self.pipeline.one_batch_at_a_time,
+            command, self.storage, self.pipeline.rules, self.pipeline.one_batch_at_a_time
         )
         return report.as_dict()
 
@@ -131,39 +132,39 @@ class ProspectsService(ServiceBase):
     @api
     def convert(self, prospect_id: str, basis: str, reference: str = "") -> dict[str, Any]:
         """Convert a prospect into a captive customer (contract, agreement or purchase)."""
-        request = load(
-            conversion_schema, {"prospect_id": prospect_id, "basis": basis, "reference": reference}
+        command = ConvertProspect(
+            **load(
+                conversion_schema,
+                {"prospect_id": prospect_id, "basis": basis, "reference": reference},
+            )
         )
-        return prospect_schema.dump(
-            handlers.convert_prospect(**request, publish=self.events.publish)
-        )
+        return prospect_schema.dump(profile.convert_prospect(command, self.storage))
 
     @api
     def change_status(self, prospect_id: str, status: str, reason: str = "") -> dict[str, Any]:
         """Move a prospect to ``status`` (new, contacted, qualified, disqualified with a reason)."""
-        request = load(
-            status_change_schema, {"prospect_id": prospect_id, "status": status, "reason": reason}
+        command = ChangeStatus(
+            **load(
+                status_change_schema,
+                {"prospect_id": prospect_id, "status": status, "reason": reason},
+            )
         )
-        changed = handlers.change_status(
-            **request, rules=self.pipeline.rules, publish=self.events.publish
-        )
+        changed = profile.change_status(command, self.storage, self.pipeline.rules)
         return prospect_schema.dump(changed)
 
     @api
     def assign(self, prospect_id: str, owner: str) -> dict[str, Any]:
         """Make ``owner`` responsible for following the prospect up."""
-        assigned = handlers.assign_owner(
-            load_id("prospect_id", prospect_id), load_id("owner", owner), self.events.publish
-        )
-        return prospect_schema.dump(assigned)
+        command = AssignOwner(load_id("prospect_id", prospect_id), load_id("owner", owner))
+        return prospect_schema.dump(profile.assign_owner(command, self.storage))
 
     @api
     def log_interaction(self, prospect_id: str, **interaction: Any) -> dict[str, Any]:
         """Log a call, e-mail, meeting or visit: ``kind``, ``mode``, ``outcome``, ``notes``..."""
-        request = load(interaction_schema, {"prospect_id": prospect_id, **interaction})
-        logged = followup.log_interaction(
-            **request, rules=self.pipeline.rules, publish=self.events.publish
+        command = LogInteraction(
+            **load(interaction_schema, {"prospect_id": prospect_id, **interaction})
         )
+        logged = followup.log_interaction(command, self.storage, self.pipeline.rules)
         return interaction_out.dump(logged)
 
     @api
@@ -171,40 +172,44 @@ class ProspectsService(ServiceBase):
         self, prospect_id: str, title: str, due_at: str, owner: str
     ) -> dict[str, Any]:
         """Plan a follow-up task: what, due when (ISO time), whose."""
-        request = load(
-            follow_up_schema,
-            {"prospect_id": prospect_id, "title": title, "due_at": due_at, "owner": owner},
+        command = AddFollowUp(
+            **load(
+                follow_up_schema,
+                {"prospect_id": prospect_id, "title": title, "due_at": due_at, "owner": owner},
+            )
         )
-        return follow_up_out.dump(followup.add_follow_up(**request))
+        return follow_up_out.dump(followup.add_follow_up(command, self.storage))
 
     @api
     def complete_follow_up(self, task_id: str) -> dict[str, Any]:
         """Mark a follow-up task done."""
-        return follow_up_out.dump(followup.complete_follow_up(load_id("task_id", task_id)))
+        task = followup.complete_follow_up(load_id("task_id", task_id), self.storage)
+        return follow_up_out.dump(task)
 
     @api
     def follow_ups(self, prospect_id: str) -> list[dict[str, Any]]:
         """A prospect's follow-up tasks, soonest due first."""
-        tasks = followup.follow_ups(load_id("prospect_id", prospect_id))
+        tasks = followup.follow_ups(load_id("prospect_id", prospect_id), self.storage)
         return follow_up_out.dump(tasks, many=True)
 
     @api
     def overdue_follow_ups(self, owner: str | None = None) -> list[dict[str, Any]]:
         """Open follow-up tasks past due, most overdue first (``owner``'s only when given)."""
         owner = load_id("owner", owner) if owner is not None else None
-        return follow_up_out.dump(followup.overdue_follow_ups(owner), many=True)
+        tasks = followup.overdue_follow_ups(owner, self.storage)
+        return follow_up_out.dump(tasks, many=True)
 
     @api
     def merge(self, survivor_id: str, merged_id: str, by: str, reason: str = "") -> dict[str, Any]:
         """Merge two profiles of one person; ``merged_id`` lives on in ``survivor_id``."""
-        request = load(
-            merge_schema,
-            {"survivor_id": survivor_id, "merged_id": merged_id, "by": by}
-            | ({"reason": reason} if reason else {}),
+        command = MergeProspects(
+            **load(
+                merge_schema,
+                {"survivor_id": survivor_id, "merged_id": merged_id, "by": by}
+                | ({"reason": reason} if reason else {}),
+            )
         )
-        survivor = merging.merge_prospects(
-            **request, rules=self.pipeline.rules, publish=self.events.publish
-        )
+        survivor = merging.merge_prospects(command, self.storage, self.pipeline.rules)
         return prospect_schema.dump(survivor)
 
     @api
@@ -216,39 +221,36 @@ class ProspectsService(ServiceBase):
         """
         limit = load(page_schema, {"limit": limit})["limit"]
         return {
-            "pairs": duplicates.open_pairs(limit),
-            "shared_lines": duplicates.shared_lines(limit),
+            "pairs": duplicates.open_pairs(limit, self.storage),
+            "shared_lines": duplicates.shared_lines(limit, self.storage),
         }
 
     @api
     def dismiss_duplicate(self, a: str, b: str, by: str) -> dict[str, Any]:
         """Keep profiles ``a`` and ``b`` apart for good: never suggested nor merged again."""
-        pair = duplicates.dismiss(load_id("a", a), load_id("b", b), load_id("by", by))
+        command = DismissDuplicate(load_id("a", a), load_id("b", b), load_id("by", by))
+        pair = duplicates.dismiss(command, self.storage)
         return {"id": pair["_id"], "status": pair["status"], "prospect_ids": pair["prospect_ids"]}
 
     @api
     def unmerge(self, prospect_id: str, by: str) -> dict[str, Any]:
         """Undo the merge of ``prospect_id`` into another profile; returns it restored."""
-        restored = merging.unmerge_prospect(
-            load_id("prospect_id", prospect_id),
-            load_id("by", by),
-            self.pipeline.rules,
-            self.events.publish,
-        )
+        command = UnmergeProspect(load_id("prospect_id", prospect_id), load_id("by", by))
+        restored = merging.unmerge_prospect(command, self.storage, self.pipeline.rules)
         return prospect_schema.dump(restored)
 
     @api
     def get(self, prospect_id: str) -> dict[str, Any]:
         """One prospect by id, with its captures, interactions and merges."""
-        return prospect_schema.dump(handlers.get_prospect(load_id("prospect_id", prospect_id)))
+        found = profile.get_prospect(load_id("prospect_id", prospect_id), self.storage)
+        return prospect_schema.dump(found)
 
     @api
     def find(self, **filters: Any) -> dict[str, Any]:
         """A page of prospects: status, owner, source, fair, campaign, channel, email, phone,
         captured_from/captured_to, min_score/max_score; ``limit``/``offset``; with the total."""
-        request = load(find_schema, filters)
-        limit, offset = request.pop("limit"), request.pop("offset")
-        page = search.find_prospects(request, limit, offset, self.pipeline.rules)
+        command = FindProspects(**load(find_schema, filters))
+        page = search.find_prospects(command, self.storage, self.pipeline.rules)
         page["prospects"] = prospect_schema.dump(page["prospects"], many=True)
         return page
 
@@ -259,4 +261,4 @@ class ProspectsService(ServiceBase):
 
     @handles("customers", "customer_created")
     def handle_customer_created(self, event: Event) -> None:
-        handlers.link_customer(event)
+        customers.handle_customer_created(event, self.storage)

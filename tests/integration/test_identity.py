@@ -1,7 +1,6 @@
 """One profile per person on real services: namesakes reviewed, never merged; two instances."""
 
 import eventlet
-import mongoengine
 import pymongo
 import pytest
 from eventlet.semaphore import Semaphore
@@ -11,11 +10,13 @@ from clientela.config import completeness_weights
 from clientela.errors import Conflict
 from clientela.importing import import_file
 from clientela.plugin_manager import load_plugins
-from clientela.services.prospects.capture import _not_written, capture_leads
-from clientela.services.prospects.documents import Prospect
-from clientela.services.prospects.matching import Matcher
-from clientela.services.prospects.profiles import ProfileRules
-from clientela.services.prospects.scoring import Qualifier
+from clientela.services.prospects.dependencies.storage import ProspectsStorage
+from clientela.services.prospects.domain.commands import CaptureLeads
+from clientela.services.prospects.domain.matching import Matcher
+from clientela.services.prospects.domain.profiles import ProfileRules
+from clientela.services.prospects.domain.scoring import Qualifier
+from clientela.services.prospects.handlers.capture import capture_leads
+from clientela.storage import RecordedEvents
 
 NAMESAKES = """nombre,apellidos,correo,telefono,empresa
 Juan,Pérez,juan.perez@acme.mx,+34 612 000 001,"Acme, S.A. de C.V."
@@ -270,10 +271,10 @@ def test_profiles_that_changed_meanwhile_are_found_by_id_without_or(clientela_se
             {"_id": "changed", "captures": [{"key": "old"}]},
         ]
     )
-    updates = [("written", "new", None), ("changed", "newer", None)]
+    storage = ProspectsStorage(collection.database, RecordedEvents())
 
     try:
-        assert _not_written(collection, updates) == {"changed"}
+        assert storage.missing_captures({"written": "new", "changed": "newer"}) == {"changed"}
     finally:
         client.close()
     assert recorder.filters == [{"_id": {"$in": ["written", "changed"]}}]  # no $or: no scan
@@ -281,24 +282,20 @@ def test_profiles_that_changed_meanwhile_are_found_by_id_without_or(clientela_se
 
 def test_a_capture_finds_known_profiles_by_one_indexed_field_per_query(clientela_settings):
     recorder = QueryRecorder()
-    mongoengine.disconnect(alias="prospects")
-    mongoengine.connect(  # a client of its own: mongoengine may share one with equal settings
-        db=clientela_settings.database_name("prospects"),
-        host=clientela_settings.mongo_uri,
-        alias="prospects",
-        tz_aware=True,
-        event_listeners=[recorder],
+    client = pymongo.MongoClient(
+        clientela_settings.mongo_uri, tz_aware=True, event_listeners=[recorder]
+    )
+    storage = ProspectsStorage(
+        client[clientela_settings.database_name("prospects")], RecordedEvents()
     )
     rules = ProfileRules(Matcher(), Qualifier(), completeness_weights("name=1"), "ES")
     row = {"line": 1, "fields": {"first_name": "Ana", "email": "ana@x.mx"}}
     try:
         for _ in range(2):
-            capture_leads(
-                "fairs", {}, [row], rules, lambda envs: None, lambda env: None, Semaphore()
-            )
-        stored = Prospect.objects.count()
+            capture_leads(CaptureLeads("fairs", [row]), storage, rules, Semaphore())
+        stored = storage.database["prospects"].count_documents({})
     finally:
-        mongoengine.disconnect(alias="prospects")
+        client.close()
 
     assert stored == 1
     searched = [f for f in recorder.filters if {"match_keys", "captures.key"} & set(f)]

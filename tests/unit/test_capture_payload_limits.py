@@ -6,7 +6,9 @@ import pytest
 
 from clientela.errors import InvalidInput
 from clientela.leads import LeadRow, LeadSource
-from clientela.services.prospects import capture
+from clientela.services.prospects.dependencies.fake import FakeProspectsStorage
+from clientela.services.prospects.domain.commands import CapturePayload
+from clientela.services.prospects.handlers import capture
 
 
 class EndlessSource(LeadSource):
@@ -28,7 +30,7 @@ def test_a_payload_past_the_row_limit_is_refused_without_reading_it_all():
 
     with pytest.raises(InvalidInput, match=f"More than {capture.MAX_ROWS} leads"):
         capture.capture_payload(
-            source, {}, {}, rules=None, publish_many=None, publish=None, one_at_a_time=None
+            CapturePayload(source, {}, {}), FakeProspectsStorage(), rules=None, one_at_a_time=None
         )
 
     assert source.read == capture.MAX_ROWS + 1
@@ -37,7 +39,7 @@ def test_a_payload_past_the_row_limit_is_refused_without_reading_it_all():
 def test_an_extra_value_with_a_huge_name_is_refused_naming_extra():
     from marshmallow import ValidationError
 
-    from clientela.services.prospects.schemas import MAX_EXTRA_KEY, lead_row_schema
+    from clientela.services.prospects.domain.rows import MAX_EXTRA_KEY, lead_row_schema
 
     row = {"line": 1, "fields": {"email": "a@example.com"}, "extra": {"k" * 2_300_000: "v"}}
 

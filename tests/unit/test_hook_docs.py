@@ -62,7 +62,7 @@ def test_hook_versions_are_releases_of_the_package_at_the_latest(name, hook):
 
 def test_match_rules_outcomes_are_documented_with_each_built_in_rule():
     from clientela.rules import OUTCOMES
-    from clientela.services.prospects.matching import BUILT_IN_RULES
+    from clientela.services.prospects.domain.matching import BUILT_IN_RULES
 
     hook_doc = inspect.getdoc(hookspecs.clientela_match_rules)
     guide = PLUGINS_DOC.read_text(encoding="utf-8")

@@ -3,7 +3,8 @@
 import pytest
 
 from clientela import LeadRow, LeadSource, LeadSourceError, RowProblem
-from clientela.importing import check_options, import_file
+from clientela.importing import import_file
+from clientela.payloads import check_options
 
 
 class ListSource(LeadSource):

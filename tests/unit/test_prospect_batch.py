@@ -1,15 +1,14 @@
-"""Resolving a batch of leads against known profiles, in memory (services/prospects/batch.py)."""
+"""Resolving a batch of leads against known profiles, in memory (prospects domain/batch.py)."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from clientela.config import Settings, completeness_weights
-from clientela.services.prospects.batch import BatchResolution, IncomingLead, Update
-from clientela.services.prospects.domain import capture_key
-from clientela.services.prospects.matching import Matcher
-from clientela.services.prospects.normalise import normalise_lead
-from clientela.services.prospects.profiles import (
+from clientela.services.prospects.domain.batch import BatchResolution, IncomingLead, Update
+from clientela.services.prospects.domain.matching import Matcher
+from clientela.services.prospects.domain.normalise import normalise_lead
+from clientela.services.prospects.domain.profiles import (
     ProfileRules,
     lead_view,
     new_capture,
@@ -17,7 +16,8 @@ from clientela.services.prospects.profiles import (
     refresh,
     rule_view,
 )
-from clientela.services.prospects.scoring import Qualifier, completeness
+from clientela.services.prospects.domain.rows import capture_key
+from clientela.services.prospects.domain.scoring import Qualifier, completeness
 
 RULES = ProfileRules(
     Matcher(), Qualifier(), completeness_weights(Settings().completeness_weights), "MX"

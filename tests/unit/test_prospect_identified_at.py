@@ -1,11 +1,11 @@
-"""When and where a person was first identified (services/prospects/profiles.py)."""
+"""When and where a person was first identified (services/prospects/domain/profiles.py)."""
 
 from datetime import UTC, datetime, timedelta
 
 from clientela.config import Settings, completeness_weights
-from clientela.services.prospects.matching import Matcher
-from clientela.services.prospects.normalise import normalise_lead
-from clientela.services.prospects.profiles import (
+from clientela.services.prospects.domain.matching import Matcher
+from clientela.services.prospects.domain.normalise import normalise_lead
+from clientela.services.prospects.domain.profiles import (
     ProfileRules,
     add_capture,
     derived,
@@ -13,7 +13,7 @@ from clientela.services.prospects.profiles import (
     new_profile,
     refresh,
 )
-from clientela.services.prospects.scoring import Qualifier
+from clientela.services.prospects.domain.scoring import Qualifier
 
 RULES = ProfileRules(
     Matcher(), Qualifier(), completeness_weights(Settings().completeness_weights), "MX"

@@ -1,4 +1,4 @@
-"""Never two people in one profile: identity decided in a batch (services/prospects/batch.py).
+"""Never two people in one profile: identity decided in a batch (prospects domain/batch.py).
 
 Namesakes at one company stay apart and are suggested for review; the same
 person written differently is one profile; shared lines match nobody.
@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clientela.rules import SUGGEST, MatchRule
-from clientela.services.prospects.batch import MOST_COMPARED, BatchResolution
-from clientela.services.prospects.matching import Matcher
+from clientela.services.prospects.domain.batch import MOST_COMPARED, BatchResolution
+from clientela.services.prospects.domain.matching import Matcher
 
 from .test_prospect_batch import NOW, RULES, SOURCE, batch, incoming, known
 

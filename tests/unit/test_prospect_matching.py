@@ -1,11 +1,11 @@
-"""Recognising the same person (services/prospects/matching.py)."""
+"""Recognising the same person (services/prospects/domain/matching.py)."""
 
 import logging
 
 import pytest
 
 from clientela.rules import MERGE, SUGGEST, MatchRule
-from clientela.services.prospects.matching import (
+from clientela.services.prospects.domain.matching import (
     CloseNameAtCompany,
     Matcher,
     SameEmail,
@@ -17,8 +17,8 @@ from clientela.services.prospects.matching import (
     names_alike,
     role_address,
 )
-from clientela.services.prospects.normalise import Lead
-from clientela.services.prospects.profiles import lead_view, rule_view
+from clientela.services.prospects.domain.normalise import Lead
+from clientela.services.prospects.domain.profiles import lead_view, rule_view
 
 
 def view(source="fairs", **fields):

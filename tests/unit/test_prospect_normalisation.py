@@ -1,11 +1,11 @@
-"""Turning what a lead source read into a clean lead (services/prospects/normalise.py)."""
+"""Turning what a lead source read into a clean lead (services/prospects/domain/normalise.py)."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from clientela.services.prospects.normalise import InvalidLead, company_key, normalise_lead
+from clientela.services.prospects.domain.normalise import InvalidLead, company_key, normalise_lead
 
 CONSENT_MISSING = (
     "Missing: consent needs what (purpose) and how (method);"

@@ -1,4 +1,4 @@
-"""Profile completeness and qualification score (services/prospects/scoring.py)."""
+"""Profile completeness and qualification score (services/prospects/domain/scoring.py)."""
 
 import logging
 
@@ -6,8 +6,8 @@ import pytest
 
 from clientela.config import Settings, completeness_weights
 from clientela.rules import QualificationRule
-from clientela.services.prospects.profiles import rule_view
-from clientela.services.prospects.scoring import Qualifier, completeness
+from clientela.services.prospects.domain.profiles import rule_view
+from clientela.services.prospects.domain.scoring import Qualifier, completeness
 
 WEIGHTS = completeness_weights(Settings().completeness_weights)
 CONSENT = {"purpose": "contact", "given_at": "2024-03-05T00:00:00+00:00", "method": "web form"}

@@ -1,18 +1,18 @@
-"""The prospect status machine and capture identity (services/prospects/domain.py)."""
+"""The prospect status machine and capture identity (prospects domain: status, rows)."""
 
 import itertools
 
 import pytest
 
 from clientela.errors import Conflict, InvalidInput
-from clientela.services.prospects.domain import (
+from clientela.services.prospects.domain.rows import capture_key
+from clientela.services.prospects.domain.status import (
     OUTCOMES,
-    STATUSES,
     TRANSITIONS,
-    capture_key,
     check_transition,
     status_after_contact,
 )
+from clientela.vocabulary import PROSPECT_STATUSES
 
 ALLOWED = {
     "new": ["contacted", "converted", "disqualified", "qualified"],
@@ -23,14 +23,14 @@ ALLOWED = {
 }
 """The pipeline as specified: where a prospect may go from each status."""
 
-MOVES = list(itertools.product(STATUSES, STATUSES))
+MOVES = list(itertools.product(PROSPECT_STATUSES, PROSPECT_STATUSES))
 ALLOWED_MOVES = [(current, target) for current, target in MOVES if target in ALLOWED[current]]
 REFUSED_MOVES = [(current, target) for current, target in MOVES if target not in ALLOWED[current]]
 
 
 def test_the_transition_table_is_the_specified_pipeline():
     assert {status: sorted(targets) for status, targets in TRANSITIONS.items()} == ALLOWED
-    assert set(STATUSES) == set(ALLOWED)
+    assert set(PROSPECT_STATUSES) == set(ALLOWED)
 
 
 @pytest.mark.parametrize(("current", "target"), ALLOWED_MOVES)
@@ -50,12 +50,12 @@ def test_refused_moves_are_a_conflict_naming_the_allowed_moves(current, target):
 
 
 def test_no_status_moves_to_itself():
-    for status in STATUSES:
+    for status in PROSPECT_STATUSES:
         with pytest.raises(Conflict):
             check_transition(status, status)
 
 
-@pytest.mark.parametrize("target", STATUSES)
+@pytest.mark.parametrize("target", PROSPECT_STATUSES)
 def test_converted_is_final(target):
     with pytest.raises(Conflict, match=r"\(allowed: none\)$"):
         check_transition("converted", target, reason="changed their mind")

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from clientela.services.prospects.merging import _give_back
+from clientela.services.prospects.handlers.merging import _give_back
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

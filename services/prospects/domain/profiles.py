@@ -12,9 +12,9 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from clientela.leads import LEAD_FIELDS
-from clientela.services.prospects.matching import Matcher
-from clientela.services.prospects.normalise import Lead, company_key
-from clientela.services.prospects.scoring import Qualifier, completeness
+from clientela.services.prospects.domain.matching import Matcher
+from clientela.services.prospects.domain.normalise import Lead, company_key
+from clientela.services.prospects.domain.scoring import Qualifier, completeness
 
 FACET_ORIGINS = ("fair", "campaign", "channel")
 """Origin fields a search can filter on, besides the source."""

@@ -25,7 +25,7 @@ from difflib import SequenceMatcher
 from itertools import combinations
 
 from clientela.rules import MERGE, OUTCOMES, SUGGEST, MatchRule, Profile
-from clientela.services.prospects.normalise import fold
+from clientela.services.prospects.domain.normalise import fold
 
 log = logging.getLogger(__name__)
 
@@ -281,7 +281,7 @@ class Matcher:
 
     def keys(self, profile: Profile) -> list[str]:
         """The match keys of ``profile``, ``<rule>:<key>``; a failing rule contributes none."""
-        found = []
+        found: list[str] = []
         for name, rule in self.rules.items():
             try:
                 keys = rule.keys(profile)

@@ -13,7 +13,7 @@ capture has a key derived from its content).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from typing import Any
@@ -21,30 +21,27 @@ from typing import Any
 import eventlet
 from eventlet.semaphore import Semaphore
 from marshmallow import ValidationError
-from pymongo import UpdateOne
-from pymongo.collection import Collection
 
 from clientela.clock import time_zone, utcnow
 from clientela.errors import Conflict, InvalidInput
-from clientela.importing import batches, guarded, origin_options, split_items
-from clientela.leads import LeadSource, LeadSourceError
-from clientela.outbox import Publish, PublishMany, release, stage
-from clientela.services.prospects import announcements, duplicates
-from clientela.services.prospects.batch import BatchResolution, IncomingLead
-from clientela.services.prospects.claims import claim_new_profiles
-from clientela.services.prospects.documents import Prospect
-from clientela.services.prospects.domain import capture_key
-from clientela.services.prospects.matching import is_contact_line
-from clientela.services.prospects.merging import merge_prospects
-from clientela.services.prospects.normalise import InvalidLead, normalise_lead
-from clientela.services.prospects.profiles import ProfileRules, derived
-from clientela.services.prospects.schemas import lead_row_schema
-from clientela.services.prospects.store import ATTEMPTS, VERSION
+from clientela.leads import LeadSourceError
+from clientela.payloads import guarded, origin_options, split_items
+from clientela.services.prospects import events
+from clientela.services.prospects.dependencies.storage import ProspectsStorage
+from clientela.services.prospects.domain.batch import BatchResolution, IncomingLead
+from clientela.services.prospects.domain.commands import (
+    CaptureLeads,
+    CapturePayload,
+    MergeProspects,
+)
+from clientela.services.prospects.domain.matching import is_contact_line
+from clientela.services.prospects.domain.normalise import InvalidLead, normalise_lead
+from clientela.services.prospects.domain.profiles import ProfileRules, derived
+from clientela.services.prospects.domain.rows import capture_key, lead_row_schema
+from clientela.services.prospects.handlers.changes import ATTEMPTS
+from clientela.services.prospects.handlers.merging import merge_prospects
 
 log = logging.getLogger(__name__)
-
-KEYS_PER_QUERY = 200
-"""Match keys per candidate query: large ``$in`` lists answer slower per key found."""
 
 CLAIM_WAIT_S = 0.05
 """Wait before resolving again leads whose person another instance claimed (times the attempt)."""
@@ -108,50 +105,10 @@ def _validated(
     return incoming
 
 
-LEFT_OUT = {"outbox": 0, "captures.fields": 0, "captures.extra": 0}
-"""What matching a batch does not need of a known profile: its raw rows and pending events."""
-
-
-def known_profiles(
-    collection: Collection, keys: Iterable[str], captures: Iterable[str] = ()
-) -> list[dict[str, Any]]:
-    """Live profiles carrying any of the match ``keys`` or holding a capture whose key is in
-    ``captures``, each once (without their captures' raw rows).
-
-    Merged profiles are left out here rather than in the query: SecantusDB
-    answers a filter with a second condition by a collection scan.
-    """
-    found: dict[str, dict[str, Any]] = {}
-    for field_name, values in (("match_keys", keys), ("captures.key", captures)):
-        for chunk in batches(sorted(set(values)), KEYS_PER_QUERY):
-            for profile in collection.find({field_name: {"$in": chunk}}, LEFT_OUT):
-                if not profile.get("merged_into"):
-                    found.setdefault(profile["_id"], profile)
-    return list(found.values())
-
-
-def _update(profile: dict[str, Any], captures: list[dict[str, Any]]) -> UpdateOne:
-    """Add ``captures`` to a stored profile, unless it changed since it was read."""
-    keep = ("match_keys", "facets", "completeness", "score", "updated_at", "consent")
-    keep += ("identified_at", "source", "origin")
-    filled = {name for capture in captures for name in capture["filled"]}
-    return UpdateOne(
-        {"_id": profile["_id"], VERSION: profile.get(VERSION)},
-        {
-            "$push": {"captures": {"$each": captures}},
-            "$set": {name: profile[name] for name in (*keep, *sorted(filled), "company_key")},
-            "$inc": {VERSION: 1},
-        },
-    )
-
-
 def capture_leads(
-    source: str,
-    origin: Mapping[str, str],
-    rows: list[Any],
+    command: CaptureLeads,
+    uow: ProspectsStorage,
     rules: ProfileRules,
-    publish_many: PublishMany,
-    publish: Publish,
     one_at_a_time: Semaphore,
 ) -> CaptureReport:
     """Store each valid row as a new profile or one more capture of a known person.
@@ -166,12 +123,10 @@ def capture_leads(
     Batches of one instance resolve one at a time (``one_at_a_time``): each
     sees what the one before wrote.
     """
-    report = CaptureReport(received=len(rows))
-    incoming = _validated(source, origin, rows, rules, report)
+    report = CaptureReport(received=len(command.rows))
+    incoming = _validated(command.source, command.origin, command.rows, rules, report)
     for attempt in range(1, ATTEMPTS + 1):
-        incoming, claimed = _capture(
-            source, incoming, rules, publish_many, publish, report, one_at_a_time
-        )
+        incoming, claimed = _capture(command.source, incoming, uow, rules, report, one_at_a_time)
         if not incoming:
             break
         if claimed:  # another instance is writing the profile of someone in this batch
@@ -189,9 +144,8 @@ CHANGING = "The person's profile kept changing while this row was captured; send
 def _capture(
     source: str,
     incoming: list[IncomingLead],
+    uow: ProspectsStorage,
     rules: ProfileRules,
-    publish_many: PublishMany,
-    publish: Publish,
     report: CaptureReport,
     one_at_a_time: Semaphore,
 ) -> tuple[list[IncomingLead], bool]:
@@ -200,18 +154,17 @@ def _capture(
     Leads are redone when their known profile changed meanwhile, or when
     another instance claimed the new person they would have created.
     """
-    collection = Prospect._get_collection()
     with one_at_a_time:
         keys = {key for item in incoming for key in item.keys}
-        lines = duplicates.known_lines({key for key in keys if is_contact_line(key)})
+        lines = uow.known_lines({key for key in keys if is_contact_line(key)})
         received = {item.capture_key for item in incoming}
-        known = known_profiles(collection, keys - lines, received)
+        known = uow.known_profiles(keys - lines, received)
         batch = BatchResolution(rules, source, utcnow(), known, lines)
         outcomes = [(item, batch.resolve(item)) for item in incoming]
-        claimed = claim_new_profiles(collection.database, batch, batch.at)
-        announced, changed_meanwhile = _write(collection, batch)
+        claimed = _claim_new_profiles(uow, batch)
+        announced, changed_meanwhile = _write(uow, batch)
         suggestions, shared = batch.suggestions(), batch.shared_lines()
-        duplicates.record(suggestions, shared, batch.at)
+        uow.record_review(suggestions, shared, batch.at)
     redo = {id(item) for item in claimed}
     redo |= {id(item) for pid in changed_meanwhile for item in batch.leads_of(pid)}
     report.possible_duplicates += len(suggestions)
@@ -222,12 +175,13 @@ def _capture(
     if announced is not None:
         stage_id, envelopes = announced
         kept = [envelope for envelope, pid in envelopes if pid not in changed_meanwhile]
-        release(collection.database, stage_id, kept, publish_many)
+        uow.release_events(stage_id, kept)
     for survivor_id, merged_id in batch.merges:
         if survivor_id in changed_meanwhile:
             continue
         try:
-            merge_prospects(survivor_id, merged_id, "capture", MERGE_REASON, rules, publish)
+            merge = MergeProspects(survivor_id, merged_id, "capture", MERGE_REASON)
+            merge_prospects(merge, uow, rules)
             report.profiles_merged += 1
         except Conflict as exc:
             log.warning("could not merge two profiles of one person: %s", exc)
@@ -237,50 +191,44 @@ def _capture(
 MERGE_REASON = "one lead matched both"
 
 
+def _claim_new_profiles(uow: ProspectsStorage, batch: BatchResolution) -> list[IncomingLead]:
+    """Claim the batch's new profiles' identity keys; drop those another claimed first.
+
+    So that two instances never make two profiles of one new person: the
+    profile that loses a key is not created, and its leads are resolved
+    again, against the claimant's profile once it is written. Returns them.
+    """
+    wanted: dict[str, str] = {}
+    for prospect_id in batch.created:
+        for key in batch.identity_keys(prospect_id):
+            wanted.setdefault(key, prospect_id)  # a second new profile was weighed against it
+    losers = uow.claim_identities(wanted, batch.at)
+    return [lead for pid in sorted(losers) for lead in batch.drop(pid)]
+
+
 def _write(
-    collection: Collection, batch: BatchResolution
+    uow: ProspectsStorage, batch: BatchResolution
 ) -> tuple[tuple[str, list[tuple[dict, str]]] | None, set[str]]:
     """Stage the batch's events and write its profiles.
 
     Returns the stage with each event's profile id, and the ids of known
     profiles that changed since they were read (their captures were not added).
     """
-    announced: list[tuple[dict, dict, str]] = [
-        (announcements.captured(profile), {"_id": profile["_id"]}, profile["_id"])
-        for profile in batch.created.values()
+    announced: list[tuple[dict, str, str | None]] = [
+        (events.captured(profile), profile["_id"], None) for profile in batch.created.values()
     ]
     updates = []
     for profile, update in batch.changed():
-        updates.append(
-            (profile["_id"], update.captures[-1]["key"], _update(profile, update.captures))
-        )
+        updates.append((profile, update.captures))
         if derived(profile) != update.before:
-            proof = {"_id": profile["_id"], "captures.key": update.captures[-1]["key"]}
-            event = announcements.updated(profile, "capture", batch.at)
-            announced.append((event, proof, profile["_id"]))
+            event = events.updated(profile, "capture", batch.at)
+            announced.append((event, profile["_id"], update.captures[-1]["key"]))
     if not announced and not updates:
         return None, set()
-    stage_id = stage(collection.database, collection.name, [(e, p) for e, p, _ in announced])
-    if batch.created:
-        collection.insert_many(list(batch.created.values()), ordered=False)
-    changed_meanwhile: set[str] = set()
-    if updates:
-        result = collection.bulk_write([op for _, _, op in updates], ordered=False)
-        if result.modified_count < len(updates):
-            changed_meanwhile = _not_written(collection, updates)
-    return (stage_id, [(e, pid) for e, _, pid in announced]), changed_meanwhile
-
-
-def _not_written(collection: Collection, updates: list[tuple[str, str, UpdateOne]]) -> set[str]:
-    """The profiles whose last new capture is not stored: their update found a newer version."""
-    expected = {pid: key for pid, key, _ in updates}
-    stored = collection.find({"_id": {"$in": list(expected)}}, {"captures.key": 1})
-    written = {
-        profile["_id"]
-        for profile in stored
-        if expected[profile["_id"]] in {capture["key"] for capture in profile.get("captures", ())}
-    }
-    return set(expected) - written
+    stage_id = uow.stage_events(announced)
+    uow.insert_profiles(list(batch.created.values()))
+    changed_meanwhile = uow.add_captures(updates)
+    return (stage_id, [(event, pid) for event, pid, _ in announced]), changed_meanwhile
 
 
 MAX_ROWS = 5000
@@ -288,31 +236,30 @@ MAX_ROWS = 5000
 
 
 def capture_payload(
-    source: LeadSource,
-    payload: Any,
-    options: Mapping[str, str],
+    command: CapturePayload,
+    uow: ProspectsStorage,
     rules: ProfileRules,
-    publish_many: PublishMany,
-    publish: Publish,
     one_at_a_time: Semaphore,
 ) -> CaptureReport:
-    """Capture the leads ``source`` reads from a pushed ``payload`` (HTTP body or message).
+    """Capture the leads a source reads from a pushed payload (HTTP body or message).
 
     Leads the source cannot read are reported with their item number next to
     those the service rejects; options named like origin fields are the origin.
     """
+    source = command.source
     try:
         # stop reading one lead past the limit rather than building an unbounded list
-        parsed = guarded(source, lambda: source.parse(payload, options), "a payload")
+        parsed = guarded(
+            source, lambda: source.parse(command.payload, command.options), "a payload"
+        )
         items = list(islice(parsed, MAX_ROWS + 1))
     except LeadSourceError as exc:
         raise InvalidInput({"payload": [str(exc)]}) from None
     if len(items) > MAX_ROWS:
         raise InvalidInput({"payload": [f"More than {MAX_ROWS} leads; split it."]})
     rows, problems = split_items(items)
-    report = capture_leads(
-        source.name, origin_options(options), rows, rules, publish_many, publish, one_at_a_time
-    )
+    leads = CaptureLeads(source.name, rows, origin_options(command.options))
+    report = capture_leads(leads, uow, rules, one_at_a_time)
     report.received += len(problems)
     report.rejected += [{"line": line, "errors": {"row": [reason]}} for line, reason in problems]
     report.rejected.sort(key=lambda rejected: rejected["line"])

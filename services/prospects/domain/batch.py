@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from clientela.rules import MERGE, SUGGEST
-from clientela.services.prospects.matching import (
+from clientela.services.prospects.domain.matching import (
     DIFFERENT_IDENTIFIERS,
     Matcher,
     Verdict,
@@ -28,8 +28,8 @@ from clientela.services.prospects.matching import (
     is_contact_line,
     judge_among,
 )
-from clientela.services.prospects.normalise import Lead
-from clientela.services.prospects.profiles import (
+from clientela.services.prospects.domain.normalise import Lead
+from clientela.services.prospects.domain.profiles import (
     ProfileRules,
     add_capture,
     derived,
@@ -210,10 +210,10 @@ class BatchResolution:
             for other in others:
                 if any(_kept_apart(one, other) for one in joined):
                     continue
-                why = (
+                reasons = (
                     self._why_apart(seen[one["_id"]], seen[other["_id"]], keys) for one in joined
                 )
-                apart[other["_id"]] = next((reason for reason in why if reason), "")
+                apart[other["_id"]] = next((reason for reason in reasons if reason), "")
                 if not apart[other["_id"]]:
                     self._join(placed, other)
                     joined.append(other)

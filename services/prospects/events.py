@@ -132,7 +132,7 @@ def status_changed(prospect_id: str, before: str, after: str, reason: str, at: d
 
 def converted(profile: Mapping[str, Any], conversion: Mapping[str, Any]) -> dict:
     """``prospect_converted``: the prospect became a captive customer."""
-    referral = next(
+    referral: Mapping[str, str] = next(
         (
             capture["origin"]
             for capture in profile.get("captures", ())

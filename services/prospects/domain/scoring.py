@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 
 from clientela.rules import Profile, QualificationRule
-from clientela.services.prospects.normalise import fold
+from clientela.services.prospects.domain.normalise import fold
 
 log = logging.getLogger(__name__)
 

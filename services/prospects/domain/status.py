@@ -1,15 +1,9 @@
-"""Prospect rules in plain Python: status machine, interactions, conversion, capture identity."""
+"""The pipeline in plain Python: its status machine, and what an interaction changes."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Mapping
-from typing import Any
-
 from clientela.errors import Conflict, InvalidInput
 
-STATUSES = ("new", "contacted", "qualified", "converted", "disqualified")
 TRANSITIONS: dict[str, frozenset[str]] = {
     "new": frozenset({"contacted", "qualified", "converted", "disqualified"}),
     "contacted": frozenset({"qualified", "converted", "disqualified"}),
@@ -20,15 +14,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 """Where a prospect may go from each status; ``converted`` is final."""
 
 REASON_REQUIRED = frozenset({"disqualified"})
-CONVERSION_BASES = ("contract", "agreement", "purchase")
-"""What formalises a conversion into a captive customer (seed 000, step 6)."""
 
-DUPLICATE_STATUSES = ("open", "merged", "dismissed", "closed")
-"""Where a possible duplicate stands: waiting for review, or decided (see PossibleDuplicate)."""
-
-INTERACTION_KINDS = ("call", "email", "meeting", "visit")
-INTERACTION_MODES = ("remote", "phone", "in_person")
-"""How the encounter happened (seed 003): at a distance, by phone, face to face."""
 OUTCOMES = (
     "interested",
     "needs_info",
@@ -62,9 +48,3 @@ def status_after_contact(current: str, outcome: str) -> str | None:
     if current == "new" and outcome not in NO_CONTACT_OUTCOMES:
         return "contacted"
     return None
-
-
-def capture_key(source: str, row: Mapping[str, Any], origin: Mapping[str, str]) -> str:
-    """Fingerprint of one capture, so that receiving the same row again records nothing new."""
-    content = json.dumps([source, dict(row), dict(origin)], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(content.encode()).hexdigest()[:32]

@@ -173,12 +173,13 @@ def _date_alone(text: str) -> bool:
 
 def in_utc(moment: datetime) -> datetime:
     """``moment`` (time-zone aware) in UTC; ValueError outside the years we store."""
+    outside = ValueError(f"Must fall in the years {EARLIEST_YEAR}-{LATEST_YEAR}.")
     try:
         moment = moment.astimezone(UTC)
     except OverflowError:
-        moment = None
-    if moment is None or not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-        raise ValueError(f"Must fall in the years {EARLIEST_YEAR}-{LATEST_YEAR}.")
+        raise outside from None
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise outside
     return moment
 
 

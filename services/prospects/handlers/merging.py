@@ -10,7 +10,7 @@ back along with the one it was merged into); the two profiles are then
 kept apart, so the next capture of the person does not merge them again.
 ``prospect_merged`` and ``prospect_unmerged`` tell the other services, which
 count a merged profile once. The merged profile's possible duplicates move to
-the survivor (see :mod:`duplicates`).
+the survivor (see :mod:`.duplicates`).
 """
 
 from __future__ import annotations
@@ -18,67 +18,59 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pymongo.collection import Collection
-
 from clientela.clock import utcnow
 from clientela.errors import Conflict, InvalidInput
-from clientela.outbox import Publish
-from clientela.services.prospects import announcements, duplicates
-from clientela.services.prospects.documents import FollowUp, Prospect
-from clientela.services.prospects.normalise import normalise_field
-from clientela.services.prospects.profiles import ProfileRules, fill_blanks, refresh
-from clientela.services.prospects.store import ATTEMPTS, VERSION, change_profile, load_profile
+from clientela.services.prospects import events
+from clientela.services.prospects.dependencies.storage import ProspectsStorage
+from clientela.services.prospects.domain.commands import MergeProspects, UnmergeProspect
+from clientela.services.prospects.domain.normalise import normalise_field
+from clientela.services.prospects.domain.profiles import ProfileRules, fill_blanks, refresh
+from clientela.services.prospects.handlers import duplicates
+from clientela.services.prospects.handlers.changes import ATTEMPTS, change_profile, load_profile
 
 _BLANK = {"email": None, "phone": None, "consent": None}
 """What a field reads when empty (others are empty strings)."""
 
 
 def merge_prospects(
-    survivor_id: str,
-    merged_id: str,
-    by: str,
-    reason: str,
-    rules: ProfileRules,
-    publish: Publish,
+    command: MergeProspects, uow: ProspectsStorage, rules: ProfileRules
 ) -> dict[str, Any]:
     """Merge profile ``merged_id`` into ``survivor_id``; merging again changes nothing.
 
     Conflict when either was merged elsewhere, when ``merged_id`` is converted
     (merge the other way round) or when an operator kept the two apart.
     """
+    survivor_id, merged_id = command.survivor_id, command.merged_id
     if survivor_id == merged_id:
         raise InvalidInput({"merged_id": ["Must differ from survivor_id."]})
-    collection = Prospect._get_collection()
-    _claim(collection, survivor_id, merged_id)
+    _claim(uow, survivor_id, merged_id)
 
     def absorb(survivor: dict[str, Any]) -> list[dict] | None:
         if any(merge["prospect_id"] == merged_id for merge in survivor["merges"]):
             return None
         now = utcnow()
-        other = load_profile(collection, merged_id, "merged_id")
-        survivor["merges"].append(_absorb(survivor, other, by, reason, now))
+        other = load_profile(uow, merged_id, "merged_id")
+        survivor["merges"].append(_absorb(survivor, other, command.by, command.reason, now))
         refresh(survivor, rules)
         return [
-            announcements.merged(survivor_id, merged_id, reason, by, now),
-            announcements.updated(survivor, "merge", now),
+            events.merged(survivor_id, merged_id, command.reason, command.by, now),
+            events.updated(survivor, "merge", now),
         ]
 
     try:
-        survivor = change_profile(collection, survivor_id, absorb, publish, "survivor_id")
+        survivor = change_profile(uow, survivor_id, absorb, "survivor_id")
     except Conflict:
-        _release(collection, survivor_id, merged_id)
+        uow.unmark_merged(merged_id, survivor_id)
         raise
-    FollowUp.objects(prospect_id=merged_id, done_at=None).update(
-        set__prospect_id=survivor_id, set__moved_from=merged_id
-    )
-    duplicates.merged(survivor_id, merged_id, by)
+    uow.move_follow_ups(merged_id, survivor_id)
+    duplicates.merged(survivor_id, merged_id, command.by, uow)
     return survivor
 
 
-def _claim(collection: Collection, survivor_id: str, merged_id: str) -> None:
+def _claim(uow: ProspectsStorage, survivor_id: str, merged_id: str) -> None:
     """Mark ``merged_id`` as merged into ``survivor_id`` (done already counts)."""
     for _ in range(ATTEMPTS):
-        other = load_profile(collection, merged_id, "merged_id")
+        other = load_profile(uow, merged_id, "merged_id")
         if other.get("merged_into") == survivor_id:
             return
         if other.get("merged_into"):
@@ -89,24 +81,12 @@ def _claim(collection: Collection, survivor_id: str, merged_id: str) -> None:
             )
         if survivor_id in other.get("kept_apart", ()):
             raise Conflict(f"merged_id: an operator keeps {merged_id} apart from {survivor_id}")
-        load_profile(collection, survivor_id, "survivor_id", live=True)
-        claimed = collection.update_one(
-            {"_id": merged_id, VERSION: other.get(VERSION)},
-            {"$set": {"merged_into": survivor_id, "updated_at": utcnow()}, "$inc": {VERSION: 1}},
-        )
-        if claimed.modified_count:
+        load_profile(uow, survivor_id, "survivor_id", live=True)
+        if uow.mark_merged(merged_id, survivor_id, other.get("version"), utcnow()):
             # a merge the other way round may have claimed the survivor meanwhile
-            load_profile(collection, survivor_id, "survivor_id", live=True)
+            load_profile(uow, survivor_id, "survivor_id", live=True)
             return
     raise Conflict(f"merged_id: {merged_id} keeps being changed by others; try again")
-
-
-def _release(collection: Collection, survivor_id: str, merged_id: str) -> None:
-    """Undo the claim of a merge that could not complete."""
-    collection.update_one(
-        {"_id": merged_id, "merged_into": survivor_id},
-        {"$set": {"merged_into": None}, "$inc": {VERSION: 1}},
-    )
 
 
 def _absorb(
@@ -139,19 +119,19 @@ def _absorb(
 
 
 def unmerge_prospect(
-    merged_id: str, by: str, rules: ProfileRules, publish: Publish
+    command: UnmergeProspect, uow: ProspectsStorage, rules: ProfileRules
 ) -> dict[str, Any]:
-    """Give ``merged_id`` back its own life and keep the two apart; returns it.
+    """Give ``prospect_id`` back its own life and keep the two apart; returns it.
 
     Conflict when it is not merged, or when the profile it was merged into
     was itself merged since (undo that merge first).
     """
-    collection = Prospect._get_collection()
-    other = load_profile(collection, merged_id, "prospect_id")
+    merged_id = command.prospect_id
+    other = load_profile(uow, merged_id, "prospect_id")
     survivor_id = other.get("merged_into")
     if not survivor_id:
         raise Conflict(f"prospect_id: {merged_id} is not merged into another profile")
-    survivor = load_profile(collection, survivor_id, "prospect_id")
+    survivor = load_profile(uow, survivor_id, "prospect_id")
     if survivor.get("merged_into"):
         raise Conflict(
             f"prospect_id: {survivor_id}, which {merged_id} was merged into, was merged into "
@@ -167,23 +147,14 @@ def unmerge_prospect(
         survivor["kept_apart"] = sorted({*survivor.get("kept_apart", ()), merged_id})
         refresh(survivor, rules)
         return [
-            announcements.unmerged(survivor_id, merged_id, by, now),
-            announcements.updated(survivor, "merge", now),
+            events.unmerged(survivor_id, merged_id, command.by, now),
+            events.updated(survivor, "merge", now),
         ]
 
-    change_profile(collection, survivor_id, give_back, publish, live=False)
-    FollowUp.objects(prospect_id=survivor_id, moved_from=merged_id).update(
-        set__prospect_id=merged_id, set__moved_from=None
-    )
-    collection.update_one(
-        {"_id": merged_id},
-        {
-            "$set": {"merged_into": None, "updated_at": utcnow()},
-            "$addToSet": {"kept_apart": survivor_id},
-            "$inc": {VERSION: 1},
-        },
-    )
-    return load_profile(collection, merged_id, "prospect_id")
+    change_profile(uow, survivor_id, give_back, live=False)
+    uow.return_follow_ups(survivor_id, merged_id)
+    uow.restore_merged(merged_id, survivor_id, utcnow())
+    return load_profile(uow, merged_id, "prospect_id")
 
 
 def _give_back(

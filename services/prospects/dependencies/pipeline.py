@@ -14,9 +14,9 @@ from clientela.config import Settings, completeness_weights
 from clientela.errors import NotFound
 from clientela.leads import LeadSource
 from clientela.plugin_manager import load_plugins
-from clientela.services.prospects.matching import IDENTITY_POLICY, Matcher
-from clientela.services.prospects.profiles import ProfileRules
-from clientela.services.prospects.scoring import Qualifier
+from clientela.services.prospects.domain.matching import IDENTITY_POLICY, Matcher
+from clientela.services.prospects.domain.profiles import ProfileRules
+from clientela.services.prospects.domain.scoring import Qualifier
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,31 @@
+"""The review list's rules: pairs of profiles that may be one person, and shared lines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+DUPLICATE_STATUSES = ("open", "merged", "dismissed", "closed")
+"""Where a possible duplicate stands: waiting for review, or decided (see PossibleDuplicate)."""
+
+PEOPLE_SHOWN = ("first_name", "last_name", "email", "phone", "company")
+"""What the review list shows of each person of a pair."""
+
+SHOWN_CARRIERS = 10
+"""Profiles named for a shared line (the first found)."""
+
+
+def pair_id(a: str, b: str) -> str:
+    """The id of the pair of profiles ``a`` and ``b``, whatever their order."""
+    return "|".join(sorted((a, b)))
+
+
+def dismissed_pair(a: str, b: str, now: datetime) -> dict[str, Any]:
+    """What a pair an operator dismissed before it was ever suggested says of itself."""
+    return {
+        "prospect_ids": sorted((a, b)),
+        "score": 0.0,
+        "rules": [],
+        "reasons": ["dismissed by an operator"],
+        "found_at": now,
+    }
