@@ -41,6 +41,7 @@ import amqp
 from kombu import Connection, Exchange, Queue
 from kombu.exceptions import OperationalError
 from kombu.pools import connections
+from kombu.utils.url import maybe_sanitize_url
 from nameko.amqp.publish import Publisher
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.extensions import DependencyProvider
@@ -65,12 +66,17 @@ class BrokerUnavailable(RuntimeError):
 
 
 def masked(uri: str) -> str:
-    """``uri`` with any password replaced by ``***``, for messages and logs."""
-    parts = urlsplit(uri)
-    if parts.password is None:
-        return uri
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return urlunsplit(parts._replace(netloc=netloc))
+    """``uri`` with any password replaced by ``***``, for messages and logs.
+
+    kombu's sanitiser reads one ``host:port``; a URI it cannot read (a MongoDB
+    seed list ``h1:27017,h2:27017``) loses its whole user part instead.
+    """
+    try:
+        return maybe_sanitize_url(uri, mask="***")
+    except ValueError:
+        parts = urlsplit(uri)
+        _, at, hosts = parts.netloc.rpartition("@")
+        return urlunsplit(parts._replace(netloc=f"***@{hosts}")) if at else uri
 
 
 def virtual_host(amqp_uri: str) -> str:
