@@ -43,6 +43,7 @@ from kombu.exceptions import OperationalError
 from kombu.pools import connections
 from kombu.utils.url import maybe_sanitize_url
 from nameko.amqp.publish import Publisher
+from nameko.containers import get_service_name
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer, QueueConsumer
@@ -407,13 +408,14 @@ consumes_inbox = InboxHandler.decorator
 
 def service_handler_queues(service_cls: type, config: dict) -> Iterator[HandlerQueues]:
     """The queues of every :func:`handles` entrypoint declared on ``service_cls``."""
+    service_name = get_service_name(service_cls)
     for method_name, method in inspect.getmembers(service_cls, inspect.isfunction):
         for entrypoint in getattr(method, "nameko_entrypoints", ()):
             if isinstance(entrypoint, ReliableEventHandler):
                 yield handler_queues(
-                    entrypoint.exchange_for(service_cls.name, config),
+                    entrypoint.exchange_for(service_name, config),
                     entrypoint.event_type,
-                    service_cls.name,
+                    service_name,
                     method_name,
                     config,
                 )
@@ -446,10 +448,11 @@ class ServiceTopology:
 def service_topology(service_cls: type, config: dict) -> ServiceTopology:
     """The exchanges (``<service>.events``, ``<service>.redelivery``) and handler queues of
     ``service_cls``."""
+    name = get_service_name(service_cls)
     return ServiceTopology(
-        name=service_cls.name,
-        events=get_event_exchange(service_cls.name, config),
-        redelivery=redelivery_exchange(service_cls.name),
+        name=name,
+        events=get_event_exchange(name, config),
+        redelivery=redelivery_exchange(name),
         handlers=tuple(service_handler_queues(service_cls, config)),
     )
 
@@ -463,7 +466,7 @@ def declare_topology(service_classes: Iterable[type], config: dict) -> list[Hand
     service running as its own broker user has for its own entities only
     (there, the topology comes from the broker definitions).
     """
-    declared = []
+    declared: list[HandlerQueues] = []
     with Connection(config["AMQP_URI"]) as connection:
         for service_cls in service_classes:
             topology = service_topology(service_cls, config)

@@ -154,6 +154,7 @@ def insert_once(
         flush_pending(collection, document_id, [envelope], publish)
         return None
     existing = before or collection.find_one(match, {"_id": 1})
+    assert existing is not None  # the upsert above wrote it
     return existing["_id"]
 
 
