@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,9 +24,17 @@ from typing import Any
 
 import pymongo
 from pymongo.errors import PyMongoError
+from tenacity import (
+    RetryError,
+    Retrying,
+    retry_if_exception_type,
+    retry_if_result,
+    stop_after_delay,
+    wait_exponential,
+    wait_fixed,
+)
 
 from clientela.config import Settings
-from clientela.supervision import Backoff
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +43,10 @@ DAEMON = "secantusd-py"
 
 class EmbeddedDatabaseError(RuntimeError):
     """The embedded database could not be started."""
+
+
+class SupervisionStopped(Exception):
+    """The platform stops: the embedded database is not to be restarted any more."""
 
 
 OWNER = ("clientela_embedded", "owner")
@@ -146,19 +157,28 @@ class EmbeddedDatabase:
             self._process = subprocess.Popen(
                 command, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
             )
-        deadline = time.monotonic() + timeout_s
-        while not _answers(self.uri):
-            if self._process.poll() is not None:
-                tail = self.log_path.read_text(errors="replace")[-2000:]
-                self._process = None
-                raise EmbeddedDatabaseError(f"{DAEMON} exited at start; its log says:\n{tail}")
-            if time.monotonic() > deadline:
-                self._terminate()
-                raise EmbeddedDatabaseError(
-                    f"{DAEMON} did not answer on port {self.port} within {timeout_s:.0f}s; "
-                    f"see {self.log_path}"
-                )
-            time.sleep(0.1)
+        answering = Retrying(
+            retry=retry_if_result(lambda answered: not answered),
+            stop=stop_after_delay(timeout_s),
+            wait=wait_fixed(0.1),
+        )
+        try:
+            answering(self._answers_while_running)
+        except RetryError:
+            self._terminate()
+            raise EmbeddedDatabaseError(
+                f"{DAEMON} did not answer on port {self.port} within {timeout_s:.0f}s; "
+                f"see {self.log_path}"
+            ) from None
+
+    def _answers_while_running(self) -> bool:
+        """Whether the server answers yet; EmbeddedDatabaseError when it exited instead."""
+        assert self._process is not None
+        if self._process.poll() is not None:
+            tail = self.log_path.read_text(errors="replace")[-2000:]
+            self._process = None
+            raise EmbeddedDatabaseError(f"{DAEMON} exited at start; its log says:\n{tail}")
+        return _answers(self.uri)
 
     def supervise(self, interval_s: float = 1.0, max_backoff_s: float = 30.0) -> None:
         """Restart the server, with doubling waits, whenever it exits while the platform runs.
@@ -177,25 +197,33 @@ class EmbeddedDatabase:
         ).start()
 
     def _restart_when_gone(self, interval_s: float, max_backoff_s: float) -> None:
-        backoff = Backoff(interval_s, max_backoff_s)
+        restarting = Retrying(
+            retry=retry_if_exception_type(EmbeddedDatabaseError),
+            wait=wait_exponential(multiplier=interval_s, max=max_backoff_s),
+            sleep=self._pause,
+            before_sleep=lambda state: log.error(
+                "embedded database did not restart: %s",
+                state.outcome and state.outcome.exception(),
+            ),
+        )
         while not self._stopping.wait(interval_s):
             process = self._process
-            if process is None or process.poll() is None or self._stopping.is_set():
-                backoff.reset()
+            if process is None or process.poll() is None:
                 continue
             log.error(
                 "embedded database exited; restarting it",
                 extra={"exit_code": process.returncode, "log": str(self.log_path)},
             )
             try:
-                self._launch(timeout_s=30.0)
-            except EmbeddedDatabaseError as exc:
-                log.error("embedded database did not restart: %s", exc)
-                self._process = process  # keep watching: try again after the backoff
-                self._stopping.wait(backoff.next())
-                continue
+                restarting(self._launch, timeout_s=30.0)
+            except SupervisionStopped:
+                return
             log.warning("embedded database restarted", extra={"uri": self.uri})
-            backoff.reset()
+
+    def _pause(self, seconds: float) -> None:
+        """Wait ``seconds`` before the next restart; SupervisionStopped once stopping."""
+        if self._stopping.wait(seconds):
+            raise SupervisionStopped
 
     def stop(self) -> None:
         """Stop supervising, and stop the server if this object started it."""

@@ -48,6 +48,7 @@ from nameko.events import SERVICE_POOL, EventHandler
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer, QueueConsumer
 from nameko.standalone.events import get_event_exchange
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from clientela.config import Settings
 from clientela.errors import EXPECTED_ERRORS
@@ -497,14 +498,17 @@ PUBLISH_ATTEMPTS = 5
 """Connections a batch publish tries before giving up (each waiting for the broker)."""
 
 
-def reconnect_policy(max_retries: int) -> dict[str, Any]:
-    """kombu ``ensure_connection`` arguments: doubling waits from 0.5 s, at most 5 s each."""
+def reconnect_policy(max_retries: int | None) -> dict[str, Any]:
+    """kombu ``ensure_connection`` arguments: waits of 0.5 s, 1.5 s, 2.5 s ... at most 5 s.
+
+    ``max_retries`` None retries for ever. Nothing is logged per attempt: the
+    caller says once what it is waiting for.
+    """
     return {
         "max_retries": max_retries,
         "interval_start": 0.5,
         "interval_step": 1.0,
         "interval_max": 5.0,
-        "callback": lambda: log.warning("waiting for the broker to come back"),
     }
 
 
@@ -534,6 +538,7 @@ class ConfirmedBatchPublisher:
         attempts: int = PUBLISH_ATTEMPTS,
     ):
         self._connection = Connection(amqp_uri)
+        self._recoverable = (*self._connection.recoverable_connection_errors, OSError)
         self._exchange = exchange
         self._timeout = confirm_timeout_s
         self._attempts = attempts
@@ -549,25 +554,33 @@ class ConfirmedBatchPublisher:
         """
         if not envelopes:
             return
-        for attempt in range(1, self._attempts + 1):
-            with connections[self._connection].acquire(block=True) as connection:
-                recoverable = (*connection.recoverable_connection_errors, OSError)
+        publish = Retrying(
+            retry=retry_if_exception_type(self._recoverable),
+            stop=stop_after_attempt(self._attempts),
+            before_sleep=lambda state: log.warning(
+                "broker connection lost while publishing; reconnecting",
+                extra={
+                    "attempt": state.attempt_number,
+                    "events": len(envelopes),
+                    "error": repr(state.outcome and state.outcome.exception()),
+                },
+            ),
+            reraise=True,
+        )
+        publish(self._publish_once, envelopes)
+
+    def _publish_once(self, envelopes: list[dict]) -> None:
+        with connections[self._connection].acquire(block=True) as connection:
+            try:
+                connection.ensure_connection(**reconnect_policy(self._attempts))
+                channel = connection.channel()
                 try:
-                    connection.ensure_connection(**reconnect_policy(self._attempts))
-                    channel = connection.channel()
-                    try:
-                        self._publish_confirmed(connection, channel, envelopes)
-                    finally:
-                        _close_quietly(channel, recoverable)
-                    return
-                except recoverable as exc:
-                    connection.collect()  # drop the dead socket; the pool reconnects
-                    if attempt == self._attempts:
-                        raise
-                    log.warning(
-                        "broker connection lost while publishing; reconnecting",
-                        extra={"attempt": attempt, "events": len(envelopes), "error": repr(exc)},
-                    )
+                    self._publish_confirmed(connection, channel, envelopes)
+                finally:
+                    _close_quietly(channel, self._recoverable)
+            except self._recoverable:
+                connection.collect()  # drop the dead socket; the pool reconnects
+                raise
 
     def _publish_confirmed(self, connection: Connection, channel: Any, envelopes: list) -> None:
         unconfirmed = set(range(1, len(envelopes) + 1))
