@@ -4,7 +4,8 @@ nameko's ``ServiceRunner`` lets one container that dies (an extension's thread
 raising, a broker error it did not survive) end ``runner.wait()`` and with it
 the whole process. :class:`SupervisedRunner` runs the same containers but
 replaces one that died by a fresh one, after doubling waits (:class:`Backoff`),
-logging each death with its error and each restart.
+logging each death with its error and each restart. While it runs, a broker
+outage shows in the log as two lines (see :mod:`clientela.broker_outages`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections.abc import Iterable
 import eventlet
 from nameko.containers import ServiceContainer, get_container_cls, get_service_name
 from nameko.utils.concurrency import SpawningProxy
+
+from clientela.broker_outages import BrokerOutageLog
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,7 @@ class SupervisedRunner:
         self._running: set[str] = set()
         self._watchers: list[eventlet.greenthread.GreenThread] = []
         self._stopping = threading.Event()
+        self._outages = BrokerOutageLog(config["AMQP_URI"])
 
     @property
     def service_classes(self) -> list[type]:
@@ -80,6 +84,7 @@ class SupervisedRunner:
 
     def start(self) -> None:
         """Start every container (concurrently), then watch each for its death."""
+        self._outages.install()
         self.containers = {
             name: self._container_cls(cls, self.config) for name, cls in self._classes.items()
         }
@@ -101,6 +106,7 @@ class SupervisedRunner:
         """Block until every container stopped for good (after :meth:`stop` or :meth:`kill`)."""
         for watcher in self._watchers:
             watcher.wait()
+        self._outages.remove()
 
     def _watch(self, name: str) -> None:
         backoff = Backoff(*self._backoff)

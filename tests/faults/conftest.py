@@ -273,6 +273,10 @@ class RunningPlatform:
             self.process.kill()
             self.process.wait()
 
+    def log(self) -> str:
+        """What ``clientela up`` has logged so far."""
+        return (self.workdir / "up.log").read_text(encoding="utf-8", errors="replace")
+
     def running(self) -> bool:
         """Whether ``clientela up`` is still running."""
         return self.process is not None and self.process.poll() is None
