@@ -100,8 +100,17 @@ class BrokerOutageLog(logging.Filter):
         self._watcher = eventlet.spawn(self._wait_until_back)
 
     def _wait_until_back(self) -> None:
-        with Connection(self.amqp_uri, connect_timeout=5) as connection:
-            connection.ensure_connection(**reconnect_policy(max_retries=None))
+        try:
+            with Connection(self.amqp_uri, connect_timeout=5) as connection:
+                connection.ensure_connection(**reconnect_policy(max_retries=None))
+        except Exception as exc:  # answered but refused (credentials, vhost): not an outage
+            log.warning(
+                "the broker at %s refuses the connection",
+                self.broker,
+                extra={"error": f"{type(exc).__name__}: {exc}"},
+            )
+            self._lost_at = None  # the consumers' next failure is reported afresh
+            return
         with self._lock:
             lost_at, self._lost_at = self._lost_at, None
         outage_s = round(time.monotonic() - (lost_at or time.monotonic()), 1)
