@@ -22,19 +22,16 @@ import logging
 import threading
 import time
 
-import amqp
 import eventlet
 from kombu import Connection
-from kombu.exceptions import OperationalError
 from kombu.mixins import W_CONN_ERROR, W_CONN_LOST
 
-from clientela.messaging import masked, reconnect_policy
+from clientela.messaging import BROKER_CONNECTION_ERRORS, masked, reconnect_policy
 
 log = logging.getLogger(__name__)
 
 WATCHED_LOGGERS = ("kombu.mixins", "nameko.messaging")
 """Where consumers report lost connections and failed reconnection attempts."""
-CONNECTION_ERRORS = (amqp.exceptions.ConnectionError, OperationalError, OSError)
 
 
 def _connection_error(record: logging.LogRecord) -> BaseException | None:
@@ -47,7 +44,7 @@ def _connection_error(record: logging.LogRecord) -> BaseException | None:
         return ConnectionError(record.getMessage().splitlines()[0])
     if record.name == "kombu.mixins" and record.msg in (W_CONN_LOST, W_CONN_ERROR):
         error = record.exc_info[1] if record.exc_info else None
-        if error is None or isinstance(error, CONNECTION_ERRORS):
+        if error is None or isinstance(error, BROKER_CONNECTION_ERRORS):
             return error or ConnectionError(record.getMessage())
     return None
 

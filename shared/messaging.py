@@ -61,6 +61,8 @@ ROUTING_KEY_HEADER = "x-original-routing-key"
 """Keeps a message's first routing key through retry and parking queues (and replays)."""
 ERROR_HEADER = "x-clientela-error"
 MAX_RETRY_DELAY_S = 300.0
+BROKER_CONNECTION_ERRORS = (amqp.exceptions.ConnectionError, OperationalError, OSError)
+"""What a lost or refused broker connection raises (amqp's, kombu's and the socket's)."""
 
 
 class BrokerUnavailable(RuntimeError):
@@ -281,8 +283,15 @@ class ReliableEventHandler(EventHandler):
         """Ack ``message`` once ``republish`` succeeded; requeue it if that failed."""
         try:
             republish()
-        except Exception:
-            log.exception("could not move a failed message; requeueing it")
+        except Exception as exc:
+            if isinstance(exc, BROKER_CONNECTION_ERRORS):
+                # the outage is logged once elsewhere; the broker redelivers the message
+                log.warning(
+                    "could not move a failed message while the broker is away; requeueing it",
+                    extra={"queue": self.queue.name, "error": f"{type(exc).__name__}: {exc}"},
+                )
+            else:
+                log.exception("could not move a failed message; requeueing it")
             self.queue_consumer.requeue_message(message)
         else:
             self.queue_consumer.ack_message(message)
