@@ -36,9 +36,9 @@ from typing import Any
 
 from kombu import Exchange
 
-from clientela.client import reply_queue_lifetime_ms
 from clientela.config import Settings
 from clientela.messaging import ServiceTopology, service_topology
+from clientela.rpc import reply_queue_lifetime_ms
 
 RPC_EXCHANGE = "nameko-rpc"
 REPLY_QUEUE_PATTERN = r"^rpc\.reply-"

@@ -273,9 +273,9 @@ def clientela_platform(
     """
     from nameko.runners import ServiceRunner
 
-    from clientela.client import rpc_proxy
+    from clientela.discovery import service_class, service_classes
     from clientela.messaging import declare_topology
-    from clientela.services import all_service_classes, service_class
+    from clientela.rpc import rpc_proxy
 
     runners: list[ServiceRunner] = []
     proxies: list[Any] = []
@@ -283,7 +283,7 @@ def clientela_platform(
     def start(*service_names: str, settings: Settings | None = None) -> Any:
         settings = settings or clientela_settings
         config = settings.nameko_config()
-        declare_topology(all_service_classes(), config)
+        declare_topology(service_classes(), config)
         runner = ServiceRunner(config)
         for name in service_names:
             runner.add_service(service_class(name))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from clientela.client import wait_for
+from clientela.cli.client import wait_for
 from clientela.testing import free_port
 
 CLI = str(Path(sys.executable).with_name("clientela"))

@@ -8,7 +8,7 @@ and count every person exactly once.
 import json
 import time
 
-from clientela.client import wait_for
+from clientela.cli.client import wait_for
 
 OUTAGE_S = 10
 PEOPLE = 1_000

@@ -4,7 +4,8 @@ import amqp.exceptions
 import pymongo.errors
 import pytest
 
-from clientela import commands
+from clientela.cli import kpi
+from clientela.cli.app import run
 
 FAILURES = [
     ConnectionRefusedError(111, "Connection refused"),
@@ -16,15 +17,31 @@ FAILURES = [
 
 @pytest.mark.parametrize("failure", FAILURES, ids=lambda failure: type(failure).__name__)
 def test_a_broker_or_database_failure_is_one_line_with_exit_2(failure, monkeypatch, capsys):
-    def fails(args, settings):
+    def fails(settings, *services):
         raise failure
 
-    monkeypatch.setattr(commands, "cmd_kpi", fails)
+    monkeypatch.setattr(kpi, "platform", fails)
 
-    assert commands.run(["kpi"]) == 2
+    assert run(["kpi"]) == 2
     out, err = capsys.readouterr()
     assert out == ""
     assert err.count("\n") == 1
     assert err.startswith("clientela: error: ")
     assert type(failure).__name__ in err
     assert "Traceback" not in err
+
+
+def test_a_usage_error_says_what_is_valid_with_exit_2(capsys):
+    assert run(["kpi", "--by", "week"]) == 2
+
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "'week' is not one of 'day', 'month', 'quarter', 'year'" in err
+    assert "Traceback" not in err
+
+
+def test_help_lists_the_services_and_exits_0(capsys):
+    assert run(["run", "--help"]) == 0
+
+    out, _ = capsys.readouterr()
+    assert "prospects|customers|feedback|loyalty|kpi" in out
