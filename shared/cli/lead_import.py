@@ -33,11 +33,13 @@ SHOWN_REJECTS = 20
 
 
 class RowsPerSecond(ProgressColumn):
-    """How many rows the platform takes per second, so far."""
+    """How many rows the platform took per second, on average since the import began."""
 
     def render(self, task: Task) -> Text:
-        """The task's speed in rows per second ("?" until it is known)."""
-        return Text("? rows/s" if task.speed is None else f"{task.speed:.0f} rows/s")
+        """The task's rows per second ("?" before any row is done)."""
+        if not task.completed or not task.elapsed:
+            return Text("? rows/s")
+        return Text(f"{task.completed / task.elapsed:.0f} rows/s")
 
 
 @contextmanager

@@ -56,7 +56,12 @@ def print_table(
         table.add_column(column, justify="right" if column in right else "left")
     for row in rows:
         table.add_row(*("-" if cell is None else str(cell) for cell in row))
-    stdout().print(table)
+    console = stdout()
+    with console.capture() as captured:
+        console.print(table)
+    # rich pads the last column too: lines without trailing blanks read and compare better
+    console.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+    console.file.flush()
 
 
 def error(message: str) -> None:
