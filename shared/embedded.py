@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pymongo
 from pymongo.errors import PyMongoError
@@ -55,7 +56,9 @@ def _daemon_path() -> str:
 
 
 def _answers(uri: str, timeout_ms: int = 500) -> bool:
-    client = pymongo.MongoClient(uri, serverSelectionTimeoutMS=timeout_ms)
+    client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(
+        uri, serverSelectionTimeoutMS=timeout_ms
+    )
     try:
         client.admin.command("ping")
         return True

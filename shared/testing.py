@@ -257,7 +257,9 @@ def service_database(clientela_settings: Settings) -> Iterator[Callable[[str], A
     """
     import pymongo
 
-    client = pymongo.MongoClient(clientela_settings.mongo_uri, tz_aware=True)
+    client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(
+        clientela_settings.mongo_uri, tz_aware=True
+    )
     yield lambda service: client[clientela_settings.database_name(service)]
     client.close()
 
