@@ -78,9 +78,8 @@ for command in (
 def run(argv: list[str] | None = None) -> int:
     """Run the command line ``argv``; returns the exit status (see the module's docstring)."""
     try:
-        clientela.main(args=argv, prog_name="clientela", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
+        # without standalone mode, click returns an exit status (ctx.exit) or None
+        status = clientela.main(args=argv, prog_name="clientela", standalone_mode=False)
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
@@ -103,7 +102,7 @@ def run(argv: list[str] | None = None) -> int:
         return 2
     finally:
         sys.stdout.flush()
-    return 0
+    return status if isinstance(status, int) else 0
 
 
 def one_line(exc: BaseException) -> str:

@@ -1,11 +1,14 @@
 """Known failures of the broker or the database reach the user as one line, exit 2."""
 
+import json
+
 import amqp.exceptions
 import pymongo.errors
 import pytest
 
 from clientela.cli import kpi
 from clientela.cli.app import run
+from clientela.testing import free_port
 
 FAILURES = [
     ConnectionRefusedError(111, "Connection refused"),
@@ -45,3 +48,13 @@ def test_help_lists_the_services_and_exits_0(capsys):
 
     out, _ = capsys.readouterr()
     assert "prospects|customers|feedback|loyalty|kpi" in out
+
+
+def test_status_exits_1_when_the_broker_and_the_database_are_down(monkeypatch, capsys):
+    monkeypatch.setenv("CLIENTELA_AMQP_URI", f"amqp://guest:guest@127.0.0.1:{free_port()}/")
+    monkeypatch.setenv("CLIENTELA_MONGO_URI", f"mongodb://127.0.0.1:{free_port()}/")
+
+    assert run(["status", "--json"]) == 1
+
+    report = json.loads(capsys.readouterr().out)
+    assert not report["broker"]["ok"] and not report["database"]["ok"]
