@@ -10,12 +10,12 @@ from clientela.cli.client import platform
 from clientela.cli.context import settings
 from clientela.cli.output import json_option, print_json, print_table, say
 from clientela.cli.review import by_option
-from clientela.cli.vocabulary import (
+from clientela.cli.vocabulary import OUTCOMES
+from clientela.vocabulary import (
     CONVERSION_BASES,
     INTERACTION_KINDS,
     INTERACTION_MODES,
-    OUTCOMES,
-    STATUSES,
+    PROSPECT_STATUSES,
 )
 
 
@@ -29,7 +29,7 @@ def _name(prospect: dict[str, Any]) -> str:
 
 
 @prospects.command()
-@click.option("--status", type=click.Choice(STATUSES))
+@click.option("--status", type=click.Choice(PROSPECT_STATUSES))
 @click.option("--owner")
 @click.option("--source", help="Lead source, e.g. fairs.")
 @click.option("--fair")
@@ -187,7 +187,7 @@ def log(
 
 @prospects.command()
 @click.argument("prospect_id", metavar="ID")
-@click.argument("new_status", metavar="STATUS", type=click.Choice(STATUSES))
+@click.argument("new_status", metavar="STATUS", type=click.Choice(PROSPECT_STATUSES))
 @click.option("--reason", default="", help="Why (required to disqualify).")
 @json_option
 @click.pass_context

@@ -1,28 +1,12 @@
-"""The values the commands accept where the services accept only some, for ``--help``.
+"""Values the commands accept that the published language of the events does not list.
 
-Those the event catalogue (the services' public contract) already names are read
-from it; the others are the services' RPC vocabulary, checked against the services
-by the unit tests.
+The rest (statuses, interaction kinds and modes, conversion bases) come from
+:mod:`clientela.vocabulary`; these are the services' RPC vocabulary, checked
+against the services by the unit tests.
 """
 
 from __future__ import annotations
 
-from marshmallow import validate
-
-from clientela.events import event_type
-
-
-def _event_choices(event: str, field: str) -> tuple[str, ...]:
-    """The values ``field`` of ``event`` may take, as the catalogue validates them."""
-    validators = event_type(event).schema.fields[field].validators
-    [one_of] = [v for v in validators if isinstance(v, validate.OneOf)]
-    return tuple(str(choice) for choice in one_of.choices)
-
-
-STATUSES = _event_choices("prospect_status_changed", "to_status")
-INTERACTION_KINDS = _event_choices("prospect_contacted", "kind")
-INTERACTION_MODES = _event_choices("prospect_contacted", "mode")
-CONVERSION_BASES = _event_choices("prospect_converted", "basis")
 OUTCOMES = (
     "interested",
     "needs_info",
