@@ -42,13 +42,13 @@ from kombu import Connection  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 from pymongo import MongoClient  # noqa: E402
 
-from clientela.client import require_services, wait_for  # noqa: E402
+from clientela.cli.client import require_services, wait_for  # noqa: E402
+from clientela.cli.file_import import ImportSummary, import_file  # noqa: E402
+from clientela.cli.services import platform_classes  # noqa: E402
 from clientela.config import Settings  # noqa: E402
 from clientela.embedded import EmbeddedDatabase  # noqa: E402
-from clientela.importing import ImportSummary, import_file  # noqa: E402
 from clientela.messaging import declare_topology  # noqa: E402
 from clientela.plugin_manager import load_plugins  # noqa: E402
-from clientela.services import all_service_classes  # noqa: E402
 from clientela.services.prospects.documents import Prospect  # noqa: E402
 from clientela.testing import RabbitAdmin, free_port  # noqa: E402
 
@@ -199,7 +199,7 @@ def import_through_service(
 ) -> tuple[list[tuple[ImportSummary, float]], int]:
     """Import ``path`` ``times`` times; each summary with its seconds, and events announced."""
     config = settings.nameko_config()
-    declare_topology(all_service_classes(), config)
+    declare_topology(platform_classes(), config)
     service = run_prospects_service(settings)
     source = load_plugins().lead_sources()["fairs"]
     imports = []

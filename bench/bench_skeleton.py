@@ -23,11 +23,11 @@ eventlet.monkey_patch()
 
 import pika  # noqa: E402
 
+from clientela.cli.services import platform_classes  # noqa: E402
 from clientela.clock import utcnow  # noqa: E402
 from clientela.config import Settings  # noqa: E402
 from clientela.events import new_event  # noqa: E402
 from clientela.messaging import EventBus, declare_topology  # noqa: E402
-from clientela.services import all_service_classes  # noqa: E402
 from clientela.testing import RabbitAdmin  # noqa: E402
 
 
@@ -55,7 +55,7 @@ def captured(i: int) -> dict:
 
 def bench_publish(settings: Settings, count: int) -> tuple[float, float]:
     config = settings.nameko_config()
-    declare_topology(all_service_classes(), config)  # kpi's queue receives the events
+    declare_topology(platform_classes(), config)  # kpi's queue receives the events
     bus = EventBus.connect("prospects", config)
     started = time.perf_counter()
     for i in range(count):

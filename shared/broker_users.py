@@ -36,9 +36,9 @@ from typing import Any
 
 from kombu import Exchange
 
-from clientela.client import reply_queue_lifetime_ms
 from clientela.config import Settings
 from clientela.messaging import ServiceTopology, service_topology
+from clientela.rpc import reply_queue_lifetime_ms
 
 RPC_EXCHANGE = "nameko-rpc"
 REPLY_QUEUE_PATTERN = r"^rpc\.reply-"
@@ -97,7 +97,8 @@ def _topology(topologies: Iterable[ServiceTopology], vhost: str) -> dict[str, li
         for exchange in (*topology.exchanges, *topology.sources()):
             exchanges.setdefault(exchange.name, _exchange(exchange, vhost))
         for queue in topology.queues():
-            arguments = dict(queue.queue_arguments or {})
+            # kombu sets queue_arguments from Queue.attrs without declaring it
+            arguments = dict(queue.queue_arguments or {})  # type: ignore[attr-defined]
             queues.append(
                 {
                     "name": queue.name,
@@ -146,7 +147,7 @@ def broker_definitions(
         for exchange in topology.sources()
         if exchange.name.startswith(f"{topology.name}.")
     ]
-    grants = {
+    grants: dict[str, tuple[dict[str, str], str | None]] = {
         topology.name: (service_permissions(topology), RPC_REPLY_ROUTING_KEY)
         for topology in topologies
     }

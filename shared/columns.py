@@ -205,9 +205,16 @@ def moment_text(value: str) -> str:
         raise ValueError(
             f"{value!r} is not a date or time (YYYY-MM-DD or DD/MM/YYYY, time optional)"
         )
-    parts = {name: int(number) for name, number in found.groupdict().items() if number}
+    parts = {name: int(number or 0) for name, number in found.groupdict().items()}
     try:
-        moment = datetime(**parts)
+        moment = datetime(
+            parts["year"],
+            parts["month"],
+            parts["day"],
+            parts["hour"],
+            parts["minute"],
+            parts["second"],
+        )
     except ValueError as exc:
         raise ValueError(f"{value!r} is not a date: {exc}") from None
     return moment.date().isoformat() if found["hour"] is None else moment.isoformat()

@@ -1,6 +1,6 @@
 """What a lead source read, made ready for the prospects service: core helpers.
 
-Both ends of a capture use them: the CLI's import (:mod:`clientela.importing`)
+Both ends of a capture use them: the CLI's import (:mod:`clientela.cli.file_import`)
 and the prospects service reading a pushed payload. A plugin's failure while
 reading becomes a :class:`~clientela.leads.LeadSourceError` naming it, the
 rows go as messages (``LeadRow.as_message``) in batches, and the options named

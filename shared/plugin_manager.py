@@ -120,7 +120,7 @@ def _drop_invalid_plugins(manager: pluggy.PluginManager, infos: dict[str, Plugin
             manager.check_pending()
             return
         except pluggy.PluginValidationError as exc:
-            name = manager.get_name(exc.plugin)
+            name = manager.get_name(exc.plugin) or repr(exc.plugin)
             manager.unregister(exc.plugin)
             log.error("plugin disabled: %s", exc, extra={"plugin": name})
             infos.setdefault(name, PluginInfo(name, "", "")).error = f"invalid: {exc}"

@@ -12,6 +12,7 @@ from typing import Any
 
 import pymongo
 from kombu import Connection
+from nameko.containers import get_service_name
 from pymongo.errors import PyMongoError
 
 from clientela.config import Settings
@@ -36,6 +37,7 @@ def broker_status(settings: Settings, service_classes: Iterable[type]) -> dict[s
         with Connection(settings.amqp_uri, connect_timeout=5) as connection:
             connection.ensure_connection(max_retries=1)
             for service_cls in service_classes:
+                name = get_service_name(service_cls)
                 handlers = []
                 for queues in service_handler_queues(service_cls, config):
                     main = queue_counts(connection, queues.main.name)
@@ -48,8 +50,8 @@ def broker_status(settings: Settings, service_classes: Iterable[type]) -> dict[s
                             "parked": parked[0] if parked else 0,
                         }
                     )
-                rpc = queue_counts(connection, f"rpc-{service_cls.name}")
-                report["services"][service_cls.name] = {
+                rpc = queue_counts(connection, f"rpc-{name}")
+                report["services"][name] = {
                     "instances": rpc[1] if rpc else 0,
                     "handlers": handlers,
                 }
@@ -63,12 +65,15 @@ def database_status(
 ) -> dict[str, Any]:
     """The database, and for each service the events not yet published and their age."""
     report: dict[str, Any] = {"uri": masked(mongo_uri), "ok": True, "services": {}}
-    client = pymongo.MongoClient(mongo_uri, serverSelectionTimeoutMS=3000, tz_aware=True)
+    client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(
+        mongo_uri, serverSelectionTimeoutMS=3000, tz_aware=True
+    )
     now = datetime.now(UTC)
     try:
         client.admin.command("ping")
         for service_cls in service_classes:
-            database = client[settings.database_name(service_cls.name)]
+            name = get_service_name(service_cls)
+            database = client[settings.database_name(name)]
             pending, oldest = 0, None
             for document in getattr(service_cls, "outbox_documents", ()):
                 collection = database[document._meta["collection"]]
@@ -81,7 +86,7 @@ def database_status(
             first_stage = staged.find_one({}, {"staged_at": 1}, sort=[("staged_at", 1)])
             if first_stage and (oldest is None or first_stage["staged_at"] < oldest):
                 oldest = first_stage["staged_at"]
-            report["services"][service_cls.name] = {
+            report["services"][name] = {
                 "outbox_pending": pending,
                 "staged_batches": staged.count_documents({}),
                 "oldest_pending_age_s": _age_s(oldest, now),

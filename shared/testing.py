@@ -257,7 +257,9 @@ def service_database(clientela_settings: Settings) -> Iterator[Callable[[str], A
     """
     import pymongo
 
-    client = pymongo.MongoClient(clientela_settings.mongo_uri, tz_aware=True)
+    client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(
+        clientela_settings.mongo_uri, tz_aware=True
+    )
     yield lambda service: client[clientela_settings.database_name(service)]
     client.close()
 
@@ -273,9 +275,9 @@ def clientela_platform(
     """
     from nameko.runners import ServiceRunner
 
-    from clientela.client import rpc_proxy
+    from clientela.discovery import service_class, service_classes
     from clientela.messaging import declare_topology
-    from clientela.services import all_service_classes, service_class
+    from clientela.rpc import rpc_proxy
 
     runners: list[ServiceRunner] = []
     proxies: list[Any] = []
@@ -283,7 +285,7 @@ def clientela_platform(
     def start(*service_names: str, settings: Settings | None = None) -> Any:
         settings = settings or clientela_settings
         config = settings.nameko_config()
-        declare_topology(all_service_classes(), config)
+        declare_topology(service_classes(), config)
         runner = ServiceRunner(config)
         for name in service_names:
             runner.add_service(service_class(name))

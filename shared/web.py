@@ -143,7 +143,7 @@ class JsonHttpHandler(HttpRequestHandler):
     def response_from_exception(self, exc: Exception) -> Response:
         for kind, status in STATUS_CODES.items():
             if isinstance(exc, kind):
-                body = {"error": kind.__name__, "message": str(exc)}
+                body: dict[str, Any] = {"error": kind.__name__, "message": str(exc)}
                 if isinstance(exc, InvalidInput):
                     body["errors"] = exc.errors
                 return json_response(status, body)

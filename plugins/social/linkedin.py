@@ -61,7 +61,9 @@ def linkedin_row(line: int, response: Any) -> LeadRow | RowProblem:
     lead_id = cell_text(response.get("id"))
     where = f"LinkedIn lead {lead_id}" if lead_id else "LinkedIn lead"
     form_response = response.get("formResponse")
-    answers = form_response.get("answers") if isinstance(form_response, Mapping) else None
+    if not isinstance(form_response, Mapping):
+        return RowProblem(line, f"{where}: no formResponse answers")
+    answers = form_response.get("answers")
     if not isinstance(answers, list) or not answers:
         return RowProblem(line, f"{where}: no formResponse answers")
     pairs = []

@@ -56,7 +56,7 @@ def meta_leads(payload: Any) -> list[Any]:
 
 
 def _webhook_values(entries: list[Any]) -> list[Any]:
-    values = []
+    values: list[Any] = []
     for entry in entries:
         changes = entry.get("changes") if isinstance(entry, Mapping) else None
         if not isinstance(changes, list):

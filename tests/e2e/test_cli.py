@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -9,9 +10,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-import pytest
-
-from clientela.client import wait_for
+from clientela.cli.client import wait_for
 from clientela.testing import free_port
 
 CLI = str(Path(sys.executable).with_name("clientela"))
@@ -25,48 +24,12 @@ Eva;Mora;eva@example.org;;;A1
 """
 
 
-@pytest.fixture
-def env(amqp_uri, tmp_path):
-    """Environment of a user whose platform runs on its own vhost and embedded database."""
-    return {
-        **os.environ,
-        "CLIENTELA_AMQP_URI": amqp_uri,
-        "CLIENTELA_MONGO_URI": "",
-        "CLIENTELA_EMBEDDED_DB_PORT": str(free_port()),
-        "CLIENTELA_DATA_DIR": str(tmp_path / "data"),
-        "CLIENTELA_OUTBOX_RELAY_INTERVAL_S": "1",
-        "CLIENTELA_HTTP_ADDRESS": f"127.0.0.1:{free_port()}",
-        "CLIENTELA_HEALTH_ADDRESS": f"127.0.0.1:{free_port()}",
-    }
-
-
 def listening(port):
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def clientela(env, *args, timeout=60):
-    return subprocess.run(
-        [CLI, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
-
-
-@pytest.fixture
-def platform(env, tmp_path):
-    """``clientela up`` running in the background; stopped with Ctrl-C afterwards."""
-    log = (tmp_path / "up.log").open("w")
-    process = subprocess.Popen([CLI, "up"], env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for(lambda: clientela(env, "kpi").returncode == 0, timeout_s=60, interval_s=0.5)
-        yield process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            process.wait(timeout=60)
-        log.close()
-
-
-def test_plugins_lists_the_fairs_lead_source(env):
+def test_plugins_lists_the_fairs_lead_source(clientela, env):
     result = clientela(env, "plugins", "--json")
 
     assert result.returncode == 0, result.stderr
@@ -76,7 +39,7 @@ def test_plugins_lists_the_fairs_lead_source(env):
     assert fairs["error"] is None
 
 
-def test_an_unreachable_broker_is_explained_without_a_traceback(env):
+def test_an_unreachable_broker_is_explained_without_a_traceback(clientela, env):
     env["CLIENTELA_AMQP_URI"] = f"amqp://guest:secret@127.0.0.1:{free_port()}/"
 
     result = clientela(env, "kpi")
@@ -88,7 +51,7 @@ def test_an_unreachable_broker_is_explained_without_a_traceback(env):
     assert "secret" not in result.stderr
 
 
-def test_importing_without_a_running_platform_says_what_to_start(env, tmp_path):
+def test_importing_without_a_running_platform_says_what_to_start(clientela, env, tmp_path):
     visitors = tmp_path / "visitors.csv"
     visitors.write_text(VISITORS, encoding="utf-8")
 
@@ -99,7 +62,7 @@ def test_importing_without_a_running_platform_says_what_to_start(env, tmp_path):
     assert "clientela up" in result.stderr
 
 
-def test_import_then_kpi_counts_distinct_valid_visitors(env, platform, tmp_path):
+def test_import_then_kpi_counts_distinct_valid_visitors(clientela, env, platform, tmp_path):
     visitors = tmp_path / "visitantes.csv"
     visitors.write_text(VISITORS, encoding="utf-8")
 
@@ -108,7 +71,7 @@ def test_import_then_kpi_counts_distinct_valid_visitors(env, platform, tmp_path)
     assert imported.returncode == 0, imported.stderr
     counts = "3 new prospects, 1 matched an existing person, 0 already imported, 1 rejected"
     assert f"5 rows read: {counts}" in imported.stdout
-    assert "5 rows read (" in imported.stderr and counts in imported.stderr  # progress
+    assert "5/5 rows" in imported.stderr and "1 rejected" in imported.stderr  # progress bar
     assert "line 5: email: Not a valid email address." in imported.stdout
     rejects = tmp_path / "visitantes.csv.rejects.csv"
     assert f"every rejected row, with its line and reason: {rejects}" in imported.stdout
@@ -136,7 +99,7 @@ def test_import_then_kpi_counts_distinct_valid_visitors(env, platform, tmp_path)
 
     rules = clientela(env, "rules")
     assert "same_phone" in rules.stdout
-    assert "consent                  10 of 100" in rules.stdout
+    assert re.search(r"^ *consent +10 of 100$", rules.stdout, flags=re.M)
     assert "(no overdue follow-ups)" in clientela(env, "overdue").stdout
 
     unknown = clientela(env, "import", "webinar", str(visitors))
@@ -147,7 +110,7 @@ def test_import_then_kpi_counts_distinct_valid_visitors(env, platform, tmp_path)
 
 
 def test_up_stops_cleanly_on_ctrl_c_even_in_the_background_and_keeps_the_data(
-    env, platform, tmp_path
+    clientela, env, platform, tmp_path
 ):
     visitors = tmp_path / "visitors.csv"
     visitors.write_text(VISITORS, encoding="utf-8")
@@ -192,7 +155,9 @@ def embedded_database_pid(port):
     return None
 
 
-def test_up_restarts_its_database_after_it_is_killed_and_keeps_every_lead(env, platform, tmp_path):
+def test_up_restarts_its_database_after_it_is_killed_and_keeps_every_lead(
+    clientela, env, platform, tmp_path
+):
     port = int(env["CLIENTELA_EMBEDDED_DB_PORT"])
     visitors = tmp_path / "visitantes.csv"
     visitors.write_text(VISITORS, encoding="utf-8")
@@ -225,7 +190,7 @@ def test_up_restarts_its_database_after_it_is_killed_and_keeps_every_lead(env, p
     assert platform.poll() is None  # the platform stayed up throughout
 
 
-def test_status_and_ready_report_the_broker_the_database_and_each_service(env, platform):
+def test_status_and_ready_report_the_broker_the_database_and_each_service(clientela, env, platform):
     report = json.loads(clientela(env, "status", "--json").stdout)
 
     assert report["broker"]["ok"] and report["database"]["ok"]
@@ -259,7 +224,7 @@ def test_status_and_ready_report_the_broker_the_database_and_each_service(env, p
 
 
 def test_a_second_platform_on_the_host_is_refused_unless_joined(
-    env, platform, tmp_path, rabbit_admin
+    clientela, env, platform, tmp_path, rabbit_admin
 ):
     other = {
         **env,
@@ -292,7 +257,7 @@ def test_a_second_platform_on_the_host_is_refused_unless_joined(
     assert "Traceback" not in same_vhost.stderr + same_database.stderr + same_port.stderr
 
 
-def test_status_says_the_broker_is_down_with_exit_1(env):
+def test_status_says_the_broker_is_down_with_exit_1(clientela, env):
     env["CLIENTELA_AMQP_URI"] = f"amqp://guest:guest@127.0.0.1:{free_port()}/"
 
     result = clientela(env, "status")
@@ -310,7 +275,7 @@ Juan,Pérez,jperez@acme.mx,+34 612 000 003,Acme
 
 
 def test_duplicates_are_reviewed_merged_and_dismissed_from_the_command_line(
-    env, platform, tmp_path
+    clientela, env, platform, tmp_path
 ):
     namesakes = tmp_path / "namesakes.csv"
     namesakes.write_text(NAMESAKES, encoding="utf-8")
@@ -342,5 +307,5 @@ def test_duplicates_are_reviewed_merged_and_dismissed_from_the_command_line(
     assert "give the two prospect ids" in incomplete.stderr
 
     rules = clientela(env, "rules").stdout
-    assert "close_name_at_company    suggest" in rules
-    assert "same_email               merge" in rules
+    assert re.search(r"^ *close_name_at_company +suggest ", rules, flags=re.M)
+    assert re.search(r"^ *same_email +merge ", rules, flags=re.M)

@@ -37,7 +37,7 @@ from typing import Any
 import pymongo
 import pytest
 
-from clientela.client import wait_for
+from clientela.cli.client import wait_for
 from clientela.testing import TEST_API_KEY, free_port
 
 SERVER_SCRIPTS = ("/usr/lib/rabbitmq/bin/rabbitmq-server", "rabbitmq-server")

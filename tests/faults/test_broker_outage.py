@@ -9,7 +9,7 @@ import json
 import os
 import time
 
-from clientela.client import wait_for
+from clientela.cli.client import wait_for
 
 OUTAGE_S = 10
 PEOPLE = int(os.environ.get("CLIENTELA_FAULT_PEOPLE", "1000"))

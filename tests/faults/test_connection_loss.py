@@ -4,7 +4,7 @@ from urllib.parse import unquote, urlsplit
 
 from nameko.standalone.events import event_dispatcher
 
-from clientela.client import wait_for
+from clientela.cli.client import wait_for
 
 
 def test_handlers_resume_after_every_connection_is_dropped(

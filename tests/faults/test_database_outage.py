@@ -8,7 +8,7 @@ converges on exactly one profile, and one I1 count, per person.
 import os
 import signal
 
-from clientela.client import wait_for
+from clientela.cli.client import wait_for
 
 PEOPLE = 1_000
 

@@ -5,7 +5,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import unquote, urlsplit
 
-from clientela.client import wait_for
+from clientela.cli.client import wait_for
 from clientela.testing import TEST_API_KEY
 
 

@@ -12,11 +12,12 @@ from nameko.runners import ServiceRunner
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from clientela.broker_users import INTEGRATOR, broker_definitions, password_variable
-from clientela.client import wait_for
+from clientela.cli.client import wait_for
+from clientela.cli.services import platform_classes, platform_services
 from clientela.clock import utcnow
+from clientela.discovery import service_class
 from clientela.events import new_event
 from clientela.messaging import declare_topology, queue_counts, virtual_host
-from clientela.services import SERVICES, all_service_classes, service_class
 
 
 @pytest.fixture
@@ -26,10 +27,12 @@ def broker_users(rabbit_admin, clientela_settings):
         pytest.skip("needs the RabbitMQ management API")
     vhost = virtual_host(clientela_settings.amqp_uri)
     prefix = f"t{uuid.uuid4().hex[:10]}-"
-    passwords = {f"{prefix}{name}": secrets.token_hex(12) for name in (*SERVICES, INTEGRATOR)}
+    passwords = {
+        f"{prefix}{name}": secrets.token_hex(12) for name in (*platform_services(), INTEGRATOR)
+    }
     definitions = broker_definitions(
         clientela_settings,
-        all_service_classes(),
+        platform_classes(),
         vhost=vhost,
         user_prefix=prefix,
         environ={password_variable(user): password for user, password in passwords.items()},
@@ -56,7 +59,7 @@ def runners():
 
     def run(name, settings):
         config = settings.nameko_config()
-        declare_topology(all_service_classes(), config)  # all there already: checked, not declared
+        declare_topology(platform_classes(), config)  # all there already: checked, not declared
         runner = ServiceRunner(config)
         runner.add_service(service_class(name))
         runner.start()

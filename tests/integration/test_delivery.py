@@ -6,7 +6,7 @@ import pytest
 from kombu import Connection
 from nameko.standalone.events import event_dispatcher, get_event_exchange
 
-from clientela.client import wait_for
+from clientela.cli.client import wait_for
 from clientela.clock import utcnow
 from clientela.events import new_event
 from clientela.messaging import (

@@ -6,9 +6,9 @@ import pytest
 from eventlet.semaphore import Semaphore
 from pymongo import monitoring
 
+from clientela.cli.file_import import import_file
 from clientela.config import completeness_weights
 from clientela.errors import Conflict
-from clientela.importing import import_file
 from clientela.plugin_manager import load_plugins
 from clientela.services.prospects.dependencies.storage import ProspectsStorage
 from clientela.services.prospects.domain.commands import CaptureLeads

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from clientela.client import wait_for
+from clientela.cli.client import wait_for
 from clientela.clock import utcnow
 
 INDICATORS = (

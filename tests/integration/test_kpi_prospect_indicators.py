@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from clientela.client import wait_for
+from clientela.cli.client import wait_for
 from clientela.events import new_event
 from clientela.messaging import EventBus
 

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from kombu import Connection, Producer
 
-from clientela.client import wait_for
+from clientela.cli.client import wait_for
+from clientela.cli.file_import import import_file
 from clientela.clock import utcnow
 from clientela.errors import Conflict, InvalidInput
-from clientela.importing import import_file
 from clientela.messaging import inbox_exchange
 from clientela.plugin_manager import load_plugins
 from clientela.testing import TEST_API_KEY

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from clientela.client import wait_for
+from clientela.cli.client import wait_for
+from clientela.cli.file_import import import_file
+from clientela.cli.lead_import import import_leads
 from clientela.clock import utcnow
-from clientela.commands import import_leads
-from clientela.importing import import_file
 from clientela.plugin_manager import load_plugins
 from clientela.testing import TEST_API_KEY
 

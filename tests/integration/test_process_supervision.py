@@ -8,10 +8,11 @@ import urllib.request
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from clientela.client import wait_for
+from clientela.cli.client import wait_for
+from clientela.cli.services import platform_classes
+from clientela.discovery import service_class
 from clientela.health import HealthServer
 from clientela.messaging import declare_topology
-from clientela.services import all_service_classes, service_class
 from clientela.status import broker_status
 from clientela.supervision import SupervisedRunner
 from clientela.testing import TEST_API_KEY, free_port
@@ -25,7 +26,7 @@ def supervised(clientela_settings):
     def start(*names, first_backoff_s=0.1, settings=None):
         settings = settings or clientela_settings
         config = settings.nameko_config()
-        declare_topology(all_service_classes(), config)
+        declare_topology(platform_classes(), config)
         runner = SupervisedRunner(
             config, [service_class(name) for name in names], first_backoff_s=first_backoff_s
         )

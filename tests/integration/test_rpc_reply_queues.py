@@ -3,9 +3,9 @@
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from clientela.broker_users import broker_definitions
-from clientela.client import platform, wait_for
+from clientela.cli.client import platform, wait_for
+from clientela.cli.services import platform_classes
 from clientela.messaging import virtual_host
-from clientela.services import all_service_classes
 
 
 def reply_queues(rabbit_admin, vhost):
@@ -37,7 +37,7 @@ def test_the_profile_policy_expires_other_proxies_reply_queues(
     clientela_platform("kpi")
     vhost = virtual_host(clientela_settings.amqp_uri)
     settings = clientela_settings.replace(rpc_timeout_s=2)
-    definitions = broker_definitions(settings, all_service_classes(), vhost=vhost, environ={})
+    definitions = broker_definitions(settings, platform_classes(), vhost=vhost, environ={})
     rabbit_admin.load_definitions(vhost, {**definitions, "users": []})
     before = reply_queues(rabbit_admin, vhost)
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from clientela.client import wait_for
+from clientela.cli.client import wait_for
+from clientela.cli.file_import import import_file
 from clientela.errors import Conflict, InvalidInput, NotFound
-from clientela.importing import import_file
 from clientela.plugin_manager import load_plugins
 
 VISITORS = """nombre,apellidos,correo,telefono,empresa

@@ -9,15 +9,15 @@ from urllib.parse import urlsplit
 import yaml
 
 from clientela.broker_users import broker_definitions, password_hash, password_variable
-from clientela.commands import run
+from clientela.cli.app import run
+from clientela.cli.services import platform_classes, platform_services
 from clientela.config import Settings
-from clientela.services import SERVICES, all_service_classes
 
 COMMITTED = Path(__file__).parents[2] / "deploy" / "rabbitmq" / "definitions.json"
 
 
 def test_the_committed_definitions_are_current():
-    current = broker_definitions(Settings(), all_service_classes(), environ={})
+    current = broker_definitions(Settings(), platform_classes(), environ={})
 
     assert json.loads(COMMITTED.read_text(encoding="utf-8")) == current, (
         "deploy/rabbitmq/definitions.json is stale: regenerate it with "
@@ -27,7 +27,7 @@ def test_the_committed_definitions_are_current():
 
 
 def test_a_service_may_write_only_to_its_own_exchanges_and_read_what_it_consumes():
-    definitions = broker_definitions(Settings(), all_service_classes(), environ={})
+    definitions = broker_definitions(Settings(), platform_classes(), environ={})
     kpi = next(grant for grant in definitions["permissions"] if grant["user"] == "kpi")
 
     assert kpi["write"] == r"^(kpi\..*|rpc\-kpi|nameko-rpc)$"
@@ -39,7 +39,7 @@ def test_passwords_from_the_environment_are_stored_as_rabbitmq_sha256_hashes():
     environ = {password_variable("kpi"): "s3cret"}
     [kpi] = [
         user
-        for user in broker_definitions(Settings(), all_service_classes(), environ=environ)["users"]
+        for user in broker_definitions(Settings(), platform_classes(), environ=environ)["users"]
         if user["name"] == "kpi"
     ]
 
@@ -53,7 +53,7 @@ def test_passwords_from_the_environment_are_stored_as_rabbitmq_sha256_hashes():
 def test_compose_runs_each_service_as_its_own_broker_user():
     compose = yaml.safe_load((COMMITTED.parents[1] / "compose.yaml").read_text(encoding="utf-8"))
 
-    for name in SERVICES:
+    for name in platform_services():
         uri = compose["services"][name]["environment"]["CLIENTELA_AMQP_URI"]
         assert urlsplit(uri).username == name
 

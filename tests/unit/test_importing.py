@@ -3,7 +3,7 @@
 import pytest
 
 from clientela import LeadRow, LeadSource, LeadSourceError, RowProblem
-from clientela.importing import import_file
+from clientela.cli.file_import import import_file
 from clientela.payloads import check_options
 
 

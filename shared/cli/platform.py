@@ -10,12 +10,13 @@ from collections.abc import Callable, Sequence
 
 import eventlet
 
-from clientela.client import running_services
+from clientela.cli.client import running_services
+from clientela.cli.services import platform_classes
 from clientela.config import ConfigError, Settings, host_port
+from clientela.discovery import service_classes
 from clientela.embedded import database_settings
 from clientela.health import HealthServer
 from clientela.messaging import check_broker, declare_topology, masked, virtual_host
-from clientela.services import all_service_classes, service_class
 from clientela.supervision import SupervisedRunner
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,8 @@ def serve(
         refuse_running_platform(settings, service_names)
     with database_settings(settings, join) as effective:
         config = effective.nameko_config()
-        declare_topology(all_service_classes(), config)
-        runner = SupervisedRunner(config, [service_class(name) for name in service_names])
+        declare_topology(platform_classes(), config)
+        runner = SupervisedRunner(config, service_classes(list(service_names)))
         probes = HealthServer(effective, runner)
         probes.start()
         try:

@@ -85,7 +85,7 @@ def import_file(
     summary = ImportSummary()
     origin = origin_options(options)
     items = guarded(source, lambda: source.read(path, options), str(path))
-    pending: deque[tuple[int, Any]] = deque()
+    pending: deque[tuple[int, dict[int, dict[str, str]], Any]] = deque()
 
     def settle(size: int, read: dict[int, dict[str, str]], reply: Any) -> None:
         report = reply.result() if hasattr(reply, "result") else reply
