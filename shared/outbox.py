@@ -46,7 +46,7 @@ STAGED_EVENTS = "staged_events"
 class OutboxDocument(Document):
     """Abstract base for documents that announce their changes as events."""
 
-    meta = {"abstract": True}
+    meta: dict[str, Any] = {"abstract": True}
 
     outbox = ListField(DictField())
     outbox_pending_at = DateTimeField(null=True)

@@ -81,7 +81,8 @@ def mongo_filter(query: ProspectQuery) -> dict[str, Any]:
     if query.facets:
         found["facets"] = {"$all": list(query.facets)}
     for keys in query.identities:
-        found.setdefault("$and", []).append({"match_keys": {"$in": list(keys) or [None]}})
+        candidates: list[str | None] = [*keys] or [None]
+        found.setdefault("$and", []).append({"match_keys": {"$in": candidates}})
     if query.status:
         found["status"] = query.status
     if query.owner:

@@ -37,7 +37,7 @@ def log_interaction(
 
     def log(profile: dict[str, Any]) -> list[dict]:
         now, before = utcnow(), derived(profile)
-        first = interaction["counts_as_contact"] and (
+        first = bool(interaction["counts_as_contact"]) and (
             profile["first_contact_at"] is None
             or interaction["occurred_at"] < profile["first_contact_at"]
         )
