@@ -1,4 +1,15 @@
-"""Loyalty rules in plain Python: points for purchases, referral codes and rewards."""
+"""Loyalty rules in plain Python: points for purchases, referral codes and rewards.
+
+No I/O here: storage, events and entrypoints build on these rules. Besides
+the referral rules below, one module per subject: ``journal`` (the points
+journal: earn, redeem, expire, adjust), ``earning`` (earn rules), ``tiers``,
+``rewards`` (catalogue and redemption), ``churn`` (risk score and alarms),
+``retention`` (reactive retention, win-back, churn and retention rates),
+``matrix`` (the loyalty matrix) and ``actions`` (SMART improvement actions).
+Instants are time-zone aware, points are ints, money is ``Decimal``; bad input
+raises ``clientela.errors.InvalidInput`` naming the field, and a request the
+current state refuses (a redemption over the balance) raises ``Conflict``.
+"""
 
 from __future__ import annotations
 
