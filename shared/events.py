@@ -25,6 +25,7 @@ from clientela.clock import utcnow
 from clientela.errors import describe_errors
 from clientela.leads import ORIGIN_FIELDS
 from clientela.vocabulary import (
+    CONTRACT_STATUSES,
     CONVERSION_BASES,
     INTERACTION_KINDS,
     INTERACTION_MODES,
@@ -176,7 +177,36 @@ class PurchaseRecorded(_Payload):
     amount = fields.Decimal(required=True, as_string=True, validate=validate.Range(min=0))
     currency = fields.String(required=True, validate=validate.Length(equal=3))
     product_line = fields.String(load_default="")
+    channel = fields.String(load_default="")
     purchased_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class CustomerUpdated(_Payload):
+    customer_id = fields.String(required=True)
+    changed_by = fields.String(required=True)
+    changed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    changed_fields = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+
+
+class ContractRecorded(_Payload):
+    contract_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    value = fields.Decimal(required=True, as_string=True, validate=validate.Range(min=0))
+    currency = fields.String(required=True, validate=validate.Length(equal=3))
+    signed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    due_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    delivered_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
+    status = fields.String(required=True, validate=validate.OneOf(CONTRACT_STATUSES))
+
+
+class InvoiceRecorded(_Payload):
+    invoice_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    amount = fields.Decimal(required=True, as_string=True, validate=validate.Range(min=0))
+    currency = fields.String(required=True, validate=validate.Length(equal=3))
+    issued_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    due_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    paid_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
 
 
 class SurveyAnswered(_Payload):
@@ -269,7 +299,32 @@ CATALOGUE: dict[str, EventType] = {
             1,
             "customers",
             PurchaseRecorded(),
-            "A customer bought something: value, currency and product line.",
+            "A customer bought something: value, currency, product line and channel.",
+        ),
+        EventType(
+            "customer_updated",
+            1,
+            "customers",
+            CustomerUpdated(),
+            "An edit changed a customer's record (I5): who, when and which `changed_fields`; "
+            "a write that changes nothing is not announced.",
+        ),
+        EventType(
+            "contract_recorded",
+            1,
+            "customers",
+            ContractRecorded(),
+            "A contract was recorded or its delivery or status changed; carries its whole "
+            "state, so the latest one received per `contract_id` is the contract (CCT: "
+            "on time when `delivered_at` is on or before `due_at`).",
+        ),
+        EventType(
+            "invoice_recorded",
+            1,
+            "customers",
+            InvoiceRecorded(),
+            "An invoice was recorded or paid; carries its whole state, the latest per "
+            "`invoice_id` is the invoice (`paid_at` null: unpaid).",
         ),
         EventType(
             "survey_answered",
@@ -379,6 +434,7 @@ def _field_type(field: fields.Field) -> str:
         fields.Integer: "integer",
         fields.Float: "number",
         fields.Boolean: "boolean",
+        fields.List: "list",
     }
     kind = next((name for cls, name in names.items() if isinstance(field, cls)), "string")
     choices = [v for v in field.validators if isinstance(v, validate.OneOf)]

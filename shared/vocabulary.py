@@ -27,3 +27,6 @@ SURVEYS = ("nps",)
 
 NPS_CATEGORIES = ("promoter", "passive", "detractor")
 """The Net Promoter Score categories of an answer (9-10, 7-8, 0-6)."""
+
+CONTRACT_STATUSES = ("open", "delivered", "cancelled", "breached")
+"""Where a contract stands as recorded: ``breached`` is an operator's finding."""
