@@ -6,6 +6,7 @@ from typing import Any
 
 from clientela.events import new_event
 from clientela.services.customers.domain import display_name
+from clientela.services.customers.domain.history import RecordChange
 
 
 def customer_created(customer: dict[str, Any]) -> dict:
@@ -14,13 +15,27 @@ def customer_created(customer: dict[str, Any]) -> dict:
         "customer_created",
         {
             "customer_id": customer["_id"],
-            "prospect_id": customer["prospect_id"],
+            "prospect_id": customer.get("prospect_id"),
             "name": display_name(customer),
             "email": customer["email"],
             "captive": customer["captive"],
             "created_at": customer["created_at"],
         },
         occurred_at=customer["created_at"],
+    )
+
+
+def customer_updated(change: RecordChange) -> dict:
+    """``customer_updated``: an edit changed fields of a customer's record (I5)."""
+    return new_event(
+        "customer_updated",
+        {
+            "customer_id": change.customer_ref,
+            "changed_by": change.changed_by,
+            "changed_at": change.changed_at,
+            "changed_fields": list(change.fields),
+        },
+        occurred_at=change.changed_at,
     )
 
 
@@ -34,6 +49,23 @@ def purchase_recorded(purchase: dict[str, Any]) -> dict:
             "amount": purchase["amount"],
             "currency": purchase["currency"],
             "product_line": purchase["product_line"],
+            "channel": purchase["channel"],
             "purchased_at": purchase["purchased_at"],
         },
+    )
+
+
+def contract_recorded(contract: dict[str, Any]) -> dict:
+    """``contract_recorded``: a contract as it stands now (recorded, delivered, cancelled...)."""
+    return new_event(
+        "contract_recorded",
+        {"contract_id": contract["_id"], **{k: v for k, v in contract.items() if k != "_id"}},
+    )
+
+
+def invoice_recorded(invoice: dict[str, Any]) -> dict:
+    """``invoice_recorded``: an invoice as it stands now (issued, or paid)."""
+    return new_event(
+        "invoice_recorded",
+        {"invoice_id": invoice["_id"], **{k: v for k, v in invoice.items() if k != "_id"}},
     )

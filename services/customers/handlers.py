@@ -1,12 +1,16 @@
-"""Customer use cases: create the captive customer of a conversion, record purchases.
+"""Customer use cases: the customer record and its history, contracts, purchases, invoices.
 
 Each takes a command, an event or an id, and the service's unit of work
-(:mod:`clientela.services.customers.dependencies`).
+(:mod:`clientela.services.customers.dependencies`). Every write is
+idempotent on the caller's reference: written again, it changes and announces
+nothing.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Collection
+from datetime import UTC, datetime
 from typing import Any
 
 from clientela.clock import utcnow
@@ -14,10 +18,41 @@ from clientela.errors import Conflict, NotFound
 from clientela.events import Event
 from clientela.services.customers import events
 from clientela.services.customers.dependencies import CustomersStorage
-from clientela.services.customers.domain import RecordPurchase
+from clientela.services.customers.domain import (
+    CreateCustomer,
+    EditCustomer,
+    RecordContract,
+    RecordInvoice,
+    RecordPurchase,
+)
+from clientela.services.customers.domain.classification import parse_typology
+from clientela.services.customers.domain.contracts import Contract
+from clientela.services.customers.domain.history import record_change
+from clientela.services.customers.domain.receivables import Invoice
 
 PERSON_FIELDS = ("email", "first_name", "last_name", "phone", "company")
 """What a customer keeps of the prospect they were."""
+CREATION_FIELDS = (*PERSON_FIELDS, "position", "typology", "special")
+"""What an operator's creation sets; a creation repeated with other values is a conflict."""
+CONTRACT_TERMS = ("customer_id", "value", "currency", "signed_at", "due_at")
+"""What a contract's reference fixes for good; its delivery and status may move."""
+INVOICE_TERMS = ("customer_id", "amount", "currency", "issued_at", "due_at")
+"""What an invoice's reference fixes for good; its payment may come later."""
+WRITE_ATTEMPTS = 5
+"""How often a write that lost a race with another writer is redone from a fresh read."""
+
+
+def stored_time(moment: datetime) -> datetime:
+    """``moment`` in UTC to the millisecond, as MongoDB keeps it, so a repeat compares equal."""
+    moment = moment.astimezone(UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def _stored_or_none(moment: datetime | None) -> datetime | None:
+    return None if moment is None else stored_time(moment)
+
+
+# -- the customer record -----------------------------------------------------------------------
 
 
 def create_captive_customer(event: Event, uow: CustomersStorage) -> str:
@@ -38,6 +73,35 @@ def create_captive_customer(event: Event, uow: CustomersStorage) -> str:
     return existing or customer["_id"]
 
 
+def create_customer(command: CreateCustomer, uow: CustomersStorage) -> dict[str, Any]:
+    """An operator's customer, under their ``customer_ref``; once per reference.
+
+    Returns the customer as stored. Conflict when the reference was created
+    with other values.
+    """
+    customer: dict[str, Any] = {
+        "_id": command.customer_ref or uuid.uuid4().hex,
+        "email": command.email,
+        "first_name": command.first_name,
+        "last_name": command.last_name,
+        "phone": command.phone,
+        "company": command.company,
+        "position": command.position,
+        "typology": parse_typology(command.typology).value if command.typology else None,
+        "special": command.special,
+        "captive": False,
+        "origin_source": "",
+        "created_at": stored_time(command.created_at or utcnow()),
+        "version": 0,
+    }
+    existing = uow.add_customer(customer, events.customer_created(customer))
+    if existing is None:
+        return customer
+    if any(existing.get(field) != customer[field] for field in CREATION_FIELDS):
+        raise Conflict(f"customer_ref: {customer['_id']!r} is already recorded with other data")
+    return existing
+
+
 def get_customer(customer_id: str, uow: CustomersStorage) -> dict[str, Any]:
     """The customer with ``customer_id``; NotFound otherwise."""
     customer = uow.find_customer(customer_id)
@@ -54,6 +118,44 @@ def find_by_prospect(prospect_id: str, uow: CustomersStorage) -> dict[str, Any]:
     return customer
 
 
+def edit_customer(command: EditCustomer, uow: CustomersStorage) -> dict[str, Any]:
+    """Write an operator's edits to a customer's record, keeping the change in its history.
+
+    Edits that change nothing write nothing and announce nothing, so an edit
+    repeated is harmless. Returns the record as it is now.
+    """
+    changed_at = stored_time(command.changed_at or utcnow())
+    edits = dict(command.edits)
+    if edits.get("typology"):
+        edits["typology"] = parse_typology(edits["typology"]).value
+    for _ in range(WRITE_ATTEMPTS):
+        customer = get_customer(command.customer_id, uow)
+        change = record_change(customer["_id"], customer, edits, command.changed_by, changed_at)
+        if change is None:
+            return customer
+        values = {c.field: c.after for c in change.changes}
+        entry = {
+            "changed_by": change.changed_by,
+            "changed_at": change.changed_at,
+            "changes": [
+                {"field": c.field, "before": c.before, "after": c.after} for c in change.changes
+            ],
+        }
+        version = customer.get("version")
+        if uow.save_edit(customer["_id"], version, values, entry, events.customer_updated(change)):
+            return {**customer, **values, "version": (version or 0) + 1}
+    raise Conflict(f"customer_id: {command.customer_id!r} kept changing meanwhile; try again")
+
+
+def customer_history(customer_id: str, uow: CustomersStorage) -> list[dict[str, Any]]:
+    """Every change made to a customer's record, oldest first; NotFound for no such customer."""
+    get_customer(customer_id, uow)
+    return uow.customer_history(customer_id)
+
+
+# -- purchases ---------------------------------------------------------------------------------
+
+
 def record_purchase(command: RecordPurchase, uow: CustomersStorage) -> dict[str, Any]:
     """Record a purchase of a customer; the same ``purchase_id`` records once.
 
@@ -67,7 +169,8 @@ def record_purchase(command: RecordPurchase, uow: CustomersStorage) -> dict[str,
         "amount": command.amount,
         "currency": command.currency,
         "product_line": command.product_line,
-        "purchased_at": command.purchased_at or utcnow(),
+        "channel": command.channel,
+        "purchased_at": stored_time(command.purchased_at or utcnow()),
     }
     existing = uow.add_purchase(purchase, events.purchase_recorded(purchase))
     if existing is None:
@@ -76,3 +179,130 @@ def record_purchase(command: RecordPurchase, uow: CustomersStorage) -> dict[str,
     if (existing["customer_id"], existing["amount"], existing["currency"]) != same_request:
         raise Conflict(f"purchase_id: {purchase['_id']!r} is already recorded with other data")
     return existing
+
+
+def purchases_page(
+    customer_id: str, page: int, page_size: int, uow: CustomersStorage
+) -> dict[str, Any]:
+    """Page ``page`` (from 1) of a customer's purchases, latest first, ``page_size`` a page.
+
+    ``has_more`` says whether a next page holds anything.
+    """
+    get_customer(customer_id, uow)
+    found = uow.purchases_of(customer_id, (page - 1) * page_size, page_size + 1)
+    return {
+        "items": found[:page_size],
+        "page": page,
+        "page_size": page_size,
+        "has_more": len(found) > page_size,
+    }
+
+
+# -- contracts and invoices --------------------------------------------------------------------
+
+
+def record_contract(command: RecordContract, uow: CustomersStorage) -> dict[str, Any]:
+    """Record a contract, or its delivery or new status; returns the contract as stored.
+
+    NotFound for an unknown customer; Conflict when the reference was recorded
+    with other terms (customer, value, currency, signature or due date).
+    """
+    get_customer(command.customer_id, uow)
+    Contract(command.contract_ref, command.due_at, command.delivered_at)  # checks the dates
+    contract = {
+        "_id": command.contract_ref,
+        "customer_id": command.customer_id,
+        "value": command.value,
+        "currency": command.currency,
+        "signed_at": stored_time(command.signed_at),
+        "due_at": stored_time(command.due_at),
+        "delivered_at": _stored_or_none(command.delivered_at),
+        "status": command.status,
+    }
+    return _record_state(
+        contract,
+        CONTRACT_TERMS,
+        "contract_ref",
+        uow.add_contract,
+        uow.update_contract,
+        events.contract_recorded,
+    )
+
+
+def contracts_of(customer_id: str, uow: CustomersStorage) -> list[dict[str, Any]]:
+    """A customer's contracts by due date; NotFound for no such customer."""
+    get_customer(customer_id, uow)
+    return uow.contracts_of(customer_id)
+
+
+def record_invoice(command: RecordInvoice, uow: CustomersStorage) -> dict[str, Any]:
+    """Record an invoice, or its payment; returns the invoice as stored.
+
+    NotFound for an unknown customer; Conflict when the reference was recorded
+    with other terms (customer, amount, currency, issue or due date).
+    """
+    get_customer(command.customer_id, uow)
+    Invoice(  # checks the amount and the order of the dates
+        command.invoice_ref,
+        command.customer_id,
+        command.amount,
+        command.issued_at,
+        command.due_at,
+        command.paid_at,
+    )
+    invoice = {
+        "_id": command.invoice_ref,
+        "customer_id": command.customer_id,
+        "amount": command.amount,
+        "currency": command.currency,
+        "issued_at": stored_time(command.issued_at),
+        "due_at": stored_time(command.due_at),
+        "paid_at": _stored_or_none(command.paid_at),
+    }
+    return _record_state(
+        invoice,
+        INVOICE_TERMS,
+        "invoice_ref",
+        uow.add_invoice,
+        uow.update_invoice,
+        events.invoice_recorded,
+    )
+
+
+def invoices_of(customer_id: str, uow: CustomersStorage) -> list[dict[str, Any]]:
+    """A customer's invoices by due date; NotFound for no such customer."""
+    get_customer(customer_id, uow)
+    return uow.invoices_of(customer_id)
+
+
+def _record_state(
+    document: dict[str, Any],
+    terms: Collection[str],
+    key_name: str,
+    add: Callable[[dict[str, Any], dict], dict[str, Any] | None],
+    update: Callable[[str, dict[str, Any], dict[str, Any], dict], bool],
+    announce: Callable[[dict[str, Any]], dict],
+) -> dict[str, Any]:
+    """Insert ``document`` under its reference, or move the stored one to its new state.
+
+    The ``terms`` never change (Conflict when they differ); any other field
+    that differs is written, with the whole new state announced, only if the
+    stored document still holds what was read.
+    """
+    for _ in range(WRITE_ATTEMPTS):
+        existing = add(document, announce(document))
+        if existing is None:
+            return document
+        if any(existing[name] != document[name] for name in terms):
+            raise Conflict(f"{key_name}: {document['_id']!r} is already recorded with other data")
+        changes = {
+            name: value
+            for name, value in document.items()
+            if name not in terms and existing.get(name) != value
+        }
+        if not changes:
+            return existing
+        read = {name: existing.get(name) for name in changes}
+        if update(document["_id"], read, changes, announce(document)):
+            return document
+    raise Conflict(f"{key_name}: {document['_id']!r} kept changing meanwhile; try again")

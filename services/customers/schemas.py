@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC
 from decimal import Decimal
+from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from clientela.vocabulary import CONTRACT_STATUSES
+
+_REF = validate.Length(min=1, max=100)
+_CURRENCY = validate.Regexp(r"^[A-Z]{3}$")
 
 
 def cents(amount: Decimal) -> None:
@@ -15,20 +21,103 @@ def cents(amount: Decimal) -> None:
         raise ValidationError("Must have at most two decimal places.")
 
 
-class PurchaseInput(Schema):
-    """A purchase to record; ``purchase_id`` makes a retried call harmless."""
+def _money(positive: bool) -> fields.Decimal:
+    low = validate.Range(min=0, min_inclusive=not positive)
+    return fields.Decimal(required=True, validate=[low, cents])
 
+
+def _instant(required: bool = False) -> fields.AwareDateTime:
+    if required:
+        return fields.AwareDateTime(required=True, default_timezone=UTC)
+    return fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=UTC)
+
+
+class _Input(Schema):
     class Meta:
         unknown = RAISE
 
+
+class PurchaseInput(_Input):
+    """A purchase to record; ``purchase_id`` makes a retried call harmless."""
+
     customer_id = fields.String(required=True, validate=validate.Length(min=1))
-    amount = fields.Decimal(
-        required=True, validate=[validate.Range(min=0, min_inclusive=False), cents]
-    )
-    currency = fields.String(load_default="MXN", validate=validate.Regexp(r"^[A-Z]{3}$"))
+    amount = _money(positive=True)
+    currency = fields.String(load_default="MXN", validate=_CURRENCY)
     product_line = fields.String(load_default="", validate=validate.Length(max=100))
-    purchased_at = fields.AwareDateTime(load_default=None, default_timezone=UTC)
-    purchase_id = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+    channel = fields.String(load_default="", validate=validate.Length(max=100))
+    purchased_at = _instant()
+    purchase_id = fields.String(load_default=None, validate=_REF)
+
+
+class CustomerInput(_Input):
+    """A customer an operator creates; ``customer_ref`` makes a retried call harmless."""
+
+    customer_ref = fields.String(load_default=None, validate=_REF)
+    email = fields.Email(load_default=None, allow_none=True)
+    first_name = fields.String(load_default="")
+    last_name = fields.String(load_default="")
+    phone = fields.String(load_default="")
+    company = fields.String(load_default="")
+    position = fields.String(load_default="")
+    typology = fields.String(load_default=None, allow_none=True)
+    special = fields.Boolean(load_default=False)
+    created_at = _instant()
+
+
+class CustomerEdits(_Input):
+    """The fields of a customer's record an edit may write; those absent stay as they are."""
+
+    email = fields.Email(allow_none=True)
+    first_name = fields.String()
+    last_name = fields.String()
+    phone = fields.String()
+    company = fields.String()
+    position = fields.String()
+    addresses = fields.List(fields.String())
+    contacts = fields.List(fields.Dict(keys=fields.String(), values=fields.String()))
+    needs = fields.String()
+    requirements = fields.String()
+    typology = fields.String(allow_none=True)
+    special = fields.Boolean()
+
+
+class ContractInput(_Input):
+    """A contract, or a later state of one (delivered, cancelled, breached)."""
+
+    contract_ref = fields.String(required=True, validate=_REF)
+    customer_id = fields.String(required=True, validate=validate.Length(min=1))
+    value = _money(positive=False)
+    currency = fields.String(load_default="MXN", validate=_CURRENCY)
+    signed_at = _instant(required=True)
+    due_at = _instant(required=True)
+    delivered_at = _instant()
+    status = fields.String(load_default="open", validate=validate.OneOf(CONTRACT_STATUSES))
+
+    @validates_schema
+    def delivery_has_a_date(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("status") == "delivered" and data.get("delivered_at") is None:
+            raise ValidationError("Required when status is delivered.", "delivered_at")
+
+
+class InvoiceInput(_Input):
+    """An invoice, or its payment."""
+
+    invoice_ref = fields.String(required=True, validate=_REF)
+    customer_id = fields.String(required=True, validate=validate.Length(min=1))
+    amount = _money(positive=False)
+    currency = fields.String(load_default="MXN", validate=_CURRENCY)
+    issued_at = _instant(required=True)
+    due_at = _instant(required=True)
+    paid_at = _instant()
+
+
+class PageInput(_Input):
+    """Which page of a listing to read, and how long a page is."""
+
+    page = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=1))
+    page_size = fields.Integer(
+        load_default=50, strict=True, validate=validate.Range(min=1, max=500)
+    )
 
 
 class PurchaseSchema(Schema):
@@ -39,7 +128,17 @@ class PurchaseSchema(Schema):
     amount = fields.Decimal(as_string=True)
     currency = fields.String()
     product_line = fields.String()
+    channel = fields.String()
     purchased_at = fields.DateTime()
+
+
+class PurchasesPageSchema(Schema):
+    """One page of a customer's purchases."""
+
+    items = fields.List(fields.Nested(PurchaseSchema))
+    page = fields.Integer()
+    page_size = fields.Integer()
+    has_more = fields.Boolean()
 
 
 class CustomerSchema(Schema):
@@ -47,16 +146,65 @@ class CustomerSchema(Schema):
 
     id = fields.String(attribute="_id")
     prospect_id = fields.String(allow_none=True)
-    email = fields.String()
+    email = fields.String(allow_none=True)
     first_name = fields.String()
     last_name = fields.String()
     phone = fields.String()
     company = fields.String()
+    position = fields.String()
+    addresses = fields.List(fields.String())
+    contacts = fields.List(fields.Dict())
+    needs = fields.String()
+    requirements = fields.String()
+    typology = fields.String(allow_none=True)
+    special = fields.Boolean()
     captive = fields.Boolean()
     origin_source = fields.String()
     created_at = fields.DateTime()
 
 
+class RecordChangeSchema(Schema):
+    """One change to a customer's record: who, when, each field before and after."""
+
+    changed_by = fields.String()
+    changed_at = fields.DateTime()
+    changes = fields.List(fields.Dict())
+
+
+class ContractSchema(Schema):
+    """A contract as the service returns it."""
+
+    id = fields.String(attribute="_id")
+    customer_id = fields.String()
+    value = fields.Decimal(as_string=True)
+    currency = fields.String()
+    signed_at = fields.DateTime()
+    due_at = fields.DateTime()
+    delivered_at = fields.DateTime(allow_none=True)
+    status = fields.String()
+
+
+class InvoiceSchema(Schema):
+    """An invoice as the service returns it."""
+
+    id = fields.String(attribute="_id")
+    customer_id = fields.String()
+    amount = fields.Decimal(as_string=True)
+    currency = fields.String()
+    issued_at = fields.DateTime()
+    due_at = fields.DateTime()
+    paid_at = fields.DateTime(allow_none=True)
+
+
 purchase_input = PurchaseInput()
+customer_input = CustomerInput()
+customer_edits = CustomerEdits()
+contract_input = ContractInput()
+invoice_input = InvoiceInput()
+page_input = PageInput()
 purchase_schema = PurchaseSchema()
+purchases_page_schema = PurchasesPageSchema()
 customer_schema = CustomerSchema()
+record_change_schema = RecordChangeSchema()
+contract_schema = ContractSchema()
+invoice_schema = InvoiceSchema()

@@ -103,6 +103,7 @@ def test_a_purchase_is_recorded_and_announced(uow, customer_id):
         "amount": "499.90",
         "currency": "MXN",
         "product_line": "telas",
+        "channel": "",
         "purchased_at": bought_at.isoformat(),
     }
 

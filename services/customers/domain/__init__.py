@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 
 def display_name(person: Mapping[str, str]) -> str:
@@ -35,5 +36,71 @@ class RecordPurchase:
     amount: Decimal
     currency: str = "MXN"
     product_line: str = ""
+    channel: str = ""
     purchased_at: datetime | None = None
     purchase_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CreateCustomer:
+    """An operator creates a customer record.
+
+    ``customer_ref`` is the caller's reference and becomes the customer's id
+    (one is made up when None): the same reference creates once.
+    """
+
+    customer_ref: str | None = None
+    email: str | None = None
+    first_name: str = ""
+    last_name: str = ""
+    phone: str = ""
+    company: str = ""
+    position: str = ""
+    typology: str | None = None
+    special: bool = False
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EditCustomer:
+    """``changed_by`` writes ``edits`` (field: new value) to a customer's record."""
+
+    customer_id: str
+    edits: Mapping[str, Any]
+    changed_by: str
+    changed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RecordContract:
+    """Record a contract, or the delivery or status of one recorded already.
+
+    ``contract_ref`` is the idempotency key; a contract's customer, value,
+    currency and dates of signature and due delivery never change.
+    """
+
+    contract_ref: str
+    customer_id: str
+    value: Decimal
+    signed_at: datetime
+    due_at: datetime
+    currency: str = "MXN"
+    delivered_at: datetime | None = None
+    status: str = "open"
+
+
+@dataclass(frozen=True)
+class RecordInvoice:
+    """Record an invoice, or the payment of one recorded already.
+
+    ``invoice_ref`` is the idempotency key; an invoice's customer, amount,
+    currency and dates of issue and due payment never change.
+    """
+
+    invoice_ref: str
+    customer_id: str
+    amount: Decimal
+    issued_at: datetime
+    due_at: datetime
+    currency: str = "MXN"
+    paid_at: datetime | None = None
