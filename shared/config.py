@@ -60,6 +60,9 @@ class Settings:
     max_request_bytes: int = 5_000_000
     api_keys: str = ""
     meta_app_secret: str = ""
+    classification_interval_s: float = 60.0
+    smtp_uri: str = ""
+    mail_from: str = ""
 
     def api_key_set(self) -> frozenset[str]:
         """The keys ``Authorization: Bearer <key>`` may carry (``api_keys``, comma-separated)."""
@@ -188,7 +191,12 @@ def _check_ranges(settings: Settings) -> None:
     ):
         if getattr(settings, name) < 0:
             problems.append(f"{name}: must not be negative")
-    for name in ("outbox_relay_interval_s", "rpc_timeout_s", "max_request_bytes"):
+    for name in (
+        "outbox_relay_interval_s",
+        "rpc_timeout_s",
+        "max_request_bytes",
+        "classification_interval_s",
+    ):
         if getattr(settings, name) <= 0:
             problems.append(f"{name}: must be positive")
     if not re.fullmatch(r"[A-Z]{2}", settings.default_phone_region):
