@@ -188,6 +188,12 @@ class CustomerUpdated(_Payload):
     changed_fields = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
 
 
+class CustomerLost(_Payload):
+    customer_id = fields.String(required=True)
+    lost_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    reason = fields.String(required=True)
+
+
 class ContractRecorded(_Payload):
     contract_id = fields.String(required=True)
     customer_id = fields.String(required=True)
@@ -308,6 +314,14 @@ CATALOGUE: dict[str, EventType] = {
             CustomerUpdated(),
             "An edit changed a customer's record (I5): who, when and which `changed_fields`; "
             "a write that changes nothing is not announced.",
+        ),
+        EventType(
+            "customer_lost",
+            1,
+            "customers",
+            CustomerLost(),
+            "An operator marked a customer lost, when and why; announced again only when the "
+            "mark changes (the latest per `customer_id` holds).",
         ),
         EventType(
             "contract_recorded",
