@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from bson.codec_options import TypeCodec, TypeRegistry
 from bson.decimal128 import Decimal128
+from pymongo import UpdateOne
 from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
 
 from clientela.outbox import flush_pending, insert_once, pending_update
-from clientela.services.customers.documents import Contract, Customer, Invoice, Purchase
+from clientela.services.customers.documents import Contract, Customer, Invoice, Letter, Purchase
 from clientela.storage import FakeUnitOfWork, UnitOfWork
 
 UNREAD = {"outbox": 0, "outbox_pending_at": 0, "history": 0}
 """What reading a record leaves out: its pending events and its change history."""
+JOBS = "jobs"
+"""The collection keeping when batch jobs last ran, and whether their input changed since."""
+CLASSIFICATION = "classification"
+CLASSIFICATION_INPUT = {"created_at": 1, "special": 1, "lost": 1, "typology": 1, CLASSIFICATION: 1}
+PURCHASE_FACTS = {"customer_id": 1, "amount": 1, "purchased_at": 1, "product_line": 1}
 
 
 class DecimalCodec(TypeCodec):
@@ -32,6 +41,7 @@ class DecimalCodec(TypeCodec):
 
 
 DECIMALS = TypeRegistry([DecimalCodec()])
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class CustomersStorage(UnitOfWork):
@@ -154,6 +164,90 @@ class CustomersStorage(UnitOfWork):
         found = self._collection(Invoice).find({"customer_id": customer_id}, UNREAD)
         return list(found.sort("due_at", 1))
 
+    def outstanding_invoices(self, paid_since: datetime) -> list[dict[str, Any]]:
+        """Invoices unpaid, or paid at or after ``paid_since``: those that may be owed then."""
+        invoices = self._collection(Invoice)
+        unpaid = list(invoices.find({"paid_at": None}, UNREAD))
+        return unpaid + list(invoices.find({"paid_at": {"$gte": paid_since}}, UNREAD))
+
+    def paid_invoices(self) -> list[dict[str, Any]]:
+        """Every invoice paid."""
+        return list(self._collection(Invoice).find({"paid_at": {"$gt": EPOCH}}, UNREAD))
+
+    # -- classification, lost customers, credit ----------------------------------------------
+
+    def mark_classification_stale(self, since: datetime) -> None:
+        """Note that classification input changed at ``since`` (the earliest such note stays)."""
+        jobs = self.database[JOBS]
+        jobs.update_one({"_id": CLASSIFICATION}, {"$min": {"stale_since": since}}, upsert=True)
+
+    def classification_job(self) -> dict[str, Any]:
+        """When classification last ran (``last_run_at``) and ``stale_since``; empty: never."""
+        return self.database[JOBS].find_one({"_id": CLASSIFICATION}) or {}
+
+    def classification_input(self) -> tuple[list[dict[str, Any]], Iterable[dict[str, Any]]]:
+        """Every customer (the facts classification reads, and their classification now),
+        and every purchase (customer, amount, date, product line), streamed."""
+        customers = list(self._customers.find({}, CLASSIFICATION_INPUT))
+        return customers, self._collection(Purchase).find({}, PURCHASE_FACTS)
+
+    def save_classifications(self, changed: dict[str, dict[str, Any]], ran_at: datetime) -> None:
+        """Store each customer's new classification; the run at ``ran_at`` is done.
+
+        Input noted as changed after ``ran_at`` keeps the job stale.
+        """
+        if changed:
+            self._customers.bulk_write(
+                [
+                    UpdateOne({"_id": ref}, {"$set": {CLASSIFICATION: c}})
+                    for ref, c in changed.items()
+                ],
+                ordered=False,
+            )
+        jobs = self.database[JOBS]
+        jobs.update_one({"_id": CLASSIFICATION}, {"$set": {"last_run_at": ran_at}}, upsert=True)
+        jobs.update_one(
+            {"_id": CLASSIFICATION, "stale_since": {"$lte": ran_at}},
+            {"$unset": {"stale_since": ""}},
+        )
+
+    def customers_by_class(
+        self, label: str | None, typology: str | None, skip: int, limit: int
+    ) -> list[dict[str, Any]]:
+        """A page of customers in class ``label`` and of ``typology`` (None: any), by id."""
+        query: dict[str, Any] = {}
+        if label:
+            query["classification.labels"] = label
+        if typology:
+            query["typology"] = typology
+        found = self._customers.find(query, UNREAD).sort("_id", 1)
+        return list(found.skip(skip).limit(limit))
+
+    def save_lost(
+        self, customer_id: str, read: dict[str, Any] | None, lost: dict[str, Any], event: dict
+    ) -> bool:
+        """Mark a customer lost and publish ``event``, if their lost mark is still ``read``."""
+        return self._update(self._customers, customer_id, {"lost": read}, {"lost": lost}, event)
+
+    def save_credit(self, customer_id: str, credit: dict[str, Any]) -> None:
+        """Store a customer's latest credit assessment and limit."""
+        self._customers.update_one({"_id": customer_id}, {"$set": {"credit": credit}})
+
+    # -- dunning letters ---------------------------------------------------------------------
+
+    def letters_of(self, customer_id: str) -> list[dict[str, Any]]:
+        """The dunning letters a customer was sent, oldest first."""
+        found = self._collection(Letter).find({"customer_id": customer_id})
+        return list(found.sort("sent_on", 1))
+
+    def add_letter(self, letter: dict[str, Any]) -> bool:
+        """Record a letter sent; False when one with its id (customer and day) is there."""
+        try:
+            self._collection(Letter).insert_one(letter)
+        except DuplicateKeyError:
+            return False
+        return True
+
     # -- shared writes -----------------------------------------------------------------------
 
     def _insert(
@@ -191,6 +285,8 @@ class FakeCustomersStorage(FakeUnitOfWork):
         self.purchases: dict[str, dict[str, Any]] = {}
         self.contracts: dict[str, dict[str, Any]] = {}
         self.invoices: dict[str, dict[str, Any]] = {}
+        self.letters: dict[str, dict[str, Any]] = {}
+        self.jobs: dict[str, dict[str, Any]] = {}
 
     def add_captive_customer(self, customer: dict[str, Any], event: dict) -> str | None:
         existing = self.find_customer_by_prospect(customer["prospect_id"])
@@ -262,6 +358,70 @@ class FakeCustomersStorage(FakeUnitOfWork):
     def invoices_of(self, customer_id: str) -> list[dict[str, Any]]:
         return _of(self.invoices, customer_id)
 
+    def outstanding_invoices(self, paid_since: datetime) -> list[dict[str, Any]]:
+        return [
+            copy.deepcopy(i)
+            for i in self.invoices.values()
+            if i["paid_at"] is None or i["paid_at"] >= paid_since
+        ]
+
+    def paid_invoices(self) -> list[dict[str, Any]]:
+        return [copy.deepcopy(i) for i in self.invoices.values() if i["paid_at"] is not None]
+
+    def mark_classification_stale(self, since: datetime) -> None:
+        stale = self.jobs.setdefault(CLASSIFICATION, {"_id": CLASSIFICATION})
+        stale["stale_since"] = min(since, stale.get("stale_since", since))
+
+    def classification_job(self) -> dict[str, Any]:
+        return copy.deepcopy(self.jobs.get(CLASSIFICATION, {}))
+
+    def classification_input(self) -> tuple[list[dict[str, Any]], Iterable[dict[str, Any]]]:
+        customers = [
+            {"_id": c["_id"], **{f: copy.deepcopy(c[f]) for f in CLASSIFICATION_INPUT if f in c}}
+            for c in self.customers.values()
+        ]
+        purchases = [
+            {"_id": p["_id"], **{f: p[f] for f in PURCHASE_FACTS}} for p in self.purchases.values()
+        ]
+        return customers, purchases
+
+    def save_classifications(self, changed: dict[str, dict[str, Any]], ran_at: datetime) -> None:
+        for ref, classification in changed.items():
+            self.customers[ref][CLASSIFICATION] = copy.deepcopy(classification)
+        job = self.jobs.setdefault(CLASSIFICATION, {"_id": CLASSIFICATION})
+        job["last_run_at"] = ran_at
+        if job.get("stale_since") is not None and job["stale_since"] <= ran_at:
+            del job["stale_since"]
+
+    def customers_by_class(
+        self, label: str | None, typology: str | None, skip: int, limit: int
+    ) -> list[dict[str, Any]]:
+        found = [
+            _without_history(c)
+            for _, c in sorted(self.customers.items())
+            if (not label or label in (c.get(CLASSIFICATION) or {}).get("labels", []))
+            and (not typology or c.get("typology") == typology)
+        ]
+        return found[skip : skip + limit]
+
+    def save_lost(
+        self, customer_id: str, read: dict[str, Any] | None, lost: dict[str, Any], event: dict
+    ) -> bool:
+        return self._update(self.customers, customer_id, {"lost": read}, {"lost": lost}, event)
+
+    def save_credit(self, customer_id: str, credit: dict[str, Any]) -> None:
+        self.customers[customer_id]["credit"] = copy.deepcopy(credit)
+
+    def letters_of(self, customer_id: str) -> list[dict[str, Any]]:
+        mine = [x for x in self.letters.values() if x["customer_id"] == customer_id]
+        return copy.deepcopy(sorted(mine, key=lambda letter: letter["sent_on"]))
+
+    def add_letter(self, letter: dict[str, Any]) -> bool:
+        if letter["_id"] in self.letters:
+            return False
+        self.letters[letter["_id"]] = copy.deepcopy(letter)
+        return True
+
     def _insert(
         self, documents: dict[str, dict[str, Any]], document: dict[str, Any], event: dict
     ) -> dict[str, Any] | None:
@@ -289,8 +449,10 @@ class FakeCustomersStorage(FakeUnitOfWork):
 
 def _read(document: dict[str, Any] | None) -> dict[str, Any] | None:
     """A stored document as the database returns it: a copy, without its history."""
-    if document is None:
-        return None
+    return None if document is None else _without_history(document)
+
+
+def _without_history(document: dict[str, Any]) -> dict[str, Any]:
     return {name: copy.deepcopy(value) for name, value in document.items() if name != "history"}
 
 

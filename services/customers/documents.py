@@ -1,4 +1,4 @@
-"""Customer storage: customers, their contracts, purchases and invoices.
+"""Customer storage: customers, their contracts, purchases, invoices and dunning letters.
 
 A customer's, contract's, purchase's and invoice's ``_id`` is its external
 reference (``customer_ref``, ``contract_ref``, ``purchase_ref``,
@@ -13,6 +13,7 @@ from mongoengine import (
     DateTimeField,
     Decimal128Field,
     DictField,
+    Document,
     IntField,
     ListField,
     StringField,
@@ -47,6 +48,9 @@ class Customer(OutboxDocument):
     created_at = DateTimeField(required=True)
     history = ListField(DictField())
     version = IntField(default=0)
+    lost = DictField(null=True)
+    classification = DictField(null=True)
+    credit = DictField(null=True)
 
     meta = {
         "db_alias": "customers",
@@ -54,6 +58,8 @@ class Customer(OutboxDocument):
         "indexes": [
             {"fields": ["prospect_id"], "unique": True, "sparse": True},
             "email",
+            ("classification.labels", "typology"),
+            "typology",
             OUTBOX_INDEX,
         ],
     }
@@ -110,5 +116,28 @@ class Invoice(OutboxDocument):
     meta = {
         "db_alias": "customers",
         "collection": "invoices",
-        "indexes": [("customer_id", "due_at"), OUTBOX_INDEX],
+        "indexes": [("customer_id", "due_at"), "paid_at", OUTBOX_INDEX],
+    }
+
+
+class Letter(Document):
+    """A dunning letter sent to a customer: which template, when, and where it went.
+
+    Its id is the customer's and the day's, so a run repeated on a day sends nothing twice.
+    """
+
+    id = StringField(primary_key=True)
+    customer_id = StringField(required=True)
+    step = IntField(required=True)
+    template = StringField(required=True)
+    sent_on = DateTimeField(required=True)
+    overdue_amount = Decimal128Field(required=True)
+    invoice_refs = ListField(StringField())
+    delivery = StringField(required=True)
+    path = StringField(required=True)
+
+    meta = {
+        "db_alias": "customers",
+        "collection": "letters",
+        "indexes": [("customer_id", "sent_on")],
     }

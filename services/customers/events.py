@@ -57,15 +57,24 @@ def purchase_recorded(purchase: dict[str, Any]) -> dict:
 
 def contract_recorded(contract: dict[str, Any]) -> dict:
     """``contract_recorded``: a contract as it stands now (recorded, delivered, cancelled...)."""
+    fields = ("customer_id", "value", "currency", "signed_at", "due_at", "delivered_at", "status")
     return new_event(
-        "contract_recorded",
-        {"contract_id": contract["_id"], **{k: v for k, v in contract.items() if k != "_id"}},
+        "contract_recorded", {"contract_id": contract["_id"], **{f: contract[f] for f in fields}}
     )
 
 
 def invoice_recorded(invoice: dict[str, Any]) -> dict:
     """``invoice_recorded``: an invoice as it stands now (issued, or paid)."""
+    fields = ("customer_id", "amount", "currency", "issued_at", "due_at", "paid_at")
     return new_event(
-        "invoice_recorded",
-        {"invoice_id": invoice["_id"], **{k: v for k, v in invoice.items() if k != "_id"}},
+        "invoice_recorded", {"invoice_id": invoice["_id"], **{f: invoice[f] for f in fields}}
+    )
+
+
+def customer_lost(customer_id: str, lost: dict[str, Any]) -> dict:
+    """``customer_lost``: an operator marked the customer lost, when and why."""
+    return new_event(
+        "customer_lost",
+        {"customer_id": customer_id, "lost_at": lost["lost_at"], "reason": lost["reason"]},
+        occurred_at=lost["lost_at"],
     )

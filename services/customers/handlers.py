@@ -1,5 +1,9 @@
 """Customer use cases: the customer record and its history, contracts, purchases, invoices.
 
+Writes that change what classification reads note it stale first (see
+:mod:`clientela.services.customers.classifying`): noted before, so a crash
+in between costs a needless run, never a missed one.
+
 Each takes a command, an event or an id, and the service's unit of work
 (:mod:`clientela.services.customers.dependencies`). Every write is
 idempotent on the caller's reference: written again, it changes and announces
@@ -11,6 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from clientela.clock import utcnow
@@ -27,6 +32,7 @@ from clientela.services.customers.domain import (
 )
 from clientela.services.customers.domain.classification import parse_typology
 from clientela.services.customers.domain.contracts import Contract
+from clientela.services.customers.domain.credit import over_limit
 from clientela.services.customers.domain.history import record_change
 from clientela.services.customers.domain.receivables import Invoice
 
@@ -35,9 +41,15 @@ PERSON_FIELDS = ("email", "first_name", "last_name", "phone", "company")
 CREATION_FIELDS = (*PERSON_FIELDS, "position", "typology", "special")
 """What an operator's creation sets; a creation repeated with other values is a conflict."""
 CONTRACT_TERMS = ("customer_id", "value", "currency", "signed_at", "due_at")
-"""What a contract's reference fixes for good; its delivery and status may move."""
+"""What a contract's reference fixes for good."""
+CONTRACT_PROGRESS = ("delivered_at", "status")
+"""What may move on a recorded contract."""
 INVOICE_TERMS = ("customer_id", "amount", "currency", "issued_at", "due_at")
-"""What an invoice's reference fixes for good; its payment may come later."""
+"""What an invoice's reference fixes for good."""
+INVOICE_PROGRESS = ("paid_at",)
+"""What may move on a recorded invoice."""
+CLASSIFIED_FIELDS = frozenset({"special", "typology"})
+"""The fields of the record classification reads: editing them makes it stale."""
 WRITE_ATTEMPTS = 5
 """How often a write that lost a race with another writer is redone from a fresh read."""
 
@@ -69,6 +81,7 @@ def create_captive_customer(event: Event, uow: CustomersStorage) -> str:
         "origin_source": converted["source"],
         "created_at": utcnow(),
     }
+    uow.mark_classification_stale(customer["created_at"])
     existing = uow.add_captive_customer(customer, events.customer_created(customer))
     return existing or customer["_id"]
 
@@ -94,6 +107,7 @@ def create_customer(command: CreateCustomer, uow: CustomersStorage) -> dict[str,
         "created_at": stored_time(command.created_at or utcnow()),
         "version": 0,
     }
+    uow.mark_classification_stale(customer["created_at"])
     existing = uow.add_customer(customer, events.customer_created(customer))
     if existing is None:
         return customer
@@ -141,6 +155,8 @@ def edit_customer(command: EditCustomer, uow: CustomersStorage) -> dict[str, Any
                 {"field": c.field, "before": c.before, "after": c.after} for c in change.changes
             ],
         }
+        if CLASSIFIED_FIELDS & set(values):
+            uow.mark_classification_stale(changed_at)
         version = customer.get("version")
         if uow.save_edit(customer["_id"], version, values, entry, events.customer_updated(change)):
             return {**customer, **values, "version": (version or 0) + 1}
@@ -162,7 +178,7 @@ def record_purchase(command: RecordPurchase, uow: CustomersStorage) -> dict[str,
     Returns the purchase as stored. NotFound for an unknown customer; Conflict
     when a repeated ``purchase_id`` carries another customer, amount or currency.
     """
-    get_customer(command.customer_id, uow)
+    customer = get_customer(command.customer_id, uow)
     purchase = {
         "_id": command.purchase_id or uuid.uuid4().hex,
         "customer_id": command.customer_id,
@@ -171,7 +187,9 @@ def record_purchase(command: RecordPurchase, uow: CustomersStorage) -> dict[str,
         "product_line": command.product_line,
         "channel": command.channel,
         "purchased_at": stored_time(command.purchased_at or utcnow()),
+        "over_limit": over_limit_flag(customer, command.amount, uow),
     }
+    uow.mark_classification_stale(purchase["purchased_at"])
     existing = uow.add_purchase(purchase, events.purchase_recorded(purchase))
     if existing is None:
         return purchase
@@ -222,10 +240,36 @@ def record_contract(command: RecordContract, uow: CustomersStorage) -> dict[str,
     return _record_state(
         contract,
         CONTRACT_TERMS,
+        CONTRACT_PROGRESS,
         "contract_ref",
         uow.add_contract,
         uow.update_contract,
         events.contract_recorded,
+    )
+
+
+def over_limit_flag(
+    customer: dict[str, Any], amount: Decimal, uow: CustomersStorage, invoice_ref: str = ""
+) -> dict[str, Decimal] | None:
+    """The flag of a new purchase or invoice of ``amount`` that takes the customer over their
+    credit limit (unpaid invoices, but ``invoice_ref`` itself, count as owed); None within it
+    or without an assessed limit."""
+    credit = customer.get("credit")
+    if not credit:
+        return None
+    owed = sum(
+        (
+            i["amount"]
+            for i in uow.invoices_of(customer["_id"])
+            if i["paid_at"] is None and i["_id"] != invoice_ref
+        ),
+        Decimal(0),
+    )
+    flag = over_limit(credit["limit"], owed, amount)
+    return (
+        None
+        if flag is None
+        else {"limit": flag.limit, "exposure": flag.exposure, "excess": flag.excess}
     )
 
 
@@ -241,7 +285,7 @@ def record_invoice(command: RecordInvoice, uow: CustomersStorage) -> dict[str, A
     NotFound for an unknown customer; Conflict when the reference was recorded
     with other terms (customer, amount, currency, issue or due date).
     """
-    get_customer(command.customer_id, uow)
+    customer = get_customer(command.customer_id, uow)
     Invoice(  # checks the amount and the order of the dates
         command.invoice_ref,
         command.customer_id,
@@ -258,10 +302,12 @@ def record_invoice(command: RecordInvoice, uow: CustomersStorage) -> dict[str, A
         "issued_at": stored_time(command.issued_at),
         "due_at": stored_time(command.due_at),
         "paid_at": _stored_or_none(command.paid_at),
+        "over_limit": over_limit_flag(customer, command.amount, uow, command.invoice_ref),
     }
     return _record_state(
         invoice,
         INVOICE_TERMS,
+        INVOICE_PROGRESS,
         "invoice_ref",
         uow.add_invoice,
         uow.update_invoice,
@@ -278,6 +324,7 @@ def invoices_of(customer_id: str, uow: CustomersStorage) -> list[dict[str, Any]]
 def _record_state(
     document: dict[str, Any],
     terms: Collection[str],
+    progress: Collection[str],
     key_name: str,
     add: Callable[[dict[str, Any], dict], dict[str, Any] | None],
     update: Callable[[str, dict[str, Any], dict[str, Any], dict], bool],
@@ -285,9 +332,10 @@ def _record_state(
 ) -> dict[str, Any]:
     """Insert ``document`` under its reference, or move the stored one to its new state.
 
-    The ``terms`` never change (Conflict when they differ); any other field
-    that differs is written, with the whole new state announced, only if the
-    stored document still holds what was read.
+    The ``terms`` never change (Conflict when they differ); a ``progress``
+    field that differs is written, with the whole new state announced, only
+    if the stored document still holds what was read. Other fields are kept
+    as first recorded.
     """
     for _ in range(WRITE_ATTEMPTS):
         existing = add(document, announce(document))
@@ -296,13 +344,11 @@ def _record_state(
         if any(existing[name] != document[name] for name in terms):
             raise Conflict(f"{key_name}: {document['_id']!r} is already recorded with other data")
         changes = {
-            name: value
-            for name, value in document.items()
-            if name not in terms and existing.get(name) != value
+            name: document[name] for name in progress if existing.get(name) != document[name]
         }
         if not changes:
             return existing
         read = {name: existing.get(name) for name in changes}
         if update(document["_id"], read, changes, announce(document)):
-            return document
+            return {**existing, **changes}
     raise Conflict(f"{key_name}: {document['_id']!r} kept changing meanwhile; try again")

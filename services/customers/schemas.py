@@ -8,6 +8,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from clientela.services.customers.domain.receivables import Ageing
 from clientela.vocabulary import CONTRACT_STATUSES
 
 _REF = validate.Length(min=1, max=100)
@@ -120,6 +121,71 @@ class PageInput(_Input):
     )
 
 
+class LostInput(_Input):
+    """An operator's mark that a customer was lost."""
+
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    lost_at = _instant()
+
+
+class CreditInput(_Input):
+    """A credit assessment on the four bases (see the credit rules)."""
+
+    capacity = _money(positive=False)
+    integrity = fields.Integer(required=True, strict=True)
+    capital = _money(positive=False)
+    conditions = fields.Integer(required=True, strict=True)
+    term_months = fields.Integer(load_default=1, strict=True)
+    capital_cover = fields.Decimal(load_default=Decimal("0.5"))
+
+
+class ListInput(PageInput):
+    """Which customers to list: a class label and a typology, each optional."""
+
+    label = fields.String(
+        load_default=None,
+        validate=validate.OneOf(("A", "B", "C", "new", "existing", "inactive", "lost", "special")),
+    )
+    typology = fields.String(
+        load_default=None, validate=validate.OneOf(("end_user", "intermediate", "prescriber"))
+    )
+
+
+class AsOfInput(_Input):
+    """A report's day (today when absent)."""
+
+    as_of = fields.Date(load_default=None)
+
+
+class LostSchema(Schema):
+    """When and why a customer was lost."""
+
+    lost_at = fields.DateTime()
+    reason = fields.String()
+
+
+class CreditSchema(Schema):
+    """A customer's credit assessment and the limit it gives."""
+
+    capacity = fields.Decimal(as_string=True)
+    integrity = fields.Integer()
+    capital = fields.Decimal(as_string=True)
+    conditions = fields.Integer()
+    term_months = fields.Integer()
+    capital_cover = fields.Decimal(as_string=True)
+    limit = fields.Decimal(as_string=True)
+    assessed_by = fields.String()
+    assessed_at = fields.DateTime()
+
+
+class OverLimitSchema(Schema):
+    """The flag of a purchase or invoice over the customer's credit limit."""
+
+    limit = fields.Decimal(as_string=True)
+    exposure = fields.Decimal(as_string=True)
+    excess = fields.Decimal(as_string=True)
+
+
 class PurchaseSchema(Schema):
     """A purchase as the service returns it."""
 
@@ -130,6 +196,7 @@ class PurchaseSchema(Schema):
     product_line = fields.String()
     channel = fields.String()
     purchased_at = fields.DateTime()
+    over_limit = fields.Nested(OverLimitSchema, allow_none=True)
 
 
 class PurchasesPageSchema(Schema):
@@ -161,6 +228,9 @@ class CustomerSchema(Schema):
     captive = fields.Boolean()
     origin_source = fields.String()
     created_at = fields.DateTime()
+    lost = fields.Nested(LostSchema, allow_none=True)
+    classification = fields.Dict(allow_none=True)
+    credit = fields.Nested(CreditSchema, allow_none=True)
 
 
 class RecordChangeSchema(Schema):
@@ -194,6 +264,7 @@ class InvoiceSchema(Schema):
     issued_at = fields.DateTime()
     due_at = fields.DateTime()
     paid_at = fields.DateTime(allow_none=True)
+    over_limit = fields.Nested(OverLimitSchema, allow_none=True)
 
 
 purchase_input = PurchaseInput()
@@ -202,9 +273,37 @@ customer_edits = CustomerEdits()
 contract_input = ContractInput()
 invoice_input = InvoiceInput()
 page_input = PageInput()
+lost_input = LostInput()
+credit_input = CreditInput()
+list_input = ListInput()
+as_of_input = AsOfInput()
+credit_schema = CreditSchema()
 purchase_schema = PurchaseSchema()
 purchases_page_schema = PurchasesPageSchema()
 customer_schema = CustomerSchema()
 record_change_schema = RecordChangeSchema()
 contract_schema = ContractSchema()
 invoice_schema = InvoiceSchema()
+
+
+def _bucket_totals(report: Ageing) -> dict[str, Any]:
+    return {
+        "buckets": {
+            bucket.value: {"count": total.count, "amount": str(total.amount)}
+            for bucket, total in report.buckets.items()
+        },
+        "total": str(report.total),
+        "overdue": str(report.overdue),
+    }
+
+
+def dump_ageing(
+    total: Ageing, by_customer: dict[str, Ageing], term: float | None
+) -> dict[str, Any]:
+    """An ageing report as the service returns it: totals, then one entry per customer owing."""
+    return {
+        "as_of": total.as_of.isoformat(),
+        **_bucket_totals(total),
+        "collection_term_days": term,
+        "customers": {ref: _bucket_totals(report) for ref, report in sorted(by_customer.items())},
+    }

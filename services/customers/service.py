@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from nameko.timer import Timer
+
+from clientela.clock import utcnow
+from clientela.config import Settings
 from clientela.errors import load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
 from clientela.service import ServiceBase, api
-from clientela.services.customers import handlers
+from clientela.services.customers import classifying, collecting, handlers
 from clientela.services.customers.dependencies import CustomersStorage
-from clientela.services.customers.documents import Contract, Customer, Invoice, Purchase
+from clientela.services.customers.documents import Contract, Customer, Invoice, Letter, Purchase
 from clientela.services.customers.domain import (
     CreateCustomer,
     EditCustomer,
@@ -18,14 +23,22 @@ from clientela.services.customers.domain import (
     RecordInvoice,
     RecordPurchase,
 )
+from clientela.services.customers.domain.credit import CreditAssessment
+from clientela.services.customers.letters import PostOffice
 from clientela.services.customers.schemas import (
+    as_of_input,
     contract_input,
     contract_schema,
+    credit_input,
+    credit_schema,
     customer_edits,
     customer_input,
     customer_schema,
+    dump_ageing,
     invoice_input,
     invoice_schema,
+    list_input,
+    lost_input,
     page_input,
     purchase_input,
     purchase_schema,
@@ -37,12 +50,24 @@ from clientela.storage import Storage
 DOCUMENTS = (Customer, Contract, Purchase, Invoice)
 
 
+class ClassificationTimer(Timer):
+    """A timer whose interval is the ``classification_interval_s`` setting."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(interval=Settings.classification_interval_s, **kwargs)
+
+    def setup(self) -> None:
+        self.interval = Settings.from_nameko(self.container.config).classification_interval_s
+        super().setup()
+
+
 class CustomersService(ServiceBase):
-    """Customer records, their history, contracts, purchases and invoices."""
+    """Customer records, their history, contracts, purchases and invoices; classification,
+    credit and collections."""
 
     name = "customers"
     outbox_documents = DOCUMENTS
-    storage = Storage(CustomersStorage, documents=DOCUMENTS)
+    storage = Storage(CustomersStorage, documents=(*DOCUMENTS, Letter))
 
     @handles("prospects", "prospect_converted")
     def handle_prospect_converted(self, event: Event) -> None:
@@ -122,3 +147,97 @@ class CustomersService(ServiceBase):
         """A customer's invoices, by due date."""
         found = handlers.invoices_of(load_id("customer_id", customer_id), self.storage)
         return invoice_schema.dump(found, many=True)
+
+    # -- classification ----------------------------------------------------------------------
+
+    @ClassificationTimer.decorator
+    def refresh_classification(self) -> int | None:
+        """Reclassify customers when their data changed, and once a day."""
+        return classifying.refresh_classification(utcnow(), self.storage)
+
+    @api
+    def reclassify(self) -> int:
+        """Reclassify every customer now; returns how many changed class."""
+        return classifying.reclassify(utcnow(), self.storage)
+
+    @api
+    def mark_lost(self, customer_id: str, reason: str, **details: Any) -> dict[str, Any]:
+        """Mark a customer lost, for ``reason`` at ``lost_at`` (now when absent)."""
+        mark = load(lost_input, {"reason": reason, **details})
+        customer = classifying.mark_lost(
+            load_id("customer_id", customer_id),
+            mark["reason"],
+            mark["lost_at"] or utcnow(),
+            self.storage,
+        )
+        return customer_schema.dump(customer)
+
+    @api
+    def list_customers(self, **selection: Any) -> dict[str, Any]:
+        """A page of customers, by class ``label`` (A, B, C, new, existing, inactive, lost,
+        special) and ``typology``, each optional."""
+        wanted = load(list_input, selection)
+        page = classifying.list_customers(
+            wanted["label"], wanted["typology"], wanted["page"], wanted["page_size"], self.storage
+        )
+        return {**page, "items": customer_schema.dump(page["items"], many=True)}
+
+    @api
+    def census(self, by: str = "month") -> list[dict[str, Any]]:
+        """New against lost customers per month, quarter or year."""
+        rows = classifying.customer_census(by, self.storage)
+        return [
+            {
+                "period": r.period,
+                "new_customers": r.new_customers,
+                "lost_customers": r.lost_customers,
+                "net": r.net,
+            }
+            for r in rows
+        ]
+
+    # -- credit and collections --------------------------------------------------------------
+
+    @api
+    def assess_credit(self, customer_id: str, assessed_by: str, **bases: Any) -> dict[str, Any]:
+        """Assess a customer's credit on capacity, integrity, capital and conditions."""
+        assessment = CreditAssessment(**load(credit_input, bases))
+        credit = collecting.assess_credit(
+            load_id("customer_id", customer_id),
+            assessment,
+            load_id("assessed_by", assessed_by),
+            utcnow(),
+            self.storage,
+        )
+        return credit_schema.dump(credit)
+
+    @api
+    def ageing(self, **as_of: Any) -> dict[str, Any]:
+        """Receivables by bucket overdue at the end of ``as_of`` (today when absent)."""
+        day = load(as_of_input, as_of)["as_of"] or utcnow().date()
+        return dump_ageing(*collecting.ageing_report(day, self.storage))
+
+    @api
+    def dunning(self, send: bool = False, **as_of: Any) -> dict[str, Any]:
+        """Render (and with ``send``, e-mail) the dunning letters due, and record them."""
+        day: date = load(as_of_input, as_of)["as_of"] or utcnow().date()
+        settings = self.settings
+        post = PostOffice(settings.data_dir, bool(send), settings.smtp_uri, settings.mail_from)
+        letters = collecting.run_dunning(day, post, self.storage)
+        return {
+            "as_of": day.isoformat(),
+            "email_configured": post.can_email,
+            "letters": [
+                {
+                    "customer_id": letter["customer_id"],
+                    "step": letter["step"],
+                    "template": letter["template"],
+                    "overdue_amount": str(letter["overdue_amount"]),
+                    "invoices": letter["invoice_refs"],
+                    "delivery": letter["delivery"],
+                    "path": letter["path"],
+                    "note": letter["note"],
+                }
+                for letter in letters
+            ],
+        }

@@ -8,6 +8,7 @@ import pytest
 from pymongo import monitoring
 
 from clientela.services.customers.dependencies import CustomersStorage, FakeCustomersStorage
+from clientela.services.customers.documents import Letter
 from clientela.services.customers.service import DOCUMENTS
 from clientela.storage import RecordedEvents
 
@@ -181,6 +182,89 @@ def test_purchases_are_paged_latest_first(uow):
     assert uow.purchases_of("C-2", 0, 2) == []
 
 
+def test_classification_input_and_results_round_trip_and_the_job_stays_stale_if_noted_later(uow):
+    uow.add_customer(operator_customer("CU-1", typology="prescriber"), {"id": "E-1"})
+    uow.add_purchase({**purchase("F-1", "10.50"), "customer_id": "CU-1"}, {"id": "E-2"})
+    assert uow.classification_job() == {}
+    uow.mark_classification_stale(CREATED_AT + timedelta(hours=2))
+    uow.mark_classification_stale(CREATED_AT + timedelta(hours=1))
+
+    customers, purchases = uow.classification_input()
+    assert customers == [{"_id": "CU-1", "created_at": CREATED_AT, "typology": "prescriber"}]
+    assert [(p["customer_id"], p["amount"]) for p in purchases] == [("CU-1", Decimal("10.50"))]
+
+    uow.save_classifications({"CU-1": {"labels": ["A", "new"]}}, CREATED_AT)
+    assert uow.classification_job()["stale_since"] == CREATED_AT + timedelta(hours=1)
+    uow.save_classifications({}, CREATED_AT + timedelta(hours=3))
+    assert uow.classification_job() == {
+        "_id": "classification",
+        "last_run_at": CREATED_AT + timedelta(hours=3),
+    }
+    assert uow.classification_input()[0][0]["classification"] == {"labels": ["A", "new"]}
+
+
+def test_customers_are_found_by_class_label_and_typology(uow):
+    for ref, labels, typology in (
+        ("CU-1", ["A", "new"], "prescriber"),
+        ("CU-2", ["A", "existing"], None),
+        ("CU-3", ["C", "new"], "prescriber"),
+    ):
+        uow.add_customer(operator_customer(ref, typology=typology), {"id": ref})
+        uow.save_classifications({ref: {"labels": labels}}, CREATED_AT)
+
+    def refs(label, typology, skip=0, limit=10):
+        return [c["_id"] for c in uow.customers_by_class(label, typology, skip, limit)]
+
+    assert refs("A", None) == ["CU-1", "CU-2"]
+    assert refs("new", "prescriber") == ["CU-1", "CU-3"]
+    assert refs(None, "prescriber", skip=1) == ["CU-3"]
+    assert refs(None, None, limit=1) == ["CU-1"]
+
+
+def test_a_lost_mark_moves_only_from_the_mark_read(uow):
+    uow.add_customer(operator_customer("CU-1"), {"id": "E-1"})
+    lost = {"lost_at": CREATED_AT, "reason": "closed down"}
+
+    assert uow.save_lost("CU-1", None, lost, {"id": "E-2"})
+    assert not uow.save_lost("CU-1", None, {**lost, "reason": "other"}, {"id": "E-3"})
+
+    assert uow.find_customer("CU-1")["lost"] == lost
+    assert [e["id"] for e in uow.events.envelopes] == ["E-1", "E-2"]
+
+
+def test_invoices_owed_at_a_date_are_the_unpaid_and_those_paid_later(uow):
+    uow.add_invoice(invoice("I-1"), {"id": "E-1"})
+    uow.add_invoice(invoice("I-2", paid_at=CREATED_AT + timedelta(days=5)), {"id": "E-2"})
+    uow.add_invoice(invoice("I-3", paid_at=CREATED_AT + timedelta(days=1)), {"id": "E-3"})
+
+    owed = uow.outstanding_invoices(CREATED_AT + timedelta(days=2))
+
+    assert sorted(i["_id"] for i in owed) == ["I-1", "I-2"]
+    assert sorted(i["_id"] for i in uow.paid_invoices()) == ["I-2", "I-3"]
+
+
+def test_a_letter_is_recorded_once_a_day_and_listed_oldest_first(uow):
+    def letter(day: int) -> dict:
+        return {
+            "_id": f"CU-1:{day}",
+            "customer_id": "CU-1",
+            "step": 1,
+            "template": f"t-{day}",
+            "sent_on": CREATED_AT + timedelta(days=day),
+            "overdue_amount": Decimal("10.00"),
+            "invoice_refs": ["I-1"],
+            "delivery": "file",
+            "path": "/tmp/letter.txt",
+        }
+
+    assert uow.add_letter(letter(7))
+    assert uow.add_letter(letter(0))
+    assert not uow.add_letter(letter(7))
+
+    assert [x["template"] for x in uow.letters_of("CU-1")] == ["t-0", "t-7"]
+    assert uow.letters_of("CU-1")[0]["overdue_amount"] == Decimal("10.00")
+
+
 QUERYING = {"find": "filter", "update": "updates", "findAndModify": "query", "count": "query"}
 
 
@@ -225,7 +309,7 @@ def test_every_query_of_the_storage_uses_an_index(clientela_settings):
         clientela_settings.mongo_uri, tz_aware=True, event_listeners=[recorder]
     )
     try:
-        for document in DOCUMENTS:  # the indexes the service creates when it starts
+        for document in (*DOCUMENTS, Letter):  # the indexes the service creates when it starts
             for index in document._meta["index_specs"]:
                 options = {k: v for k, v in index.items() if k != "fields"}
                 client[name][document._meta["collection"]].create_index(index["fields"], **options)
@@ -244,6 +328,13 @@ def test_every_query_of_the_storage_uses_an_index(clientela_settings):
         uow.add_invoice(invoice("I-1"), {"id": "E-7"})
         uow.update_invoice("I-1", {"paid_at": None}, {"paid_at": CREATED_AT}, {"id": "E-8"})
         uow.invoices_of("C-1")
+        uow.outstanding_invoices(CREATED_AT)
+        uow.paid_invoices()
+        uow.customers_by_class("A", None, 0, 10)
+        uow.customers_by_class("A", "prescriber", 0, 10)
+        uow.customers_by_class(None, "prescriber", 0, 10)
+        uow.save_lost("CU-1", None, {"lost_at": CREATED_AT, "reason": "gone"}, {"id": "E-9"})
+        uow.letters_of("C-1")
 
         scans = []
         for collection, query in recorder.queries:
