@@ -47,7 +47,8 @@ def assess_credit(
     return credit
 
 
-def _invoice(stored: dict[str, Any]) -> Invoice:
+def invoice_rules(stored: dict[str, Any]) -> Invoice:
+    """A stored invoice as the receivables rules take it."""
     return Invoice(
         stored["_id"],
         stored["customer_id"],
@@ -61,7 +62,7 @@ def _invoice(stored: dict[str, Any]) -> Invoice:
 def _owed_on(as_of: date, uow: CustomersStorage) -> list[Invoice]:
     """The invoices that may be owed at the end of ``as_of`` (the rules tell which are)."""
     start_of_day = datetime.combine(as_of, time(), UTC)
-    return [_invoice(stored) for stored in uow.outstanding_invoices(start_of_day)]
+    return [invoice_rules(stored) for stored in uow.outstanding_invoices(start_of_day)]
 
 
 def ageing_report(
@@ -70,7 +71,7 @@ def ageing_report(
     """Receivables at the end of ``as_of``: in total, per customer, and the collection term
     (average days from issue to payment of the invoices paid)."""
     owed = _owed_on(as_of, uow)
-    term = collection_term(_invoice(stored) for stored in uow.paid_invoices())
+    term = collection_term(invoice_rules(stored) for stored in uow.paid_invoices())
     return ageing(owed, as_of), ageing_by_customer(owed, as_of), term
 
 

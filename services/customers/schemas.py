@@ -286,7 +286,8 @@ contract_schema = ContractSchema()
 invoice_schema = InvoiceSchema()
 
 
-def _bucket_totals(report: Ageing) -> dict[str, Any]:
+def ageing_totals(report: Ageing) -> dict[str, Any]:
+    """An ageing's buckets (count and amount each), total and overdue amount."""
     return {
         "buckets": {
             bucket.value: {"count": total.count, "amount": str(total.amount)}
@@ -303,7 +304,7 @@ def dump_ageing(
     """An ageing report as the service returns it: totals, then one entry per customer owing."""
     return {
         "as_of": total.as_of.isoformat(),
-        **_bucket_totals(total),
+        **ageing_totals(total),
         "collection_term_days": term,
-        "customers": {ref: _bucket_totals(report) for ref, report in sorted(by_customer.items())},
+        "customers": {ref: ageing_totals(report) for ref, report in sorted(by_customer.items())},
     }

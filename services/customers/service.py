@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from nameko.rpc import RpcProxy
 from nameko.timer import Timer
 
 from clientela.clock import utcnow
@@ -13,7 +14,7 @@ from clientela.errors import load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
 from clientela.service import ServiceBase, api
-from clientela.services.customers import classifying, collecting, handlers
+from clientela.services.customers import classifying, collecting, handlers, view
 from clientela.services.customers.dependencies import CustomersStorage
 from clientela.services.customers.documents import Contract, Customer, Invoice, Letter, Purchase
 from clientela.services.customers.domain import (
@@ -26,6 +27,7 @@ from clientela.services.customers.domain import (
 from clientela.services.customers.domain.credit import CreditAssessment
 from clientela.services.customers.letters import PostOffice
 from clientela.services.customers.schemas import (
+    ageing_totals,
     as_of_input,
     contract_input,
     contract_schema,
@@ -48,6 +50,8 @@ from clientela.services.customers.schemas import (
 from clientela.storage import Storage
 
 DOCUMENTS = (Customer, Contract, Purchase, Invoice)
+VIEW_DEADLINE_S = 3.0
+"""How long the 360-degree view waits for the other services' sections."""
 
 
 class ClassificationTimer(Timer):
@@ -68,6 +72,9 @@ class CustomersService(ServiceBase):
     name = "customers"
     outbox_documents = DOCUMENTS
     storage = Storage(CustomersStorage, documents=(*DOCUMENTS, Letter))
+    prospects = RpcProxy("prospects")
+    loyalty = RpcProxy("loyalty")
+    feedback = RpcProxy("feedback")
 
     @handles("prospects", "prospect_converted")
     def handle_prospect_converted(self, event: Event) -> None:
@@ -240,4 +247,29 @@ class CustomersService(ServiceBase):
                 }
                 for letter in letters
             ],
+        }
+
+    # -- the 360-degree view -----------------------------------------------------------------
+
+    @api
+    def view(self, customer_id: str, **as_of: Any) -> dict[str, Any]:
+        """Everything about a customer: the record, contracts, purchases, invoices and ageing
+        (at ``as_of``, today when absent), and the sections other services own, each marked
+        ``unavailable`` when its service does not answer within the deadline."""
+        day: date = load(as_of_input, as_of)["as_of"] or utcnow().date()
+        proxies = {"prospects": self.prospects, "loyalty": self.loyalty, "feedback": self.feedback}
+
+        def caller(service: str, method: str, *args: Any) -> view.SectionCall:
+            return lambda: getattr(proxies[service], method).call_async(*args)
+
+        own, remote, ageing = view.customer_view(
+            load_id("customer_id", customer_id), day, self.storage, caller, VIEW_DEADLINE_S
+        )
+        return {
+            "profile": customer_schema.dump(own["profile"]),
+            "contracts": contract_schema.dump(own["contracts"], many=True),
+            "purchases": purchases_page_schema.dump(own["purchases"]),
+            "invoices": invoice_schema.dump(own["invoices"], many=True),
+            "ageing": {"as_of": day.isoformat(), **ageing_totals(ageing)},
+            **remote,
         }

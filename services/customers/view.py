@@ -1,0 +1,58 @@
+"""The 360-degree view of a customer: this service's record and each other owner's section.
+
+The profile, contracts, purchases, invoices and ageing are this service's
+own; the prospect history, loyalty points, survey answers and open alarms
+belong to other services and are asked of them (see
+:mod:`clientela.services.customers.sections`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from clientela.services.customers.collecting import invoice_rules
+from clientela.services.customers.dependencies import CustomersStorage
+from clientela.services.customers.domain.receivables import Ageing, ageing
+from clientela.services.customers.handlers import get_customer, purchases_page
+from clientela.services.customers.sections import SectionCall, available, gather
+
+REMOTE_SECTIONS = {
+    "loyalty": ("loyalty", "balance"),
+    "surveys": ("feedback", "answers"),
+    "alarms": ("loyalty", "alarms"),
+}
+"""Section: (owning service, its RPC method taking the customer id)."""
+LATEST_PURCHASES = 20
+
+__all__ = ["REMOTE_SECTIONS", "Caller", "SectionCall", "customer_view"]
+
+Caller = Callable[..., SectionCall]
+"""``caller(service, method, *args)``: the :data:`SectionCall` of one RPC call."""
+
+
+def customer_view(
+    customer_id: str, as_of: date, uow: CustomersStorage, caller: Caller, deadline_s: float
+) -> tuple[dict[str, Any], dict[str, Any], Ageing]:
+    """The customer's own record (profile, contracts, latest purchases, invoices), their
+    remote sections (each available or unavailable with the reason), and their ageing at
+    ``as_of``. A customer who was never a prospect has no prospect history (None)."""
+    customer = get_customer(customer_id, uow)
+    calls = {
+        section: caller(service, method, customer_id)
+        for section, (service, method) in REMOTE_SECTIONS.items()
+    }
+    prospect_id = customer.get("prospect_id")
+    if prospect_id:
+        calls["prospect"] = caller("prospects", "get", prospect_id)
+    remote = gather(calls, deadline_s)
+    remote.setdefault("prospect", available(None))
+    invoices = uow.invoices_of(customer_id)
+    own = {
+        "profile": customer,
+        "contracts": uow.contracts_of(customer_id),
+        "purchases": purchases_page(customer_id, 1, LATEST_PURCHASES, uow),
+        "invoices": invoices,
+    }
+    return own, remote, ageing((invoice_rules(i) for i in invoices), as_of)
