@@ -1,0 +1,40 @@
+"""Customers from the command line: the 360-degree view, listing by class, ageing, dunning
+and the census of a prospect converted into a customer."""
+
+import json
+
+from clientela.cli.client import wait_for
+
+LEADS = "First Name;Last Name;E-mail;Company\nIris;Navarro;iris@example.org;Navarro SL\n"
+
+
+def test_a_converted_prospect_is_seen_whole_listed_and_counted(clientela, env, platform, tmp_path):
+    leads = tmp_path / "leads.csv"
+    leads.write_text(LEADS, encoding="utf-8")
+    assert clientela(env, "import", "fairs", str(leads), "-o", "fair=Expo").returncode == 0
+    [iris] = json.loads(clientela(env, "prospects", "find", "--json").stdout)["prospects"]
+    converted = clientela(env, "prospects", "convert", iris["id"], "--basis", "contract")
+    assert converted.returncode == 0, converted.stderr
+
+    def profile():
+        return json.loads(clientela(env, "prospects", "show", iris["id"], "--json").stdout)
+
+    customer_id = wait_for(profile, lambda p: p.get("customer_id"))["customer_id"]
+    view = json.loads(clientela(env, "customers", "show", customer_id, "--json").stdout)
+    assert view["profile"]["company"] == "Navarro SL"
+    assert view["prospect"]["data"]["id"] == iris["id"]
+    shown = clientela(env, "customers", "show", customer_id)
+    assert shown.returncode == 0, shown.stderr
+    assert "Navarro SL" in shown.stdout and "Owed at" in shown.stdout
+    missing = clientela(env, "customers", "show", "CU-404")
+    assert missing.returncode == 2 and "CU-404" in missing.stderr
+
+    listed = json.loads(clientela(env, "customers", "list", "--json").stdout)
+    assert [c["id"] for c in listed["items"]] == [customer_id]
+    census = json.loads(clientela(env, "customers", "census", "--by", "year", "--json").stdout)
+    assert [row["new_customers"] for row in census] == [1]
+    ageing = json.loads(clientela(env, "customers", "ageing", "--json").stdout)
+    assert ageing["total"] == "0" and ageing["customers"] == {}
+    dunning = clientela(env, "customers", "dunning", "--send")
+    assert dunning.returncode == 0, dunning.stderr
+    assert "E-mail is not configured" in dunning.stdout and "(no letter due)" in dunning.stdout
