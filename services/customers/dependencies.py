@@ -20,6 +20,8 @@ from clientela.storage import FakeUnitOfWork, UnitOfWork
 
 UNREAD = {"outbox": 0, "outbox_pending_at": 0, "history": 0}
 """What reading a record leaves out: its pending events and its change history."""
+RECORDS = {"contracts": Contract, "purchases": Purchase, "invoices": Invoice}
+"""The customer's records by the name of their collection."""
 JOBS = "jobs"
 """The collection keeping when batch jobs last ran, and whether their input changed since."""
 CLASSIFICATION = "classification"
@@ -86,6 +88,15 @@ class CustomersStorage(UnitOfWork):
     def find_customer_by_prospect(self, prospect_id: str) -> dict[str, Any] | None:
         """The customer prospect ``prospect_id`` became, None when it has not (yet)."""
         return self._customers.find_one({"prospect_id": prospect_id}, UNREAD)
+
+    def find_customer_by_email(self, email: str) -> dict[str, Any] | None:
+        """A customer with e-mail ``email`` (the first by id when several share it), or None."""
+        found = self._customers.find({"email": email}, UNREAD).sort("_id", 1).limit(1)
+        return next(iter(found), None)
+
+    def find_record(self, kind: str, record_id: str) -> dict[str, Any] | None:
+        """The contract, purchase or invoice (``kind``: their collection) ``record_id``."""
+        return self._collection(RECORDS[kind]).find_one({"_id": record_id}, UNREAD)
 
     def save_edit(
         self,
@@ -307,6 +318,20 @@ class FakeCustomersStorage(FakeUnitOfWork):
             if customer.get("prospect_id") == prospect_id:
                 return _read(customer)
         return None
+
+    def find_customer_by_email(self, email: str) -> dict[str, Any] | None:
+        for _, customer in sorted(self.customers.items()):
+            if customer.get("email") == email:
+                return _read(customer)
+        return None
+
+    def find_record(self, kind: str, record_id: str) -> dict[str, Any] | None:
+        records = {
+            "contracts": self.contracts,
+            "purchases": self.purchases,
+            "invoices": self.invoices,
+        }
+        return _read(records[kind].get(record_id))
 
     def save_edit(
         self,

@@ -14,7 +14,7 @@ from clientela.errors import load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
 from clientela.service import ServiceBase, api
-from clientela.services.customers import classifying, collecting, handlers, view
+from clientela.services.customers import classifying, collecting, handlers, importing, view
 from clientela.services.customers.dependencies import CustomersStorage
 from clientela.services.customers.documents import Contract, Customer, Invoice, Letter, Purchase
 from clientela.services.customers.domain import (
@@ -154,6 +154,13 @@ class CustomersService(ServiceBase):
         """A customer's invoices, by due date."""
         found = handlers.invoices_of(load_id("customer_id", customer_id), self.storage)
         return invoice_schema.dump(found, many=True)
+
+    @api
+    def import_records(self, kind: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        """Import a batch of file rows (``{"line", "fields"}``) of customers, contracts,
+        purchases or invoices; reports how many were created, updated and unchanged, and
+        each rejected line with its errors."""
+        return importing.import_rows(kind, rows, utcnow(), self.storage)
 
     # -- classification ----------------------------------------------------------------------
 

@@ -170,15 +170,23 @@ def import_command(
     rejects: Path | None,
     as_json: bool,
 ) -> None:
-    """Feed FILE to the lead source SOURCE (e.g. fairs, see `clientela plugins`).
+    """Feed FILE to the lead source SOURCE (e.g. fairs, see `clientela plugins`), or import
+    customer records: SOURCE customers, contracts, purchases or invoices.
 
     Rejected rows go to a rejects file, with their line and reason.
     """
-    summary = import_leads(settings(ctx), source, file, parse_options(list(options)))
+    # imported here: customer_import builds on this module's progress bar and counting
+    from clientela.cli import customer_import
+
+    records = source in customer_import.RECORD_KINDS
+    importing = customer_import.import_records if records else import_leads
+    summary = importing(settings(ctx), source, file, parse_options(list(options)))
     rejects = rejects or file.with_name(f"{file.name}.rejects.csv")
     if summary.rejected:
         write_rejects(summary, rejects)
     if as_json:
-        print_json(summary.as_dict())
+        print_json(customer_import.record_counts(summary) if records else summary.as_dict())
+    elif records:
+        customer_import.print_records(summary, rejects)
     else:
         print_import(summary, rejects)

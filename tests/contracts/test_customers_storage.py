@@ -265,6 +265,21 @@ def test_a_letter_is_recorded_once_a_day_and_listed_oldest_first(uow):
     assert uow.letters_of("CU-1")[0]["overdue_amount"] == Decimal("10.00")
 
 
+def test_a_customer_is_found_by_email_and_a_record_by_its_reference(uow):
+    uow.add_customer(operator_customer("CU-2", email="ana@example.com"), {"id": "E-1"})
+    uow.add_customer(operator_customer("CU-1", email="ana@example.com"), {"id": "E-2"})
+    uow.add_contract(contract("K-1"), {"id": "E-3"})
+    uow.add_invoice(invoice("I-1"), {"id": "E-4"})
+    uow.add_purchase(purchase("F-1", "10"), {"id": "E-5"})
+
+    assert uow.find_customer_by_email("ana@example.com")["_id"] == "CU-1"
+    assert uow.find_customer_by_email("who@example.com") is None
+    assert uow.find_record("contracts", "K-1") == contract("K-1")
+    assert uow.find_record("invoices", "I-1") == invoice("I-1")
+    assert uow.find_record("purchases", "F-1") == purchase("F-1", "10")
+    assert uow.find_record("purchases", "F-404") is None
+
+
 QUERYING = {"find": "filter", "update": "updates", "findAndModify": "query", "count": "query"}
 
 
@@ -335,6 +350,7 @@ def test_every_query_of_the_storage_uses_an_index(clientela_settings):
         uow.customers_by_class(None, "prescriber", 0, 10)
         uow.save_lost("CU-1", None, {"lost_at": CREATED_AT, "reason": "gone"}, {"id": "E-9"})
         uow.letters_of("C-1")
+        uow.find_customer_by_email("CU-1@example.com")
 
         scans = []
         for collection, query in recorder.queries:

@@ -1,0 +1,228 @@
+"""Importing customers, contracts, purchases and invoices, a batch of file rows at a time.
+
+Each row is written through the same use case as a single RPC call, so it is
+idempotent on its reference: imported again it is ``unchanged``, or
+``updated`` when a later delivery, status or payment moves a contract or an
+invoice. A row whose customer (by ``customer_ref``, else ``email``) does not
+exist, or with a date in the future where the past is required, is rejected
+with the reason, and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from clientela.columns import moment_text, says_yes
+from clientela.errors import ClientelaError, InvalidInput, NotFound
+from clientela.services.customers import handlers
+from clientela.services.customers.dependencies import CustomersStorage
+from clientela.services.customers.domain import (
+    CreateCustomer,
+    RecordContract,
+    RecordInvoice,
+    RecordPurchase,
+)
+from clientela.services.customers.domain.validation import invalid, raise_problems
+
+RECORD_KINDS = ("customers", "contracts", "purchases", "invoices")
+CONTRACT_STATUS_NAMES = {
+    "open": "open",
+    "abierto": "open",
+    "delivered": "delivered",
+    "entregado": "delivered",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "cancelado": "cancelled",
+    "breached": "breached",
+    "incumplido": "breached",
+}
+
+Fields = Mapping[str, str]
+Outcome = str
+"""``created``, ``updated`` or ``unchanged``."""
+
+
+def _plain(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value.strip().lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _text(row: Fields, name: str) -> str:
+    return (row.get(name) or "").strip()
+
+
+def _required(row: Fields, name: str) -> str:
+    value = _text(row, name)
+    if not value:
+        raise invalid(name, "Missing data for required field.")
+    return value
+
+
+def _moment(row: Fields, name: str, now: datetime, past: bool) -> datetime | None:
+    """The row's date or time ``name`` (UTC when written without a zone); None when blank.
+
+    With ``past``, a moment after ``now`` is refused: it has not happened yet.
+    """
+    value = _text(row, name)
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(moment_text(value).replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise invalid(name, str(exc)) from None
+    if moment.utcoffset() is None:
+        moment = moment.replace(tzinfo=UTC)
+    if past and moment > now:
+        raise invalid(name, "Is in the future; it must have happened already.")
+    return moment
+
+
+def _amount(row: Fields, name: str) -> Decimal:
+    """Money as written: ``1234.50``, ``1,234.50`` or, Spanish style, ``1234,50``."""
+    text = _required(row, name).replace(" ", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        amount = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        raise invalid(name, f"{_text(row, name)!r} is not an amount.") from None
+    if not amount.is_finite() or amount < 0 or amount != round(amount, 2):
+        raise invalid(name, "Must be a non-negative amount with at most two decimals.")
+    return amount
+
+
+def _currency(row: Fields) -> str:
+    currency = _text(row, "currency").upper() or "MXN"
+    raise_problems({"currency": None if len(currency) == 3 else "Must be a 3-letter code."})
+    return currency
+
+
+def _customer_id(row: Fields, uow: CustomersStorage) -> str:
+    """The customer the row names by ``customer_ref``, else by ``email``; NotFound otherwise."""
+    ref = _text(row, "customer_ref")
+    if ref:
+        return handlers.get_customer(ref, uow)["_id"]
+    email = _text(row, "email").lower()
+    if not email:
+        raise invalid("customer_ref", "Give the customer's customer_ref or email.")
+    customer = uow.find_customer_by_email(email)
+    if customer is None:
+        raise NotFound(f"email: no customer with e-mail {email!r}")
+    return customer["_id"]
+
+
+def _outcome(before: dict[str, Any] | None, after: dict[str, Any]) -> Outcome:
+    if before is None:
+        return "created"
+    return "unchanged" if after == before else "updated"
+
+
+def import_customer(row: Fields, now: datetime, uow: CustomersStorage) -> Outcome:
+    """One customer row: created once under its ``customer_ref``."""
+    ref = _required(row, "customer_ref")
+    before = uow.find_customer(ref)
+    typology = _text(row, "typology") or None
+    command = CreateCustomer(
+        customer_ref=ref,
+        email=_text(row, "email").lower() or None,
+        first_name=_text(row, "name"),
+        phone=_text(row, "phone"),
+        company=_text(row, "company"),
+        typology=typology,
+        special=says_yes(_text(row, "special")),
+        created_at=_moment(row, "created_at", now, past=True),
+    )
+    return _outcome(before, handlers.create_customer(command, uow))
+
+
+def import_contract(row: Fields, now: datetime, uow: CustomersStorage) -> Outcome:
+    """One contract row: recorded once under its ``contract_ref``, later rows move its state."""
+    ref = _required(row, "contract_ref")
+    status = CONTRACT_STATUS_NAMES.get(_plain(_text(row, "status") or "open"))
+    if status is None:
+        raise invalid("status", "Must be one of: open, delivered, cancelled, breached.")
+    command = RecordContract(
+        contract_ref=ref,
+        customer_id=_customer_id(row, uow),
+        value=_amount(row, "value"),
+        currency=_currency(row),
+        signed_at=_moment(row, "signed_at", now, past=True) or _missing("signed_at"),
+        due_at=_moment(row, "due_at", now, past=False) or _missing("due_at"),
+        delivered_at=_moment(row, "delivered_at", now, past=True),
+        status=status,
+    )
+    if status == "delivered" and command.delivered_at is None:
+        raise invalid("delivered_at", "Required when status is delivered.")
+    before = uow.find_record("contracts", ref)
+    return _outcome(before, handlers.record_contract(command, uow))
+
+
+def import_purchase(row: Fields, now: datetime, uow: CustomersStorage) -> Outcome:
+    """One purchase row: recorded once under its ``purchase_ref``."""
+    ref = _required(row, "purchase_ref")
+    command = RecordPurchase(
+        customer_id=_customer_id(row, uow),
+        amount=_amount(row, "amount"),
+        currency=_currency(row),
+        product_line=_text(row, "product_line"),
+        channel=_text(row, "channel"),
+        purchased_at=_moment(row, "purchased_at", now, past=True) or _missing("purchased_at"),
+        purchase_id=ref,
+    )
+    before = uow.find_record("purchases", ref)
+    return _outcome(before, handlers.record_purchase(command, uow))
+
+
+def import_invoice(row: Fields, now: datetime, uow: CustomersStorage) -> Outcome:
+    """One invoice row: recorded once under its ``invoice_ref``, a later row may pay it."""
+    ref = _required(row, "invoice_ref")
+    command = RecordInvoice(
+        invoice_ref=ref,
+        customer_id=_customer_id(row, uow),
+        amount=_amount(row, "amount"),
+        currency=_currency(row),
+        issued_at=_moment(row, "issued_at", now, past=True) or _missing("issued_at"),
+        due_at=_moment(row, "due_at", now, past=False) or _missing("due_at"),
+        paid_at=_moment(row, "paid_at", now, past=True),
+    )
+    before = uow.find_record("invoices", ref)
+    return _outcome(before, handlers.record_invoice(command, uow))
+
+
+def _missing(name: str) -> datetime:
+    raise invalid(name, "Missing data for required field.")
+
+
+IMPORTERS: dict[str, Callable[[Fields, datetime, CustomersStorage], Outcome]] = {
+    "customers": import_customer,
+    "contracts": import_contract,
+    "purchases": import_purchase,
+    "invoices": import_invoice,
+}
+
+
+def _errors(exc: ClientelaError) -> dict[str, Any]:
+    if isinstance(exc, InvalidInput):
+        return exc.errors
+    field, _, message = str(exc).partition(": ")
+    return {field: [message]} if message else {"row": [field]}
+
+
+def import_rows(
+    kind: str, rows: list[dict[str, Any]], now: datetime, uow: CustomersStorage
+) -> dict[str, Any]:
+    """Write a batch of ``kind`` rows (``{"line": n, "fields": {...}}``); the batch's report:
+    how many were created, updated and unchanged, and each rejected line with its errors."""
+    if kind not in IMPORTERS:
+        raise invalid("kind", f"Must be one of: {', '.join(RECORD_KINDS)}.")
+    report: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": 0, "rejected": []}
+    for row in rows:
+        try:
+            report[IMPORTERS[kind](row["fields"], now, uow)] += 1
+        except ClientelaError as exc:
+            report["rejected"].append({"line": row["line"], "errors": _errors(exc)})
+    return report

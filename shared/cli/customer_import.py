@@ -1,0 +1,201 @@
+"""``clientela import customers|contracts|purchases|invoices FILE``: customer records from a
+CSV or XLSX file into the customers service, streamed as the lead import is.
+
+Headers may be English or Spanish, in any case and with or without accents
+(``Fecha de pago``, ``paid_at``); a customer is named by ``customer_ref`` or,
+when that column is blank, ``email``. Rows go in batches through
+:func:`clientela.cli.file_import.import_file`, with the same progress bar and
+rejects file as the lead import.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from clientela.cli.client import platform
+from clientela.cli.file_import import Capture, ImportSummary, import_file
+from clientela.cli.lead_import import SHOWN_REJECTS, count_rows, import_progress
+from clientela.cli.output import say
+from clientela.columns import NumberedCells, cell_text, csv_rows, header_key
+from clientela.config import ConfigError, Settings
+from clientela.leads import LeadRow, LeadSource, LeadSourceError, RowProblem
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "customer_ref": ("customer_ref", "ref_cliente", "referencia_cliente", "cliente", "id_cliente"),
+    "name": ("name", "nombre", "nombre_completo", "razon_social"),
+    "email": ("email", "e_mail", "mail", "correo", "correo_electronico"),
+    "phone": ("phone", "telefono", "tel", "celular", "movil"),
+    "company": ("company", "empresa", "compania"),
+    "typology": ("typology", "tipologia", "tipo", "tipo_de_cliente"),
+    "created_at": ("created_at", "alta", "fecha_alta", "fecha_de_alta", "creado"),
+    "special": ("special", "especial"),
+    "contract_ref": ("contract_ref", "contrato", "ref_contrato", "referencia_contrato"),
+    "value": ("value", "valor", "importe", "monto"),
+    "amount": ("amount", "importe", "monto", "total"),
+    "currency": ("currency", "moneda", "divisa"),
+    "signed_at": ("signed_at", "firmado", "fecha_firma", "fecha_de_firma"),
+    "due_at": ("due_at", "vence", "vencimiento", "fecha_vencimiento", "fecha_de_vencimiento"),
+    "delivered_at": ("delivered_at", "entregado", "fecha_entrega", "fecha_de_entrega"),
+    "status": ("status", "estado", "estatus"),
+    "purchase_ref": ("purchase_ref", "compra", "ref_compra", "referencia_compra", "pedido"),
+    "product_line": ("product_line", "linea", "linea_producto", "linea_de_producto"),
+    "channel": ("channel", "canal"),
+    "purchased_at": ("purchased_at", "fecha_compra", "fecha_de_compra", "comprado"),
+    "invoice_ref": ("invoice_ref", "factura", "folio", "ref_factura", "numero_factura"),
+    "issued_at": ("issued_at", "emitida", "fecha_emision", "fecha_de_emision"),
+    "paid_at": ("paid_at", "pagada", "pagado", "fecha_pago", "fecha_de_pago"),
+}
+"""Each column the import reads, and the normalised headers (see header_key) that name it."""
+_CUSTOMER = ("customer_ref", "email")
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "customers": ("customer_ref", "name", "email", "phone", "company", "typology", "created_at",
+                  "special"),
+    "contracts": ("contract_ref", *_CUSTOMER, "value", "currency", "signed_at", "due_at",
+                  "delivered_at", "status"),
+    "purchases": ("purchase_ref", *_CUSTOMER, "amount", "currency", "product_line", "channel",
+                  "purchased_at"),
+    "invoices": ("invoice_ref", *_CUSTOMER, "amount", "currency", "issued_at", "due_at",
+                 "paid_at"),
+}  # fmt: skip
+"""The columns of each kind of record file; the first is its reference, required."""
+RECORD_KINDS = tuple(COLUMNS)
+
+
+def spreadsheet_rows(path: Path, sheet: str | None) -> Iterator[NumberedCells]:
+    """The rows of a workbook's first sheet (or ``sheet``), streamed, as text cells."""
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
+        raise LeadSourceError(f"{path} is not a readable .xlsx workbook: {exc}") from None
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise LeadSourceError(f"option sheet: {path} has no sheet {sheet!r}")
+        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        worksheet.reset_dimensions()  # some writers record wrong ones, which would cut rows off
+        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            yield number, [cell_text(value) for value in values]
+    finally:
+        workbook.close()
+
+
+class RecordFile(LeadSource):
+    """A file of one kind of customer record, read as the lead import reads lead files."""
+
+    options = {"sheet": "the worksheet of an .xlsx file (default: the first)"}
+
+    def __init__(self, kind: str) -> None:
+        self.name = kind
+        self.columns = COLUMNS[kind]
+
+    def column_of(self, header: str) -> str | None:
+        """The column of this kind ``header`` names, None for one the import ignores."""
+        key = header_key(header)
+        return next((name for name in self.columns if key in ALIASES[name]), None)
+
+    def read(self, path: Path, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:
+        """One item per data row after the header row; blank rows are skipped."""
+        if path.suffix.lower() == ".xlsx":
+            rows: Iterator[NumberedCells | RowProblem] = spreadsheet_rows(
+                path, options.get("sheet")
+            )
+        else:
+            rows = csv_rows(path)
+        headers: Sequence[str] | None = None
+        names: list[str | None] = []
+        for row in rows:
+            if isinstance(row, RowProblem):
+                yield row
+                continue
+            line, cells = row
+            if not any(cell.strip() for cell in cells):
+                continue
+            if headers is None:
+                headers, names = cells, [self.column_of(header) for header in cells]
+                self._require_reference(headers, names, path)
+                continue
+            fields = {
+                name: cell.strip()
+                for name, cell in zip(names, cells, strict=False)
+                if name and cell.strip()
+            }
+            yield LeadRow(line, fields, cells=dict(zip(headers, cells, strict=False)))
+        if headers is None:
+            raise LeadSourceError(f"{path} is empty: expected a header row")
+
+    def _require_reference(
+        self, headers: Sequence[str], names: list[str | None], path: Path
+    ) -> None:
+        reference = self.columns[0]
+        if reference not in names:
+            raise LeadSourceError(
+                f"{path}: no {reference} column among {', '.join(headers)}"
+                f" (accepted headers: {', '.join(ALIASES[reference])})"
+            )
+
+
+class _Report:
+    """A batch's pending reply, its "updated" rows counted where the summary counts merges."""
+
+    def __init__(self, reply: Any) -> None:
+        self.reply = reply
+
+    def result(self) -> dict[str, Any]:
+        report = self.reply.result()
+        return {**report, "merged": report["updated"]}
+
+
+def records_capture(rpc: Any, kind: str) -> Capture:
+    """Sends each batch of ``kind`` rows to the customers service, leaving its reply pending."""
+    return lambda rows, _: _Report(rpc.customers.import_records.call_async(kind, rows))
+
+
+def import_records(
+    settings: Settings, kind: str, path: Path, options: Mapping[str, str]
+) -> ImportSummary:
+    """Import the ``kind`` records of ``path`` into the running customers service."""
+    source = RecordFile(kind)
+    unknown = source.unknown_options(options)
+    if unknown:
+        raise ConfigError(f"option {', '.join(unknown)}: import {kind} takes only sheet")
+    if not path.is_file():
+        raise ConfigError(f"file: {path} does not exist")
+    with (
+        platform(settings, "customers") as rpc,
+        import_progress(count_rows(source, path, options)) as progress,
+    ):
+        [task] = progress.task_ids
+
+        def advance(summary: ImportSummary) -> None:
+            progress.update(task, completed=summary.rows, rejected=len(summary.rejected))
+
+        return import_file(source, path, options, records_capture(rpc, kind), progress=advance)
+
+
+def record_counts(summary: ImportSummary) -> dict[str, Any]:
+    """What became of the rows, for ``--json``."""
+    data = summary.as_dict()
+    return {
+        "rows": data["rows"],
+        "created": data["created"],
+        "updated": data["merged"],
+        "unchanged": data["unchanged"],
+        "rejected": data["rejected"],
+    }
+
+
+def print_records(summary: ImportSummary, rejects: Path) -> None:
+    """What became of the rows, and the first rejected ones."""
+    say(
+        f"{summary.rows} rows read: {summary.created} new, {summary.merged} updated, "
+        f"{summary.unchanged} already imported, {len(summary.rejected)} rejected"
+    )
+    for line, reason in summary.rejected[:SHOWN_REJECTS]:
+        say(f"  line {line}: {reason}")
+    if summary.rejected:
+        say(f"every rejected row, with its line and reason: {rejects}")
