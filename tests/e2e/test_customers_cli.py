@@ -38,3 +38,29 @@ def test_a_converted_prospect_is_seen_whole_listed_and_counted(clientela, env, p
     dunning = clientela(env, "customers", "dunning", "--send")
     assert dunning.returncode == 0, dunning.stderr
     assert "E-mail is not configured" in dunning.stdout and "(no letter due)" in dunning.stdout
+
+
+PURCHASES = """Compra,Cliente,Monto,Fecha de compra
+P-1,{customer},120.50,2026-03-01
+P-2,CU-404,10.00,2026-03-01
+"""
+
+
+def test_purchases_are_imported_from_a_file_with_a_rejects_file(clientela, env, platform, tmp_path):
+    customers = tmp_path / "clientes.csv"
+    customers.write_text("Ref cliente,Nombre\nCU-1,Ana Ruiz\n", encoding="utf-8")
+    imported = clientela(env, "import", "customers", str(customers))
+    assert imported.returncode == 0, imported.stderr
+    assert "1 rows read: 1 new, 0 updated, 0 already imported, 0 rejected" in imported.stdout
+
+    purchases = tmp_path / "compras.csv"
+    purchases.write_text(PURCHASES.format(customer="CU-1"), encoding="utf-8")
+    report = json.loads(clientela(env, "import", "purchases", str(purchases), "--json").stdout)
+    assert (report["created"], report["rejected"][0]["reason"]) == (
+        1,
+        "customer_id: no customer 'CU-404'",
+    )
+    rejects = (tmp_path / "compras.csv.rejects.csv").read_text(encoding="utf-8")
+    assert "CU-404" in rejects and "no customer" in rejects
+    again = clientela(env, "import", "purchases", str(purchases))
+    assert "0 new, 0 updated, 1 already imported, 1 rejected" in again.stdout
