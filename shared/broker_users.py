@@ -68,14 +68,29 @@ def _only(*patterns: str) -> str:
 
 
 def service_permissions(topology: ServiceTopology) -> dict[str, str]:
-    """configure/write/read patterns of the user a service runs as."""
+    """configure/write/read patterns of the user a service runs as.
+
+    A service that calls others over RPC also owns its reply queues,
+    ``rpc.reply-<service>-<uuid>``.
+    """
     own = (re.escape(f"{topology.name}.") + ".*", re.escape(f"rpc-{topology.name}"), RPC_EXCHANGE)
+    if topology.calls:
+        own += (re.escape(f"rpc.reply-{topology.name}-") + ".*",)
     sources = sorted(
         re.escape(exchange.name)
         for exchange in topology.sources()
         if not exchange.name.startswith(f"{topology.name}.")
     )
     return {"configure": _only(*own), "write": _only(*own), "read": _only(*own, *sources)}
+
+
+def rpc_routing(topology: ServiceTopology) -> str:
+    """What a service may publish on the RPC exchange: replies, and calls to the services
+    it calls (routed ``<service>.<method>``)."""
+    if not topology.calls:
+        return RPC_REPLY_ROUTING_KEY
+    targets = "|".join(re.escape(name) for name in topology.calls)
+    return f"^({RPC_REPLY_ROUTING_KEY[1:-1]}|({targets})\\.[a-z_]+)$"
 
 
 def _exchange(exchange: Exchange, vhost: str) -> dict[str, Any]:
@@ -148,7 +163,7 @@ def broker_definitions(
         if exchange.name.startswith(f"{topology.name}.")
     ]
     grants: dict[str, tuple[dict[str, str], str | None]] = {
-        topology.name: (service_permissions(topology), RPC_REPLY_ROUTING_KEY)
+        topology.name: (service_permissions(topology), rpc_routing(topology))
         for topology in topologies
     }
     integrator = re.escape(f"{user_prefix}{INTEGRATOR}.") + ".*"
@@ -162,7 +177,7 @@ def broker_definitions(
     )
     grants[OPERATOR] = ({"configure": ".*", "write": ".*", "read": ".*"}, None)
     users, permissions, topic_permissions = [], [], []
-    for name, (allowed, rpc_routing) in grants.items():
+    for name, (allowed, routing) in grants.items():
         user = f"{user_prefix}{name}"
         password = environ.get(password_variable(user))
         users.append(
@@ -174,13 +189,13 @@ def broker_definitions(
             }
         )
         permissions.append({"user": user, "vhost": vhost, **allowed})
-        if rpc_routing is not None:
+        if routing is not None:
             topic_permissions.append(
                 {
                     "user": user,
                     "vhost": vhost,
                     "exchange": RPC_EXCHANGE,
-                    "write": rpc_routing,
+                    "write": routing,
                     "read": ".*",
                 }
             )

@@ -47,6 +47,7 @@ from nameko.containers import get_service_name
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer, QueueConsumer
+from nameko.rpc import RpcProxy
 from nameko.standalone.events import get_event_exchange
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
@@ -439,6 +440,8 @@ class ServiceTopology:
     events: Exchange
     redelivery: Exchange
     handlers: tuple[HandlerQueues, ...]
+    calls: tuple[str, ...] = ()
+    """The services it calls over RPC (its ``RpcProxy`` dependencies), by name."""
 
     @property
     def exchanges(self) -> tuple[Exchange, ...]:
@@ -464,7 +467,14 @@ def service_topology(service_cls: type, config: dict) -> ServiceTopology:
         events=get_event_exchange(name, config),
         redelivery=redelivery_exchange(name),
         handlers=tuple(service_handler_queues(service_cls, config)),
+        calls=rpc_targets(service_cls),
     )
+
+
+def rpc_targets(service_cls: type) -> tuple[str, ...]:
+    """The services ``service_cls`` calls over RPC (its ``RpcProxy`` dependencies), sorted."""
+    proxies = inspect.getmembers(service_cls, lambda member: isinstance(member, RpcProxy))
+    return tuple(sorted({proxy.target_service for _, proxy in proxies}))
 
 
 def declare_topology(service_classes: Iterable[type], config: dict) -> list[HandlerQueues]:

@@ -134,3 +134,18 @@ def test_a_service_parks_what_it_cannot_read_through_its_own_redelivery_exchange
     parked = "kpi.handle_prospect_captured.parked"
     with Connection(clientela_settings.amqp_uri) as connection:
         wait_for(lambda: queue_counts(connection, parked)[0] == 1)
+
+
+def test_customers_may_call_the_owners_of_its_view_and_loyalty_may_not_call_anyone(
+    clientela_settings, broker_users, runners
+):
+    runners("customers", broker_users("customers"))
+    runners("loyalty", broker_users("loyalty"))
+
+    with ClusterRpcProxy(clientela_settings.nameko_config(), timeout=30) as rpc:
+        rpc.customers.create(customer_ref="CU-1", first_name="Ana")
+        view = rpc.customers.view("CU-1")
+    assert view["profile"]["first_name"] == "Ana"
+    assert view["loyalty"]["status"] == "ok"  # called as the customers user
+    with pytest.raises(amqp.exceptions.AccessRefused, match=r"customers\.get"):
+        publish(broker_users("loyalty"), "nameko-rpc", "customers.get", {})
