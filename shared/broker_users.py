@@ -73,7 +73,11 @@ def service_permissions(topology: ServiceTopology) -> dict[str, str]:
     A service that calls others over RPC also owns its reply queues,
     ``rpc.reply-<service>-<uuid>``.
     """
-    own = (re.escape(f"{topology.name}.") + ".*", re.escape(f"rpc-{topology.name}"), RPC_EXCHANGE)
+    own: tuple[str, ...] = (
+        re.escape(f"{topology.name}.") + ".*",
+        re.escape(f"rpc-{topology.name}"),
+        RPC_EXCHANGE,
+    )
     if topology.calls:
         own += (re.escape(f"rpc.reply-{topology.name}-") + ".*",)
     sources = sorted(
