@@ -47,6 +47,7 @@ from clientela.services.customers.schemas import (
     purchases_page_schema,
     record_change_schema,
 )
+from clientela.services.customers.sections import SectionCall
 from clientela.storage import Storage
 
 DOCUMENTS = (Customer, Contract, Purchase, Invoice)
@@ -266,7 +267,7 @@ class CustomersService(ServiceBase):
         day: date = load(as_of_input, as_of)["as_of"] or utcnow().date()
         proxies = {"prospects": self.prospects, "loyalty": self.loyalty, "feedback": self.feedback}
 
-        def caller(service: str, method: str, *args: Any) -> view.SectionCall:
+        def caller(service: str, method: str, *args: Any) -> SectionCall:
             return lambda: getattr(proxies[service], method).call_async(*args)
 
         own, remote, ageing = view.customer_view(

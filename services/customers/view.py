@@ -26,8 +26,6 @@ REMOTE_SECTIONS = {
 """Section: (owning service, its RPC method taking the customer id)."""
 LATEST_PURCHASES = 20
 
-__all__ = ["REMOTE_SECTIONS", "Caller", "SectionCall", "customer_view"]
-
 Caller = Callable[..., SectionCall]
 """``caller(service, method, *args)``: the :data:`SectionCall` of one RPC call."""
 
