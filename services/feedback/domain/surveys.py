@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from clientela.errors import InvalidInput
@@ -203,7 +203,7 @@ class Survey:
 class ImportanceWeights:
     """The 100 points a customer spreads over the five dimensions (SERVQUAL's second part)."""
 
-    points: Mapping[Dimension, int] = field(default_factory=dict)
+    points: Mapping[Dimension, int]
 
     def __post_init__(self) -> None:
         errors: dict[str, list[str]] = {}
