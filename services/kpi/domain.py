@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 GRANULARITIES = ("day", "month", "quarter", "year")
 CAPTURE_DIMENSIONS = ("source", "fair", "campaign", "channel")
@@ -23,6 +24,37 @@ class Identity:
     identified_at: datetime
     origin: dict[str, str]
     first_contact_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """New ``values`` for a fact, kept unless the fact holds a ``field`` that wins over ``value``.
+
+    The greatest ``field`` wins (a later stamp), or with ``earliest`` the
+    smallest (an earlier time); a fact without ``field`` takes any change.
+    Applying only winning changes makes the end state the same whatever the
+    order and however often changes arrive.
+    """
+
+    field: str
+    value: Any
+    values: dict[str, Any]
+    earliest: bool = False
+
+    def wins_over(self, held: Any) -> bool:
+        """Whether this change replaces a fact holding ``held`` in :attr:`field`."""
+        if held is None:
+            return True
+        return bool(held > self.value if self.earliest else held < self.value)
+
+
+@dataclass(frozen=True)
+class ReportIndicators:
+    """Report the indicators of every ``granularity`` period with activity in ``[start, end)``."""
+
+    granularity: str = "month"
+    start: datetime | None = None
+    end: datetime | None = None
 
 
 def period_keys(moment: datetime) -> dict[str, str]:
@@ -95,6 +127,20 @@ def percentile(values: Sequence[float], rank: int) -> float | None:
         return None
     position = -(-rank * len(values) // 100)
     return round(sorted(values)[position - 1], 2)
+
+
+def latest_per_customer(
+    answers: Iterable[tuple[str, str, datetime, str]],
+) -> Iterator[tuple[str, str]]:
+    """(period, category) of each customer's latest answer in each period, from
+    (period, customer, answered at, category) answers."""
+    latest: dict[tuple[str, str], tuple[datetime, str]] = {}
+    for period, customer, at, category in answers:
+        key = (period, customer)
+        if key not in latest or at > latest[key][0]:
+            latest[key] = (at, category)
+    for (period, _customer), (_at, category) in latest.items():
+        yield period, category
 
 
 def net_promoter_score(categories: Iterable[str]) -> float | None:
