@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from pymongo import UpdateMany
 from pymongo.collection import Collection
 
 from clientela.services.kpi.documents import PROSPECT_KINDS, Fact
@@ -107,21 +108,21 @@ class KpiStorage(UnitOfWork):
     ) -> None:
         """Record a merge change on the prospect's facts of ``kinds`` that hold an older one.
 
-        As in :meth:`change_fact`, the unset and the older case are two indexed
-        updates instead of one ``$or``; they are repeated until neither finds a
+        The facts are found by ``_id`` (``$in``, a point lookup each; by
+        ``subject`` and ``kind $in`` SecantusDB scanned the collection). As in
+        :meth:`change_fact`, the older and the unset case are two updates rather
+        than one ``$or``, sent as one batch; it is repeated until it finds no
         fact, so a fact that another writer gave an older change in between
         still ends with this one.
         """
-        kinds = tuple(kinds)
-        if len(kinds) == 1:
-            facts: dict[str, Any] = {"_id": f"{kinds[0]}:{prospect_id}"}
-        else:
-            facts = {"subject": prospect_id, "kind": {"$in": list(kinds)}}
+        facts = {"_id": {"$in": _fact_ids(prospect_id, kinds)}}
         update = {"$set": {"merged": merged, "merge_stamp": stamp}}
+        batch = [
+            UpdateMany({**facts, "merge_stamp": {"$lt": stamp}}, update),
+            UpdateMany({**facts, "merge_stamp": None}, update),
+        ]
         for _ in range(ATTEMPTS):
-            older = self.facts.update_many({**facts, "merge_stamp": {"$lt": stamp}}, update)
-            unset = self.facts.update_many({**facts, "merge_stamp": None}, update)
-            if not older.matched_count and not unset.matched_count:
+            if not self.facts.bulk_write(batch).matched_count:
                 return
         raise RuntimeError(f"merge stamp {stamp}: facts keep changing; the event will be retried")
 

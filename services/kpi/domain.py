@@ -32,6 +32,7 @@ class Change:
 
     The greatest ``field`` wins (a later stamp), or with ``earliest`` the
     smallest (an earlier time); a fact without ``field`` takes any change.
+    ``values`` hold ``field`` itself, so that the fact then holds this change.
     Applying only winning changes makes the end state the same whatever the
     order and however often changes arrive.
     """
