@@ -127,7 +127,7 @@ class CommandTimes(monitoring.CommandListener):
         self._started: dict[int, tuple[str, str]] = {}
 
     def started(self, event: Any) -> None:
-        if self.event is not None and event.command_name in ("find", "update", "aggregate"):
+        if self.event is not None and event.command_name in ("find", "insert", "update"):
             shape = _shape(event.command_name, event.command)
             self._started[event.request_id] = (self.event, shape)
 
@@ -144,6 +144,8 @@ def _shape(name: str, command: dict) -> str:
     """A command with its filters, values elided."""
     if "updates" in command:
         filters = [update["q"] for update in command["updates"]]
+    elif "documents" in command:
+        filters = [{"_id": document["_id"]} for document in command["documents"]]
     else:
         filters = [command.get("filter", {})]
     shapes = [{key: _elided(value) for key, value in found.items()} for found in filters]

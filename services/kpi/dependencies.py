@@ -14,9 +14,16 @@ from typing import Any, NamedTuple
 
 from pymongo import UpdateMany
 from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
 
 from clientela.services.kpi.documents import PROSPECT_KINDS, Fact
-from clientela.services.kpi.domain import CAPTURE_DIMENSIONS, Change, period_keys
+from clientela.services.kpi.domain import (
+    CAPTURE_DIMENSIONS,
+    Change,
+    merge_change,
+    period_keys,
+    winning,
+)
 from clientela.storage import FakeUnitOfWork, UnitOfWork
 
 ATTEMPTS = 10
@@ -46,6 +53,21 @@ def _fact_ids(prospect_id: str, kinds: Iterable[str]) -> list[str]:
     return [f"{kind}:{prospect_id}" for kind in kinds]
 
 
+def _merge_changes(merge: dict[str, Any] | None) -> list[Change]:
+    """The merge change a prospect's ``merge`` fact holds, if any."""
+    if merge is None or not merge.get("merge_stamp"):
+        return []
+    return [merge_change(bool(merge.get("merged")), merge["merge_stamp"])]
+
+
+def _created(fact_id: str, kind: str, subject: str, changes: Iterable[Change]) -> dict[str, Any]:
+    """A new fact with ``changes`` applied in turn."""
+    fact: dict[str, Any] = {"_id": fact_id, "kind": kind, "subject": subject}
+    for change in winning(changes, {}):
+        fact.update(copy.deepcopy(change.values))
+    return fact
+
+
 class KpiStorage(UnitOfWork):
     """Facts in the kpi database, each written by ``_id``."""
 
@@ -66,33 +88,62 @@ class KpiStorage(UnitOfWork):
         self.facts.update_one({"_id": fact_id}, {"$setOnInsert": fields}, upsert=True)
 
     def change_fact(self, fact_id: str, kind: str, subject: str, *changes: Change) -> None:
-        """Create the fact (empty) if need be, then apply each change that wins over it."""
-        self.facts.update_one(
-            {"_id": fact_id}, {"$setOnInsert": {"kind": kind, "subject": subject}}, upsert=True
-        )
-        for change in changes:
-            self._apply(fact_id, change)
+        """Create the fact if need be, and apply each change that wins over it.
 
-    def _apply(self, fact_id: str, change: Change) -> None:
-        """Two atomic updates found by ``_id``, one for a fact without ``change.field``
-        and one for a fact holding a value it wins over, rather than one with ``$or``,
-        which some servers (SecantusDB) answer with a collection scan. Should another
-        writer change the field between the two, the fact is read again and the
-        write redone while the change still wins."""
-        operator = "$gt" if change.earliest else "$lt"
-        update = {"$set": change.values}
+        The fact is read, and the changes that win over what it holds are
+        written in one update conditioned on the fact still holding what was
+        read (one insert when there was no fact); should another writer get
+        there in between, it is read again. Two statements, found by ``_id``,
+        and a redelivered event costs only the read. (A conditional update per
+        case, found by ``_id`` and the field, cost the server five statements
+        for a capture, whatever they changed.)
+        """
+        self._change(fact_id, kind, subject, changes)
+
+    def change_prospect_fact(self, kind: str, prospect_id: str, *changes: Change) -> None:
+        """:meth:`change_fact` on the prospect's fact of ``kind``, which also takes the
+        prospect's latest merge change.
+
+        The ``merge`` fact is read with the fact. A fact this call creates
+        reads it again once created: a merge change recorded in between did
+        not find the fact among the prospect's facts, so it is copied here.
+        """
+        fact_id = f"{kind}:{prospect_id}"
+        if self._change(fact_id, kind, prospect_id, changes, f"merge:{prospect_id}"):
+            state = self.merge_state(prospect_id)
+            if state:
+                self.apply_merge_change(prospect_id, *state, kinds=(kind,))
+
+    def _change(
+        self,
+        fact_id: str,
+        kind: str,
+        subject: str,
+        changes: Iterable[Change],
+        merge_id: str | None = None,
+    ) -> bool:
+        """Apply ``changes`` (and the merge change of fact ``merge_id``, if any) to the
+        fact; whether this created it."""
+        ids = [fact_id] if merge_id is None else [fact_id, merge_id]
         for _ in range(ATTEMPTS):
-            beaten = {"_id": fact_id, change.field: {operator: change.value}}
-            if self.facts.update_one(beaten, update).matched_count:
-                return
-            if self.facts.update_one({"_id": fact_id, change.field: None}, update).matched_count:
-                return
-            held = self.facts.find_one({"_id": fact_id}, {change.field: 1})
-            if held is None or not change.wins_over(held.get(change.field)):
-                return  # the fact is gone, or holds a value that wins over the change
-        raise RuntimeError(
-            f"fact {fact_id}: {change.field} keeps changing; the event will be retried"
-        )
+            found = {fact["_id"]: fact for fact in self.facts.find({"_id": {"$in": ids}})}
+            wanted = [*changes, *_merge_changes(found.get(merge_id or ""))]
+            fact = found.get(fact_id)
+            if fact is None:
+                new = _created(fact_id, kind, subject, wanted)
+                try:
+                    self.facts.insert_one(new)
+                except DuplicateKeyError:
+                    continue  # another writer created it: apply the changes over it
+                return True
+            changed = winning(wanted, fact)
+            if not changed:
+                return False
+            held = {change.field: fact.get(change.field) for change in changed}
+            values = {name: value for change in changed for name, value in change.values.items()}
+            if self.facts.update_one({"_id": fact_id, **held}, {"$set": values}).matched_count:
+                return False
+        raise RuntimeError(f"fact {fact_id}: it keeps changing; the event will be retried")
 
     def merge_state(self, prospect_id: str) -> tuple[bool, str] | None:
         """(merged, stamp) of the prospect's latest merge change, None before any."""
@@ -210,10 +261,13 @@ class FakeKpiStorage(FakeUnitOfWork):
         self.facts.setdefault(fact_id, {"_id": fact_id, **fields})
 
     def change_fact(self, fact_id: str, kind: str, subject: str, *changes: Change) -> None:
-        fact = self.facts.setdefault(fact_id, {"_id": fact_id, "kind": kind, "subject": subject})
-        for change in changes:
-            if change.wins_over(fact.get(change.field)):
-                fact.update(copy.deepcopy(change.values))
+        fact = self.facts.setdefault(fact_id, _created(fact_id, kind, subject, ()))
+        for change in winning(changes, fact):
+            fact.update(copy.deepcopy(change.values))
+
+    def change_prospect_fact(self, kind: str, prospect_id: str, *changes: Change) -> None:
+        merge = _merge_changes(self.facts.get(f"merge:{prospect_id}"))
+        self.change_fact(f"{kind}:{prospect_id}", kind, prospect_id, *changes, *merge)
 
     def merge_state(self, prospect_id: str) -> tuple[bool, str] | None:
         state = self.facts.get(f"merge:{prospect_id}", {})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -47,6 +47,16 @@ class Change:
         if held is None:
             return True
         return bool(held > self.value if self.earliest else held < self.value)
+
+
+def winning(changes: Iterable[Change], fact: Mapping[str, Any]) -> list[Change]:
+    """The ``changes`` that win over what ``fact`` holds, each decided on its own field."""
+    return [change for change in changes if change.wins_over(fact.get(change.field))]
+
+
+def merge_change(merged: bool, stamp: str) -> Change:
+    """A prospect's merge change (``merged`` or not) as its facts carry it."""
+    return Change("merge_stamp", stamp, {"merged": merged, "merge_stamp": stamp})
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ the order.
 
 A merged duplicate counts once: its prospect facts carry the state of its
 latest merge change (``merged``, ``merge_stamp``). A merge change is written to
-the prospect's ``merge`` fact and then to its existing prospect facts; a new
-prospect fact is created first and then copies the ``merge`` fact. Whichever
-runs first, every fact ends up with the latest change, since a change is only
-applied over an older stamp.
+the prospect's ``merge`` fact and then to its existing prospect facts; a
+prospect fact copies the ``merge`` fact whenever it is written, and a new one
+reads it again once created. Whichever runs first, every fact ends up with
+the latest change, since a change is only applied over an older stamp.
 """
 
 from __future__ import annotations
@@ -42,8 +42,7 @@ def handle_prospect_captured(event: Event, uow: KpiStorage) -> None:
     """A prospect reached clientela: it counts when and where the person was identified."""
     prospect = event.payload
     stamp = completeness_stamp(prospect["captured_at"], from_update=False)
-    _change_prospect(
-        uow,
+    uow.change_prospect_fact(
         "captured",
         prospect["prospect_id"],
         _identity_change(_identity(prospect), stamp),
@@ -68,10 +67,12 @@ def handle_prospect_updated(event: Event, uow: KpiStorage) -> None:
     stamp = completeness_stamp(update["updated_at"], from_update=True)
     completeness = _completeness_change(update["completeness"], stamp)
     if not update["identified_at"]:
-        _change_prospect(uow, "captured", prospect_id, completeness)
+        uow.change_prospect_fact("captured", prospect_id, completeness)
         return
     identity = _identity(update)
-    _change_prospect(uow, "captured", prospect_id, _identity_change(identity, stamp), completeness)
+    uow.change_prospect_fact(
+        "captured", prospect_id, _identity_change(identity, stamp), completeness
+    )
     contacted = identity.first_contact_at is not None
     if update["reason"] == "merge" or (update["reason"] == "capture" and contacted):
         _set_contact(uow, prospect_id, identity.identified_at, identity.first_contact_at, stamp)
@@ -98,8 +99,10 @@ def handle_prospect_converted(event: Event, uow: KpiStorage) -> None:
     prospect_id = event.payload["prospect_id"]
     converted_at = event.payload["converted_at"]
     earliest = {"at": converted_at, "periods": period_keys(converted_at)}
-    _change_prospect(uow, "conversion", prospect_id, Change("at", converted_at, earliest, True))
-    _change_prospect(uow, "captured", prospect_id, Change("converted", True, {"converted": True}))
+    uow.change_prospect_fact("conversion", prospect_id, Change("at", converted_at, earliest, True))
+    uow.change_prospect_fact(
+        "captured", prospect_id, Change("converted", True, {"converted": True})
+    )
 
 
 def handle_prospect_merged(event: Event, uow: KpiStorage) -> None:
@@ -169,15 +172,6 @@ def _completeness_change(completeness: float, stamp: str) -> Change:
     return Change("completeness_stamp", stamp, values)
 
 
-def _change_prospect(uow: KpiStorage, kind: str, prospect_id: str, *changes: Change) -> None:
-    """Apply ``changes`` to the prospect's fact of ``kind``, created with the prospect's
-    merge state if need be."""
-    uow.change_fact(f"{kind}:{prospect_id}", kind, prospect_id, *changes)
-    state = uow.merge_state(prospect_id)
-    if state:
-        uow.apply_merge_change(prospect_id, *state, kinds=(kind,))
-
-
 def _set_contact(
     uow: KpiStorage,
     prospect_id: str,
@@ -196,7 +190,7 @@ def _set_contact(
             "hours": hours_between(identified_at, contacted_at),
         }
     contact = Change("contact_stamp", stamp, {"contact_stamp": stamp, **values})
-    _change_prospect(uow, "first_contact", prospect_id, contact)
+    uow.change_prospect_fact("first_contact", prospect_id, contact)
 
 
 def _record_merge_change(uow: KpiStorage, prospect_id: str, merged: bool, at: datetime) -> None:

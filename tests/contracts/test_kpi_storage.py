@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from clientela.services.kpi.dependencies import FakeKpiStorage, KpiStorage
-from clientela.services.kpi.domain import Change, period_keys
+from clientela.services.kpi.domain import Change, merge_change, period_keys
 from clientela.storage import RecordedEvents
 
 JAN = datetime(2026, 1, 10, 9, tzinfo=UTC)
@@ -179,3 +179,26 @@ def test_nps_answers_are_reported_in_the_period_they_were_given(uow):
         ("2026-Q1", "c1", MAR, "detractor"),
     ]
     assert [a.category for a in uow.nps_answers("month", MAR, None)] == ["detractor"]
+
+
+def test_a_prospect_fact_takes_the_latest_merge_change_when_created_and_when_changed(uow):
+    uow.change_fact("merge:p1", "merge", "p1", merge_change(True, "b"))
+    uow.change_prospect_fact("captured", "p1", earliest(JAN))
+    created = uow.fact("captured:p1")
+    uow.change_prospect_fact("conversion", "p2", earliest(JAN))
+    uow.change_fact("merge:p2", "merge", "p2", merge_change(True, "c"))
+    uow.change_prospect_fact("conversion", "p2", earliest(MAR))  # loses, the merge still counts
+
+    assert (created["at"], created["merged"], created["merge_stamp"]) == (JAN, True, "b")
+    changed = uow.fact("conversion:p2")
+    assert (changed["at"], changed["merged"], changed["merge_stamp"]) == (JAN, True, "c")
+
+
+def test_a_prospect_fact_keeps_a_later_merge_change_than_its_merge_fact(uow):
+    uow.change_fact("merge:p1", "merge", "p1", merge_change(True, "a"))
+    uow.change_prospect_fact("captured", "p1")
+    uow.apply_merge_change("p1", False, "b")
+    uow.change_prospect_fact("captured", "p1", latest("1", completeness=10.0))
+
+    fact = uow.fact("captured:p1")
+    assert (fact["merged"], fact["merge_stamp"], fact["completeness"]) == (False, "b", 10.0)
