@@ -16,8 +16,9 @@ keeps its best. The baseline is as many raw ``update_one`` calls found by
 the same at both sizes (ratio near 1; the bar is within 1.5x); one that
 scans grows with the facts.
 
-Last comes every command one capture and one update send, with the median
-time of each at both sizes, as a pymongo ``CommandListener`` sees them.
+Last comes every command one capture, update and merge send, with the median
+time of each over all rounds at both sizes, as a pymongo ``CommandListener``
+sees them.
 """
 
 from __future__ import annotations
@@ -158,16 +159,14 @@ def _elided(value: Any) -> Any:
     return None if value is None else "…"
 
 
-def run(uow: KpiStorage, events: list[Event], listener: CommandTimes | None = None) -> float:
-    """Events per second through the handlers."""
+def run(uow: KpiStorage, events: list[Event], listener: CommandTimes) -> float:
+    """Events per second through the handlers, the commands of each told to ``listener``."""
     started = time.perf_counter()
     for event in events:
-        if listener is not None:
-            listener.event = event.type
+        listener.event = event.type
         HANDLERS[event.type](event, uow)
     elapsed = time.perf_counter() - started
-    if listener is not None:
-        listener.event = None
+    listener.event = None
     return len(events) / elapsed
 
 
@@ -187,8 +186,8 @@ def run_raw(
 def measure(
     mongo_uri: str, sizes: list[int], events: int, merges: int, rounds: int
 ) -> tuple[dict[int, list[float]], dict[int, CommandTimes]]:
-    """Best (prospect events/s, merges/s, raw updates/s) per size, and the commands of the
-    first event of each type.
+    """Best (prospect events/s, merges/s, raw updates/s) per size, and the commands the
+    events sent.
 
     The sizes take turns, round after round, so a machine busy for a while
     weighs on both alike.
@@ -207,10 +206,9 @@ def measure(
         for round_ in range(rounds):
             for size in sizes:
                 uow = KpiStorage(clients[size][databases[size]], RecordedEvents())
-                listener = listeners[size] if round_ == rounds - 1 else None
                 measured = [
-                    run(uow, prospect_events(size, events, round_, rng), listener),
-                    run(uow, merge_events(size, merges, round_, rng)),
+                    run(uow, prospect_events(size, events, round_, rng), listeners[size]),
+                    run(uow, merge_events(size, merges, round_, rng), listeners[size]),
                     run_raw(clients[size], databases[size], size, events, rng),
                 ]
                 best[size] = [max(pair) for pair in zip(best[size], measured, strict=True)]
@@ -224,7 +222,7 @@ def measure(
 def command_table(small: CommandTimes, large: CommandTimes, labels: tuple[str, str]) -> str:
     """Every command one event of each type sends, with its median time at both sizes."""
     lines = [f"\n{'command (median ms)':<86} {labels[0]:>8} {labels[1]:>8}"]
-    for kind in ("prospect_captured", "prospect_updated"):
+    for kind in HANDLERS:
         shapes = list(dict.fromkeys(shape for shape, _ms in small.times[kind]))
         lines.append(kind)
         for shape in shapes:
