@@ -98,8 +98,9 @@ def handle_prospect_converted(event: Event, uow: KpiStorage) -> None:
     """A prospect converted: counted in its period (the earliest conversion) and its cohort."""
     prospect_id = event.payload["prospect_id"]
     converted_at = event.payload["converted_at"]
-    earliest = {"at": converted_at, "periods": period_keys(converted_at)}
-    uow.change_prospect_fact("conversion", prospect_id, Change("at", converted_at, earliest, True))
+    timed = {"at": converted_at, "periods": period_keys(converted_at)}
+    first = Change("at", converted_at, timed, earliest=True)
+    uow.change_prospect_fact("conversion", prospect_id, first)
     uow.change_prospect_fact(
         "captured", prospect_id, Change("converted", True, {"converted": True})
     )
