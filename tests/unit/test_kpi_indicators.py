@@ -6,10 +6,12 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from clientela.services.kpi.domain import (
+    Change,
     PeriodIndicators,
     change_stamp,
     completeness_stamp,
     hours_between,
+    latest_per_customer,
     mean,
     median,
     merge_stamp,
@@ -17,6 +19,7 @@ from clientela.services.kpi.domain import (
     percentage,
     percentile,
     period_keys,
+    winning,
 )
 
 NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -259,3 +262,42 @@ def test_a_later_update_replaces_the_completeness_of_the_capture_and_an_earlier_
     assert completeness_stamp(NOON + timedelta(seconds=1), from_update=True) > captured
     assert completeness_stamp(NOON - timedelta(seconds=1), from_update=True) < captured
     assert completeness_stamp(NOON, from_update=True) > captured
+
+
+def test_a_change_wins_over_an_older_stamp_or_none_and_an_earliest_one_over_a_later_time():
+    later = Change("stamp", "2026-03-01/0", {"stamp": "2026-03-01/0"})
+    earlier = Change("at", NOON, {"at": NOON}, earliest=True)
+
+    assert [later.wins_over(held) for held in (None, "2026-02-28/9", "2026-03-01/0")] == [
+        True,
+        True,
+        False,
+    ]
+    assert [earlier.wins_over(held) for held in (None, NOON + timedelta(hours=1), NOON)] == [
+        True,
+        True,
+        False,
+    ]
+
+
+def test_only_the_changes_that_win_over_a_fact_are_kept_each_on_its_own_field():
+    completeness = Change("completeness_stamp", "b", {"completeness": 80.0})
+    identity = Change("identity_stamp", "b", {"at": NOON})
+    fact = {"completeness_stamp": "c", "identity_stamp": "a"}
+
+    assert winning([completeness, identity], fact) == [identity]
+
+
+def test_nps_counts_each_customers_latest_answer_in_each_period():
+    answers = [
+        ("2026-11", "c1", NOON, "detractor"),
+        ("2026-11", "c1", NOON + timedelta(days=1), "promoter"),
+        ("2026-11", "c2", NOON, "passive"),
+        ("2026-12", "c1", NOON + timedelta(days=10), "detractor"),
+    ]
+
+    assert sorted(latest_per_customer(reversed(answers))) == [
+        ("2026-11", "passive"),
+        ("2026-11", "promoter"),
+        ("2026-12", "detractor"),
+    ]
