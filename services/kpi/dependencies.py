@@ -215,7 +215,7 @@ class KpiStorage(UnitOfWork):
     ) -> Iterator[NpsAnswer]:
         """Every NPS answer given in the range."""
         projection = {"periods": 1, "subject": 1, "category": 1, "at": 1}
-        for fact in self.facts.find(_counting("nps", start, end), projection):
+        for fact in self.facts.find(_timed("nps", start, end), projection):  # never merged
             yield NpsAnswer(
                 fact["periods"][granularity], fact["subject"], fact["at"], fact["category"]
             )
@@ -232,7 +232,8 @@ class KpiStorage(UnitOfWork):
         """(period, dimension values, ``totals``) of the counting facts of ``kind``, grouped."""
         keys = {"period": f"$periods.{granularity}", **{name: f"${name}" for name in dimensions}}
         pipeline = [
-            {"$match": _counting(kind, start, end)},
+            {"$match": _timed(kind, start, end)},
+            {"$match": {"merged": {"$ne": True}}},
             {"$group": {"_id": keys, **totals}},
         ]
         for row in self.facts.aggregate(pipeline):
@@ -240,10 +241,14 @@ class KpiStorage(UnitOfWork):
             yield group["period"], {name: group.get(name) or "" for name in dimensions}, row
 
 
-def _counting(kind: str, start: datetime | None, end: datetime | None) -> dict[str, Any]:
-    """The facts of ``kind`` timed in ``[start, end)`` that count (not merged away)."""
+def _timed(kind: str, start: datetime | None, end: datetime | None) -> dict[str, Any]:
+    """The facts of ``kind`` timed in ``[start, end)``, as index ``kind_1_at_1`` finds them.
+
+    Whether they are merged away is left to a later stage: with ``merged`` in
+    the same filter, SecantusDB reads every fact of the kind, whatever the range.
+    """
     bounds = {op: value for op, value in (("$gte", start), ("$lt", end)) if value is not None}
-    return {"kind": kind, "at": bounds or {"$ne": None}, "merged": {"$ne": True}}
+    return {"kind": kind, "at": bounds or {"$ne": None}}
 
 
 class FakeKpiStorage(FakeUnitOfWork):

@@ -8,8 +8,10 @@ a collection scan for ``{_id: X, stamp: {$lt: S}}`` too, which the server
 answers with a point lookup on ``_id`` (about 1 ms from 1,000 to 100,000
 facts). So every command the handlers send is checked for the forms the
 server answers by index: event handlers find each fact by ``_id`` (a value
-or ``$in`` values), the indicators match ``kind`` and ``at`` (index
-``kind_1_at_1``).
+or ``$in`` values), the indicators find facts by ``kind`` and ``at`` alone
+(index ``kind_1_at_1``; with ``merged`` in the same filter SecantusDB read
+every fact of the kind whatever the range: 290 ms instead of 50 for a day
+out of 10,000 facts).
 """
 
 import json
@@ -147,9 +149,7 @@ def test_handlers_find_facts_by_index_and_converge_in_any_order(recorded):
         command["pipeline"][0]["$match"] if "pipeline" in command else command["filter"]
         for command in recorder.commands
     ]
-    assert matches and all(isinstance(match["kind"], str) and "at" in match for match in matches), (
-        matches
-    )
+    assert matches and all(set(match) == {"kind", "at"} for match in matches), matches
 
 
 def _by_id(command):
