@@ -12,7 +12,6 @@ from clientela.services.kpi.domain import ReportIndicators
 
 JAN = datetime(2026, 1, 10, 9, tzinfo=UTC)
 MAR = datetime(2026, 3, 10, 9, tzinfo=UTC)
-ORIGIN = {"fair": "", "campaign": "", "channel": ""}
 
 
 def event(name, **payload):
