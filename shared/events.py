@@ -197,6 +197,41 @@ class PointsEarned(_Payload):
     earned_at = fields.AwareDateTime(required=True, default_timezone=UTC)
 
 
+class PointsRedeemed(_Payload):
+    entry_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    points = fields.Integer(required=True, validate=validate.Range(min=1))
+    reward = fields.String(required=True)
+    reason = fields.String(required=True)
+    redeemed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class PointsExpired(_Payload):
+    entry_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    points = fields.Integer(required=True, validate=validate.Range(min=1))
+    lot = fields.String(required=True)
+    expired_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class PointsAdjusted(_Payload):
+    entry_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    points = fields.Integer(required=True)
+    reason = fields.String(required=True)
+    operator = fields.String(required=True)
+    adjusted_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class TierChanged(_Payload):
+    customer_id = fields.String(required=True)
+    from_tier = fields.String(load_default=None, allow_none=True)
+    to_tier = fields.String(required=True)
+    move = fields.String(required=True, validate=validate.OneOf(("upgrade", "downgrade")))
+    points_in_window = fields.Integer(required=True, validate=validate.Range(min=0))
+    changed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
 CATALOGUE: dict[str, EventType] = {
     event.name: event
     for event in (
@@ -284,6 +319,36 @@ CATALOGUE: dict[str, EventType] = {
             "loyalty",
             PointsEarned(),
             "Loyalty points were credited to a customer's ledger.",
+        ),
+        EventType(
+            "points_redeemed",
+            1,
+            "loyalty",
+            PointsRedeemed(),
+            "A customer spent `points` on `reward` from the rewards catalogue.",
+        ),
+        EventType(
+            "points_expired",
+            1,
+            "loyalty",
+            PointsExpired(),
+            "What was left of the points earned by `lot` expired (12 months after earning by "
+            "default); `expired_at` is when the lot expired.",
+        ),
+        EventType(
+            "points_adjusted",
+            1,
+            "loyalty",
+            PointsAdjusted(),
+            "An operator added (positive `points`) or deducted (negative) points, with a reason.",
+        ),
+        EventType(
+            "tier_changed",
+            1,
+            "loyalty",
+            TierChanged(),
+            "A customer's tier moved up or down (`from_tier` is absent for their first tier), "
+            "by the points earned in the rolling window.",
         ),
     )
 }

@@ -2,47 +2,160 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pymongo import DESCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
-from clientela.outbox import insert_once
-from clientela.services.loyalty.documents import LedgerEntry, Member, ReferralCode
+from clientela.clock import utcnow
+from clientela.outbox import PENDING, flush_pending, pending_update
+from clientela.services.loyalty.documents import (
+    LedgerEntry,
+    Member,
+    PointsAccount,
+    ReferralCode,
+)
 from clientela.storage import FakeUnitOfWork, UnitOfWork
 
 
+def new_account(customer_id: str) -> dict[str, Any]:
+    """The account of a customer with no points yet: version 0, never written."""
+    return {
+        "_id": customer_id,
+        "version": 0,
+        "entries": 0,
+        "balance": 0,
+        "tier": None,
+        "review_at": None,
+    }
+
+
+ACCOUNT_FIELDS = tuple(new_account(""))
+"""What :meth:`LoyaltyStorage.account` returns of an account."""
+
+
+@dataclass(frozen=True)
+class AccountChange:
+    """New journal entries of one customer and the account they leave, to write at once.
+
+    ``version`` is the account version they were computed from: the write
+    happens only if the account is still at that version. ``entries`` carry their
+    ``seq``, numbered on from the account's ``entries``, and ``entry_count`` is the
+    journal's length with them; ``events`` announce them.
+    """
+
+    customer_id: str
+    version: int
+    entries: list[dict[str, Any]]
+    balance: int
+    tier: str | None
+    review_at: datetime | None
+    events: list[dict]
+    entry_count: int
+
+    def account(self) -> dict[str, Any]:
+        """The account as this change leaves it."""
+        return {
+            "_id": self.customer_id,
+            "version": self.version + 1,
+            "entries": self.entry_count,
+            "balance": self.balance,
+            "tier": self.tier,
+            "review_at": self.review_at,
+        }
+
+
 class LoyaltyStorage(UnitOfWork):
-    """The points ledger, the members and their referral codes, in the loyalty database."""
+    """Points accounts and journals, members and their referral codes, in the loyalty database."""
 
-    def add_entry(self, entry: dict[str, Any], event: dict) -> bool:
-        """Insert ledger ``entry`` and publish ``event``, unless its ``_id`` is taken.
+    def account(self, customer_id: str) -> dict[str, Any]:
+        """The customer's account (:func:`new_account` when they have none).
 
-        True when this call recorded it; False (and nothing published) when an
-        entry with that id was there already.
+        Entries a crash left pending on it are copied to the ledger first, so
+        :meth:`journal` then holds every entry the account counts.
         """
-        ledger = self.database[LedgerEntry._meta["collection"]]
-        return insert_once(ledger, {"_id": entry["_id"]}, entry, event, self.publish) is None
+        accounts = self.database[PointsAccount._meta["collection"]]
+        found = accounts.find_one({"_id": customer_id}, {"outbox": 0, PENDING: 0})
+        if found is None:
+            return new_account(customer_id)
+        if found["pending"]:
+            self._settle(customer_id, found["pending"])
+        return {name: found.get(name) for name in ACCOUNT_FIELDS}
 
-    def balance(self, customer_id: str) -> int:
-        """The customer's points: the sum of their ledger entries."""
-        totals = self.database[LedgerEntry._meta["collection"]].aggregate(
-            [
-                {"$match": {"customer_id": customer_id}},
-                {"$group": {"_id": None, "points": {"$sum": "$points"}}},
-            ]
+    def journal(self, customer_id: str, entries: int) -> list[dict[str, Any]]:
+        """The first ``entries`` entries of the customer's journal, in the order written."""
+        found = self.database[LedgerEntry._meta["collection"]].find(
+            {"customer_id": customer_id, "seq": {"$lt": entries}}
         )
-        points: int = next(iter(totals), {"points": 0})["points"]
-        return points
+        return list(found.sort("seq", ASCENDING))
+
+    def post(self, change: AccountChange) -> bool:
+        """Write ``change`` in one conditional write and publish its events.
+
+        False, with nothing written, when the account is no longer at
+        ``change.version`` (a concurrent change won): read it again and retry.
+        """
+        accounts = self.database[PointsAccount._meta["collection"]]
+        state = {key: value for key, value in change.account().items() if key != "_id"}
+        if change.version == 0:
+            try:
+                accounts.insert_one(
+                    {
+                        "_id": change.customer_id,
+                        **state,
+                        "pending": change.entries,
+                        "outbox": change.events,
+                        **({PENDING: utcnow()} if change.events else {}),
+                    }
+                )
+            except DuplicateKeyError:
+                return False
+        else:
+            update: dict[str, Any] = {
+                "$set": state,
+                "$push": {"pending": {"$each": change.entries}},
+            }
+            if change.events:
+                outbox = pending_update(change.events)
+                update["$push"].update(outbox["$push"])
+                update["$min"] = outbox["$min"]
+            written = accounts.update_one(
+                {"_id": change.customer_id, "version": change.version}, update
+            )
+            if not written.matched_count:
+                return False
+        if change.entries:
+            self._settle(change.customer_id, change.entries)
+        flush_pending(accounts, change.customer_id, change.events, self.publish)
+        return True
+
+    def _settle(self, customer_id: str, entries: list[dict[str, Any]]) -> None:
+        """Copy ``entries`` pending on the account to the ledger, then take them off it."""
+        ledger = self.database[LedgerEntry._meta["collection"]]
+        for entry in entries:
+            # copied already before a crash, or by a concurrent reader
+            with contextlib.suppress(DuplicateKeyError):
+                ledger.insert_one(entry)
+        self.database[PointsAccount._meta["collection"]].update_one(
+            {"_id": customer_id},
+            {"$pull": {"pending": {"_id": {"$in": [entry["_id"] for entry in entries]}}}},
+        )
 
     def latest_entries(self, customer_id: str, limit: int) -> list[dict[str, Any]]:
-        """The customer's latest ``limit`` ledger entries, newest first."""
-        found = self.database[LedgerEntry._meta["collection"]].find(
-            {"customer_id": customer_id}, {"outbox": 0}
+        """The customer's ``limit`` journal entries written last, latest first."""
+        found = self.database[LedgerEntry._meta["collection"]].find({"customer_id": customer_id})
+        return list(found.sort("seq", DESCENDING).limit(limit))
+
+    def due_for_review(self, as_of: datetime) -> list[str]:
+        """The customers whose account is due for review by ``as_of``."""
+        found = self.database[PointsAccount._meta["collection"]].find(
+            {"review_at": {"$lte": as_of}}, {"_id": 1}
         )
-        return list(found.sort("recorded_at", DESCENDING).limit(limit))
+        return [account["_id"] for account in found]
 
     def remember_member(self, customer_id: str, prospect_id: str | None, email: str | None) -> None:
         """Keep (or refresh) a customer announced by the customers service."""
@@ -83,24 +196,42 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
 
     def __init__(self) -> None:
         super().__init__()
+        self.accounts: dict[str, dict[str, Any]] = {}
         self.ledger: dict[str, dict[str, Any]] = {}
         self.members: dict[str, dict[str, Any]] = {}
         self.codes: dict[str, dict[str, Any]] = {}
 
-    def add_entry(self, entry: dict[str, Any], event: dict) -> bool:
-        if entry["_id"] in self.ledger:
-            return False
-        self.ledger[entry["_id"]] = copy.deepcopy(entry)
-        self.publish(event)
-        return True
+    def account(self, customer_id: str) -> dict[str, Any]:
+        return copy.deepcopy(self.accounts.get(customer_id, new_account(customer_id)))
 
-    def balance(self, customer_id: str) -> int:
-        return sum(e["points"] for e in self.ledger.values() if e["customer_id"] == customer_id)
+    def journal(self, customer_id: str, entries: int) -> list[dict[str, Any]]:
+        mine = [
+            entry
+            for entry in self.ledger.values()
+            if entry["customer_id"] == customer_id and entry["seq"] < entries
+        ]
+        return copy.deepcopy(sorted(mine, key=lambda entry: entry["seq"]))
+
+    def post(self, change: AccountChange) -> bool:
+        if self.account(change.customer_id)["version"] != change.version:
+            return False
+        self.accounts[change.customer_id] = change.account()
+        for entry in change.entries:
+            self.ledger.setdefault(entry["_id"], copy.deepcopy(entry))
+        self.publish_many(change.events)
+        return True
 
     def latest_entries(self, customer_id: str, limit: int) -> list[dict[str, Any]]:
         entries = [e for e in self.ledger.values() if e["customer_id"] == customer_id]
-        entries.sort(key=lambda entry: entry["recorded_at"], reverse=True)
+        entries.sort(key=lambda entry: entry["seq"], reverse=True)
         return copy.deepcopy(entries[:limit])
+
+    def due_for_review(self, as_of: datetime) -> list[str]:
+        return [
+            customer_id
+            for customer_id, account in self.accounts.items()
+            if account["review_at"] is not None and account["review_at"] <= as_of
+        ]
 
     def remember_member(self, customer_id: str, prospect_id: str | None, email: str | None) -> None:
         self.members[customer_id] = {"_id": customer_id, "prospect_id": prospect_id, "email": email}

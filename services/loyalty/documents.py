@@ -1,32 +1,74 @@
-"""Loyalty storage: the points ledger, referral codes and the customers they belong to."""
+"""Loyalty storage: points journals and accounts, referral codes, the customers they belong to."""
 
 from __future__ import annotations
 
-from mongoengine import DateTimeField, Document, IntField, StringField
+from mongoengine import (
+    DateTimeField,
+    DictField,
+    Document,
+    IntField,
+    ListField,
+    StringField,
+)
 
 from clientela.outbox import OUTBOX_INDEX, OutboxDocument
 
 ENTRY_KINDS = ("earn", "redeem", "expire", "adjust")
 
 
-class LedgerEntry(OutboxDocument):
-    """One movement of a customer's points; the balance is the sum of the entries.
+class LedgerEntry(Document):
+    """One line of a customer's points journal; the balance is the sum of the lines.
 
-    ``id`` derives from what caused the entry (``purchase:<id>``,
-    ``referral:<prospect id>``), so the same cause can never be credited twice.
+    ``id`` is the entry's source (``purchase:<id>``, ``referral:<prospect id>``,
+    ``redeem:<request key>``, ``expiry:<lot>``...), so no source is ever
+    applied twice. ``seq`` is its place in the customer's journal; ``operator``
+    made an adjustment, ``lot`` is what an expiry wrote off, ``reward`` what a
+    redemption bought. Entries are
+    written through their :class:`PointsAccount`, never on their own.
     """
 
     id = StringField(primary_key=True)
     customer_id = StringField(required=True)
+    seq = IntField(required=True)
     kind = StringField(required=True, choices=ENTRY_KINDS)
     points = IntField(required=True)
     reason = StringField(required=True)
+    operator = StringField()
+    lot = StringField()
+    reward = StringField()
     recorded_at = DateTimeField(required=True)
 
     meta = {
         "db_alias": "loyalty",
         "collection": "ledger",
-        "indexes": [("customer_id", "-recorded_at"), OUTBOX_INDEX],
+        "indexes": [("customer_id", "seq")],
+    }
+
+
+class PointsAccount(OutboxDocument):
+    """A customer's points: balance, tier and the version every change of them bumps.
+
+    A change of the journal is one conditional write here (on ``version``),
+    carrying the new entries in ``pending`` and their events in the outbox,
+    so two concurrent redemptions cannot both spend the same points. The
+    entries are then copied to the ledger and ``pending`` emptied; whoever
+    reads the account next finishes that copy if a crash interrupted it.
+    ``review_at``: when the daily review must look again (a lot expires, or
+    earned points leave the tier window).
+    """
+
+    id = StringField(primary_key=True)
+    version = IntField(required=True)
+    entries = IntField(required=True)
+    balance = IntField(required=True)
+    tier = StringField()
+    review_at = DateTimeField()
+    pending = ListField(DictField())
+
+    meta = {
+        "db_alias": "loyalty",
+        "collection": "accounts",
+        "indexes": [{"fields": ["review_at"], "sparse": True}, OUTBOX_INDEX],
     }
 
 

@@ -4,26 +4,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from clientela.errors import load_id
+from nameko.timer import timer
+
+from clientela.errors import load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
 from clientela.service import ServiceBase, api
 from clientela.services.loyalty import handlers
 from clientela.services.loyalty.dependencies import LoyaltyStorage
-from clientela.services.loyalty.documents import LedgerEntry, Member, ReferralCode
-from clientela.services.loyalty.schemas import balance_schema
+from clientela.services.loyalty.documents import LedgerEntry, Member, PointsAccount, ReferralCode
+from clientela.services.loyalty.schemas import (
+    adjust_input,
+    balance_schema,
+    posted_schema,
+    redeem_input,
+    tiers_schema,
+)
 from clientela.storage import Storage
 
 LATEST_ENTRIES = 20
 """Ledger entries a balance shows."""
 
+DAY_S = 24 * 60 * 60
+
 
 class LoyaltyService(ServiceBase):
-    """Points earned by customers, for purchases and for referring new customers."""
+    """Customers' points journals and tiers: earned by purchases and referrals, spent on
+    rewards, expired with time, adjusted by hand."""
 
     name = "loyalty"
-    outbox_documents = (LedgerEntry,)
-    storage = Storage(LoyaltyStorage, documents=[LedgerEntry, Member, ReferralCode])
+    outbox_documents = (PointsAccount,)
+    storage = Storage(LoyaltyStorage, documents=[PointsAccount, LedgerEntry, Member, ReferralCode])
 
     @handles("customers", "purchase_recorded")
     def handle_purchase_recorded(self, event: Event) -> None:
@@ -36,6 +47,46 @@ class LoyaltyService(ServiceBase):
     @handles("prospects", "prospect_converted")
     def handle_prospect_converted(self, event: Event) -> None:
         handlers.credit_referral(event, self.storage, self.settings.referral_reward_points)
+
+    @timer(interval=DAY_S)
+    def review_accounts(self) -> int:
+        """Daily: expire the points due and move the tiers due."""
+        return handlers.review_accounts(self.storage)
+
+    @api
+    def redeem(self, customer_id: str, reward: str, request_key: str) -> dict[str, Any]:
+        """Spend points on a reward of the catalogue, once per ``request_key``."""
+        command = load(
+            redeem_input,
+            {"customer_id": customer_id, "reward": reward, "request_key": request_key},
+        )
+        return posted_schema.dump(
+            handlers.redeem(
+                command["customer_id"], command["reward"], command["request_key"], self.storage
+            )
+        )
+
+    @api
+    def adjust(
+        self, customer_id: str, points: int, reason: str, operator: str, request_key: str
+    ) -> dict[str, Any]:
+        """Add (positive) or deduct (negative) points by hand, once per ``request_key``."""
+        command = load(
+            adjust_input,
+            {
+                "customer_id": customer_id,
+                "points": points,
+                "reason": reason,
+                "operator": operator,
+                "request_key": request_key,
+            },
+        )
+        return posted_schema.dump(handlers.adjust(**command, uow=self.storage))
+
+    @api
+    def tiers(self) -> list[dict[str, Any]]:
+        """The tiers, lowest first, with their thresholds, multipliers and rewards."""
+        return tiers_schema.dump(handlers.tiers())
 
     @api
     def balance(self, customer_id: str) -> dict[str, Any]:

@@ -4,8 +4,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from clientela.services.loyalty.dependencies import FakeLoyaltyStorage, LoyaltyStorage
-from clientela.services.loyalty.documents import ReferralCode
+from clientela.services.loyalty.dependencies import (
+    AccountChange,
+    FakeLoyaltyStorage,
+    LoyaltyStorage,
+    new_account,
+)
+from clientela.services.loyalty.documents import LedgerEntry, PointsAccount, ReferralCode
 from clientela.storage import RecordedEvents
 
 MARCH = [datetime(2026, 3, day, 12, tzinfo=UTC) for day in range(1, 32)]
@@ -16,45 +21,95 @@ def uow(request):
     if request.param == "fake":
         return FakeLoyaltyStorage()
     database = request.getfixturevalue("service_database")("loyalty")
-    # one code per customer is the index's promise, as the service creates it
-    for index in ReferralCode._meta["index_specs"]:
-        options = {key: value for key, value in index.items() if key != "fields"}
-        database[ReferralCode._meta["collection"]].create_index(index["fields"], **options)
+    # the indexes as the service creates them: one code per customer is one's promise
+    for document in (LedgerEntry, PointsAccount, ReferralCode):
+        for index in document._meta["index_specs"]:
+            options = {key: value for key, value in index.items() if key != "fields"}
+            database[document._meta["collection"]].create_index(index["fields"], **options)
     return LoyaltyStorage(database, RecordedEvents())
 
 
-def entry(entry_id: str, points: int, day: int, customer_id: str = "C-1") -> dict:
+def entry(source: str, points: int, seq: int, customer_id: str = "C-1") -> dict:
     return {
-        "_id": entry_id,
+        "_id": source,
         "customer_id": customer_id,
+        "seq": seq,
         "kind": "earn",
         "points": points,
-        "reason": f"because of {entry_id}",
-        "recorded_at": MARCH[day - 1],
+        "reason": f"because of {source}",
+        "recorded_at": MARCH[seq],
     }
 
 
-def test_an_entry_is_recorded_and_announced_once(uow):
-    assert uow.add_entry(entry("purchase:F-1", 100, 1), {"id": "E-1"}) is True
-    assert uow.add_entry(entry("purchase:F-1", 999, 2), {"id": "E-2"}) is False
+def change(version: int, entries: list[dict], balance: int, customer_id: str = "C-1", **account):
+    count = entries[-1]["seq"] + 1 if entries else account.pop("entry_count")
+    return AccountChange(
+        customer_id=customer_id,
+        version=version,
+        entries=entries,
+        balance=balance,
+        tier=account.get("tier", "bronze"),
+        review_at=account.get("review_at"),
+        events=[{"id": f"E-{customer_id}-{version}"}],
+        entry_count=count,
+    )
 
-    assert [e["id"] for e in uow.events.envelopes] == ["E-1"]
-    assert uow.balance("C-1") == 100
-    assert uow.latest_entries("C-1", 20) == [entry("purchase:F-1", 100, 1)]
+
+def test_a_customer_without_points_has_a_fresh_account(uow):
+    assert uow.account("C-1") == new_account("C-1")
+    assert uow.journal("C-1", 10) == []
+    assert uow.latest_entries("C-1", 20) == []
 
 
-def test_the_balance_is_the_sum_and_the_latest_entries_come_newest_first(uow):
-    for number, day in enumerate((3, 1, 2)):
-        uow.add_entry(entry(f"purchase:F-{number}", 10**number, day), {"id": f"E-{number}"})
-    uow.add_entry(entry("purchase:X", 5, 4, customer_id="C-2"), {"id": "E-X"})
+def test_a_change_writes_the_entries_and_the_account_and_announces_them(uow):
+    first = [entry("purchase:F-1", 100, 0), entry("purchase:F-2", 10, 1)]
+    assert uow.post(change(0, first, 110, review_at=MARCH[20])) is True
+    assert uow.post(change(1, [entry("purchase:F-3", 1, 2)], 111, tier="silver")) is True
 
-    assert uow.balance("C-1") == 111
-    assert uow.latest_entries("C-1", 2) == [
-        entry("purchase:F-0", 1, 3),
-        entry("purchase:F-2", 100, 2),
+    assert uow.account("C-1") == {
+        "_id": "C-1",
+        "version": 2,
+        "entries": 3,
+        "balance": 111,
+        "tier": "silver",
+        "review_at": None,
+    }
+    assert [e["_id"] for e in uow.journal("C-1", 3)] == [
+        "purchase:F-1",
+        "purchase:F-2",
+        "purchase:F-3",
     ]
-    assert uow.balance("C-nobody") == 0
-    assert uow.latest_entries("C-nobody", 20) == []
+    assert uow.journal("C-1", 2) == first
+    assert [e["_id"] for e in uow.latest_entries("C-1", 2)] == ["purchase:F-3", "purchase:F-2"]
+    assert [e["id"] for e in uow.events.envelopes] == ["E-C-1-0", "E-C-1-1"]
+
+
+def test_a_change_from_a_stale_version_writes_and_announces_nothing(uow):
+    assert uow.post(change(0, [entry("purchase:F-1", 100, 0)], 100)) is True
+    assert uow.post(change(0, [entry("redeem:R-1", -100, 0)], 0)) is False
+    assert uow.post(change(5, [entry("redeem:R-2", -100, 1)], 0)) is False
+
+    assert uow.account("C-1")["balance"] == 100
+    assert [e["_id"] for e in uow.journal("C-1", 10)] == ["purchase:F-1"]
+    assert len(uow.events.envelopes) == 1
+
+
+def test_a_change_without_entries_moves_only_the_account(uow):
+    uow.post(change(0, [entry("purchase:F-1", 100, 0)], 100, review_at=MARCH[1]))
+    assert uow.post(change(1, [], 100, tier="gold", entry_count=1)) is True
+
+    account = uow.account("C-1")
+    assert (account["version"], account["entries"], account["tier"]) == (2, 1, "gold")
+
+
+def test_accounts_due_for_review_are_found_by_their_date(uow):
+    uow.post(change(0, [entry("purchase:F-1", 1, 0)], 1, review_at=MARCH[4]))
+    uow.post(change(0, [entry("purchase:G-1", 1, 0, "C-2")], 1, "C-2", review_at=MARCH[9]))
+    uow.post(change(0, [entry("purchase:H-1", 1, 0, "C-3")], 1, "C-3"))
+
+    assert uow.due_for_review(MARCH[3]) == []
+    assert uow.due_for_review(MARCH[4]) == ["C-1"]
+    assert sorted(uow.due_for_review(MARCH[30])) == ["C-1", "C-2"]
 
 
 def test_members_are_remembered_with_their_latest_details(uow):

@@ -1,6 +1,4 @@
-"""Loyalty rules: points earned by a purchase, referral codes and referral rewards."""
-
-from decimal import Decimal
+"""Loyalty rules: referral codes and referral rewards."""
 
 import pytest
 
@@ -9,35 +7,8 @@ from clientela.services.loyalty.domain import (
     Referrer,
     new_referral_code,
     normalise_referral_code,
-    points_for_purchase,
     referral_reward,
 )
-
-
-@pytest.mark.parametrize(
-    ("amount", "rate", "points"),
-    [
-        (Decimal("10.99"), 1.0, 10),
-        (Decimal("10.99"), 2.5, 27),
-        (Decimal("100"), 1.0, 100),
-        (Decimal("0.99"), 1.0, 0),
-        (Decimal("0"), 3.0, 0),
-        (Decimal("3"), 0.1, 0),
-        (Decimal("10"), 0.1, 1),
-    ],
-)
-def test_points_are_rounded_down(amount, rate, points):
-    assert points_for_purchase(amount, rate) == points
-
-
-def test_points_are_a_whole_number():
-    assert type(points_for_purchase(Decimal("10.99"), 2.5)) is int
-
-
-def test_a_negative_amount_is_refused():
-    with pytest.raises(ValueError, match="amount"):
-        points_for_purchase(Decimal("-0.01"), 1.0)
-
 
 # -- referral codes ------------------------------------------------------------
 

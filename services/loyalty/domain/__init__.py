@@ -1,4 +1,4 @@
-"""Loyalty rules in plain Python: points for purchases, referral codes and rewards.
+"""Loyalty rules in plain Python: referral codes and rewards; one module per other subject.
 
 No I/O here: storage, events and entrypoints build on these rules. Besides
 the referral rules below, one module per subject: ``journal`` (the points
@@ -16,20 +16,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
 
 REFERRAL_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 """What referral codes are made of: no 0/O, 1/I/L, nothing to misread or mistype."""
 
 REFERRAL_CODE_LENGTH = 8
 """Characters in a code, shown in two groups of four (``7KQ2-M9XA``)."""
-
-
-def points_for_purchase(amount: Decimal, points_per_unit: float) -> int:
-    """Points a purchase earns: ``points_per_unit`` per whole currency unit, rounded down."""
-    if amount < 0:
-        raise ValueError(f"amount: {amount} is negative")
-    return int((amount * Decimal(str(points_per_unit))).to_integral_value(rounding=ROUND_FLOOR))
 
 
 def _grouped(characters: str) -> str:

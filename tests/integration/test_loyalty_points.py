@@ -1,0 +1,82 @@
+"""The points journal on the real service: purchases earn points and a tier, and the last
+points can be spent only once, however many redemptions race for them."""
+
+from decimal import Decimal
+
+import pytest
+from nameko.standalone.events import event_dispatcher
+
+from clientela.cli.client import wait_for
+from clientela.clock import utcnow
+from clientela.errors import Conflict, NotFound
+from clientela.events import new_event
+
+
+@pytest.fixture
+def rpc(clientela_platform):
+    return clientela_platform("loyalty")
+
+
+@pytest.fixture
+def as_customers(clientela_settings):
+    """``as_customers(name, payload)``: publish a customers event."""
+    dispatch = event_dispatcher(clientela_settings.nameko_config())
+    return lambda name, payload: dispatch("customers", name, new_event(name, payload))
+
+
+@pytest.fixture
+def ana(rpc, as_customers):
+    """A customer loyalty knows, with no points yet."""
+    as_customers(
+        "customer_created",
+        {
+            "customer_id": "C-ana",
+            "prospect_id": "P-ana",
+            "name": "Ana",
+            "email": "ana@example.com",
+            "captive": True,
+            "created_at": utcnow(),
+        },
+    )
+    wait_for(lambda: rpc.loyalty.referral_code("C-ana"), not_yet=(NotFound,))
+    return "C-ana"
+
+
+def buy(as_customers, purchase_id: str, amount: str) -> None:
+    as_customers(
+        "purchase_recorded",
+        {
+            "purchase_id": purchase_id,
+            "customer_id": "C-ana",
+            "amount": Decimal(amount),
+            "currency": "MXN",
+            "purchased_at": utcnow(),
+        },
+    )
+
+
+def test_a_purchase_gives_points_and_a_tier(rpc, ana, as_customers):
+    buy(as_customers, "F-1", "1200.50")
+
+    balance = wait_for(lambda: rpc.loyalty.balance(ana), lambda b: b["points"])
+    assert (balance["points"], balance["tier"]) == (1200, "silver")
+    assert [entry["id"] for entry in balance["latest"]] == ["purchase:F-1"]
+
+
+def test_two_concurrent_redemptions_of_the_last_points_exactly_one_succeeds(rpc, ana, as_customers):
+    buy(as_customers, "F-1", "150")
+    wait_for(lambda: rpc.loyalty.balance(ana), lambda b: b["points"] == 150)
+
+    racing = [rpc.loyalty.redeem.call_async(ana, "COFFEE", f"req-{n}") for n in (1, 2)]
+    redeemed, refused = [], []
+    for reply in racing:
+        try:
+            redeemed.append(reply.result())
+        except Conflict as refusal:
+            refused.append(str(refusal))
+
+    assert [result["balance"] for result in redeemed] == [0]
+    assert len(refused) == 1 and "more than the balance of 0" in refused[0]
+    balance = rpc.loyalty.balance(ana)
+    assert balance["points"] == 0
+    assert sorted(entry["kind"] for entry in balance["latest"]) == ["earn", "redeem"]
