@@ -34,6 +34,11 @@ def new_account(customer_id: str) -> dict[str, Any]:
     }
 
 
+def referral_source(prospect_id: str) -> str:
+    """The source of the journal entry rewarding whoever referred ``prospect_id``."""
+    return f"referral:{prospect_id}"
+
+
 ACCOUNT_FIELDS = tuple(new_account(""))
 """What :meth:`LoyaltyStorage.account` returns of an account."""
 
@@ -150,6 +155,13 @@ class LoyaltyStorage(UnitOfWork):
         found = self.database[LedgerEntry._meta["collection"]].find({"customer_id": customer_id})
         return list(found.sort("seq", DESCENDING).limit(limit))
 
+    def rewarded_for(self, prospect_id: str) -> str | None:
+        """The customer rewarded for referring ``prospect_id``; None when nobody was."""
+        found = self.database[LedgerEntry._meta["collection"]].find_one(
+            {"_id": referral_source(prospect_id)}, {"customer_id": 1}
+        )
+        return None if found is None else found["customer_id"]
+
     def due_for_review(self, as_of: datetime) -> list[str]:
         """The customers whose account is due for review by ``as_of``."""
         found = self.database[PointsAccount._meta["collection"]].find(
@@ -225,6 +237,10 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
         entries = [e for e in self.ledger.values() if e["customer_id"] == customer_id]
         entries.sort(key=lambda entry: entry["seq"], reverse=True)
         return copy.deepcopy(entries[:limit])
+
+    def rewarded_for(self, prospect_id: str) -> str | None:
+        found = self.ledger.get(referral_source(prospect_id))
+        return None if found is None else found["customer_id"]
 
     def due_for_review(self, as_of: datetime) -> list[str]:
         return [

@@ -16,12 +16,13 @@ from clientela.clock import utcnow
 from clientela.errors import NotFound
 from clientela.events import Event
 from clientela.services.loyalty import programme
-from clientela.services.loyalty.dependencies import LoyaltyStorage
+from clientela.services.loyalty.dependencies import LoyaltyStorage, referral_source
 from clientela.services.loyalty.domain import (
     Referrer,
     new_referral_code,
     normalise_referral_code,
     referral_reward,
+    refers_back,
 )
 from clientela.services.loyalty.domain.earning import PurchaseLine, purchase_points
 from clientela.services.loyalty.domain.journal import JournalEntry, PointsJournal
@@ -212,7 +213,13 @@ def credit_referral(event: Event, uow: LoyaltyStorage, reward_points: int) -> No
             extra={"prospect_id": prospect_id, **_named(converted)},
         )
         return
-    referrer = Referrer(member["_id"], member.get("prospect_id"), member.get("email"))
+    referrer = _as_referrer(member)
+    if refers_back(referrer, prospect_id, lambda customer: _referrer_of(customer, uow)):
+        log.info(
+            "no referral reward: a loop of referrals",
+            extra={"prospect_id": prospect_id, "referrer": referrer.customer_id},
+        )
+        return
     reward = referral_reward(referrer, prospect_id, converted["email"], reward_points)
     if not reward.points:
         log.info(
@@ -224,7 +231,7 @@ def credit_referral(event: Event, uow: LoyaltyStorage, reward_points: int) -> No
             },
         )
         return
-    source = f"referral:{prospect_id}"
+    source = referral_source(prospect_id)
     now = _now()
     post(
         referrer.customer_id,
@@ -232,6 +239,17 @@ def credit_referral(event: Event, uow: LoyaltyStorage, reward_points: int) -> No
         now,
         uow,
     )
+
+
+def _as_referrer(member: dict[str, Any]) -> Referrer:
+    return Referrer(member["_id"], member.get("prospect_id"), member.get("email"))
+
+
+def _referrer_of(customer: Referrer, uow: LoyaltyStorage) -> Referrer | None:
+    """Who was rewarded for referring ``customer``; None when nobody (that loyalty knows)."""
+    rewarded = uow.rewarded_for(customer.prospect_id) if customer.prospect_id else None
+    member = uow.find_member(rewarded) if rewarded else None
+    return _as_referrer(member) if member else None
 
 
 def _referring_member(referrer: str, typed_code: str, uow: LoyaltyStorage) -> dict[str, Any] | None:

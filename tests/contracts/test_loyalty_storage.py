@@ -129,3 +129,10 @@ def test_a_code_belongs_to_one_customer_and_a_customer_has_one_code(uow):
     assert uow.code_of("C-2") is None
     assert uow.owner_of_code("AAAA-BBBB") == "C-1"
     assert uow.owner_of_code("CCCC-DDDD") is None
+
+
+def test_who_was_rewarded_for_a_referral_is_found_by_the_prospect(uow):
+    uow.post(change(0, [entry("referral:P-luis", 500, 0)], 500))
+
+    assert uow.rewarded_for("P-luis") == "C-1"
+    assert uow.rewarded_for("P-nobody") is None

@@ -204,3 +204,14 @@ def test_a_customer_announced_again_is_remembered_with_their_latest_details(uow)
     assert uow.members == {
         "C-ana": {"_id": "C-ana", "prospect_id": "P-ana", "email": "ana.ruiz@example.com"}
     }
+
+
+def test_a_referral_back_to_whoever_referred_you_closes_a_loop_and_earns_nothing(uow):
+    handlers.remember_customer(customer_created("C-luis", "P-luis", "luis@example.com"), uow)
+    handlers.credit_referral(converted("P-ana", referrer="C-luis"), uow, reward_points=REWARD)
+    assert earned(uow) == [("referral:P-ana", "C-luis", REWARD)]
+
+    handlers.credit_referral(converted("P-luis", referrer="C-ana"), uow, reward_points=REWARD)
+
+    assert earned(uow) == [("referral:P-ana", "C-luis", REWARD)]
+    assert handlers.balance("C-ana", uow, latest=20)["points"] == 0

@@ -8,6 +8,7 @@ from clientela.services.loyalty.domain import (
     new_referral_code,
     normalise_referral_code,
     referral_reward,
+    refers_back,
 )
 
 # -- referral codes ------------------------------------------------------------
@@ -86,3 +87,26 @@ def test_no_reward_when_rewards_are_set_to_zero():
 def test_a_negative_reward_is_refused():
     with pytest.raises(ValueError, match="reward_points"):
         referral_reward(ANA, "p-luis", None, -1)
+
+
+# -- referral loops ------------------------------------------------------------
+
+LUIS = Referrer("C-luis", "P-luis", None)
+EVA = Referrer("C-eva", "P-eva", None)
+
+
+CHAIN = {"c-ana": LUIS, "C-luis": EVA}
+"""Luis referred Ana, and Eva referred Luis."""
+
+
+@pytest.mark.parametrize(
+    ("prospect_id", "loop"), [("P-luis", True), ("P-eva", True), ("P-new", False)]
+)
+def test_a_prospect_up_the_referrers_chain_closes_a_loop(prospect_id, loop):
+    assert refers_back(ANA, prospect_id, lambda who: CHAIN.get(who.customer_id)) is loop
+
+
+def test_a_chain_that_already_turns_in_a_circle_is_not_followed_forever():
+    circle = {"c-ana": LUIS, "C-luis": ANA}
+
+    assert refers_back(ANA, "P-new", lambda who: circle.get(who.customer_id)) is True

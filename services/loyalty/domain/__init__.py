@@ -23,6 +23,9 @@ REFERRAL_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERRAL_CODE_LENGTH = 8
 """Characters in a code, shown in two groups of four (``7KQ2-M9XA``)."""
 
+REFERRAL_CHAIN_LIMIT = 50
+"""Referrers followed up a chain when looking for a loop; longer chains are not walked."""
+
 
 def _grouped(characters: str) -> str:
     half = REFERRAL_CODE_LENGTH // 2
@@ -80,3 +83,24 @@ def referral_reward(
     if reward_points == 0:
         return ReferralReward(0, "referral rewards are off (referral_reward_points is 0)")
     return ReferralReward(reward_points, f"referred prospect {prospect_id}, now a customer")
+
+
+def refers_back(
+    referrer: Referrer, prospect_id: str, referrer_of: Callable[[Referrer], Referrer | None]
+) -> bool:
+    """Whether rewarding ``referrer`` for ``prospect_id`` closes a loop of referrals.
+
+    ``referrer_of(customer)`` is who was rewarded for referring that customer
+    (None: nobody). A loop is the converted prospect found up the referrer's
+    own chain: they referred (someone who referred...) the referrer.
+    """
+    seen: set[str] = set()
+    current: Referrer | None = referrer
+    while current is not None and len(seen) < REFERRAL_CHAIN_LIMIT:
+        if current.customer_id in seen:
+            return True
+        seen.add(current.customer_id)
+        current = referrer_of(current)
+        if current is not None and current.prospect_id == prospect_id:
+            return True
+    return False
