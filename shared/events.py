@@ -232,6 +232,30 @@ class TierChanged(_Payload):
     changed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
 
 
+class _RiskReason(_Payload):
+    signal = fields.String(required=True)
+    points = fields.Integer(required=True)
+    detail = fields.String(required=True)
+
+
+class ChurnAlarmRaised(_Payload):
+    alarm_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    score = fields.Integer(required=True, validate=_PERCENT)
+    reasons = fields.List(fields.Nested(_RiskReason), required=True)
+    raised_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class ChurnAlarmClosed(_Payload):
+    alarm_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    outcome = fields.String(
+        required=True, validate=validate.OneOf(("retained", "lost", "false_alarm", "cleared"))
+    )
+    raised_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    closed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
 CATALOGUE: dict[str, EventType] = {
     event.name: event
     for event in (
@@ -350,6 +374,23 @@ CATALOGUE: dict[str, EventType] = {
             "A customer's tier moved up or down (`from_tier` is absent for their first tier), "
             "by the points earned in the rolling window.",
         ),
+        EventType(
+            "churn_alarm_raised",
+            1,
+            "loyalty",
+            ChurnAlarmRaised(),
+            "A customer's churn-risk score (0-100) reached the alarm threshold; `reasons` "
+            "lists each warning sign as `{signal, points, detail}`: what it added to the "
+            "score and what was seen.",
+        ),
+        EventType(
+            "churn_alarm_closed",
+            1,
+            "loyalty",
+            ChurnAlarmClosed(),
+            "A churn alarm ended: the customer was `retained` or `lost`, it was a "
+            "`false_alarm`, or the risk fell below the threshold by itself (`cleared`).",
+        ),
     )
 }
 
@@ -444,6 +485,7 @@ def _field_type(field: fields.Field) -> str:
         fields.Integer: "integer",
         fields.Float: "number",
         fields.Boolean: "boolean",
+        fields.List: "list",
     }
     kind = next((name for cls, name in names.items() if isinstance(field, cls)), "string")
     choices = [v for v in field.validators if isinstance(v, validate.OneOf)]

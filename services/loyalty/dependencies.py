@@ -6,17 +6,21 @@ import contextlib
 import copy
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from clientela.clock import utcnow
-from clientela.outbox import PENDING, flush_pending, pending_update
+from clientela.outbox import PENDING, flush_pending, insert_once, pending_update
 from clientela.services.loyalty.documents import (
+    AnswerFact,
+    ChurnAlarm,
     LedgerEntry,
     Member,
     PointsAccount,
+    PurchaseFact,
     ReferralCode,
 )
 from clientela.storage import FakeUnitOfWork, UnitOfWork
@@ -75,7 +79,8 @@ class AccountChange:
 
 
 class LoyaltyStorage(UnitOfWork):
-    """Points accounts and journals, members and their referral codes, in the loyalty database."""
+    """Points accounts and journals, members and their referral codes, the purchases and
+    answers churn risk reads, and churn alarms, in the loyalty database."""
 
     def account(self, customer_id: str) -> dict[str, Any]:
         """The customer's account (:func:`new_account` when they have none).
@@ -169,17 +174,128 @@ class LoyaltyStorage(UnitOfWork):
         )
         return [account["_id"] for account in found]
 
-    def remember_member(self, customer_id: str, prospect_id: str | None, email: str | None) -> None:
+    def remember_member(
+        self,
+        customer_id: str,
+        prospect_id: str | None,
+        email: str | None,
+        customer_since: datetime,
+    ) -> None:
         """Keep (or refresh) a customer announced by the customers service."""
         self.database[Member._meta["collection"]].update_one(
             {"_id": customer_id},
-            {"$set": {"prospect_id": prospect_id, "email": email}},
+            {
+                "$set": {
+                    "prospect_id": prospect_id,
+                    "email": email,
+                    "customer_since": customer_since,
+                }
+            },
             upsert=True,
         )
 
     def find_member(self, customer_id: str) -> dict[str, Any] | None:
-        """The member ``customer_id`` (with ``prospect_id`` and ``email``), None if unknown."""
+        """The member ``customer_id`` (with ``prospect_id``, ``email``, ``customer_since``
+        and their churn risk once scored), None if unknown."""
         return self.database[Member._meta["collection"]].find_one({"_id": customer_id})
+
+    def member_ids(self) -> list[str]:
+        """Every member's id."""
+        return [
+            found["_id"] for found in self.database[Member._meta["collection"]].find({}, {"_id": 1})
+        ]
+
+    def save_risk(
+        self, customer_id: str, score: int, reasons: list[dict[str, Any]], scored_at: datetime
+    ) -> None:
+        """Keep the member's churn-risk score and its reasons, as scored at ``scored_at``."""
+        self.database[Member._meta["collection"]].update_one(
+            {"_id": customer_id},
+            {"$set": {"risk_score": score, "risk_reasons": reasons, "scored_at": scored_at}},
+        )
+
+    def add_purchase_fact(
+        self, purchase_id: str, customer_id: str, at: datetime, amount: Decimal
+    ) -> None:
+        """Keep a purchase (once, however often announced)."""
+        self.database[PurchaseFact._meta["collection"]].update_one(
+            {"_id": purchase_id},
+            {"$setOnInsert": {"customer_id": customer_id, "at": at, "amount": str(amount)}},
+            upsert=True,
+        )
+
+    def purchase_facts(self, customer_id: str) -> list[dict[str, Any]]:
+        """The customer's purchases: ``at`` and ``amount`` (a Decimal)."""
+        found = self.database[PurchaseFact._meta["collection"]].find({"customer_id": customer_id})
+        return [{**fact, "amount": Decimal(fact["amount"])} for fact in found]
+
+    def add_answer_fact(
+        self,
+        answer_id: str,
+        customer_id: str,
+        at: datetime,
+        nps: int | None,
+        csat: int | None,
+    ) -> None:
+        """Keep a survey answer (once, however often announced)."""
+        self.database[AnswerFact._meta["collection"]].update_one(
+            {"_id": answer_id},
+            {"$setOnInsert": {"customer_id": customer_id, "at": at, "nps": nps, "csat": csat}},
+            upsert=True,
+        )
+
+    def answer_facts(self, customer_id: str) -> list[dict[str, Any]]:
+        """The customer's survey answers: ``at`` and an ``nps`` or a ``csat`` score."""
+        return list(
+            self.database[AnswerFact._meta["collection"]].find({"customer_id": customer_id})
+        )
+
+    def live_alarm(self, customer_id: str) -> dict[str, Any] | None:
+        """The customer's alarm that is not closed yet, None when there is none."""
+        return self.database[ChurnAlarm._meta["collection"]].find_one(
+            {"customer_id": customer_id, "live": True}, {"outbox": 0, PENDING: 0}
+        )
+
+    def alarm_count(self, customer_id: str) -> int:
+        """How many alarms the customer has had, closed or not."""
+        return self.database[ChurnAlarm._meta["collection"]].count_documents(
+            {"customer_id": customer_id}
+        )
+
+    def find_alarm(self, alarm_id: str) -> dict[str, Any] | None:
+        """The alarm ``alarm_id``, None when there is none."""
+        return self.database[ChurnAlarm._meta["collection"]].find_one(
+            {"_id": alarm_id}, {"outbox": 0, PENDING: 0}
+        )
+
+    def add_alarm(self, alarm: dict[str, Any], event: dict) -> bool:
+        """Insert ``alarm`` and publish ``event``; False (nothing published) if its id is taken."""
+        alarms = self.database[ChurnAlarm._meta["collection"]]
+        return insert_once(alarms, {"_id": alarm["_id"]}, alarm, event, self.publish) is None
+
+    def update_alarm(
+        self, alarm_id: str, state: str, changes: dict[str, Any], event: dict | None
+    ) -> bool:
+        """Apply ``changes`` to the alarm if it is still in ``state``, announcing ``event``.
+
+        False, with nothing written, when the alarm moved meanwhile.
+        """
+        alarms = self.database[ChurnAlarm._meta["collection"]]
+        update: dict[str, Any] = {"$set": changes}
+        if event is not None:
+            update.update(pending_update([event]))
+        written = alarms.update_one({"_id": alarm_id, "state": state}, update)
+        if not written.matched_count:
+            return False
+        if event is not None:
+            flush_pending(alarms, alarm_id, [event], self.publish)
+        return True
+
+    def list_alarms(self, live_only: bool, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` alarms, latest raised first; with ``live_only``, those not closed."""
+        alarms = self.database[ChurnAlarm._meta["collection"]]
+        found = alarms.find({"live": True} if live_only else {}, {"outbox": 0, PENDING: 0})
+        return list(found.sort("raised_at", DESCENDING).limit(limit))
 
     def add_referral_code(self, code: str, customer_id: str, created_at: datetime) -> bool:
         """Give ``customer_id`` referral ``code``; False when the code or customer has one."""
@@ -212,6 +328,9 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
         self.ledger: dict[str, dict[str, Any]] = {}
         self.members: dict[str, dict[str, Any]] = {}
         self.codes: dict[str, dict[str, Any]] = {}
+        self.purchases: dict[str, dict[str, Any]] = {}
+        self.answers: dict[str, dict[str, Any]] = {}
+        self.alarms: dict[str, dict[str, Any]] = {}
 
     def account(self, customer_id: str) -> dict[str, Any]:
         return copy.deepcopy(self.accounts.get(customer_id, new_account(customer_id)))
@@ -249,11 +368,91 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
             if account["review_at"] is not None and account["review_at"] <= as_of
         ]
 
-    def remember_member(self, customer_id: str, prospect_id: str | None, email: str | None) -> None:
-        self.members[customer_id] = {"_id": customer_id, "prospect_id": prospect_id, "email": email}
+    def remember_member(
+        self,
+        customer_id: str,
+        prospect_id: str | None,
+        email: str | None,
+        customer_since: datetime,
+    ) -> None:
+        known = self.members.setdefault(customer_id, {"_id": customer_id})
+        known.update(prospect_id=prospect_id, email=email, customer_since=customer_since)
 
     def find_member(self, customer_id: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.members.get(customer_id))
+
+    def member_ids(self) -> list[str]:
+        return list(self.members)
+
+    def save_risk(
+        self, customer_id: str, score: int, reasons: list[dict[str, Any]], scored_at: datetime
+    ) -> None:
+        if customer_id in self.members:
+            self.members[customer_id].update(
+                risk_score=score, risk_reasons=copy.deepcopy(reasons), scored_at=scored_at
+            )
+
+    def add_purchase_fact(
+        self, purchase_id: str, customer_id: str, at: datetime, amount: Decimal
+    ) -> None:
+        self.purchases.setdefault(
+            purchase_id,
+            {"_id": purchase_id, "customer_id": customer_id, "at": at, "amount": amount},
+        )
+
+    def purchase_facts(self, customer_id: str) -> list[dict[str, Any]]:
+        return [
+            copy.deepcopy(p) for p in self.purchases.values() if p["customer_id"] == customer_id
+        ]
+
+    def add_answer_fact(
+        self,
+        answer_id: str,
+        customer_id: str,
+        at: datetime,
+        nps: int | None,
+        csat: int | None,
+    ) -> None:
+        self.answers.setdefault(
+            answer_id,
+            {"_id": answer_id, "customer_id": customer_id, "at": at, "nps": nps, "csat": csat},
+        )
+
+    def answer_facts(self, customer_id: str) -> list[dict[str, Any]]:
+        return [copy.deepcopy(a) for a in self.answers.values() if a["customer_id"] == customer_id]
+
+    def live_alarm(self, customer_id: str) -> dict[str, Any] | None:
+        live = (a for a in self.alarms.values() if a["customer_id"] == customer_id and a["live"])
+        return copy.deepcopy(next(live, None))
+
+    def alarm_count(self, customer_id: str) -> int:
+        return sum(1 for a in self.alarms.values() if a["customer_id"] == customer_id)
+
+    def find_alarm(self, alarm_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.alarms.get(alarm_id))
+
+    def add_alarm(self, alarm: dict[str, Any], event: dict) -> bool:
+        if alarm["_id"] in self.alarms:
+            return False
+        self.alarms[alarm["_id"]] = copy.deepcopy(alarm)
+        self.publish(event)
+        return True
+
+    def update_alarm(
+        self, alarm_id: str, state: str, changes: dict[str, Any], event: dict | None
+    ) -> bool:
+        alarm = self.alarms.get(alarm_id)
+        if alarm is None or alarm["state"] != state:
+            return False
+        alarm.update(copy.deepcopy(changes))
+        if event is not None:
+            self.publish(event)
+        return True
+
+    def list_alarms(self, live_only: bool, limit: int) -> list[dict[str, Any]]:
+        alarms = [a for a in self.alarms.values() if a["live"] or not live_only]
+        alarms.sort(key=lambda alarm: alarm["raised_at"], reverse=True)
+        return copy.deepcopy(alarms[:limit])
 
     def add_referral_code(self, code: str, customer_id: str, created_at: datetime) -> bool:
         if code in self.codes or self.code_of(customer_id) is not None:

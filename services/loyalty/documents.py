@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mongoengine import (
+    BooleanField,
     DateTimeField,
     DictField,
     Document,
@@ -76,15 +77,68 @@ class Member(Document):
     """A customer as announced by the customers service (kept from its events).
 
     Referral codes are issued to members only, and ``prospect_id`` and
-    ``email`` tell a self-referral apart. (Document class names are global
+    ``email`` tell a self-referral apart. ``risk_score`` and ``risk_reasons``
+    are their churn risk as last scored, at ``scored_at``. (Document class names are global
     to mongoengine, hence not ``KnownCustomer`` as in feedback.)
     """
 
     id = StringField(primary_key=True)
     prospect_id = StringField()
     email = StringField()
+    customer_since = DateTimeField()
+    risk_score = IntField()
+    risk_reasons = ListField(DictField())
+    scored_at = DateTimeField()
 
     meta = {"db_alias": "loyalty", "collection": "customers"}
+
+
+class PurchaseFact(Document):
+    """A purchase as customers announced it: what churn risk and the matrix read."""
+
+    id = StringField(primary_key=True)
+    customer_id = StringField(required=True)
+    at = DateTimeField(required=True)
+    amount = StringField(required=True)
+
+    meta = {"db_alias": "loyalty", "collection": "purchases", "indexes": ["customer_id"]}
+
+
+class AnswerFact(Document):
+    """A survey answer as feedback announced it: an NPS or a CSAT score."""
+
+    id = StringField(primary_key=True)
+    customer_id = StringField(required=True)
+    at = DateTimeField(required=True)
+    nps = IntField()
+    csat = IntField()
+
+    meta = {"db_alias": "loyalty", "collection": "answers", "indexes": ["customer_id"]}
+
+
+class ChurnAlarm(OutboxDocument):
+    """A churn-risk alarm: raised with its score and reasons, acknowledged, closed.
+
+    ``live`` while not closed, so a customer's live alarm is one indexed lookup.
+    """
+
+    id = StringField(primary_key=True)
+    customer_id = StringField(required=True)
+    score = IntField(required=True)
+    reasons = ListField(DictField())
+    raised_at = DateTimeField(required=True)
+    state = StringField(required=True)
+    live = BooleanField(required=True)
+    acknowledged_by = StringField()
+    acknowledged_at = DateTimeField()
+    outcome = StringField()
+    closed_at = DateTimeField()
+
+    meta = {
+        "db_alias": "loyalty",
+        "collection": "alarms",
+        "indexes": [("customer_id", "live"), ("live", "-raised_at"), "-raised_at", OUTBOX_INDEX],
+    }
 
 
 class ReferralCode(Document):

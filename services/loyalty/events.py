@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from clientela.events import new_event
+from clientela.services.loyalty.domain.churn import Alarm, RiskReason
 from clientela.services.loyalty.domain.tiers import TierChange
 
 
@@ -96,4 +97,39 @@ def tier_changed(change: TierChange) -> dict:
             "changed_at": change.at,
         },
         occurred_at=change.at,
+    )
+
+
+def reason_payload(reason: RiskReason) -> dict[str, Any]:
+    """A churn-risk reason as events and documents carry it."""
+    return {"signal": str(reason.signal), "points": reason.points, "detail": reason.detail}
+
+
+def churn_alarm_raised(alarm: Alarm) -> dict:
+    """``churn_alarm_raised``: a customer's churn risk reached the threshold."""
+    return new_event(
+        "churn_alarm_raised",
+        {
+            "alarm_id": alarm.alarm_id,
+            "customer_id": alarm.customer_id,
+            "score": alarm.score,
+            "reasons": [reason_payload(reason) for reason in alarm.reasons],
+            "raised_at": alarm.raised_at,
+        },
+        occurred_at=alarm.raised_at,
+    )
+
+
+def churn_alarm_closed(alarm: Alarm) -> dict:
+    """``churn_alarm_closed``: an alarm ended with its outcome."""
+    return new_event(
+        "churn_alarm_closed",
+        {
+            "alarm_id": alarm.alarm_id,
+            "customer_id": alarm.customer_id,
+            "outcome": str(alarm.outcome),
+            "raised_at": alarm.raised_at,
+            "closed_at": alarm.closed_at,
+        },
+        occurred_at=alarm.closed_at,
     )

@@ -155,7 +155,9 @@ def _entry_and_balance(customer_id: str, source: str, uow: LoyaltyStorage) -> di
 def remember_customer(event: Event, uow: LoyaltyStorage) -> None:
     """Keep the announced customer, who may now refer others (idempotent)."""
     payload = event.payload
-    uow.remember_member(payload["customer_id"], payload["prospect_id"], payload["email"])
+    uow.remember_member(
+        payload["customer_id"], payload["prospect_id"], payload["email"], payload["created_at"]
+    )
 
 
 def referral_code(

@@ -72,8 +72,33 @@ class TierSchema(Schema):
     rewards = fields.List(fields.String())
 
 
+class RiskReasonSchema(Schema):
+    """One warning sign behind a churn-risk score."""
+
+    signal = fields.String()
+    points = fields.Integer()
+    detail = fields.String()
+
+
+class AlarmSchema(Schema):
+    """A churn-risk alarm as the service returns it."""
+
+    id = fields.String(attribute="_id")
+    customer_id = fields.String()
+    score = fields.Integer()
+    reasons = fields.List(fields.Nested(RiskReasonSchema))
+    raised_at = fields.DateTime()
+    state = fields.String()
+    acknowledged_by = fields.String(allow_none=True)
+    acknowledged_at = fields.DateTime(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+
+
 redeem_input = RedeemInput()
 adjust_input = AdjustInput()
 balance_schema = BalanceSchema()
 posted_schema = PostedSchema()
 tiers_schema = TierSchema(many=True)
+alarm_schema = AlarmSchema()
+alarms_schema = AlarmSchema(many=True)

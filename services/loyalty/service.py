@@ -10,11 +10,21 @@ from clientela.errors import load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
 from clientela.service import ServiceBase, api
-from clientela.services.loyalty import handlers
+from clientela.services.loyalty import handlers, retention
 from clientela.services.loyalty.dependencies import LoyaltyStorage
-from clientela.services.loyalty.documents import LedgerEntry, Member, PointsAccount, ReferralCode
+from clientela.services.loyalty.documents import (
+    AnswerFact,
+    ChurnAlarm,
+    LedgerEntry,
+    Member,
+    PointsAccount,
+    PurchaseFact,
+    ReferralCode,
+)
 from clientela.services.loyalty.schemas import (
     adjust_input,
+    alarm_schema,
+    alarms_schema,
     balance_schema,
     posted_schema,
     redeem_input,
@@ -29,16 +39,32 @@ DAY_S = 24 * 60 * 60
 
 
 class LoyaltyService(ServiceBase):
-    """Customers' points journals and tiers: earned by purchases and referrals, spent on
-    rewards, expired with time, adjusted by hand."""
+    """Customers' points journals and tiers (earned by purchases and referrals, spent on
+    rewards, expired with time, adjusted by hand) and their churn-risk alarms."""
 
     name = "loyalty"
-    outbox_documents = (PointsAccount,)
-    storage = Storage(LoyaltyStorage, documents=[PointsAccount, LedgerEntry, Member, ReferralCode])
+    outbox_documents = (PointsAccount, ChurnAlarm)
+    storage = Storage(
+        LoyaltyStorage,
+        documents=[
+            PointsAccount,
+            LedgerEntry,
+            Member,
+            ReferralCode,
+            PurchaseFact,
+            AnswerFact,
+            ChurnAlarm,
+        ],
+    )
 
     @handles("customers", "purchase_recorded")
     def handle_purchase_recorded(self, event: Event) -> None:
         handlers.credit_purchase(event, self.storage, self.settings.points_per_currency_unit)
+        retention.note_purchase(event, self.storage)
+
+    @handles("feedback", "survey_answered")
+    def handle_survey_answered(self, event: Event) -> None:
+        retention.note_answer(event, self.storage)
 
     @handles("customers", "customer_created")
     def handle_customer_created(self, event: Event) -> None:
@@ -52,6 +78,34 @@ class LoyaltyService(ServiceBase):
     def review_accounts(self) -> int:
         """Daily: expire the points due and move the tiers due."""
         return handlers.review_accounts(self.storage)
+
+    @timer(interval=DAY_S)
+    def review_risks(self) -> int:
+        """Daily: rescore every customer's churn risk (idleness grows by itself)."""
+        return retention.review_risks(self.storage)
+
+    @api
+    def alarms(self, open_only: bool = False) -> list[dict[str, Any]]:
+        """The latest churn alarms first; with ``open_only``, those not closed yet."""
+        return alarms_schema.dump(retention.alarms(bool(open_only), self.storage))
+
+    @api
+    def acknowledge_alarm(self, alarm_id: str, by: str) -> dict[str, Any]:
+        """Take up a churn alarm; Conflict once it is closed."""
+        return alarm_schema.dump(
+            retention.acknowledge_alarm(
+                load_id("alarm_id", alarm_id), load_id("by", by), self.storage
+            )
+        )
+
+    @api
+    def close_alarm(self, alarm_id: str, outcome: str) -> dict[str, Any]:
+        """Close a churn alarm with its outcome: retained, lost, false_alarm or cleared."""
+        return alarm_schema.dump(
+            retention.close_alarm(
+                load_id("alarm_id", alarm_id), load_id("outcome", outcome), self.storage
+            )
+        )
 
     @api
     def redeem(self, customer_id: str, reward: str, request_key: str) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """The loyalty fake unit of work answers as the MongoDB one does."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -10,7 +11,12 @@ from clientela.services.loyalty.dependencies import (
     LoyaltyStorage,
     new_account,
 )
-from clientela.services.loyalty.documents import LedgerEntry, PointsAccount, ReferralCode
+from clientela.services.loyalty.documents import (
+    ChurnAlarm,
+    LedgerEntry,
+    PointsAccount,
+    ReferralCode,
+)
 from clientela.storage import RecordedEvents
 
 MARCH = [datetime(2026, 3, day, 12, tzinfo=UTC) for day in range(1, 32)]
@@ -22,7 +28,7 @@ def uow(request):
         return FakeLoyaltyStorage()
     database = request.getfixturevalue("service_database")("loyalty")
     # the indexes as the service creates them: one code per customer is one's promise
-    for document in (LedgerEntry, PointsAccount, ReferralCode):
+    for document in (LedgerEntry, PointsAccount, ReferralCode, ChurnAlarm):
         for index in document._meta["index_specs"]:
             options = {key: value for key, value in index.items() if key != "fields"}
             database[document._meta["collection"]].create_index(index["fields"], **options)
@@ -114,10 +120,16 @@ def test_accounts_due_for_review_are_found_by_their_date(uow):
 
 def test_members_are_remembered_with_their_latest_details(uow):
     assert uow.find_member("C-1") is None
-    uow.remember_member("C-1", "P-1", "ana@example.com")
-    uow.remember_member("C-1", "P-1", None)
+    uow.remember_member("C-1", "P-1", "ana@example.com", MARCH[0])
+    uow.remember_member("C-1", "P-1", None, MARCH[1])
 
-    assert uow.find_member("C-1") == {"_id": "C-1", "prospect_id": "P-1", "email": None}
+    assert uow.find_member("C-1") == {
+        "_id": "C-1",
+        "prospect_id": "P-1",
+        "email": None,
+        "customer_since": MARCH[1],
+    }
+    assert uow.member_ids() == ["C-1"]
 
 
 def test_a_code_belongs_to_one_customer_and_a_customer_has_one_code(uow):
@@ -136,3 +148,82 @@ def test_who_was_rewarded_for_a_referral_is_found_by_the_prospect(uow):
 
     assert uow.rewarded_for("P-luis") == "C-1"
     assert uow.rewarded_for("P-nobody") is None
+
+
+def test_purchases_and_answers_are_kept_once_per_id(uow):
+    uow.add_purchase_fact("F-1", "C-1", MARCH[0], Decimal("99.90"))
+    uow.add_purchase_fact("F-1", "C-1", MARCH[1], Decimal("1"))
+    uow.add_purchase_fact("G-1", "C-2", MARCH[2], Decimal("5"))
+    uow.add_answer_fact("A-1", "C-1", MARCH[3], 3, None)
+    uow.add_answer_fact("A-2", "C-1", MARCH[4], None, 5)
+
+    assert uow.purchase_facts("C-1") == [
+        {"_id": "F-1", "customer_id": "C-1", "at": MARCH[0], "amount": Decimal("99.90")}
+    ]
+    assert sorted((a["_id"], a["nps"], a["csat"]) for a in uow.answer_facts("C-1")) == [
+        ("A-1", 3, None),
+        ("A-2", None, 5),
+    ]
+
+
+def test_a_members_risk_is_kept_with_its_reasons(uow):
+    uow.remember_member("C-1", "P-1", None, MARCH[0])
+    reasons = [{"signal": "inactive", "points": 35, "detail": "95 days idle"}]
+    uow.save_risk("C-1", 35, reasons, MARCH[5])
+
+    member = uow.find_member("C-1")
+    assert (member["risk_score"], member["risk_reasons"], member["scored_at"]) == (
+        35,
+        reasons,
+        MARCH[5],
+    )
+
+
+def alarm(alarm_id: str, day: int, customer_id: str = "C-1", state: str = "open") -> dict:
+    return {
+        "_id": alarm_id,
+        "customer_id": customer_id,
+        "score": 60,
+        "reasons": [{"signal": "inactive", "points": 35, "detail": "95 days idle"}],
+        "raised_at": MARCH[day],
+        "state": state,
+        "live": state != "closed",
+        "acknowledged_by": None,
+        "acknowledged_at": None,
+        "outcome": None,
+        "closed_at": None,
+    }
+
+
+def test_an_alarm_is_raised_and_announced_once_per_id(uow):
+    assert uow.add_alarm(alarm("C-1-1", 1), {"id": "E-1"}) is True
+    assert uow.add_alarm(alarm("C-1-1", 2), {"id": "E-2"}) is False
+
+    assert [e["id"] for e in uow.events.envelopes] == ["E-1"]
+    assert uow.find_alarm("C-1-1") == alarm("C-1-1", 1)
+    assert uow.live_alarm("C-1") == alarm("C-1-1", 1)
+    assert uow.alarm_count("C-1") == 1
+    assert uow.find_alarm("C-1-9") is None
+    assert uow.live_alarm("C-2") is None
+
+
+def test_an_alarm_moves_only_from_the_state_it_was_read_in(uow):
+    uow.add_alarm(alarm("C-1-1", 1), {"id": "E-1"})
+    closed = {"state": "closed", "live": False, "outcome": "lost", "closed_at": MARCH[3]}
+
+    assert uow.update_alarm("C-1-1", "acknowledged", closed, {"id": "E-2"}) is False
+    assert uow.update_alarm("C-1-1", "open", closed, {"id": "E-3"}) is True
+
+    assert uow.find_alarm("C-1-1") == {**alarm("C-1-1", 1), **closed}
+    assert uow.live_alarm("C-1") is None
+    assert [e["id"] for e in uow.events.envelopes] == ["E-1", "E-3"]
+
+
+def test_alarms_are_listed_latest_first_and_the_live_ones_alone(uow):
+    uow.add_alarm(alarm("C-1-1", 1, state="closed"), {"id": "E-1"})
+    uow.add_alarm(alarm("C-2-1", 5, "C-2"), {"id": "E-2"})
+    uow.add_alarm(alarm("C-1-2", 3, state="acknowledged"), {"id": "E-3"})
+
+    assert [a["_id"] for a in uow.list_alarms(False, 10)] == ["C-2-1", "C-1-2", "C-1-1"]
+    assert [a["_id"] for a in uow.list_alarms(True, 10)] == ["C-2-1", "C-1-2"]
+    assert [a["_id"] for a in uow.list_alarms(False, 1)] == ["C-2-1"]

@@ -202,7 +202,12 @@ def test_a_customer_announced_again_is_remembered_with_their_latest_details(uow)
     handlers.remember_customer(customer_created("C-ana", "P-ana", "ana.ruiz@example.com"), uow)
 
     assert uow.members == {
-        "C-ana": {"_id": "C-ana", "prospect_id": "P-ana", "email": "ana.ruiz@example.com"}
+        "C-ana": {
+            "_id": "C-ana",
+            "prospect_id": "P-ana",
+            "email": "ana.ruiz@example.com",
+            "customer_since": datetime(2026, 3, 1, tzinfo=UTC),
+        }
     }
 
 

@@ -1,6 +1,8 @@
-"""The points journal on the real service: purchases earn points and a tier, and the last
-points can be spent only once, however many redemptions race for them."""
+"""Loyalty on the real service: purchases earn points and a tier, the last points can be
+spent only once however many redemptions race for them, and an idle detractor raises an
+alarm."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,10 +20,16 @@ def rpc(clientela_platform):
 
 
 @pytest.fixture
-def as_customers(clientela_settings):
-    """``as_customers(name, payload)``: publish a customers event."""
+def announce(clientela_settings):
+    """``announce(source, name, payload)``: publish an event as service ``source``."""
     dispatch = event_dispatcher(clientela_settings.nameko_config())
-    return lambda name, payload: dispatch("customers", name, new_event(name, payload))
+    return lambda source, name, payload: dispatch(source, name, new_event(name, payload))
+
+
+@pytest.fixture
+def as_customers(announce):
+    """``as_customers(name, payload)``: publish a customers event."""
+    return lambda name, payload: announce("customers", name, payload)
 
 
 @pytest.fixture
@@ -35,14 +43,14 @@ def ana(rpc, as_customers):
             "name": "Ana",
             "email": "ana@example.com",
             "captive": True,
-            "created_at": utcnow(),
+            "created_at": utcnow() - timedelta(days=400),
         },
     )
     wait_for(lambda: rpc.loyalty.referral_code("C-ana"), not_yet=(NotFound,))
     return "C-ana"
 
 
-def buy(as_customers, purchase_id: str, amount: str) -> None:
+def buy(as_customers, purchase_id: str, amount: str, days_ago: int = 0) -> None:
     as_customers(
         "purchase_recorded",
         {
@@ -50,7 +58,7 @@ def buy(as_customers, purchase_id: str, amount: str) -> None:
             "customer_id": "C-ana",
             "amount": Decimal(amount),
             "currency": "MXN",
-            "purchased_at": utcnow(),
+            "purchased_at": utcnow() - timedelta(days=days_ago),
         },
     )
 
@@ -80,3 +88,27 @@ def test_two_concurrent_redemptions_of_the_last_points_exactly_one_succeeds(rpc,
     balance = rpc.loyalty.balance(ana)
     assert balance["points"] == 0
     assert sorted(entry["kind"] for entry in balance["latest"]) == ["earn", "redeem"]
+
+
+def test_inactivity_plus_a_detractor_answer_raises_an_alarm(rpc, ana, as_customers, announce):
+    buy(as_customers, "F-1", "300", days_ago=120)
+    wait_for(lambda: rpc.loyalty.balance(ana), lambda b: b["points"])
+    assert rpc.loyalty.alarms(True) == []  # idle, but not enough for an alarm
+
+    answer = {
+        "answer_id": "A-1",
+        "customer_id": ana,
+        "survey": "nps",
+        "score": 2,
+        "category": "detractor",
+        "channel": "web",
+        "answered_at": utcnow(),
+    }
+    announce("feedback", "survey_answered", answer)
+
+    [alarm] = wait_for(lambda: rpc.loyalty.alarms(True))
+    assert (alarm["customer_id"], alarm["state"], alarm["score"]) == (ana, "open", 60)
+    assert [reason["signal"] for reason in alarm["reasons"]] == ["inactive", "unhappy_answer"]
+    closed = rpc.loyalty.close_alarm(alarm["id"], "retained")
+    assert (closed["state"], closed["outcome"]) == ("closed", "retained")
+    assert rpc.loyalty.alarms(True) == []
