@@ -17,6 +17,7 @@ from clientela.outbox import PENDING, flush_pending, insert_once, pending_update
 from clientela.services.loyalty.documents import (
     AnswerFact,
     ChurnAlarm,
+    ImprovementActionRecord,
     LedgerEntry,
     Member,
     PointsAccount,
@@ -80,7 +81,7 @@ class AccountChange:
 
 class LoyaltyStorage(UnitOfWork):
     """Points accounts and journals, members and their referral codes, the purchases and
-    answers churn risk reads, and churn alarms, in the loyalty database."""
+    answers churn risk reads, churn alarms and improvement actions, in the loyalty database."""
 
     def account(self, customer_id: str) -> dict[str, Any]:
         """The customer's account (:func:`new_account` when they have none).
@@ -318,6 +319,35 @@ class LoyaltyStorage(UnitOfWork):
         found = codes.find_one({"_id": code}, {"customer_id": 1})
         return None if found is None else found["customer_id"]
 
+    def add_action(self, action: dict[str, Any]) -> dict[str, Any] | None:
+        """Insert improvement ``action``; the action stored under its id when there was one."""
+        actions = self.database[ImprovementActionRecord._meta["collection"]]
+        try:
+            actions.insert_one(action)
+        except DuplicateKeyError:
+            return actions.find_one({"_id": action["_id"]})
+        return None
+
+    def find_action(self, action_id: str) -> dict[str, Any] | None:
+        """The improvement action ``action_id``, None when there is none."""
+        return self.database[ImprovementActionRecord._meta["collection"]].find_one(
+            {"_id": action_id}
+        )
+
+    def list_actions(self, open_only: bool, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` improvement actions, soonest due first; with ``open_only``, the
+        open ones."""
+        actions = self.database[ImprovementActionRecord._meta["collection"]]
+        found = actions.find({"state": "open"} if open_only else {})
+        return list(found.sort("due_at", ASCENDING).limit(limit))
+
+    def update_action(self, action_id: str, state: str, changes: dict[str, Any]) -> bool:
+        """Apply ``changes`` to the action if it is still in ``state``; False otherwise."""
+        written = self.database[ImprovementActionRecord._meta["collection"]].update_one(
+            {"_id": action_id, "state": state}, {"$set": changes}
+        )
+        return bool(written.matched_count)
+
 
 class FakeLoyaltyStorage(FakeUnitOfWork):
     """:class:`LoyaltyStorage` in memory, for handler unit tests."""
@@ -331,6 +361,7 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
         self.purchases: dict[str, dict[str, Any]] = {}
         self.answers: dict[str, dict[str, Any]] = {}
         self.alarms: dict[str, dict[str, Any]] = {}
+        self.actions: dict[str, dict[str, Any]] = {}
 
     def account(self, customer_id: str) -> dict[str, Any]:
         return copy.deepcopy(self.accounts.get(customer_id, new_account(customer_id)))
@@ -467,3 +498,24 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
     def owner_of_code(self, code: str) -> str | None:
         found = self.codes.get(code)
         return None if found is None else found["customer_id"]
+
+    def add_action(self, action: dict[str, Any]) -> dict[str, Any] | None:
+        if action["_id"] in self.actions:
+            return copy.deepcopy(self.actions[action["_id"]])
+        self.actions[action["_id"]] = copy.deepcopy(action)
+        return None
+
+    def find_action(self, action_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.actions.get(action_id))
+
+    def list_actions(self, open_only: bool, limit: int) -> list[dict[str, Any]]:
+        actions = [a for a in self.actions.values() if a["state"] == "open" or not open_only]
+        actions.sort(key=lambda action: action["due_at"])
+        return copy.deepcopy(actions[:limit])
+
+    def update_action(self, action_id: str, state: str, changes: dict[str, Any]) -> bool:
+        action = self.actions.get(action_id)
+        if action is None or action["state"] != state:
+            return False
+        action.update(copy.deepcopy(changes))
+        return True

@@ -149,3 +149,32 @@ class ReferralCode(Document):
     created_at = DateTimeField(required=True)
 
     meta = {"db_alias": "loyalty", "collection": "referral_codes"}
+
+
+class ImprovementActionRecord(Document):
+    """A SMART improvement action: its opportunity, its answers to each criterion, who
+    owns it, the indicator it targets, and once closed the value after and when."""
+
+    id = StringField(primary_key=True)
+    opportunity = StringField(required=True)
+    description = StringField(required=True)
+    specific = StringField(required=True)
+    measurable = StringField(required=True)
+    achievable = StringField(required=True)
+    relevant = StringField(required=True)
+    priority = StringField(required=True)
+    owner = StringField(required=True)
+    indicator = StringField(required=True)
+    target = StringField(required=True)
+    before = StringField()
+    opened_at = DateTimeField(required=True)
+    due_at = DateTimeField(required=True)
+    state = StringField(required=True)
+    after = StringField()
+    closed_at = DateTimeField()
+
+    meta = {
+        "db_alias": "loyalty",
+        "collection": "actions",
+        "indexes": [("state", "due_at"), "due_at"],
+    }

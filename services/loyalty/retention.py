@@ -1,4 +1,5 @@
-"""Churn-risk use cases: keep the facts, score customers, raise and follow up alarms.
+"""Retention use cases: keep the facts, score churn risk, raise and follow up alarms,
+place customers on the loyalty matrix.
 
 Purchases (from customers) and survey answers (from feedback) are kept as
 facts; each new fact rescores its customer, and a daily review rescores
@@ -9,6 +10,7 @@ closes the alarm as ``cleared``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -31,7 +33,9 @@ from clientela.services.loyalty.domain.churn import (
     churn_risk,
     raise_alarm,
 )
+from clientela.services.loyalty.domain.dates import parse_period
 from clientela.services.loyalty.domain.facts import Purchase, SurveyAnswer
+from clientela.services.loyalty.domain.matrix import MatrixFacts, loyalty_matrix
 from clientela.services.loyalty.posting import storage_instant
 
 ALARMS_LISTED = 200
@@ -90,15 +94,8 @@ def assess_risk(
     if member is None or member.get("customer_since") is None:
         return None
     now = now or _now()
-    facts = ChurnFacts(
-        customer_id,
-        member["customer_since"],
-        purchases=[Purchase(p["at"], p["amount"]) for p in uow.purchase_facts(customer_id)],
-        answers=[
-            SurveyAnswer(a["at"], nps=a.get("nps"), csat=a.get("csat"))
-            for a in uow.answer_facts(customer_id)
-        ],
-    )
+    purchases, answers = _facts(customer_id, uow)
+    facts = ChurnFacts(customer_id, member["customer_since"], purchases, answers)
     risk = churn_risk(facts, now, SETTINGS)
     uow.save_risk(customer_id, risk.score, [events.reason_payload(r) for r in risk.reasons], now)
     live = uow.live_alarm(customer_id)
@@ -111,6 +108,38 @@ def assess_risk(
     elif decision is AlarmDecision.CLEAR and current is not None:
         _save(current, current.close("cleared", now), uow)
     return risk
+
+
+def matrix(period_key: str, uow: LoyaltyStorage) -> dict[str, Any]:
+    """The loyalty matrix at the end of period ``period_key`` (``2026``, ``2026-Q4``,
+    ``2026-11``): the customers in each quadrant, their counts, and those with no answer."""
+    period = parse_period(period_key)
+    placed = loyalty_matrix(_matrix_facts(uow), period)
+    return {
+        "period": period.key,
+        "counts": {str(quadrant): count for quadrant, count in placed.counts.items()},
+        "quadrants": {str(quadrant): list(ids) for quadrant, ids in placed.quadrants.items()},
+        "unplaced": list(placed.unplaced),
+    }
+
+
+def _matrix_facts(uow: LoyaltyStorage) -> Iterator[MatrixFacts]:
+    for customer_id in uow.member_ids():
+        member = uow.find_member(customer_id)
+        if member is None or member.get("customer_since") is None:
+            continue
+        purchases, answers = _facts(customer_id, uow)
+        yield MatrixFacts(customer_id, member["customer_since"], purchases, answers)
+
+
+def _facts(customer_id: str, uow: LoyaltyStorage) -> tuple[list[Purchase], list[SurveyAnswer]]:
+    """The customer's purchases and survey answers, as the rules read them."""
+    purchases = [Purchase(p["at"], p["amount"]) for p in uow.purchase_facts(customer_id)]
+    answers = [
+        SurveyAnswer(a["at"], nps=a.get("nps"), csat=a.get("csat"))
+        for a in uow.answer_facts(customer_id)
+    ]
+    return purchases, answers
 
 
 def alarms(live_only: bool, uow: LoyaltyStorage) -> list[dict[str, Any]]:

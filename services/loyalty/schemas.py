@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from marshmallow import RAISE, Schema, fields, validate
 
 _KEY = validate.Length(min=1, max=200)
@@ -95,6 +97,65 @@ class AlarmSchema(Schema):
     closed_at = fields.DateTime(allow_none=True)
 
 
+class ActionInput(Schema):
+    """An improvement action to open; ``action_id`` makes a retried call harmless.
+
+    ``specific``, ``measurable``, ``achievable`` and ``relevant`` answer each
+    SMART question (the due date answers the time-bound one).
+    """
+
+    class Meta:
+        unknown = RAISE
+
+    action_id = fields.String(required=True, validate=_KEY)
+    opportunity = fields.String(required=True)
+    description = fields.String(required=True)
+    specific = fields.String(required=True)
+    measurable = fields.String(required=True)
+    achievable = fields.String(required=True)
+    relevant = fields.String(required=True)
+    priority = fields.String(required=True, validate=validate.OneOf(("high", "medium", "low")))
+    owner = fields.String(required=True, validate=_KEY)
+    indicator = fields.String(required=True, validate=_KEY)
+    target = fields.Decimal(required=True, allow_nan=False)
+    due_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    before = fields.Decimal(load_default=None, allow_none=True, allow_nan=False)
+
+
+class CloseActionInput(Schema):
+    """An improvement action to close, with the indicator's value after it."""
+
+    class Meta:
+        unknown = RAISE
+
+    action_id = fields.String(required=True, validate=_KEY)
+    after = fields.Decimal(required=True, allow_nan=False)
+
+
+class ActionSchema(Schema):
+    """An improvement action as the service returns it, with its effect once closed."""
+
+    id = fields.String(attribute="_id")
+    opportunity = fields.String()
+    description = fields.String()
+    specific = fields.String()
+    measurable = fields.String()
+    achievable = fields.String()
+    relevant = fields.String()
+    priority = fields.String()
+    owner = fields.String()
+    indicator = fields.String()
+    target = fields.String()
+    before = fields.String(allow_none=True)
+    opened_at = fields.DateTime()
+    due_at = fields.DateTime()
+    state = fields.String()
+    after = fields.String(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    effect = fields.Decimal(as_string=True, allow_none=True)
+    target_met = fields.Boolean(allow_none=True)
+
+
 redeem_input = RedeemInput()
 adjust_input = AdjustInput()
 balance_schema = BalanceSchema()
@@ -102,3 +163,7 @@ posted_schema = PostedSchema()
 tiers_schema = TierSchema(many=True)
 alarm_schema = AlarmSchema()
 alarms_schema = AlarmSchema(many=True)
+action_input = ActionInput()
+action_schema = ActionSchema()
+actions_schema = ActionSchema(many=True)
+close_action_input = CloseActionInput()

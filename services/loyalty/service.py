@@ -10,22 +10,28 @@ from clientela.errors import load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
 from clientela.service import ServiceBase, api
-from clientela.services.loyalty import handlers, retention
+from clientela.services.loyalty import handlers, improvement, retention
 from clientela.services.loyalty.dependencies import LoyaltyStorage
 from clientela.services.loyalty.documents import (
     AnswerFact,
     ChurnAlarm,
+    ImprovementActionRecord,
     LedgerEntry,
     Member,
     PointsAccount,
     PurchaseFact,
     ReferralCode,
 )
+from clientela.services.loyalty.domain.actions import SmartStatement
 from clientela.services.loyalty.schemas import (
+    action_input,
+    action_schema,
+    actions_schema,
     adjust_input,
     alarm_schema,
     alarms_schema,
     balance_schema,
+    close_action_input,
     posted_schema,
     redeem_input,
     tiers_schema,
@@ -54,6 +60,7 @@ class LoyaltyService(ServiceBase):
             PurchaseFact,
             AnswerFact,
             ChurnAlarm,
+            ImprovementActionRecord,
         ],
     )
 
@@ -83,6 +90,34 @@ class LoyaltyService(ServiceBase):
     def review_risks(self) -> int:
         """Daily: rescore every customer's churn risk (idleness grows by itself)."""
         return retention.review_risks(self.storage)
+
+    @api
+    def add_action(self, **action: Any) -> dict[str, Any]:
+        """Open a SMART improvement action (see ActionInput); InvalidInput names each
+        criterion it fails."""
+        given = load(action_input, action)
+        statement = SmartStatement(
+            *(given.pop(name) for name in ("specific", "measurable", "achievable", "relevant"))
+        )
+        return action_schema.dump(
+            improvement.add_action(statement=statement, uow=self.storage, **given)
+        )
+
+    @api
+    def actions(self, open_only: bool = False) -> list[dict[str, Any]]:
+        """The improvement actions, soonest due first; with ``open_only``, the open ones."""
+        return actions_schema.dump(improvement.list_actions(bool(open_only), self.storage))
+
+    @api
+    def close_action(self, action_id: str, after: str) -> dict[str, Any]:
+        """Close an improvement action with the indicator's value after it."""
+        closing = load(close_action_input, {"action_id": action_id, "after": after})
+        return action_schema.dump(improvement.close_action(uow=self.storage, **closing))
+
+    @api
+    def matrix(self, period: str) -> dict[str, Any]:
+        """The loyalty matrix of a period (``2026``, ``2026-Q4``, ``2026-11``)."""
+        return retention.matrix(load_id("period", period), self.storage)
 
     @api
     def alarms(self, open_only: bool = False) -> list[dict[str, Any]]:

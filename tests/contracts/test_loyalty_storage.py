@@ -227,3 +227,46 @@ def test_alarms_are_listed_latest_first_and_the_live_ones_alone(uow):
     assert [a["_id"] for a in uow.list_alarms(False, 10)] == ["C-2-1", "C-1-2", "C-1-1"]
     assert [a["_id"] for a in uow.list_alarms(True, 10)] == ["C-2-1", "C-1-2"]
     assert [a["_id"] for a in uow.list_alarms(False, 1)] == ["C-2-1"]
+
+
+def action(action_id: str, due_day: int, state: str = "open") -> dict:
+    return {
+        "_id": action_id,
+        "opportunity": "Detractors are never called back",
+        "description": "Call detractors back",
+        "specific": "Within 48 hours",
+        "measurable": "NPS",
+        "achievable": "Two agents",
+        "relevant": "Heard detractors stay",
+        "priority": "high",
+        "owner": "maria",
+        "indicator": "NPS",
+        "target": "20",
+        "before": "5",
+        "opened_at": MARCH[0],
+        "due_at": MARCH[due_day],
+        "state": state,
+        "after": None,
+        "closed_at": None,
+    }
+
+
+def test_an_action_is_added_once_and_listed_soonest_due_first(uow):
+    assert uow.add_action(action("ACT-1", 20)) is None
+    assert uow.add_action({**action("ACT-1", 20), "owner": "luis"}) == action("ACT-1", 20)
+    uow.add_action(action("ACT-2", 10, state="closed"))
+    uow.add_action(action("ACT-3", 15))
+
+    assert uow.find_action("ACT-1") == action("ACT-1", 20)
+    assert uow.find_action("ACT-9") is None
+    assert [a["_id"] for a in uow.list_actions(False, 10)] == ["ACT-2", "ACT-3", "ACT-1"]
+    assert [a["_id"] for a in uow.list_actions(True, 1)] == ["ACT-3"]
+
+
+def test_an_action_moves_only_from_the_state_it_was_read_in(uow):
+    uow.add_action(action("ACT-1", 20))
+    closed = {"state": "closed", "after": "22", "closed_at": MARCH[25]}
+
+    assert uow.update_action("ACT-1", "closed", closed) is False
+    assert uow.update_action("ACT-1", "open", closed) is True
+    assert uow.find_action("ACT-1") == {**action("ACT-1", 20), **closed}

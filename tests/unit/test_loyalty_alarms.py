@@ -1,4 +1,4 @@
-"""Churn risk on the service's facts: scores, alarms raised and cleared, their follow-up."""
+"""Churn risk and the loyalty matrix on the service's facts: scores, alarms, quadrants."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -143,3 +143,18 @@ def test_facts_of_a_customer_loyalty_does_not_know_yet_are_kept_unscored(uow):
 
     assert retention.assess_risk("C-new", uow) is None
     assert [a["_id"] for a in uow.answer_facts("C-new")] == ["A-9"]
+
+
+def test_the_matrix_places_customers_by_their_latest_answer_and_their_purchases(alarmed):
+    handlers.remember_customer(customer_created("C-luis"), alarmed)
+    for number, days in enumerate((200, 40)):
+        retention.note_purchase(purchase(f"L-{number}", days_ago(days), "C-luis"), alarmed)
+    retention.note_answer(answer("A-2", 9, days_ago(5), "C-luis"), alarmed)
+    handlers.remember_customer(customer_created("C-eva"), alarmed)
+
+    placed = retention.matrix("2026", alarmed)
+
+    assert placed["counts"] == {"loyal": 1, "mercenary": 0, "hostage": 0, "defector": 1}
+    assert placed["quadrants"]["loyal"] == ["C-luis"]
+    assert placed["quadrants"]["defector"] == ["C-ana"]
+    assert placed["unplaced"] == ["C-eva"]
