@@ -10,7 +10,7 @@ from nameko.standalone.events import event_dispatcher
 
 from clientela.cli.client import wait_for
 from clientela.clock import utcnow
-from clientela.errors import Conflict, NotFound
+from clientela.errors import Conflict, InvalidInput, NotFound
 from clientela.events import new_event
 
 
@@ -112,3 +112,44 @@ def test_inactivity_plus_a_detractor_answer_raises_an_alarm(rpc, ana, as_custome
     closed = rpc.loyalty.close_alarm(alarm["id"], "retained")
     assert (closed["state"], closed["outcome"]) == ("closed", "retained")
     assert rpc.loyalty.alarms(True) == []
+
+
+def test_points_adjusted_by_hand_and_redeemed_and_the_catalogue_by_tier(rpc, ana):
+    added = rpc.loyalty.adjust(ana, 200, "goodwill after a late delivery", "maria", "adj-1")
+    assert rpc.loyalty.adjust(ana, 200, "goodwill after a late delivery", "maria", "adj-1") == added
+    redeemed = rpc.loyalty.redeem(ana, "COFFEE", "req-1")
+
+    assert (added["balance"], redeemed["balance"]) == (200, 50)
+    with pytest.raises(InvalidInput) as refused:
+        rpc.loyalty.adjust(ana, 10, "", "maria", "adj-2")
+    assert "reason" in refused.value.errors
+    [bronze, silver, gold] = rpc.loyalty.tiers()
+    assert (bronze["name"], silver["threshold"], gold["multiplier"]) == ("bronze", 1000, "1.5")
+    assert "VIP-DAY" in gold["rewards"] and "VIP-DAY" not in silver["rewards"]
+
+
+def test_an_improvement_action_is_opened_when_smart_and_closed_with_its_effect(rpc):
+    action = {
+        "action_id": "ACT-1",
+        "opportunity": "Detractors are never called back",
+        "description": "Call every detractor back within 48 hours",
+        "specific": "Agents call the month's detractors",
+        "measurable": "NPS of the next quarter",
+        "achievable": "Two agents, one hour a day",
+        "relevant": "Heard detractors stay",
+        "priority": "high",
+        "owner": "maria",
+        "indicator": "NPS",
+        "target": "20",
+        "before": "5",
+        "due_at": (utcnow() + timedelta(days=90)).isoformat(),
+    }
+    opened = rpc.loyalty.add_action(**action)
+    assert (opened["state"], [a["id"] for a in rpc.loyalty.actions(True)]) == ("open", ["ACT-1"])
+
+    closed = rpc.loyalty.close_action("ACT-1", "22")
+    assert (closed["effect"], closed["target_met"]) == ("17", True)
+    assert rpc.loyalty.actions(True) == []
+    with pytest.raises(InvalidInput) as refused:
+        rpc.loyalty.add_action(**{**action, "action_id": "ACT-2", "achievable": ""})
+    assert "achievable" in refused.value.errors
