@@ -270,3 +270,22 @@ def test_an_action_moves_only_from_the_state_it_was_read_in(uow):
     assert uow.update_action("ACT-1", "closed", closed) is False
     assert uow.update_action("ACT-1", "open", closed) is True
     assert uow.find_action("ACT-1") == {**action("ACT-1", 20), **closed}
+
+
+@pytest.mark.integration
+def test_entries_a_crash_left_on_the_account_reach_the_journal_when_it_is_read(
+    service_database,
+):
+    database = service_database("loyalty")
+    uow = LoyaltyStorage(database, RecordedEvents())
+    uow.post(change(0, [entry("purchase:F-1", 100, 0)], 100))
+    stranded = entry("purchase:F-2", 50, 1)
+    # the account written, the process gone before it copied its entry to the ledger
+    database[PointsAccount._meta["collection"]].update_one(
+        {"_id": "C-1"},
+        {"$set": {"version": 2, "entries": 2, "balance": 150}, "$push": {"pending": stranded}},
+    )
+
+    assert uow.account("C-1")["balance"] == 150
+    assert uow.journal("C-1", 2) == [entry("purchase:F-1", 100, 0), stranded]
+    assert database[PointsAccount._meta["collection"]].find_one({"_id": "C-1"})["pending"] == []
