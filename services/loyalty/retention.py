@@ -61,9 +61,15 @@ def note_purchase(event: Event, uow: LoyaltyStorage) -> None:
     assess_risk(purchase["customer_id"], uow)
 
 
+SCORED_SURVEYS = ("nps", "csat")
+"""The surveys whose answers tell satisfaction; other surveys' answers are not kept."""
+
+
 def note_answer(event: Event, uow: LoyaltyStorage) -> None:
-    """Keep a survey answer (NPS or CSAT) and rescore its customer (idempotent)."""
+    """Keep an NPS or CSAT answer and rescore its customer (idempotent)."""
     answer = event.payload
+    if answer["survey"] not in SCORED_SURVEYS:
+        return
     score = {"nps": None, "csat": None, answer["survey"]: answer["score"]}
     uow.add_answer_fact(
         answer["answer_id"],

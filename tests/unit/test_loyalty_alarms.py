@@ -1,5 +1,6 @@
 """Churn risk and the loyalty matrix on the service's facts: scores, alarms, quadrants."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -158,3 +159,12 @@ def test_the_matrix_places_customers_by_their_latest_answer_and_their_purchases(
     assert placed["quadrants"]["loyal"] == ["C-luis"]
     assert placed["quadrants"]["defector"] == ["C-ana"]
     assert placed["unplaced"] == ["C-eva"]
+
+
+def test_a_dissatisfied_csat_answer_counts_as_an_unhappy_one(uow):
+    nps = answer("A-1", 2, days_ago(3))
+    # the catalogue announces NPS answers only so far; CSAT ones are read the same way
+    retention.note_answer(replace(nps, payload={**nps.payload, "survey": "csat"}), uow)
+
+    [(_, raised)] = alarm_events(uow)
+    assert raised["reasons"][-1]["detail"] == "answered CSAT 2 on 2026-11-28"
