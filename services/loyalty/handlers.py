@@ -74,7 +74,7 @@ def redeem(
     more and answers the same.
     """
     _require_member(customer_id, uow)
-    source = f"redeem:{request_key}"
+    source = f"redeem:{customer_id}:{request_key}"
     now = _now()
 
     def spend(journal: PointsJournal, tier: str) -> list[JournalEntry]:
@@ -93,7 +93,7 @@ def adjust(
     balance is refused (Conflict, naming it).
     """
     _require_member(customer_id, uow)
-    source = f"adjust:{request_key}"
+    source = f"adjust:{customer_id}:{request_key}"
     now = _now()
 
     def change(journal: PointsJournal, tier: str) -> list[JournalEntry]:

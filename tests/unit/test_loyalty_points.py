@@ -88,7 +88,7 @@ def test_a_redemption_spends_the_rewards_cost_once_per_request(uow):
         == again
         == {
             "customer_id": "C-ana",
-            "entry_id": "redeem:req-1",
+            "entry_id": "redeem:C-ana:req-1",
             "points": -150,
             "balance": 50,
             "tier": "bronze",
@@ -97,6 +97,17 @@ def test_a_redemption_spends_the_rewards_cost_once_per_request(uow):
     [redeemed] = payloads(uow, "points_redeemed")
     assert (redeemed["points"], redeemed["reward"]) == (150, "COFFEE")
     assert journal_sum(uow) == 50
+
+
+def test_a_request_key_is_the_customers_own(uow):
+    member(uow, "C-luis")
+    handlers.credit_purchase(purchase("F-2", "150", customer_id="C-luis"), uow, 1.0)
+
+    handlers.redeem("C-ana", "COFFEE", "req-1", uow)
+    handlers.redeem("C-luis", "COFFEE", "req-1", uow)
+
+    assert handlers.balance("C-luis", uow, latest=20)["points"] == 0 == journal_sum(uow, "C-luis")
+    assert handlers.balance("C-ana", uow, latest=20)["points"] == 50 == journal_sum(uow)
 
 
 def test_a_redemption_over_the_balance_is_refused_naming_it(uow):
@@ -188,7 +199,10 @@ def test_of_two_concurrent_redemptions_of_the_last_points_only_one_succeeds(cloc
     with pytest.raises(Conflict, match="balance of 0"):
         handlers.redeem("C-ana", "COFFEE", "req-mine", uow)
 
-    assert [e["_id"] for e in uow.ledger.values()] == ["purchase:F-1", "redeem:req-rival"]
+    assert [e["_id"] for e in uow.ledger.values()] == [
+        "purchase:F-1",
+        "redeem:C-ana:req-rival",
+    ]
     assert handlers.balance("C-ana", uow, latest=20)["points"] == 0
 
 
