@@ -15,7 +15,17 @@ import pymongo.errors
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout
 
-from clientela.cli import demo, kpi, lead_import, operations, prospects, reference, review, running
+from clientela.cli import (
+    demo,
+    kpi,
+    lead_import,
+    loyalty,
+    operations,
+    prospects,
+    reference,
+    review,
+    running,
+)
 from clientela.cli.client import ServiceUnavailable
 from clientela.cli.context import Invocation
 from clientela.cli.output import error
@@ -71,6 +81,8 @@ for command in (
     review.overdue,
     kpi.kpi,
     prospects.prospects,
+    loyalty.loyalty,
+    loyalty.actions,
 ):
     clientela.add_command(command)
 
