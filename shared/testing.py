@@ -18,12 +18,15 @@ The broker defaults to ``amqp://guest:guest@127.0.0.1:5672/``
 Services run in the test process under eventlet: this plugin monkey-patches
 the standard library before the test modules are collected, so that tests
 need no ``conftest.py`` of their own for it (and nameko's notice about the
-patch is not printed).
+patch is not printed). Their message consumers check for a stop request every
+:data:`CONSUMER_POLL_S` seconds rather than every second, so stopping a
+platform at the end of a test takes a fraction of a second, not two.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import shutil
@@ -56,6 +59,30 @@ def pytest_load_initial_conftests() -> None:
         import eventlet
 
         eventlet.monkey_patch()
+
+
+CONSUMER_POLL_S = 0.05
+"""How long a service's message consumer waits for a message before checking for a stop.
+
+nameko's queue consumer (kombu's ``ConsumerMixin``) waits up to a second, its
+"safety interval", and a container's stop waits for two such turns: one to
+cancel the consumers, one to leave the loop. In production that second is
+free; in a test it is two seconds of tear-down per started platform.
+"""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Make the message consumers of services started in tests stop promptly."""
+    from kombu.mixins import ConsumerMixin
+    from nameko.messaging import QueueConsumer
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(
+        QueueConsumer,
+        "consume",
+        functools.partialmethod(ConsumerMixin.consume, safety_interval=CONSUMER_POLL_S),
+    )
+    config.add_cleanup(patch.undo)
 
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
