@@ -9,6 +9,9 @@ Every fixture that touches infrastructure uses the real thing, isolated:
 - ``clientela_settings``: settings on both, with a database prefix of its own
   per test, fast retries and the API key :data:`TEST_API_KEY`;
 - ``clientela_platform``: starts chosen services and yields an RPC proxy;
+- ``clientela_module_settings`` and ``clientela_module_platform``: the same,
+  shared by the tests of a module: the services keep running from one test
+  to the next, their databases and queues emptied in between;
 - ``service_database``: reads a service's database without touching its connections;
 - ``clientela_plugins``: a plugin registry to register throwaway plugins in.
 
