@@ -34,8 +34,8 @@ Ana,Ruiz,,(+34) 612-345-678,TEXTILES RUIZ SA
 
 
 @pytest.fixture
-def rpc(clientela_platform):
-    return clientela_platform("prospects")
+def rpc(clientela_module_platform):
+    return clientela_module_platform("prospects")
 
 
 def import_fair(rpc, path, **options):
