@@ -168,18 +168,22 @@ class FakeProspectsStorage(FakeUnitOfWork):
             self.profiles[profile["_id"]] = _copy(profile)
 
     def add_captures(self, updates: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> set[str]:
-        changed = set()
+        written = 0
         for profile, captures in updates:
-            stored = self.profiles[profile["_id"]]
-            if stored.get(VERSION) != profile.get(VERSION):
-                changed.add(profile["_id"])
+            stored = self.profiles.get(profile["_id"])
+            if stored is None or stored.get(VERSION) != profile.get(VERSION):
                 continue
             filled = sorted({name for capture in captures for name in capture["filled"]})
             stored["captures"] = stored["captures"] + copy.deepcopy(captures)
             self._write(
                 profile["_id"], **_copy({n: profile[n] for n in (*CAPTURE_CHANGES, *filled)})
             )
-        return changed
+            written += 1
+        if written == len(updates):
+            return set()
+        return self.missing_captures(
+            {profile["_id"]: captures[-1]["key"] for profile, captures in updates}
+        )
 
     def missing_captures(self, expected: Mapping[str, str]) -> set[str]:
         return {
