@@ -27,6 +27,7 @@ from clientela.services.prospects.domain.review import (
     SHOWN_CARRIERS,
     dismissed_pair,
     pair_id,
+    suggested_pair,
 )
 from clientela.services.prospects.domain.search import ProspectQuery
 from clientela.storage import FakeUnitOfWork
@@ -247,14 +248,7 @@ class FakeProspectsStorage(FakeUnitOfWork):
                 pair_id(*s.prospect_ids),
                 {
                     "_id": pair_id(*s.prospect_ids),
-                    "prospect_ids": sorted(s.prospect_ids),
-                    "status": "open",
-                    "score": s.score,
-                    "rules": list(s.rules),
-                    "reasons": list(s.reasons),
-                    "found_at": now,
-                    "decided_at": None,
-                    "decided_by": None,
+                    **suggested_pair(*s.prospect_ids, s.score, s.rules, s.reasons, now),
                 },
             )
         for key, ids in lines.items():

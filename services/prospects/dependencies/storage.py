@@ -36,6 +36,7 @@ from clientela.services.prospects.domain.review import (
     SHOWN_CARRIERS,
     dismissed_pair,
     pair_id,
+    suggested_pair,
 )
 from clientela.services.prospects.domain.search import ProspectQuery
 from clientela.storage import UnitOfWork
@@ -368,16 +369,9 @@ class ProspectsStorage(UnitOfWork):
                     UpdateOne(
                         {"_id": pair_id(*s.prospect_ids)},
                         {
-                            "$setOnInsert": {
-                                "prospect_ids": sorted(s.prospect_ids),
-                                "status": "open",
-                                "score": s.score,
-                                "rules": list(s.rules),
-                                "reasons": list(s.reasons),
-                                "found_at": now,
-                                "decided_at": None,
-                                "decided_by": None,
-                            }
+                            "$setOnInsert": suggested_pair(
+                                *s.prospect_ids, s.score, s.rules, s.reasons, now
+                            )
                         },
                         upsert=True,
                     )
