@@ -194,6 +194,12 @@ def test_a_search_page_holds_the_live_profiles_matching_every_condition(uow):
     assert uow.find_page(ProspectQuery(min_score=50), 2, 2)[1][0]["_id"] == "ana"
     found = uow.find_page(ProspectQuery(identities=(("email:ana", "email:eva"),)), 10, 0)
     assert [p["_id"] for p in found[1]] == ["eva", "ana"]
+    by_identity = ProspectQuery(identities=(("email:ana", "email:eva", "email:pia"),), owner="luis")
+    total, page = uow.find_page(by_identity, 1, 1)  # eva and ana are luis's: the second
+    assert (total, [p["_id"] for p in page]) == (2, ["ana"])
+    both = ProspectQuery(identities=(("email:ana",), ("email:eva",)))
+    assert uow.find_page(both, 10, 0) == (0, [])
+    assert uow.find_page(ProspectQuery(identities=((),)), 10, 0) == (0, [])
     query = ProspectQuery(
         owner="luis", max_score=70, captured_from=T0, captured_to=T0 + timedelta(minutes=2)
     )
