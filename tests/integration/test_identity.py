@@ -13,12 +13,12 @@ from clientela.config import completeness_weights
 from clientela.errors import Conflict
 from clientela.plugin_manager import load_plugins
 from clientela.services.prospects.dependencies.storage import ProspectsStorage
-from clientela.services.prospects.domain.commands import CaptureLeads
 from clientela.services.prospects.domain.matching import Matcher
 from clientela.services.prospects.domain.profiles import ProfileRules
 from clientela.services.prospects.domain.scoring import Qualifier
 from clientela.services.prospects.domain.search import ProspectQuery
 from clientela.services.prospects.handlers.capture import capture_leads
+from clientela.services.prospects.intake import rows_to_capture
 from clientela.storage import RecordedEvents
 
 NAMESAKES = """nombre,apellidos,correo,telefono,empresa
@@ -298,7 +298,7 @@ def test_a_capture_finds_known_profiles_by_one_indexed_field_per_query(clientela
     row = {"line": 1, "fields": {"first_name": "Ana", "email": "ana@x.mx"}}
     try:
         for _ in range(2):
-            capture_leads(CaptureLeads("fairs", [row]), storage, rules, Semaphore())
+            capture_leads(rows_to_capture("fairs", [row], {}), storage, rules, Semaphore())
         stored = storage.database["prospects"].count_documents({})
     finally:
         client.close()

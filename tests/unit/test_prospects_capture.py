@@ -5,11 +5,11 @@ from eventlet.semaphore import Semaphore
 
 from clientela.config import Settings, completeness_weights
 from clientela.services.prospects.dependencies.fake import FakeProspectsStorage
-from clientela.services.prospects.domain.commands import CaptureLeads
 from clientela.services.prospects.domain.matching import Matcher
 from clientela.services.prospects.domain.profiles import ProfileRules
 from clientela.services.prospects.domain.scoring import Qualifier
 from clientela.services.prospects.handlers import capture, duplicates
+from clientela.services.prospects.intake import rows_to_capture
 
 RULES = ProfileRules(
     Matcher(), Qualifier(), completeness_weights(Settings().completeness_weights), "ES"
@@ -29,7 +29,7 @@ ANA = {"first_name": "Ana", "last_name": "Ruiz", "email": "ana@x.mx", "company":
 
 
 def capture_rows(uow, *rows, origin=None):
-    command = CaptureLeads("fairs", list(rows), origin or {})
+    command = rows_to_capture("fairs", list(rows), origin or {})
     return capture.capture_leads(command, uow, RULES, Semaphore())
 
 
