@@ -10,11 +10,11 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from clientela.clock import time_zone
 from clientela.leads import ORIGIN_FIELDS
 from clientela.services.prospects.domain.normalise import in_utc, storable
-from clientela.services.prospects.domain.status import OUTCOMES
 from clientela.vocabulary import (
     CONVERSION_BASES,
     INTERACTION_KINDS,
     INTERACTION_MODES,
+    INTERACTION_OUTCOMES,
     PROSPECT_STATUSES,
 )
 
@@ -145,7 +145,7 @@ class InteractionSchema(_Strict):
     prospect_id = fields.String(required=True, validate=_NAME)
     kind = fields.String(required=True, validate=validate.OneOf(INTERACTION_KINDS))
     mode = fields.String(required=True, validate=validate.OneOf(INTERACTION_MODES))
-    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    outcome = fields.String(required=True, validate=validate.OneOf(INTERACTION_OUTCOMES))
     notes = fields.String(load_default="", validate=validate.Length(max=5000))
     occurred_at = _time(load_default=None)
     by = fields.String(load_default="", validate=TEXT)

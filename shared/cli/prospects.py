@@ -10,11 +10,11 @@ from clientela.cli.client import platform
 from clientela.cli.context import settings
 from clientela.cli.output import json_option, print_json, print_table, say
 from clientela.cli.review import by_option
-from clientela.cli.vocabulary import OUTCOMES
 from clientela.vocabulary import (
     CONVERSION_BASES,
     INTERACTION_KINDS,
     INTERACTION_MODES,
+    INTERACTION_OUTCOMES,
     PROSPECT_STATUSES,
 )
 
@@ -158,7 +158,7 @@ def print_profile(prospect: dict[str, Any]) -> None:
 @click.argument("prospect_id", metavar="ID")
 @click.option("--kind", required=True, type=click.Choice(INTERACTION_KINDS))
 @click.option("--mode", required=True, type=click.Choice(INTERACTION_MODES))
-@click.option("--outcome", required=True, type=click.Choice(OUTCOMES))
+@click.option("--outcome", required=True, type=click.Choice(INTERACTION_OUTCOMES))
 @click.option("--notes", default="", help="What was said or agreed.")
 @by_option
 @json_option
