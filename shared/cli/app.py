@@ -17,7 +17,7 @@ from nameko.exceptions import RemoteError, RpcTimeout
 
 from clientela.cli import demo, kpi, lead_import, operations, prospects, reference, review, running
 from clientela.cli.client import ServiceUnavailable
-from clientela.cli.context import Invocation
+from clientela.cli.context import start
 from clientela.cli.output import error
 from clientela.config import ConfigError
 from clientela.embedded import EmbeddedDatabaseError
@@ -52,7 +52,7 @@ DATABASE_FAILURES = (pymongo.errors.ConnectionFailure,)
 @click.pass_context
 def clientela(ctx: click.Context, config: str | None) -> None:
     """clientela customer-management platform."""
-    ctx.obj = Invocation(config=config)
+    start(ctx, config)
 
 
 for command in (

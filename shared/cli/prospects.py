@@ -185,16 +185,20 @@ def log(
     say(f"{kind} by {mode} logged on {prospect_id}: {outcome}{contact}")
 
 
+MOVES = tuple(status for status in PROSPECT_STATUSES if status != "converted")
+"""The statuses ``status`` moves a prospect to: a conversion needs its basis (``convert``)."""
+
+
 @prospects.command()
 @click.argument("prospect_id", metavar="ID")
-@click.argument("new_status", metavar="STATUS", type=click.Choice(PROSPECT_STATUSES))
+@click.argument("new_status", type=click.Choice(MOVES))
 @click.option("--reason", default="", help="Why (required to disqualify).")
 @json_option
 @click.pass_context
 def status(
     ctx: click.Context, prospect_id: str, new_status: str, reason: str, as_json: bool
 ) -> None:
-    """Move a prospect to another status of the pipeline."""
+    """Move a prospect to another status of the pipeline (to convert one: convert)."""
     with platform(settings(ctx), "prospects") as rpc:
         prospect = rpc.prospects.change_status(prospect_id, new_status, reason)
     if as_json:
