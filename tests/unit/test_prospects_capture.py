@@ -1,5 +1,7 @@
 """Capturing leads on the in-memory unit of work: new people, known people, namesakes."""
 
+from datetime import timedelta
+
 import pytest
 from eventlet.semaphore import Semaphore
 
@@ -78,6 +80,8 @@ def test_a_lead_carrying_two_profiles_identifiers_merges_them(uow):
     capture_rows(uow, row(1, **ANA))
     capture_rows(uow, row(1, first_name="Ana", last_name="Ruiz", phone="+34 612 000 002"))
     by_email = {p["email"]: p["_id"] for p in uow.profiles.values()}
+    # the older profile survives: make ana's older than one captured in the same millisecond
+    uow.profiles[by_email["ana@x.mx"]]["captured_at"] -= timedelta(minutes=1)
 
     report = capture_rows(uow, row(1, **ANA, phone="+34 612 000 002"))
 
