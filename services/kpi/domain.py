@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-GRANULARITIES = ("day", "month", "quarter", "year")
 CAPTURE_DIMENSIONS = ("source", "fair", "campaign", "channel")
 """What I1 is broken down by (``channel``: the social network or ``utm_source``);
 captures without a fair, campaign or channel are left out of those breakdowns."""
