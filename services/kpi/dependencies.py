@@ -16,12 +16,12 @@ from pymongo import UpdateMany
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
+from clientela.periods import period_keys
 from clientela.services.kpi.documents import PROSPECT_KINDS, Fact
 from clientela.services.kpi.domain import (
     CAPTURE_DIMENSIONS,
     Change,
     merge_change,
-    period_keys,
     winning,
 )
 from clientela.storage import FakeUnitOfWork, UnitOfWork

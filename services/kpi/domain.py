@@ -1,4 +1,4 @@
-"""Indicator arithmetic, periods and change ordering in plain Python (UTC throughout)."""
+"""Indicator arithmetic and change ordering in plain Python (UTC throughout)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from clientela import figures
 
 CAPTURE_DIMENSIONS = ("source", "fair", "campaign", "channel")
 """What I1 is broken down by (``channel``: the social network or ``utm_source``);
@@ -67,17 +69,6 @@ class ReportIndicators:
     end: datetime | None = None
 
 
-def period_keys(moment: datetime) -> dict[str, str]:
-    """The UTC period each granularity puts ``moment`` in: 2026-11-23, 2026-11, 2026-Q4, 2026."""
-    moment = moment.astimezone(UTC)
-    return {
-        "day": moment.strftime("%Y-%m-%d"),
-        "month": moment.strftime("%Y-%m"),
-        "quarter": f"{moment.year}-Q{(moment.month - 1) // 3 + 1}",
-        "year": str(moment.year),
-    }
-
-
 def change_stamp(at: datetime, rank: int = 0) -> str:
     """A stamp ordering changes by time, then by ``rank`` (0-9) for changes at the same instant.
 
@@ -109,11 +100,6 @@ def hours_between(start: datetime, end: datetime) -> float:
     """Hours from ``start`` to ``end``; never negative (a contact logged before the
     capture it answers counts as immediate)."""
     return max((end - start).total_seconds() / 3600, 0.0)
-
-
-def percentage(part: int, whole: int) -> float | None:
-    """``part / whole x 100`` rounded to two decimals; None when there is no whole."""
-    return None if whole == 0 else round(part * 100 / whole, 2)
 
 
 def mean(total: float, count: int) -> float | None:
@@ -156,11 +142,9 @@ def latest_per_customer(
 def net_promoter_score(categories: Iterable[str]) -> float | None:
     """% promoters minus % detractors among the given (latest-per-customer) categories."""
     counted = list(categories)
-    if not counted:
-        return None
-    promoters = counted.count("promoter")
-    detractors = counted.count("detractor")
-    return round((promoters - detractors) * 100 / len(counted), 2)
+    return figures.net_promoter_score(
+        counted.count("promoter"), counted.count("detractor"), len(counted)
+    )
 
 
 @dataclass
@@ -207,8 +191,10 @@ class PeriodIndicators:
             "I2_p90_hours": percentile(self.first_contact_hours, P90),
             "I3_completeness": mean(self.completeness_total, self.new_prospects),
             "conversions": self.conversions,
-            "I4_conversion_rate": percentage(self.conversions, self.new_prospects),
-            "I4_cohort_conversion_rate": percentage(self.cohort_converted, self.new_prospects),
+            "I4_conversion_rate": figures.percentage(self.conversions, self.new_prospects),
+            "I4_cohort_conversion_rate": figures.percentage(
+                self.cohort_converted, self.new_prospects
+            ),
             "nps_respondents": len(self.nps_latest_categories),
             "NPS": net_promoter_score(self.nps_latest_categories),
         }

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from clientela.events import Event
+from clientela.periods import period_keys
 from clientela.services.kpi.dependencies import KpiStorage
 from clientela.services.kpi.domain import (
     CAPTURE_DIMENSIONS,
@@ -34,7 +35,6 @@ from clientela.services.kpi.domain import (
     hours_between,
     latest_per_customer,
     merge_stamp,
-    period_keys,
 )
 
 

@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from clientela.errors import Conflict
+from clientela.periods import shift_months
 from clientela.services.loyalty import events
 from clientela.services.loyalty.dependencies import AccountChange, LoyaltyStorage
-from clientela.services.loyalty.domain.dates import shift_months
 from clientela.services.loyalty.domain.journal import EntryKind, JournalEntry, PointsJournal
 from clientela.services.loyalty.domain.tiers import DEFAULT_LADDER, TierLadder, tier_change
 

@@ -17,6 +17,7 @@ from typing import Any
 from clientela.clock import utcnow
 from clientela.errors import NotFound
 from clientela.events import Event
+from clientela.periods import parse_period
 from clientela.services.loyalty import events
 from clientela.services.loyalty.dependencies import LoyaltyStorage
 from clientela.services.loyalty.domain.churn import (
@@ -33,7 +34,6 @@ from clientela.services.loyalty.domain.churn import (
     churn_risk,
     raise_alarm,
 )
-from clientela.services.loyalty.domain.dates import parse_period
 from clientela.services.loyalty.domain.facts import Purchase, SurveyAnswer
 from clientela.services.loyalty.domain.matrix import MatrixFacts, loyalty_matrix
 from clientela.services.loyalty.posting import storage_instant

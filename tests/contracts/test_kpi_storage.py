@@ -4,8 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from clientela.periods import period_keys
 from clientela.services.kpi.dependencies import FakeKpiStorage, KpiStorage
-from clientela.services.kpi.domain import Change, merge_change, period_keys
+from clientela.services.kpi.domain import Change, merge_change
 from clientela.storage import RecordedEvents
 
 JAN = datetime(2026, 1, 10, 9, tzinfo=UTC)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from clientela.errors import Conflict, InvalidInput
+from clientela.periods import Period
 from clientela.services.feedback.domain.complaints import (
     Breach,
     CategoryTargets,
@@ -18,7 +19,6 @@ from clientela.services.feedback.domain.complaints import (
     complaint_figures,
     timers,
 )
-from clientela.services.feedback.domain.periods import Period
 
 HOUR = timedelta(hours=1)
 OPENED = datetime(2026, 3, 10, 9, tzinfo=UTC)

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clientela.errors import InvalidInput
+from clientela.periods import Period
 from clientela.services.feedback.domain.invitations import (
     DEFAULT_FREQUENCY_CAP,
     InvitationPolicy,
@@ -20,7 +21,6 @@ from clientela.services.feedback.domain.invitations import (
     panel_invitations,
     transaction_trigger,
 )
-from clientela.services.feedback.domain.periods import Period
 
 PURCHASED = datetime(2026, 3, 10, 15, tzinfo=UTC)
 DAY = timedelta(days=1)

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clientela.errors import InvalidInput
-from clientela.services.feedback.domain.periods import Period
+from clientela.periods import Period
 from clientela.services.feedback.domain.scores import (
     SatisfactionThresholds,
     ScaleResponse,

@@ -16,44 +16,11 @@ from clientela.services.kpi.domain import (
     median,
     merge_stamp,
     net_promoter_score,
-    percentage,
     percentile,
-    period_keys,
     winning,
 )
 
 NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-
-
-def test_period_keys_for_every_granularity():
-    assert period_keys(datetime(2026, 11, 23, 10, 0, tzinfo=UTC)) == {
-        "day": "2026-11-23",
-        "month": "2026-11",
-        "quarter": "2026-Q4",
-        "year": "2026",
-    }
-
-
-@pytest.mark.parametrize(
-    ("month", "quarter"),
-    [(1, "Q1"), (3, "Q1"), (4, "Q2"), (6, "Q2"), (7, "Q3"), (9, "Q3"), (10, "Q4"), (12, "Q4")],
-)
-def test_quarter_boundaries(month, quarter):
-    assert period_keys(datetime(2026, month, 15, tzinfo=UTC))["quarter"] == f"2026-{quarter}"
-
-
-def test_last_moment_of_a_year_stays_in_that_year():
-    keys = period_keys(datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC))
-
-    assert keys == {"day": "2026-12-31", "month": "2026-12", "quarter": "2026-Q4", "year": "2026"}
-
-
-@pytest.mark.parametrize(
-    ("part", "whole", "expected"),
-    [(1, 4, 25.0), (1, 3, 33.33), (2, 3, 66.67), (0, 5, 0.0), (5, 5, 100.0), (3, 0, None)],
-)
-def test_percentage(part, whole, expected):
-    assert percentage(part, whole) == expected
 
 
 @pytest.mark.parametrize(
@@ -108,17 +75,6 @@ def test_period_indicators_report_i1_to_i4_and_nps():
         "NPS": 25.0,
     }
     assert list(indicators.as_dict()["I1_by_source"]) == ["fairs", "webforms"]
-
-
-def test_a_time_with_another_offset_falls_in_its_utc_period():
-    new_year_in_utc = datetime(2026, 12, 31, 23, 30, tzinfo=timezone(timedelta(hours=-2)))
-
-    assert period_keys(new_year_in_utc) == {
-        "day": "2027-01-01",
-        "month": "2027-01",
-        "quarter": "2027-Q1",
-        "year": "2027",
-    }
 
 
 def test_an_empty_period_has_no_rate_and_no_nps():

@@ -1,4 +1,4 @@
-"""Checks on the inputs of the feedback rules; each failure names the field it is about."""
+"""Checks only the feedback rules make (score ranges, the order of instants, choices)."""
 
 from __future__ import annotations
 
@@ -6,32 +6,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from clientela.errors import InvalidInput
+from clientela.checks import invalid
 
 E = TypeVar("E", bound=StrEnum)
-
-
-def invalid(field: str, message: str) -> InvalidInput:
-    """The error for one bad field, shaped as marshmallow reports it: ``{field: [message]}``."""
-    return InvalidInput({field: [message]})
-
-
-def require_aware(field: str, moment: Any) -> None:
-    """Refuse anything but a time-zone aware datetime: every instant here is aware."""
-    if not isinstance(moment, datetime) or moment.utcoffset() is None:
-        raise invalid(field, "Must be a time-zone aware datetime.")
-
-
-def require_optional_aware(field: str, moment: Any) -> None:
-    """As :func:`require_aware`, letting None (not happened yet) through."""
-    if moment is not None:
-        require_aware(field, moment)
-
-
-def require_text(field: str, value: Any) -> None:
-    """Refuse an empty or blank reference, name or text."""
-    if not isinstance(value, str) or not value.strip():
-        raise invalid(field, "Must not be blank.")
 
 
 def require_whole(field: str, value: Any, low: int, high: int) -> int:

@@ -21,16 +21,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from statistics import median
 
+from clientela.checks import invalid, require_aware, require_optional_aware, require_text
 from clientela.errors import Conflict
-from clientela.services.feedback.domain.checks import (
-    invalid,
-    require_aware,
-    require_choice,
-    require_not_before,
-    require_optional_aware,
-    require_text,
-)
-from clientela.services.feedback.domain.periods import Period
+from clientela.periods import Period
+from clientela.services.feedback.domain.checks import require_choice, require_not_before
 
 
 class FeedbackKind(StrEnum):

@@ -11,14 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from clientela.checks import invalid, require_aware, require_optional_aware, require_text
 from clientela.errors import Conflict
-from clientela.services.feedback.domain.checks import (
-    invalid,
-    require_aware,
-    require_not_before,
-    require_optional_aware,
-    require_text,
-)
+from clientela.services.feedback.domain.checks import require_not_before
 
 
 class ActionStatus(StrEnum):

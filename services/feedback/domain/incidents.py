@@ -12,12 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from clientela.services.feedback.domain.checks import (
-    require_aware,
-    require_choice,
-    require_not_before,
-    require_text,
-)
+from clientela.checks import require_aware, require_text
+from clientela.services.feedback.domain.checks import require_choice, require_not_before
 
 
 class Encounter(StrEnum):

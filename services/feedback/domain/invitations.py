@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from clientela.services.feedback.domain.checks import invalid, require_aware, require_text
-from clientela.services.feedback.domain.periods import Period
+from clientela.checks import invalid, require_aware, require_text
+from clientela.periods import Period
 
 DEFAULT_QUIET_PERIOD = timedelta(days=2)
 DEFAULT_FREQUENCY_CAP = timedelta(days=30)

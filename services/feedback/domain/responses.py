@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from clientela.services.feedback.domain.checks import require_text
+from clientela.checks import require_text
 
 ANONYMOUS = None
 """The customer of a response nobody signed (a suggestion-box slip)."""

@@ -25,26 +25,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from statistics import fmean
 
+from clientela.checks import invalid, require_aware, require_text
+from clientela.figures import net_promoter_score, percentage
+from clientela.periods import Period
 from clientela.services.feedback.domain import nps_category
-from clientela.services.feedback.domain.checks import (
-    invalid,
-    require_aware,
-    require_choice,
-    require_text,
-    require_whole,
-)
-from clientela.services.feedback.domain.periods import Period
+from clientela.services.feedback.domain.checks import require_choice, require_whole
 from clientela.services.feedback.domain.surveys import (
     SCALES,
     Dimension,
     QuestionKind,
     ServqualAnswer,
 )
-
-
-def percentage(part: int, whole: int) -> float | None:
-    """``part`` / ``whole`` x 100 to two decimals; None when there is nothing to divide by."""
-    return None if whole == 0 else round(part * 100 / whole, 2)
 
 
 def rounded_mean(values: Iterable[float]) -> float | None:
@@ -137,9 +128,7 @@ class NetPromoter:
     @property
     def score(self) -> float | None:
         """% promoters - % detractors, from -100 to 100; None when nobody answered."""
-        if self.respondents == 0:
-            return None
-        return round((self.promoters - self.detractors) * 100 / self.respondents, 2)
+        return net_promoter_score(self.promoters, self.detractors, self.respondents)
 
 
 def net_promoter(responses: Iterable[ScaleResponse], period: Period) -> NetPromoter:

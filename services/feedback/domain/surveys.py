@@ -22,13 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from clientela.checks import invalid, require_text
 from clientela.errors import InvalidInput
-from clientela.services.feedback.domain.checks import (
-    invalid,
-    require_choice,
-    require_text,
-    require_whole,
-)
+from clientela.services.feedback.domain.checks import require_choice, require_whole
 
 
 class QuestionKind(StrEnum):

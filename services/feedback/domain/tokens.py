@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from clientela.checks import invalid, require_aware, require_text
 from clientela.errors import InvalidInput
-from clientela.services.feedback.domain.checks import invalid, require_aware, require_text
 from clientela.services.feedback.domain.responses import response_key
 
 MIN_SECRET_BYTES = 32
