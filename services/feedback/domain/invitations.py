@@ -13,14 +13,13 @@ default), counting invitations already sent and those scheduled.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from clientela.checks import invalid, require_aware, require_text
-from clientela.periods import Period
+from clientela.periods import Period, shift_months
 
 DEFAULT_QUIET_PERIOD = timedelta(days=2)
 DEFAULT_FREQUENCY_CAP = timedelta(days=30)
@@ -162,8 +161,7 @@ def anniversary_in(customer_since: datetime, period: Period) -> datetime | None:
     """
     require_aware("customer_since", customer_since)
     for year in range(max(period.start.year, customer_since.year + 1), period.end.year + 1):
-        day = min(customer_since.day, calendar.monthrange(year, customer_since.month)[1])
-        moment = customer_since.replace(year=year, day=day)
+        moment = shift_months(customer_since, 12 * (year - customer_since.year))
         if moment in period:
             return moment
     return None
