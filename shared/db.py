@@ -1,19 +1,14 @@
-"""MongoDB access: one database per service, reached through mongoengine aliases.
+"""MongoDB access: one database per service, reached through a mongoengine alias.
 
-Each service's documents declare ``meta = {"db_alias": "<service>"}``; the
-:class:`ServiceDatabase` dependency connects that alias to
-``<db_prefix>_<service>`` on the configured server and creates the indexes its
-documents list, before the service takes any work.
+Each service's documents declare ``meta = {"db_alias": "<service>"}``;
+:func:`connect_service_database` connects that alias to
+``<db_prefix>_<service>`` on the configured server (the
+:class:`clientela.storage.Storage` dependency calls it when a service starts).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 import mongoengine
-from mongoengine import Document
-from nameko.extensions import DependencyProvider
 from pymongo.database import Database
 
 from clientela.config import ConfigError, Settings
@@ -36,19 +31,3 @@ def connect_service_database(service: str, settings: Settings) -> Database:
         serverSelectionTimeoutMS=10_000,
     )
     return mongoengine.get_db(alias=service)
-
-
-class ServiceDatabase(DependencyProvider):
-    """Connects the service's database and ensures the indexes of ``documents``."""
-
-    def __init__(self, documents: Iterable[type[Document]]) -> None:
-        self.documents = tuple(documents)
-
-    def setup(self) -> None:
-        settings = Settings.from_nameko(self.container.config)
-        self.database = connect_service_database(self.container.service_name, settings)
-        for document in self.documents:
-            document.ensure_indexes()
-
-    def get_dependency(self, worker_ctx: Any) -> Database:
-        return self.database

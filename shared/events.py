@@ -233,6 +233,65 @@ class PointsEarned(_Payload):
     earned_at = fields.AwareDateTime(required=True, default_timezone=UTC)
 
 
+class PointsRedeemed(_Payload):
+    entry_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    points = fields.Integer(required=True, validate=validate.Range(min=1))
+    reward = fields.String(required=True)
+    reason = fields.String(required=True)
+    redeemed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class PointsExpired(_Payload):
+    entry_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    points = fields.Integer(required=True, validate=validate.Range(min=1))
+    lot = fields.String(required=True)
+    expired_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class PointsAdjusted(_Payload):
+    entry_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    points = fields.Integer(required=True)
+    reason = fields.String(required=True)
+    operator = fields.String(required=True)
+    adjusted_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class TierChanged(_Payload):
+    customer_id = fields.String(required=True)
+    from_tier = fields.String(load_default=None, allow_none=True)
+    to_tier = fields.String(required=True)
+    move = fields.String(required=True, validate=validate.OneOf(("upgrade", "downgrade")))
+    points_in_window = fields.Integer(required=True, validate=validate.Range(min=0))
+    changed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class _RiskReason(_Payload):
+    signal = fields.String(required=True)
+    points = fields.Integer(required=True)
+    detail = fields.String(required=True)
+
+
+class ChurnAlarmRaised(_Payload):
+    alarm_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    score = fields.Integer(required=True, validate=_PERCENT)
+    reasons = fields.List(fields.Nested(_RiskReason), required=True)
+    raised_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class ChurnAlarmClosed(_Payload):
+    alarm_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    outcome = fields.String(
+        required=True, validate=validate.OneOf(("retained", "lost", "false_alarm", "cleared"))
+    )
+    raised_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    closed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
 CATALOGUE: dict[str, EventType] = {
     event.name: event
     for event in (
@@ -353,6 +412,53 @@ CATALOGUE: dict[str, EventType] = {
             "loyalty",
             PointsEarned(),
             "Loyalty points were credited to a customer's ledger.",
+        ),
+        EventType(
+            "points_redeemed",
+            1,
+            "loyalty",
+            PointsRedeemed(),
+            "A customer spent `points` on `reward` from the rewards catalogue.",
+        ),
+        EventType(
+            "points_expired",
+            1,
+            "loyalty",
+            PointsExpired(),
+            "What was left of the points earned by `lot` expired (12 months after earning by "
+            "default); `expired_at` is when the lot expired.",
+        ),
+        EventType(
+            "points_adjusted",
+            1,
+            "loyalty",
+            PointsAdjusted(),
+            "An operator added (positive `points`) or deducted (negative) points, with a reason.",
+        ),
+        EventType(
+            "tier_changed",
+            1,
+            "loyalty",
+            TierChanged(),
+            "A customer's tier moved up or down (`from_tier` is absent for their first tier), "
+            "by the points earned in the rolling window.",
+        ),
+        EventType(
+            "churn_alarm_raised",
+            1,
+            "loyalty",
+            ChurnAlarmRaised(),
+            "A customer's churn-risk score (0-100) reached the alarm threshold; `reasons` "
+            "lists each warning sign as `{signal, points, detail}`: what it added to the "
+            "score and what was seen.",
+        ),
+        EventType(
+            "churn_alarm_closed",
+            1,
+            "loyalty",
+            ChurnAlarmClosed(),
+            "A churn alarm ended: the customer was `retained` or `lost`, it was a "
+            "`false_alarm`, or the risk fell below the threshold by itself (`cleared`).",
         ),
     )
 }

@@ -35,13 +35,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 import amqp
 from kombu import Connection, Exchange, Queue
 from kombu.exceptions import OperationalError
 from kombu.pools import connections
-from kombu.utils.url import maybe_sanitize_url
 from nameko.amqp.publish import Publisher
 from nameko.containers import get_service_name
 from nameko.events import SERVICE_POOL, EventHandler
@@ -71,17 +70,18 @@ class BrokerUnavailable(RuntimeError):
 
 
 def masked(uri: str) -> str:
-    """``uri`` with any password replaced by ``***``, for messages and logs.
+    """``uri`` with its password replaced by ``***``, the rest kept as written, for messages.
 
-    kombu's sanitiser reads one ``host:port``; a URI it cannot read (a MongoDB
-    seed list ``h1:27017,h2:27017``) loses its whole user part instead.
+    Only the password changes: the user, every host of a seed list, the path
+    and the query string (``?authSource=admin&tls=true``) stay as they are.
     """
-    try:
-        return maybe_sanitize_url(uri, mask="***")
-    except ValueError:
-        parts = urlsplit(uri)
-        _, at, hosts = parts.netloc.rpartition("@")
-        return urlunsplit(parts._replace(netloc=f"***@{hosts}")) if at else uri
+    netloc = urlsplit(uri).netloc
+    userinfo, at, _ = netloc.rpartition("@")
+    user, colon, _ = userinfo.partition(":")
+    if not (at and colon):
+        return uri
+    start = uri.index("//") + 2  # the user information follows the scheme's "//"
+    return f"{uri[:start]}{user}:***{uri[start + len(userinfo) :]}"
 
 
 def virtual_host(amqp_uri: str) -> str:

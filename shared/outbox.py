@@ -1,10 +1,11 @@
 """Outboxes: no event lost when a change is saved, however the process dies.
 
 MongoDB writes one document atomically, so a document saved together with its
-pending events in ``outbox`` can never have changed without them. After the
-save, :func:`flush` publishes each event (with broker confirms) and then pulls
-it from the document; if the process dies in between, :func:`relay` (run on a
-timer by every service) publishes what is still pending. An event may thus be
+pending events in ``outbox`` (:func:`pending_update`, :func:`insert_once`) can
+never have changed without them. After the write, :func:`flush_pending`
+publishes each event (with broker confirms) and then pulls it from the
+document; if the process dies in between, :func:`relay` (run on a timer by
+every service) publishes what is still pending. An event may thus be
 published twice, never lost; consumers are idempotent on the event id.
 
 Batches of many documents (a lead import) use a *staged* outbox instead, so as
@@ -25,14 +26,12 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from mongoengine import DateTimeField, DictField, Document, ListField, NotUniqueError
+from mongoengine import DateTimeField, DictField, Document, ListField
 from pymongo import ReturnDocument
 from pymongo.collection import Collection
 from pymongo.database import Database
 
 from clientela.clock import utcnow
-from clientela.errors import Conflict
-from clientela.events import new_event
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +49,6 @@ class OutboxDocument(Document):
 
     outbox = ListField(DictField())
     outbox_pending_at = DateTimeField(null=True)
-
-    def record_event(
-        self, name: str, payload: dict[str, Any], occurred_at: datetime | None = None
-    ) -> dict:
-        """Validate and queue event ``name``; it is published after the next save."""
-        envelope = new_event(name, payload, occurred_at)
-        self.outbox.append(envelope)
-        self.outbox_pending_at = self.outbox_pending_at or utcnow()
-        return envelope
 
 
 PENDING = "outbox_pending_at"
@@ -98,13 +88,6 @@ def flush_pending(
             {"_id": document_id, "outbox": {"$size": 0}}, {"$unset": {PENDING: ""}}
         )
     return len(published)
-
-
-def flush(document: OutboxDocument, publish: Publish) -> int:
-    """Publish the pending events of a saved ``document``."""
-    published = flush_pending(document._get_collection(), document.pk, document.outbox, publish)
-    document.outbox = []
-    return published
 
 
 def relay(
@@ -156,31 +139,6 @@ def insert_once(
     existing = before or collection.find_one(match, {"_id": 1})
     assert existing is not None  # the upsert above wrote it
     return existing["_id"]
-
-
-def save_once(
-    document: OutboxDocument,
-    publish: Publish,
-    key_name: str,
-    same_request: Callable[[OutboxDocument], bool],
-) -> OutboxDocument:
-    """Insert ``document`` and publish its events, once per id (the caller's idempotency key).
-
-    When a document with that id exists already (a retried request), it is
-    returned instead and nothing is published; Conflict, naming ``key_name``,
-    when ``same_request(existing)`` says the retry carries different data.
-    """
-    try:
-        document.save(force_insert=True)
-    except NotUniqueError:
-        existing = type(document).objects.get(pk=document.pk)
-        if not same_request(existing):
-            raise Conflict(
-                f"{key_name}: {document.pk!r} is already recorded with other data"
-            ) from None
-        return existing
-    flush(document, publish)
-    return document
 
 
 def stage(database: Database, collection: str, entries: list[tuple[dict, dict]]) -> str:

@@ -1,8 +1,9 @@
-"""The published language of clientela's events: every list of words an event may carry.
+"""The words clientela's services, events and command line share: each list written once.
 
 Event schemas (:mod:`clientela.events`) validate payloads against these lists,
-and the services' domains build on the same ones, so each is written once and
-a service cannot announce a word the catalogue would refuse.
+the services' domains and schemas build on the same ones, and the ``clientela``
+command offers them, so a service cannot announce a word the catalogue would
+refuse, nor the command line offer one a service would refuse.
 """
 
 from __future__ import annotations
@@ -27,6 +28,20 @@ SURVEYS = ("nps",)
 
 NPS_CATEGORIES = ("promoter", "passive", "detractor")
 """The Net Promoter Score categories of an answer (9-10, 7-8, 0-6)."""
+
+INTERACTION_OUTCOMES = (
+    "interested",
+    "needs_info",
+    "follow_up",
+    "no_answer",
+    "not_interested",
+    "proposal_sent",
+    "agreed",
+)
+"""What came of an interaction with a prospect."""
+
+KPI_GRANULARITIES = ("day", "month", "quarter", "year")
+"""The periods the kpi service reports its indicators by."""
 
 CONTRACT_STATUSES = ("open", "delivered", "cancelled", "breached")
 """Where a contract stands as recorded: ``breached`` is an operator's finding."""

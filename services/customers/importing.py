@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from clientela.checks import invalid, raise_problems
 from clientela.columns import moment_text, says_yes
 from clientela.errors import ClientelaError, InvalidInput, NotFound
 from clientela.services.customers import handlers
@@ -26,7 +27,6 @@ from clientela.services.customers.domain import (
     RecordInvoice,
     RecordPurchase,
 )
-from clientela.services.customers.domain.validation import invalid, raise_problems
 
 RECORD_KINDS = ("customers", "contracts", "purchases", "invoices")
 CONTRACT_STATUS_NAMES = {

@@ -21,7 +21,6 @@ from clientela.services.customers.sections import SectionCall, available, gather
 REMOTE_SECTIONS = {
     "loyalty": ("loyalty", "balance"),
     "surveys": ("feedback", "answers"),
-    "alarms": ("loyalty", "alarms"),
 }
 """Section: (owning service, its RPC method taking the customer id)."""
 LATEST_PURCHASES = 20
@@ -41,11 +40,15 @@ def customer_view(
         section: caller(service, method, customer_id)
         for section, (service, method) in REMOTE_SECTIONS.items()
     }
+    calls["alarms"] = caller("loyalty", "alarms", True)  # every open alarm: kept are theirs
     prospect_id = customer.get("prospect_id")
     if prospect_id:
         calls["prospect"] = caller("prospects", "get", prospect_id)
     remote = gather(calls, deadline_s)
     remote.setdefault("prospect", available(None))
+    if remote["alarms"]["status"] == "ok":
+        mine = [a for a in remote["alarms"]["data"] if a.get("customer_id") == customer_id]
+        remote["alarms"] = available(mine)
     invoices = uow.invoices_of(customer_id)
     own = {
         "profile": customer,

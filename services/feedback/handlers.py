@@ -46,4 +46,6 @@ def record_nps(command: RecordNps, uow: FeedbackStorage) -> dict[str, Any]:
         return answer
     if (existing["customer_id"], existing["score"]) != (command.customer_id, command.score):
         raise Conflict(f"answer_id: {answer['_id']!r} is already recorded with other data")
+    # answers stored before the category was a stored field do not hold it
+    existing.setdefault("category", nps_category(existing["score"]))
     return existing

@@ -61,5 +61,6 @@ class Fact(Document):
     meta = {
         "db_alias": "kpi",
         "collection": "facts",
-        "indexes": [("kind", "at"), ("subject", "kind")],
+        # handlers find facts by _id; the indicators read a kind over a time range
+        "indexes": [("kind", "at")],
     }

@@ -1,13 +1,15 @@
-"""Indicator arithmetic, periods and change ordering in plain Python (UTC throughout)."""
+"""Indicator arithmetic and change ordering in plain Python (UTC throughout)."""
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
-GRANULARITIES = ("day", "month", "quarter", "year")
+from clientela import figures
+
 CAPTURE_DIMENSIONS = ("source", "fair", "campaign", "channel")
 """What I1 is broken down by (``channel``: the social network or ``utm_source``);
 captures without a fair, campaign or channel are left out of those breakdowns."""
@@ -25,15 +27,46 @@ class Identity:
     first_contact_at: datetime | None = None
 
 
-def period_keys(moment: datetime) -> dict[str, str]:
-    """The UTC period each granularity puts ``moment`` in: 2026-11-23, 2026-11, 2026-Q4, 2026."""
-    moment = moment.astimezone(UTC)
-    return {
-        "day": moment.strftime("%Y-%m-%d"),
-        "month": moment.strftime("%Y-%m"),
-        "quarter": f"{moment.year}-Q{(moment.month - 1) // 3 + 1}",
-        "year": str(moment.year),
-    }
+@dataclass(frozen=True)
+class Change:
+    """New ``values`` for a fact, kept unless the fact holds a ``field`` that wins over ``value``.
+
+    The greatest ``field`` wins (a later stamp), or with ``earliest`` the
+    smallest (an earlier time); a fact without ``field`` takes any change.
+    ``values`` hold ``field`` itself, so that the fact then holds this change.
+    Applying only winning changes makes the end state the same whatever the
+    order and however often changes arrive.
+    """
+
+    field: str
+    value: Any
+    values: dict[str, Any]
+    earliest: bool = False
+
+    def wins_over(self, held: Any) -> bool:
+        """Whether this change replaces a fact holding ``held`` in :attr:`field`."""
+        if held is None:
+            return True
+        return bool(held > self.value if self.earliest else held < self.value)
+
+
+def winning(changes: Iterable[Change], fact: Mapping[str, Any]) -> list[Change]:
+    """The ``changes`` that win over what ``fact`` holds, each decided on its own field."""
+    return [change for change in changes if change.wins_over(fact.get(change.field))]
+
+
+def merge_change(merged: bool, stamp: str) -> Change:
+    """A prospect's merge change (``merged`` or not) as its facts carry it."""
+    return Change("merge_stamp", stamp, {"merged": merged, "merge_stamp": stamp})
+
+
+@dataclass(frozen=True)
+class ReportIndicators:
+    """Report the indicators of every ``granularity`` period with activity in ``[start, end)``."""
+
+    granularity: str = "month"
+    start: datetime | None = None
+    end: datetime | None = None
 
 
 def change_stamp(at: datetime, rank: int = 0) -> str:
@@ -69,11 +102,6 @@ def hours_between(start: datetime, end: datetime) -> float:
     return max((end - start).total_seconds() / 3600, 0.0)
 
 
-def percentage(part: int, whole: int) -> float | None:
-    """``part / whole x 100`` rounded to two decimals; None when there is no whole."""
-    return None if whole == 0 else round(part * 100 / whole, 2)
-
-
 def mean(total: float, count: int) -> float | None:
     """``total / count`` rounded to two decimals; None when nothing was counted."""
     return None if count == 0 else round(total / count, 2)
@@ -97,14 +125,26 @@ def percentile(values: Sequence[float], rank: int) -> float | None:
     return round(sorted(values)[position - 1], 2)
 
 
+def latest_per_customer(
+    answers: Iterable[tuple[str, str, datetime, str]],
+) -> Iterator[tuple[str, str]]:
+    """(period, category) of each customer's latest answer in each period, from
+    (period, customer, answered at, category) answers."""
+    latest: dict[tuple[str, str], tuple[datetime, str]] = {}
+    for period, customer, at, category in answers:
+        key = (period, customer)
+        if key not in latest or at > latest[key][0]:
+            latest[key] = (at, category)
+    for (period, _customer), (_at, category) in latest.items():
+        yield period, category
+
+
 def net_promoter_score(categories: Iterable[str]) -> float | None:
     """% promoters minus % detractors among the given (latest-per-customer) categories."""
     counted = list(categories)
-    if not counted:
-        return None
-    promoters = counted.count("promoter")
-    detractors = counted.count("detractor")
-    return round((promoters - detractors) * 100 / len(counted), 2)
+    return figures.net_promoter_score(
+        counted.count("promoter"), counted.count("detractor"), len(counted)
+    )
 
 
 @dataclass
@@ -151,8 +191,10 @@ class PeriodIndicators:
             "I2_p90_hours": percentile(self.first_contact_hours, P90),
             "I3_completeness": mean(self.completeness_total, self.new_prospects),
             "conversions": self.conversions,
-            "I4_conversion_rate": percentage(self.conversions, self.new_prospects),
-            "I4_cohort_conversion_rate": percentage(self.cohort_converted, self.new_prospects),
+            "I4_conversion_rate": figures.percentage(self.conversions, self.new_prospects),
+            "I4_cohort_conversion_rate": figures.percentage(
+                self.cohort_converted, self.new_prospects
+            ),
             "nps_respondents": len(self.nps_latest_categories),
             "NPS": net_promoter_score(self.nps_latest_categories),
         }

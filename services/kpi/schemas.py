@@ -7,7 +7,7 @@ from datetime import UTC
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from clientela.services.kpi.domain import GRANULARITIES
+from clientela.vocabulary import KPI_GRANULARITIES
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -18,7 +18,7 @@ class IndicatorsQuery(Schema):
     class Meta:
         unknown = RAISE
 
-    granularity = fields.String(load_default="month", validate=validate.OneOf(GRANULARITIES))
+    granularity = fields.String(load_default="month", validate=validate.OneOf(KPI_GRANULARITIES))
     start = fields.AwareDateTime(load_default=None, default_timezone=UTC)
     end = fields.AwareDateTime(load_default=None, default_timezone=UTC)
 

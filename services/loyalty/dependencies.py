@@ -2,59 +2,301 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from pymongo import DESCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
-from clientela.outbox import insert_once
-from clientela.services.loyalty.documents import LedgerEntry, Member, ReferralCode
+from clientela.clock import utcnow
+from clientela.outbox import PENDING, flush_pending, insert_once, pending_update
+from clientela.services.loyalty.documents import (
+    AnswerFact,
+    ChurnAlarm,
+    ImprovementActionRecord,
+    LedgerEntry,
+    Member,
+    PointsAccount,
+    PurchaseFact,
+    ReferralCode,
+)
 from clientela.storage import FakeUnitOfWork, UnitOfWork
 
 
+def new_account(customer_id: str) -> dict[str, Any]:
+    """The account of a customer with no points yet: version 0, never written."""
+    return {
+        "_id": customer_id,
+        "version": 0,
+        "entries": 0,
+        "balance": 0,
+        "tier": None,
+        "review_at": None,
+    }
+
+
+def referral_source(prospect_id: str) -> str:
+    """The source of the journal entry rewarding whoever referred ``prospect_id``."""
+    return f"referral:{prospect_id}"
+
+
+ACCOUNT_FIELDS = tuple(new_account(""))
+"""What :meth:`LoyaltyStorage.account` returns of an account."""
+
+
+@dataclass(frozen=True)
+class AccountChange:
+    """New journal entries of one customer and the account they leave, to write at once.
+
+    ``version`` is the account version they were computed from: the write
+    happens only if the account is still at that version. ``entries`` carry their
+    ``seq``, numbered on from the account's ``entries``, and ``entry_count`` is the
+    journal's length with them; ``events`` announce them.
+    """
+
+    customer_id: str
+    version: int
+    entries: list[dict[str, Any]]
+    balance: int
+    tier: str | None
+    review_at: datetime | None
+    events: list[dict]
+    entry_count: int
+
+    def account(self) -> dict[str, Any]:
+        """The account as this change leaves it."""
+        return {
+            "_id": self.customer_id,
+            "version": self.version + 1,
+            "entries": self.entry_count,
+            "balance": self.balance,
+            "tier": self.tier,
+            "review_at": self.review_at,
+        }
+
+
 class LoyaltyStorage(UnitOfWork):
-    """The points ledger, the members and their referral codes, in the loyalty database."""
+    """Points accounts and journals, members and their referral codes, the purchases and
+    answers churn risk reads, churn alarms and improvement actions, in the loyalty database."""
 
-    def add_entry(self, entry: dict[str, Any], event: dict) -> bool:
-        """Insert ledger ``entry`` and publish ``event``, unless its ``_id`` is taken.
+    def account(self, customer_id: str) -> dict[str, Any]:
+        """The customer's account (:func:`new_account` when they have none).
 
-        True when this call recorded it; False (and nothing published) when an
-        entry with that id was there already.
+        Entries a crash left pending on it are copied to the ledger first, so
+        :meth:`journal` then holds every entry the account counts.
         """
-        ledger = self.database[LedgerEntry._meta["collection"]]
-        return insert_once(ledger, {"_id": entry["_id"]}, entry, event, self.publish) is None
+        accounts = self.database[PointsAccount._meta["collection"]]
+        found = accounts.find_one({"_id": customer_id}, {"outbox": 0, PENDING: 0})
+        if found is None:
+            return new_account(customer_id)
+        if found["pending"]:
+            self._settle(customer_id, found["pending"])
+        return {name: found.get(name) for name in ACCOUNT_FIELDS}
 
-    def balance(self, customer_id: str) -> int:
-        """The customer's points: the sum of their ledger entries."""
-        totals = self.database[LedgerEntry._meta["collection"]].aggregate(
-            [
-                {"$match": {"customer_id": customer_id}},
-                {"$group": {"_id": None, "points": {"$sum": "$points"}}},
-            ]
+    def journal(self, customer_id: str, entries: int) -> list[dict[str, Any]]:
+        """The first ``entries`` entries of the customer's journal, in the order written."""
+        found = self.database[LedgerEntry._meta["collection"]].find(
+            {"customer_id": customer_id, "seq": {"$lt": entries}}
         )
-        points: int = next(iter(totals), {"points": 0})["points"]
-        return points
+        return list(found.sort("seq", ASCENDING))
+
+    def post(self, change: AccountChange) -> bool:
+        """Write ``change`` in one conditional write and publish its events.
+
+        False, with nothing written, when the account is no longer at
+        ``change.version`` (a concurrent change won): read it again and retry.
+        """
+        accounts = self.database[PointsAccount._meta["collection"]]
+        state = {key: value for key, value in change.account().items() if key != "_id"}
+        if change.version == 0:
+            try:
+                accounts.insert_one(
+                    {
+                        "_id": change.customer_id,
+                        **state,
+                        "pending": change.entries,
+                        "outbox": change.events,
+                        **({PENDING: utcnow()} if change.events else {}),
+                    }
+                )
+            except DuplicateKeyError:
+                return False
+        else:
+            update: dict[str, Any] = {
+                "$set": state,
+                "$push": {"pending": {"$each": change.entries}},
+            }
+            if change.events:
+                outbox = pending_update(change.events)
+                update["$push"].update(outbox["$push"])
+                update["$min"] = outbox["$min"]
+            written = accounts.update_one(
+                {"_id": change.customer_id, "version": change.version}, update
+            )
+            if not written.matched_count:
+                return False
+        if change.entries:
+            self._settle(change.customer_id, change.entries)
+        flush_pending(accounts, change.customer_id, change.events, self.publish)
+        return True
+
+    def _settle(self, customer_id: str, entries: list[dict[str, Any]]) -> None:
+        """Copy ``entries`` pending on the account to the ledger, then take them off it."""
+        ledger = self.database[LedgerEntry._meta["collection"]]
+        for entry in entries:
+            # copied already before a crash, or by a concurrent reader
+            with contextlib.suppress(DuplicateKeyError):
+                ledger.insert_one(entry)
+        self.database[PointsAccount._meta["collection"]].update_one(
+            {"_id": customer_id},
+            {"$pull": {"pending": {"_id": {"$in": [entry["_id"] for entry in entries]}}}},
+        )
 
     def latest_entries(self, customer_id: str, limit: int) -> list[dict[str, Any]]:
-        """The customer's latest ``limit`` ledger entries, newest first."""
-        found = self.database[LedgerEntry._meta["collection"]].find(
-            {"customer_id": customer_id}, {"outbox": 0}
-        )
-        return list(found.sort("recorded_at", DESCENDING).limit(limit))
+        """The customer's ``limit`` journal entries written last, latest first."""
+        found = self.database[LedgerEntry._meta["collection"]].find({"customer_id": customer_id})
+        return list(found.sort("seq", DESCENDING).limit(limit))
 
-    def remember_member(self, customer_id: str, prospect_id: str | None, email: str | None) -> None:
+    def rewarded_for(self, prospect_id: str) -> str | None:
+        """The customer rewarded for referring ``prospect_id``; None when nobody was."""
+        found = self.database[LedgerEntry._meta["collection"]].find_one(
+            {"_id": referral_source(prospect_id)}, {"customer_id": 1}
+        )
+        return None if found is None else found["customer_id"]
+
+    def due_for_review(self, as_of: datetime) -> list[str]:
+        """The customers whose account is due for review by ``as_of``."""
+        found = self.database[PointsAccount._meta["collection"]].find(
+            {"review_at": {"$lte": as_of}}, {"_id": 1}
+        )
+        return [account["_id"] for account in found]
+
+    def remember_member(
+        self,
+        customer_id: str,
+        prospect_id: str | None,
+        email: str | None,
+        customer_since: datetime,
+    ) -> None:
         """Keep (or refresh) a customer announced by the customers service."""
         self.database[Member._meta["collection"]].update_one(
             {"_id": customer_id},
-            {"$set": {"prospect_id": prospect_id, "email": email}},
+            {
+                "$set": {
+                    "prospect_id": prospect_id,
+                    "email": email,
+                    "customer_since": customer_since,
+                }
+            },
             upsert=True,
         )
 
     def find_member(self, customer_id: str) -> dict[str, Any] | None:
-        """The member ``customer_id`` (with ``prospect_id`` and ``email``), None if unknown."""
+        """The member ``customer_id`` (with ``prospect_id``, ``email``, ``customer_since``
+        and their churn risk once scored), None if unknown."""
         return self.database[Member._meta["collection"]].find_one({"_id": customer_id})
+
+    def member_ids(self) -> list[str]:
+        """Every member's id."""
+        return [
+            found["_id"] for found in self.database[Member._meta["collection"]].find({}, {"_id": 1})
+        ]
+
+    def save_risk(
+        self, customer_id: str, score: int, reasons: list[dict[str, Any]], scored_at: datetime
+    ) -> None:
+        """Keep the member's churn-risk score and its reasons, as scored at ``scored_at``."""
+        self.database[Member._meta["collection"]].update_one(
+            {"_id": customer_id},
+            {"$set": {"risk_score": score, "risk_reasons": reasons, "scored_at": scored_at}},
+        )
+
+    def add_purchase_fact(
+        self, purchase_id: str, customer_id: str, at: datetime, amount: Decimal
+    ) -> None:
+        """Keep a purchase (once, however often announced)."""
+        self.database[PurchaseFact._meta["collection"]].update_one(
+            {"_id": purchase_id},
+            {"$setOnInsert": {"customer_id": customer_id, "at": at, "amount": str(amount)}},
+            upsert=True,
+        )
+
+    def purchase_facts(self, customer_id: str) -> list[dict[str, Any]]:
+        """The customer's purchases: ``at`` and ``amount`` (a Decimal)."""
+        found = self.database[PurchaseFact._meta["collection"]].find({"customer_id": customer_id})
+        return [{**fact, "amount": Decimal(fact["amount"])} for fact in found]
+
+    def add_answer_fact(
+        self,
+        answer_id: str,
+        customer_id: str,
+        at: datetime,
+        nps: int | None,
+        csat: int | None,
+    ) -> None:
+        """Keep a survey answer (once, however often announced)."""
+        self.database[AnswerFact._meta["collection"]].update_one(
+            {"_id": answer_id},
+            {"$setOnInsert": {"customer_id": customer_id, "at": at, "nps": nps, "csat": csat}},
+            upsert=True,
+        )
+
+    def answer_facts(self, customer_id: str) -> list[dict[str, Any]]:
+        """The customer's survey answers: ``at`` and an ``nps`` or a ``csat`` score."""
+        return list(
+            self.database[AnswerFact._meta["collection"]].find({"customer_id": customer_id})
+        )
+
+    def live_alarm(self, customer_id: str) -> dict[str, Any] | None:
+        """The customer's alarm that is not closed yet, None when there is none."""
+        return self.database[ChurnAlarm._meta["collection"]].find_one(
+            {"customer_id": customer_id, "live": True}, {"outbox": 0, PENDING: 0}
+        )
+
+    def alarm_count(self, customer_id: str) -> int:
+        """How many alarms the customer has had, closed or not."""
+        return self.database[ChurnAlarm._meta["collection"]].count_documents(
+            {"customer_id": customer_id}
+        )
+
+    def find_alarm(self, alarm_id: str) -> dict[str, Any] | None:
+        """The alarm ``alarm_id``, None when there is none."""
+        return self.database[ChurnAlarm._meta["collection"]].find_one(
+            {"_id": alarm_id}, {"outbox": 0, PENDING: 0}
+        )
+
+    def add_alarm(self, alarm: dict[str, Any], event: dict) -> bool:
+        """Insert ``alarm`` and publish ``event``; False (nothing published) if its id is taken."""
+        alarms = self.database[ChurnAlarm._meta["collection"]]
+        return insert_once(alarms, {"_id": alarm["_id"]}, alarm, event, self.publish) is None
+
+    def update_alarm(
+        self, alarm_id: str, state: str, changes: dict[str, Any], event: dict | None
+    ) -> bool:
+        """Apply ``changes`` to the alarm if it is still in ``state``, announcing ``event``.
+
+        False, with nothing written, when the alarm moved meanwhile.
+        """
+        alarms = self.database[ChurnAlarm._meta["collection"]]
+        update: dict[str, Any] = {"$set": changes}
+        if event is not None:
+            update.update(pending_update([event]))
+        written = alarms.update_one({"_id": alarm_id, "state": state}, update)
+        if not written.matched_count:
+            return False
+        if event is not None:
+            flush_pending(alarms, alarm_id, [event], self.publish)
+        return True
+
+    def list_alarms(self, live_only: bool, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` alarms, latest raised first; with ``live_only``, those not closed."""
+        alarms = self.database[ChurnAlarm._meta["collection"]]
+        found = alarms.find({"live": True} if live_only else {}, {"outbox": 0, PENDING: 0})
+        return list(found.sort("raised_at", DESCENDING).limit(limit))
 
     def add_referral_code(self, code: str, customer_id: str, created_at: datetime) -> bool:
         """Give ``customer_id`` referral ``code``; False when the code or customer has one."""
@@ -77,36 +319,171 @@ class LoyaltyStorage(UnitOfWork):
         found = codes.find_one({"_id": code}, {"customer_id": 1})
         return None if found is None else found["customer_id"]
 
+    def add_action(self, action: dict[str, Any]) -> dict[str, Any] | None:
+        """Insert improvement ``action``; the action stored under its id when there was one."""
+        actions = self.database[ImprovementActionRecord._meta["collection"]]
+        try:
+            actions.insert_one(action)
+        except DuplicateKeyError:
+            return actions.find_one({"_id": action["_id"]})
+        return None
+
+    def find_action(self, action_id: str) -> dict[str, Any] | None:
+        """The improvement action ``action_id``, None when there is none."""
+        return self.database[ImprovementActionRecord._meta["collection"]].find_one(
+            {"_id": action_id}
+        )
+
+    def list_actions(self, open_only: bool, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` improvement actions, soonest due first; with ``open_only``, the
+        open ones."""
+        actions = self.database[ImprovementActionRecord._meta["collection"]]
+        found = actions.find({"state": "open"} if open_only else {})
+        return list(found.sort("due_at", ASCENDING).limit(limit))
+
+    def update_action(self, action_id: str, state: str, changes: dict[str, Any]) -> bool:
+        """Apply ``changes`` to the action if it is still in ``state``; False otherwise."""
+        written = self.database[ImprovementActionRecord._meta["collection"]].update_one(
+            {"_id": action_id, "state": state}, {"$set": changes}
+        )
+        return bool(written.matched_count)
+
 
 class FakeLoyaltyStorage(FakeUnitOfWork):
     """:class:`LoyaltyStorage` in memory, for handler unit tests."""
 
     def __init__(self) -> None:
         super().__init__()
+        self.accounts: dict[str, dict[str, Any]] = {}
         self.ledger: dict[str, dict[str, Any]] = {}
         self.members: dict[str, dict[str, Any]] = {}
         self.codes: dict[str, dict[str, Any]] = {}
+        self.purchases: dict[str, dict[str, Any]] = {}
+        self.answers: dict[str, dict[str, Any]] = {}
+        self.alarms: dict[str, dict[str, Any]] = {}
+        self.actions: dict[str, dict[str, Any]] = {}
 
-    def add_entry(self, entry: dict[str, Any], event: dict) -> bool:
-        if entry["_id"] in self.ledger:
+    def account(self, customer_id: str) -> dict[str, Any]:
+        return copy.deepcopy(self.accounts.get(customer_id, new_account(customer_id)))
+
+    def journal(self, customer_id: str, entries: int) -> list[dict[str, Any]]:
+        mine = [
+            entry
+            for entry in self.ledger.values()
+            if entry["customer_id"] == customer_id and entry["seq"] < entries
+        ]
+        return copy.deepcopy(sorted(mine, key=lambda entry: entry["seq"]))
+
+    def post(self, change: AccountChange) -> bool:
+        if self.account(change.customer_id)["version"] != change.version:
             return False
-        self.ledger[entry["_id"]] = copy.deepcopy(entry)
-        self.publish(event)
+        self.accounts[change.customer_id] = change.account()
+        for entry in change.entries:
+            self.ledger.setdefault(entry["_id"], copy.deepcopy(entry))
+        self.publish_many(change.events)
         return True
-
-    def balance(self, customer_id: str) -> int:
-        return sum(e["points"] for e in self.ledger.values() if e["customer_id"] == customer_id)
 
     def latest_entries(self, customer_id: str, limit: int) -> list[dict[str, Any]]:
         entries = [e for e in self.ledger.values() if e["customer_id"] == customer_id]
-        entries.sort(key=lambda entry: entry["recorded_at"], reverse=True)
+        entries.sort(key=lambda entry: entry["seq"], reverse=True)
         return copy.deepcopy(entries[:limit])
 
-    def remember_member(self, customer_id: str, prospect_id: str | None, email: str | None) -> None:
-        self.members[customer_id] = {"_id": customer_id, "prospect_id": prospect_id, "email": email}
+    def rewarded_for(self, prospect_id: str) -> str | None:
+        found = self.ledger.get(referral_source(prospect_id))
+        return None if found is None else found["customer_id"]
+
+    def due_for_review(self, as_of: datetime) -> list[str]:
+        return [
+            customer_id
+            for customer_id, account in self.accounts.items()
+            if account["review_at"] is not None and account["review_at"] <= as_of
+        ]
+
+    def remember_member(
+        self,
+        customer_id: str,
+        prospect_id: str | None,
+        email: str | None,
+        customer_since: datetime,
+    ) -> None:
+        known = self.members.setdefault(customer_id, {"_id": customer_id})
+        known.update(prospect_id=prospect_id, email=email, customer_since=customer_since)
 
     def find_member(self, customer_id: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.members.get(customer_id))
+
+    def member_ids(self) -> list[str]:
+        return list(self.members)
+
+    def save_risk(
+        self, customer_id: str, score: int, reasons: list[dict[str, Any]], scored_at: datetime
+    ) -> None:
+        if customer_id in self.members:
+            self.members[customer_id].update(
+                risk_score=score, risk_reasons=copy.deepcopy(reasons), scored_at=scored_at
+            )
+
+    def add_purchase_fact(
+        self, purchase_id: str, customer_id: str, at: datetime, amount: Decimal
+    ) -> None:
+        self.purchases.setdefault(
+            purchase_id,
+            {"_id": purchase_id, "customer_id": customer_id, "at": at, "amount": amount},
+        )
+
+    def purchase_facts(self, customer_id: str) -> list[dict[str, Any]]:
+        return [
+            copy.deepcopy(p) for p in self.purchases.values() if p["customer_id"] == customer_id
+        ]
+
+    def add_answer_fact(
+        self,
+        answer_id: str,
+        customer_id: str,
+        at: datetime,
+        nps: int | None,
+        csat: int | None,
+    ) -> None:
+        self.answers.setdefault(
+            answer_id,
+            {"_id": answer_id, "customer_id": customer_id, "at": at, "nps": nps, "csat": csat},
+        )
+
+    def answer_facts(self, customer_id: str) -> list[dict[str, Any]]:
+        return [copy.deepcopy(a) for a in self.answers.values() if a["customer_id"] == customer_id]
+
+    def live_alarm(self, customer_id: str) -> dict[str, Any] | None:
+        live = (a for a in self.alarms.values() if a["customer_id"] == customer_id and a["live"])
+        return copy.deepcopy(next(live, None))
+
+    def alarm_count(self, customer_id: str) -> int:
+        return sum(1 for a in self.alarms.values() if a["customer_id"] == customer_id)
+
+    def find_alarm(self, alarm_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.alarms.get(alarm_id))
+
+    def add_alarm(self, alarm: dict[str, Any], event: dict) -> bool:
+        if alarm["_id"] in self.alarms:
+            return False
+        self.alarms[alarm["_id"]] = copy.deepcopy(alarm)
+        self.publish(event)
+        return True
+
+    def update_alarm(
+        self, alarm_id: str, state: str, changes: dict[str, Any], event: dict | None
+    ) -> bool:
+        alarm = self.alarms.get(alarm_id)
+        if alarm is None or alarm["state"] != state:
+            return False
+        alarm.update(copy.deepcopy(changes))
+        if event is not None:
+            self.publish(event)
+        return True
+
+    def list_alarms(self, live_only: bool, limit: int) -> list[dict[str, Any]]:
+        alarms = [a for a in self.alarms.values() if a["live"] or not live_only]
+        alarms.sort(key=lambda alarm: alarm["raised_at"], reverse=True)
+        return copy.deepcopy(alarms[:limit])
 
     def add_referral_code(self, code: str, customer_id: str, created_at: datetime) -> bool:
         if code in self.codes or self.code_of(customer_id) is not None:
@@ -121,3 +498,24 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
     def owner_of_code(self, code: str) -> str | None:
         found = self.codes.get(code)
         return None if found is None else found["customer_id"]
+
+    def add_action(self, action: dict[str, Any]) -> dict[str, Any] | None:
+        if action["_id"] in self.actions:
+            return copy.deepcopy(self.actions[action["_id"]])
+        self.actions[action["_id"]] = copy.deepcopy(action)
+        return None
+
+    def find_action(self, action_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.actions.get(action_id))
+
+    def list_actions(self, open_only: bool, limit: int) -> list[dict[str, Any]]:
+        actions = [a for a in self.actions.values() if a["state"] == "open" or not open_only]
+        actions.sort(key=lambda action: action["due_at"])
+        return copy.deepcopy(actions[:limit])
+
+    def update_action(self, action_id: str, state: str, changes: dict[str, Any]) -> bool:
+        action = self.actions.get(action_id)
+        if action is None or action["state"] != state:
+            return False
+        action.update(copy.deepcopy(changes))
+        return True

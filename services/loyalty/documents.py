@@ -1,32 +1,75 @@
-"""Loyalty storage: the points ledger, referral codes and the customers they belong to."""
+"""Loyalty storage: points journals and accounts, referral codes, the customers they belong to."""
 
 from __future__ import annotations
 
-from mongoengine import DateTimeField, Document, IntField, StringField
+from mongoengine import (
+    BooleanField,
+    DateTimeField,
+    DictField,
+    Document,
+    IntField,
+    ListField,
+    StringField,
+)
 
 from clientela.outbox import OUTBOX_INDEX, OutboxDocument
 
 ENTRY_KINDS = ("earn", "redeem", "expire", "adjust")
 
 
-class LedgerEntry(OutboxDocument):
-    """One movement of a customer's points; the balance is the sum of the entries.
+class LedgerEntry(Document):
+    """One line of a customer's points journal; the balance is the sum of the lines.
 
-    ``id`` derives from what caused the entry (``purchase:<id>``,
-    ``referral:<prospect id>``), so the same cause can never be credited twice.
+    ``id`` is the entry's source (``purchase:<id>``, ``referral:<prospect id>``,
+    ``redeem:<request key>``, ``expiry:<lot>``...), so no source is ever
+    applied twice. ``seq`` is its place in the customer's journal; ``operator``
+    made an adjustment, ``lot`` is what an expiry wrote off, ``reward`` what a
+    redemption bought. Entries are
+    written through their :class:`PointsAccount`, never on their own.
     """
 
     id = StringField(primary_key=True)
     customer_id = StringField(required=True)
+    seq = IntField(required=True)
     kind = StringField(required=True, choices=ENTRY_KINDS)
     points = IntField(required=True)
     reason = StringField(required=True)
+    operator = StringField()
+    lot = StringField()
+    reward = StringField()
     recorded_at = DateTimeField(required=True)
 
     meta = {
         "db_alias": "loyalty",
         "collection": "ledger",
-        "indexes": [("customer_id", "-recorded_at"), OUTBOX_INDEX],
+        "indexes": [("customer_id", "seq")],
+    }
+
+
+class PointsAccount(OutboxDocument):
+    """A customer's points: balance, tier and the version every change of them bumps.
+
+    A change of the journal is one conditional write here (on ``version``),
+    carrying the new entries in ``pending`` and their events in the outbox,
+    so two concurrent redemptions cannot both spend the same points. The
+    entries are then copied to the ledger and ``pending`` emptied; whoever
+    reads the account next finishes that copy if a crash interrupted it.
+    ``review_at``: when the daily review must look again (a lot expires, or
+    earned points leave the tier window).
+    """
+
+    id = StringField(primary_key=True)
+    version = IntField(required=True)
+    entries = IntField(required=True)
+    balance = IntField(required=True)
+    tier = StringField()
+    review_at = DateTimeField()
+    pending = ListField(DictField())
+
+    meta = {
+        "db_alias": "loyalty",
+        "collection": "accounts",
+        "indexes": [{"fields": ["review_at"], "sparse": True}, OUTBOX_INDEX],
     }
 
 
@@ -34,15 +77,68 @@ class Member(Document):
     """A customer as announced by the customers service (kept from its events).
 
     Referral codes are issued to members only, and ``prospect_id`` and
-    ``email`` tell a self-referral apart. (Document class names are global
+    ``email`` tell a self-referral apart. ``risk_score`` and ``risk_reasons``
+    are their churn risk as last scored, at ``scored_at``. (Document class names are global
     to mongoengine, hence not ``KnownCustomer`` as in feedback.)
     """
 
     id = StringField(primary_key=True)
     prospect_id = StringField()
     email = StringField()
+    customer_since = DateTimeField()
+    risk_score = IntField()
+    risk_reasons = ListField(DictField())
+    scored_at = DateTimeField()
 
     meta = {"db_alias": "loyalty", "collection": "customers"}
+
+
+class PurchaseFact(Document):
+    """A purchase as customers announced it: what churn risk and the matrix read."""
+
+    id = StringField(primary_key=True)
+    customer_id = StringField(required=True)
+    at = DateTimeField(required=True)
+    amount = StringField(required=True)
+
+    meta = {"db_alias": "loyalty", "collection": "purchases", "indexes": ["customer_id"]}
+
+
+class AnswerFact(Document):
+    """A survey answer as feedback announced it: an NPS or a CSAT score."""
+
+    id = StringField(primary_key=True)
+    customer_id = StringField(required=True)
+    at = DateTimeField(required=True)
+    nps = IntField()
+    csat = IntField()
+
+    meta = {"db_alias": "loyalty", "collection": "answers", "indexes": ["customer_id"]}
+
+
+class ChurnAlarm(OutboxDocument):
+    """A churn-risk alarm: raised with its score and reasons, acknowledged, closed.
+
+    ``live`` while not closed, so a customer's live alarm is one indexed lookup.
+    """
+
+    id = StringField(primary_key=True)
+    customer_id = StringField(required=True)
+    score = IntField(required=True)
+    reasons = ListField(DictField())
+    raised_at = DateTimeField(required=True)
+    state = StringField(required=True)
+    live = BooleanField(required=True)
+    acknowledged_by = StringField()
+    acknowledged_at = DateTimeField()
+    outcome = StringField()
+    closed_at = DateTimeField()
+
+    meta = {
+        "db_alias": "loyalty",
+        "collection": "alarms",
+        "indexes": [("customer_id", "live"), ("live", "-raised_at"), "-raised_at", OUTBOX_INDEX],
+    }
 
 
 class ReferralCode(Document):
@@ -53,3 +149,32 @@ class ReferralCode(Document):
     created_at = DateTimeField(required=True)
 
     meta = {"db_alias": "loyalty", "collection": "referral_codes"}
+
+
+class ImprovementActionRecord(Document):
+    """A SMART improvement action: its opportunity, its answers to each criterion, who
+    owns it, the indicator it targets, and once closed the value after and when."""
+
+    id = StringField(primary_key=True)
+    opportunity = StringField(required=True)
+    description = StringField(required=True)
+    specific = StringField(required=True)
+    measurable = StringField(required=True)
+    achievable = StringField(required=True)
+    relevant = StringField(required=True)
+    priority = StringField(required=True)
+    owner = StringField(required=True)
+    indicator = StringField(required=True)
+    target = StringField(required=True)
+    before = StringField()
+    opened_at = DateTimeField(required=True)
+    due_at = DateTimeField(required=True)
+    state = StringField(required=True)
+    after = StringField()
+    closed_at = DateTimeField()
+
+    meta = {
+        "db_alias": "loyalty",
+        "collection": "actions",
+        "indexes": [("state", "due_at"), "due_at"],
+    }

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from clientela.events import new_event
+from clientela.services.loyalty.domain.churn import Alarm, RiskReason
+from clientela.services.loyalty.domain.tiers import TierChange
 
 
 def points_earned(entry: dict[str, Any]) -> dict:
@@ -19,4 +21,115 @@ def points_earned(entry: dict[str, Any]) -> dict:
             "earned_at": entry["recorded_at"],
         },
         occurred_at=entry["recorded_at"],
+    )
+
+
+def points_redeemed(entry: dict[str, Any]) -> dict:
+    """``points_redeemed``: ledger entry ``entry`` spent points on a reward."""
+    return new_event(
+        "points_redeemed",
+        {
+            "entry_id": entry["_id"],
+            "customer_id": entry["customer_id"],
+            "points": -entry["points"],
+            "reward": entry["reward"],
+            "reason": entry["reason"],
+            "redeemed_at": entry["recorded_at"],
+        },
+        occurred_at=entry["recorded_at"],
+    )
+
+
+def points_expired(entry: dict[str, Any]) -> dict:
+    """``points_expired``: ledger entry ``entry`` wrote off what was left of a lot."""
+    return new_event(
+        "points_expired",
+        {
+            "entry_id": entry["_id"],
+            "customer_id": entry["customer_id"],
+            "points": -entry["points"],
+            "lot": entry["lot"],
+            "expired_at": entry["recorded_at"],
+        },
+        occurred_at=entry["recorded_at"],
+    )
+
+
+def points_adjusted(entry: dict[str, Any]) -> dict:
+    """``points_adjusted``: an operator added or deducted points by hand."""
+    return new_event(
+        "points_adjusted",
+        {
+            "entry_id": entry["_id"],
+            "customer_id": entry["customer_id"],
+            "points": entry["points"],
+            "reason": entry["reason"],
+            "operator": entry["operator"],
+            "adjusted_at": entry["recorded_at"],
+        },
+        occurred_at=entry["recorded_at"],
+    )
+
+
+_BY_KIND = {
+    "earn": points_earned,
+    "redeem": points_redeemed,
+    "expire": points_expired,
+    "adjust": points_adjusted,
+}
+
+
+def for_entry(entry: dict[str, Any]) -> dict:
+    """The event announcing ledger entry ``entry``, by its kind."""
+    return _BY_KIND[entry["kind"]](entry)
+
+
+def tier_changed(change: TierChange) -> dict:
+    """``tier_changed``: a customer moved up or down the tiers."""
+    return new_event(
+        "tier_changed",
+        {
+            "customer_id": change.customer_id,
+            "from_tier": change.from_tier,
+            "to_tier": change.to_tier,
+            "move": str(change.move),
+            "points_in_window": change.points_in_window,
+            "changed_at": change.at,
+        },
+        occurred_at=change.at,
+    )
+
+
+def reason_payload(reason: RiskReason) -> dict[str, Any]:
+    """A churn-risk reason as events and documents carry it."""
+    return {"signal": str(reason.signal), "points": reason.points, "detail": reason.detail}
+
+
+def churn_alarm_raised(alarm: Alarm) -> dict:
+    """``churn_alarm_raised``: a customer's churn risk reached the threshold."""
+    return new_event(
+        "churn_alarm_raised",
+        {
+            "alarm_id": alarm.alarm_id,
+            "customer_id": alarm.customer_id,
+            "score": alarm.score,
+            "reasons": [reason_payload(reason) for reason in alarm.reasons],
+            "raised_at": alarm.raised_at,
+        },
+        occurred_at=alarm.raised_at,
+    )
+
+
+def churn_alarm_closed(alarm: Alarm) -> dict:
+    """``churn_alarm_closed``: an alarm ended with its outcome."""
+    return new_event(
+        "churn_alarm_closed",
+        {
+            "alarm_id": alarm.alarm_id,
+            "customer_id": alarm.customer_id,
+            "outcome": str(alarm.outcome),
+            "raised_at": alarm.raised_at,
+            "closed_at": alarm.closed_at,
+        },
+        occurred_at=alarm.closed_at,
     )

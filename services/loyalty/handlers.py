@@ -1,4 +1,4 @@
-"""Loyalty use cases: credit points for purchases and referrals, issue referral codes.
+"""Loyalty use cases: the points journal (earn, redeem, adjust, expire), referral codes.
 
 Each takes an event or an id, and the service's unit of work
 (:mod:`clientela.services.loyalty.dependencies`); the settings a rule needs
@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from clientela.clock import utcnow
 from clientela.errors import NotFound
 from clientela.events import Event
-from clientela.services.loyalty import events
-from clientela.services.loyalty.dependencies import LoyaltyStorage
+from clientela.services.loyalty import programme
+from clientela.services.loyalty.dependencies import LoyaltyStorage, referral_source
 from clientela.services.loyalty.domain import (
     Referrer,
     new_referral_code,
     normalise_referral_code,
-    points_for_purchase,
     referral_reward,
+    refers_back,
 )
+from clientela.services.loyalty.domain.earning import PurchaseLine, purchase_points
+from clientela.services.loyalty.domain.journal import JournalEntry, PointsJournal
+from clientela.services.loyalty.domain.rewards import redeem_reward
+from clientela.services.loyalty.posting import post, read_journal, storage_instant
 
 log = logging.getLogger(__name__)
 
@@ -30,35 +35,129 @@ CODE_ATTEMPTS = 5
 """Fresh codes tried when one is taken already (with 31^8 codes, one retry is rare)."""
 
 
-def _credit(entry_id: str, customer_id: str, points: int, reason: str, uow: LoyaltyStorage) -> None:
-    """Record ledger entry ``entry_id`` and announce it; a repeated ``entry_id`` does nothing."""
-    entry = {
-        "_id": entry_id,
-        "customer_id": customer_id,
-        "kind": "earn",
-        "points": points,
-        "reason": reason,
-        "recorded_at": utcnow(),
-    }
-    uow.add_entry(entry, events.points_earned(entry))
+def _now() -> datetime:
+    return storage_instant(utcnow())
 
 
 def credit_purchase(event: Event, uow: LoyaltyStorage, points_per_unit: float) -> None:
-    """Credit the points a recorded purchase earns; a repeated event credits nothing."""
+    """Credit the points a recorded purchase earns, at the customer's tier multiplier.
+
+    A repeated event credits nothing; a purchase too small to earn a point
+    writes no entry.
+    """
     purchase = event.payload
-    _credit(
-        f"purchase:{purchase['purchase_id']}",
-        purchase["customer_id"],
-        points_for_purchase(purchase["amount"], points_per_unit),
-        f"purchase {purchase['purchase_id']} of {purchase['amount']} {purchase['currency']}",
-        uow,
-    )
+    at = storage_instant(purchase["purchased_at"])
+    line = PurchaseLine(purchase["product_line"], purchase["amount"])
+    rules = programme.earn_rules(points_per_unit)
+
+    def earn(journal: PointsJournal, tier: str) -> list[JournalEntry]:
+        multiplier = programme.LADDER.named(tier).multiplier
+        points = purchase_points([line], at, rules, multiplier)
+        if not points:
+            return []
+        reason = (
+            f"purchase {purchase['purchase_id']} of {purchase['amount']} {purchase['currency']}"
+        )
+        return journal.earn(f"purchase:{purchase['purchase_id']}", points, at, reason)
+
+    post(purchase["customer_id"], earn, _now(), uow)
+
+
+def redeem(
+    customer_id: str, reward_code: str, request_key: str, uow: LoyaltyStorage
+) -> dict[str, Any]:
+    """Spend points on reward ``reward_code``, once per ``request_key``.
+
+    NotFound for a customer loyalty does not know or a reward not in the
+    catalogue; Conflict, naming the balance, when the reward costs more, or
+    when it is reserved to a higher tier. A repeated request redeems nothing
+    more and answers the same.
+    """
+    _require_member(customer_id, uow)
+    source = f"redeem:{customer_id}:{request_key}"
+    now = _now()
+
+    def spend(journal: PointsJournal, tier: str) -> list[JournalEntry]:
+        return redeem_reward(journal, programme.CATALOGUE, reward_code, tier, source, now).entries
+
+    post(customer_id, spend, now, uow, reward=reward_code)
+    return _entry_and_balance(customer_id, source, uow)
+
+
+def adjust(
+    customer_id: str, points: int, reason: str, operator: str, request_key: str, uow: LoyaltyStorage
+) -> dict[str, Any]:
+    """Add (positive ``points``) or deduct (negative) points by hand, once per ``request_key``.
+
+    A reason and an operator are required (InvalidInput); a deduction over the
+    balance is refused (Conflict, naming it).
+    """
+    _require_member(customer_id, uow)
+    source = f"adjust:{customer_id}:{request_key}"
+    now = _now()
+
+    def change(journal: PointsJournal, tier: str) -> list[JournalEntry]:
+        return journal.adjust(source, points, now, reason, operator)
+
+    post(customer_id, change, now, uow)
+    return _entry_and_balance(customer_id, source, uow)
+
+
+def review_accounts(uow: LoyaltyStorage) -> int:
+    """Expire the points due and move the tiers due on every account due for review.
+
+    Returns how many accounts were reviewed; running it twice expires nothing twice.
+    """
+    now = _now()
+    due = uow.due_for_review(now)
+    for customer_id in due:
+        expire_points(customer_id, uow, now)
+    return len(due)
+
+
+def expire_points(customer_id: str, uow: LoyaltyStorage, now: datetime) -> None:
+    """Write off the customer's lots expired by ``now``, oldest first, and review the tier."""
+    post(customer_id, lambda journal, tier: journal.expire_due(now), now, uow)
+
+
+def tiers() -> list[dict[str, Any]]:
+    """The tiers, lowest first, with their threshold, multiplier and the rewards open to them."""
+    return [
+        {
+            "name": tier.name,
+            "threshold": tier.threshold,
+            "multiplier": tier.multiplier,
+            "window_months": programme.LADDER.window_months,
+            "rewards": [reward.code for reward in programme.CATALOGUE.open_to(tier.name)],
+        }
+        for tier in programme.LADDER.tiers
+    ]
+
+
+def _require_member(customer_id: str, uow: LoyaltyStorage) -> None:
+    if uow.find_member(customer_id) is None:
+        raise NotFound(f"customer_id: no customer {customer_id!r} is known to loyalty")
+
+
+def _entry_and_balance(customer_id: str, source: str, uow: LoyaltyStorage) -> dict[str, Any]:
+    """The entry ``source`` wrote (None when it wrote nothing) and the balance now."""
+    account, journal = read_journal(customer_id, uow)
+    written = [entry for entry in journal.entries if entry.source == source]
+    return {
+        "customer_id": customer_id,
+        "entry_id": source,
+        "points": written[0].points if written else 0,
+        "balance": account["balance"],
+        "tier": account["tier"],
+    }
 
 
 def remember_customer(event: Event, uow: LoyaltyStorage) -> None:
     """Keep the announced customer, who may now refer others (idempotent)."""
     payload = event.payload
-    uow.remember_member(payload["customer_id"], payload["prospect_id"], payload["email"])
+    uow.remember_member(
+        payload["customer_id"], payload["prospect_id"], payload["email"], payload["created_at"]
+    )
 
 
 def referral_code(
@@ -116,7 +215,13 @@ def credit_referral(event: Event, uow: LoyaltyStorage, reward_points: int) -> No
             extra={"prospect_id": prospect_id, **_named(converted)},
         )
         return
-    referrer = Referrer(member["_id"], member.get("prospect_id"), member.get("email"))
+    referrer = _as_referrer(member)
+    if refers_back(referrer, prospect_id, lambda customer: _referrer_of(customer, uow)):
+        log.info(
+            "no referral reward: a loop of referrals",
+            extra={"prospect_id": prospect_id, "referrer": referrer.customer_id},
+        )
+        return
     reward = referral_reward(referrer, prospect_id, converted["email"], reward_points)
     if not reward.points:
         log.info(
@@ -128,7 +233,25 @@ def credit_referral(event: Event, uow: LoyaltyStorage, reward_points: int) -> No
             },
         )
         return
-    _credit(f"referral:{prospect_id}", referrer.customer_id, reward.points, reward.reason, uow)
+    source = referral_source(prospect_id)
+    now = _now()
+    post(
+        referrer.customer_id,
+        lambda journal, tier: journal.earn(source, reward.points, now, reward.reason),
+        now,
+        uow,
+    )
+
+
+def _as_referrer(member: dict[str, Any]) -> Referrer:
+    return Referrer(member["_id"], member.get("prospect_id"), member.get("email"))
+
+
+def _referrer_of(customer: Referrer, uow: LoyaltyStorage) -> Referrer | None:
+    """Who was rewarded for referring ``customer``; None when nobody (that loyalty knows)."""
+    rewarded = uow.rewarded_for(customer.prospect_id) if customer.prospect_id else None
+    member = uow.find_member(rewarded) if rewarded else None
+    return _as_referrer(member) if member else None
 
 
 def _referring_member(referrer: str, typed_code: str, uow: LoyaltyStorage) -> dict[str, Any] | None:
@@ -151,9 +274,11 @@ def _named(converted: dict[str, Any]) -> dict[str, str]:
 
 
 def balance(customer_id: str, uow: LoyaltyStorage, latest: int) -> dict[str, Any]:
-    """The customer's points (the sum of their ledger entries) and ``latest`` entries."""
+    """The customer's points (the sum of their journal), tier and ``latest`` entries."""
+    account = uow.account(customer_id)
     return {
         "customer_id": customer_id,
-        "points": uow.balance(customer_id),
+        "points": account["balance"],
+        "tier": account["tier"],
         "latest": uow.latest_entries(customer_id, latest),
     }

@@ -2,26 +2,168 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from datetime import UTC
+
+from marshmallow import RAISE, Schema, fields, validate
+
+_KEY = validate.Length(min=1, max=200)
+
+
+class _Input(Schema):
+    class Meta:
+        unknown = RAISE
+
+    customer_id = fields.String(required=True, validate=_KEY)
+    request_key = fields.String(required=True, validate=_KEY)
+
+
+class RedeemInput(_Input):
+    """A redemption; ``request_key`` makes a retried call harmless."""
+
+    reward = fields.String(required=True, validate=_KEY)
+
+
+class AdjustInput(_Input):
+    """A manual adjustment: points added (positive) or deducted (negative), why, by whom."""
+
+    points = fields.Integer(required=True, strict=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    operator = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
 class LedgerEntrySchema(Schema):
-    """A ledger entry as the service returns it."""
+    """A journal entry as the service returns it."""
 
     id = fields.String(attribute="_id")
     customer_id = fields.String()
     kind = fields.String()
     points = fields.Integer()
     reason = fields.String()
+    operator = fields.String()
+    reward = fields.String()
+    lot = fields.String()
     recorded_at = fields.DateTime()
 
 
 class BalanceSchema(Schema):
-    """A customer's points balance with their latest ledger entries, newest first."""
+    """A customer's points balance and tier with their latest journal entries, newest first."""
 
     customer_id = fields.String()
     points = fields.Integer()
+    tier = fields.String(allow_none=True)
     latest = fields.List(fields.Nested(LedgerEntrySchema))
 
 
+class PostedSchema(Schema):
+    """The entry a redemption or adjustment wrote, and the balance after it."""
+
+    customer_id = fields.String()
+    entry_id = fields.String()
+    points = fields.Integer()
+    balance = fields.Integer()
+    tier = fields.String(allow_none=True)
+
+
+class TierSchema(Schema):
+    """A tier: from how many points earned in the window, its multiplier, its rewards."""
+
+    name = fields.String()
+    threshold = fields.Integer()
+    multiplier = fields.Decimal(as_string=True)
+    window_months = fields.Integer()
+    rewards = fields.List(fields.String())
+
+
+class RiskReasonSchema(Schema):
+    """One warning sign behind a churn-risk score."""
+
+    signal = fields.String()
+    points = fields.Integer()
+    detail = fields.String()
+
+
+class AlarmSchema(Schema):
+    """A churn-risk alarm as the service returns it."""
+
+    id = fields.String(attribute="_id")
+    customer_id = fields.String()
+    score = fields.Integer()
+    reasons = fields.List(fields.Nested(RiskReasonSchema))
+    raised_at = fields.DateTime()
+    state = fields.String()
+    acknowledged_by = fields.String(allow_none=True)
+    acknowledged_at = fields.DateTime(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+
+
+class ActionInput(Schema):
+    """An improvement action to open; ``action_id`` makes a retried call harmless.
+
+    ``specific``, ``measurable``, ``achievable`` and ``relevant`` answer each
+    SMART question (the due date answers the time-bound one).
+    """
+
+    class Meta:
+        unknown = RAISE
+
+    action_id = fields.String(required=True, validate=_KEY)
+    opportunity = fields.String(required=True)
+    description = fields.String(required=True)
+    specific = fields.String(required=True)
+    measurable = fields.String(required=True)
+    achievable = fields.String(required=True)
+    relevant = fields.String(required=True)
+    priority = fields.String(required=True, validate=validate.OneOf(("high", "medium", "low")))
+    owner = fields.String(required=True, validate=_KEY)
+    indicator = fields.String(required=True, validate=_KEY)
+    target = fields.Decimal(required=True, allow_nan=False)
+    due_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    before = fields.Decimal(load_default=None, allow_none=True, allow_nan=False)
+
+
+class CloseActionInput(Schema):
+    """An improvement action to close, with the indicator's value after it."""
+
+    class Meta:
+        unknown = RAISE
+
+    action_id = fields.String(required=True, validate=_KEY)
+    after = fields.Decimal(required=True, allow_nan=False)
+
+
+class ActionSchema(Schema):
+    """An improvement action as the service returns it, with its effect once closed."""
+
+    id = fields.String(attribute="_id")
+    opportunity = fields.String()
+    description = fields.String()
+    specific = fields.String()
+    measurable = fields.String()
+    achievable = fields.String()
+    relevant = fields.String()
+    priority = fields.String()
+    owner = fields.String()
+    indicator = fields.String()
+    target = fields.String()
+    before = fields.String(allow_none=True)
+    opened_at = fields.DateTime()
+    due_at = fields.DateTime()
+    state = fields.String()
+    after = fields.String(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    effect = fields.Decimal(as_string=True, allow_none=True)
+    target_met = fields.Boolean(allow_none=True)
+
+
+redeem_input = RedeemInput()
+adjust_input = AdjustInput()
 balance_schema = BalanceSchema()
+posted_schema = PostedSchema()
+tiers_schema = TierSchema(many=True)
+alarm_schema = AlarmSchema()
+alarms_schema = AlarmSchema(many=True)
+action_input = ActionInput()
+action_schema = ActionSchema()
+actions_schema = ActionSchema(many=True)
+close_action_input = CloseActionInput()

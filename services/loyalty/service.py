@@ -4,30 +4,74 @@ from __future__ import annotations
 
 from typing import Any
 
-from clientela.errors import load_id
+from nameko.timer import timer
+
+from clientela.errors import load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
 from clientela.service import ServiceBase, api
-from clientela.services.loyalty import handlers
+from clientela.services.loyalty import handlers, improvement, retention
 from clientela.services.loyalty.dependencies import LoyaltyStorage
-from clientela.services.loyalty.documents import LedgerEntry, Member, ReferralCode
-from clientela.services.loyalty.schemas import balance_schema
+from clientela.services.loyalty.documents import (
+    AnswerFact,
+    ChurnAlarm,
+    ImprovementActionRecord,
+    LedgerEntry,
+    Member,
+    PointsAccount,
+    PurchaseFact,
+    ReferralCode,
+)
+from clientela.services.loyalty.domain.actions import SmartStatement
+from clientela.services.loyalty.schemas import (
+    action_input,
+    action_schema,
+    actions_schema,
+    adjust_input,
+    alarm_schema,
+    alarms_schema,
+    balance_schema,
+    close_action_input,
+    posted_schema,
+    redeem_input,
+    tiers_schema,
+)
 from clientela.storage import Storage
 
 LATEST_ENTRIES = 20
 """Ledger entries a balance shows."""
 
+DAY_S = 24 * 60 * 60
+
 
 class LoyaltyService(ServiceBase):
-    """Points earned by customers, for purchases and for referring new customers."""
+    """Customers' points journals and tiers (earned by purchases and referrals, spent on
+    rewards, expired with time, adjusted by hand) and their churn-risk alarms."""
 
     name = "loyalty"
-    outbox_documents = (LedgerEntry,)
-    storage = Storage(LoyaltyStorage, documents=[LedgerEntry, Member, ReferralCode])
+    outbox_documents = (PointsAccount, ChurnAlarm)
+    storage = Storage(
+        LoyaltyStorage,
+        documents=[
+            PointsAccount,
+            LedgerEntry,
+            Member,
+            ReferralCode,
+            PurchaseFact,
+            AnswerFact,
+            ChurnAlarm,
+            ImprovementActionRecord,
+        ],
+    )
 
     @handles("customers", "purchase_recorded")
     def handle_purchase_recorded(self, event: Event) -> None:
         handlers.credit_purchase(event, self.storage, self.settings.points_per_currency_unit)
+        retention.note_purchase(event, self.storage)
+
+    @handles("feedback", "survey_answered")
+    def handle_survey_answered(self, event: Event) -> None:
+        retention.note_answer(event, self.storage)
 
     @handles("customers", "customer_created")
     def handle_customer_created(self, event: Event) -> None:
@@ -36,6 +80,102 @@ class LoyaltyService(ServiceBase):
     @handles("prospects", "prospect_converted")
     def handle_prospect_converted(self, event: Event) -> None:
         handlers.credit_referral(event, self.storage, self.settings.referral_reward_points)
+
+    @timer(interval=DAY_S)
+    def review_accounts(self) -> int:
+        """Daily: expire the points due and move the tiers due."""
+        return handlers.review_accounts(self.storage)
+
+    @timer(interval=DAY_S)
+    def review_risks(self) -> int:
+        """Daily: rescore every customer's churn risk (idleness grows by itself)."""
+        return retention.review_risks(self.storage)
+
+    @api
+    def add_action(self, **action: Any) -> dict[str, Any]:
+        """Open a SMART improvement action (see ActionInput); InvalidInput names each
+        criterion it fails."""
+        given = load(action_input, action)
+        statement = SmartStatement(
+            *(given.pop(name) for name in ("specific", "measurable", "achievable", "relevant"))
+        )
+        return action_schema.dump(
+            improvement.add_action(statement=statement, uow=self.storage, **given)
+        )
+
+    @api
+    def actions(self, open_only: bool = False) -> list[dict[str, Any]]:
+        """The improvement actions, soonest due first; with ``open_only``, the open ones."""
+        return actions_schema.dump(improvement.list_actions(bool(open_only), self.storage))
+
+    @api
+    def close_action(self, action_id: str, after: str) -> dict[str, Any]:
+        """Close an improvement action with the indicator's value after it."""
+        closing = load(close_action_input, {"action_id": action_id, "after": after})
+        return action_schema.dump(improvement.close_action(uow=self.storage, **closing))
+
+    @api
+    def matrix(self, period: str) -> dict[str, Any]:
+        """The loyalty matrix of a period (``2026``, ``2026-Q4``, ``2026-11``)."""
+        return retention.matrix(load_id("period", period), self.storage)
+
+    @api
+    def alarms(self, open_only: bool = False) -> list[dict[str, Any]]:
+        """The latest churn alarms first; with ``open_only``, those not closed yet."""
+        return alarms_schema.dump(retention.alarms(bool(open_only), self.storage))
+
+    @api
+    def acknowledge_alarm(self, alarm_id: str, by: str) -> dict[str, Any]:
+        """Take up a churn alarm; Conflict once it is closed."""
+        return alarm_schema.dump(
+            retention.acknowledge_alarm(
+                load_id("alarm_id", alarm_id), load_id("by", by), self.storage
+            )
+        )
+
+    @api
+    def close_alarm(self, alarm_id: str, outcome: str) -> dict[str, Any]:
+        """Close a churn alarm with its outcome: retained, lost, false_alarm or cleared."""
+        return alarm_schema.dump(
+            retention.close_alarm(
+                load_id("alarm_id", alarm_id), load_id("outcome", outcome), self.storage
+            )
+        )
+
+    @api
+    def redeem(self, customer_id: str, reward: str, request_key: str) -> dict[str, Any]:
+        """Spend points on a reward of the catalogue, once per ``request_key``."""
+        command = load(
+            redeem_input,
+            {"customer_id": customer_id, "reward": reward, "request_key": request_key},
+        )
+        return posted_schema.dump(
+            handlers.redeem(
+                command["customer_id"], command["reward"], command["request_key"], self.storage
+            )
+        )
+
+    @api
+    def adjust(
+        self, customer_id: str, points: int, reason: str, operator: str, request_key: str
+    ) -> dict[str, Any]:
+        """Add (positive) or deduct (negative) points by hand, once per ``request_key``."""
+        command = load(
+            adjust_input,
+            {
+                "customer_id": customer_id,
+                "points": points,
+                "reason": reason,
+                "operator": operator,
+                "request_key": request_key,
+            },
+        )
+        return posted_schema.dump(handlers.adjust(**command, uow=self.storage))
+
+    @api
+    def tiers(self) -> list[dict[str, Any]]:
+        """The tiers, lowest first, with their thresholds, multipliers and rewards."""
+        return tiers_schema.dump(handlers.tiers())
 
     @api
     def balance(self, customer_id: str) -> dict[str, Any]:

@@ -18,11 +18,11 @@ from mongoengine import (
 
 from clientela.outbox import OUTBOX_INDEX, OutboxDocument
 from clientela.services.prospects.domain.review import DUPLICATE_STATUSES
-from clientela.services.prospects.domain.status import OUTCOMES
 from clientela.vocabulary import (
     CONVERSION_BASES,
     INTERACTION_KINDS,
     INTERACTION_MODES,
+    INTERACTION_OUTCOMES,
     PROSPECT_STATUSES,
 )
 
@@ -52,7 +52,7 @@ class Interaction(EmbeddedDocument):
     id = StringField(required=True)
     kind = StringField(required=True, choices=INTERACTION_KINDS)
     mode = StringField(required=True, choices=INTERACTION_MODES)
-    outcome = StringField(required=True, choices=OUTCOMES)
+    outcome = StringField(required=True, choices=INTERACTION_OUTCOMES)
     notes = StringField(default="")
     occurred_at = DateTimeField(required=True)
     by = StringField(default="")

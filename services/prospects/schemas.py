@@ -7,16 +7,23 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from clientela.clock import time_zone
 from clientela.leads import ORIGIN_FIELDS
-from clientela.services.prospects.domain.normalise import in_utc
-from clientela.services.prospects.domain.rows import TEXT
-from clientela.services.prospects.domain.status import OUTCOMES
+from clientela.services.prospects.domain.normalise import in_utc, storable
 from clientela.vocabulary import (
     CONVERSION_BASES,
     INTERACTION_KINDS,
     INTERACTION_MODES,
+    INTERACTION_OUTCOMES,
     PROSPECT_STATUSES,
 )
+
+TEXT = validate.Length(max=200)
+"""A short text: a name, an origin value, a time as written."""
+MAX_EXTRA = 100
+"""Extra values a row may carry, each a string of at most 2,000 characters."""
+MAX_EXTRA_KEY = 100
+"""Characters in the name of an extra value (a column header, a form field's name)."""
 
 
 def storable_time(moment: datetime) -> None:
@@ -25,6 +32,28 @@ def storable_time(moment: datetime) -> None:
         in_utc(moment)
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
+
+
+def known_time_zone(name: str) -> None:
+    """Refuse a name that is not an IANA time zone (an empty one means the default)."""
+    if name:
+        try:
+            time_zone(name)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+def extra_values(extra: dict) -> None:
+    """Refuse extra data that is not a small mapping of text to text."""
+    if len(extra) > MAX_EXTRA:
+        raise ValidationError(f"At most {MAX_EXTRA} values.")
+    for key, value in extra.items():
+        if not storable(key) or len(key) > MAX_EXTRA_KEY:
+            raise ValidationError(
+                f"{key[:40]!r}...: names must be text of at most {MAX_EXTRA_KEY} characters."
+            )
+        if not (isinstance(value, str) and storable(value)) or len(value) > 2000:
+            raise ValidationError(f"{key!r}: must be text of at most 2000 characters.")
 
 
 def _time(**options: Any) -> fields.AwareDateTime:
@@ -38,6 +67,26 @@ class _Strict(Schema):
     class Meta:
         unknown = RAISE
 
+
+LeadRowSchema = _Strict.from_dict(
+    {
+        "line": fields.Integer(required=True, strict=True, validate=validate.Range(1, 10**9)),
+        "fields": fields.Dict(required=True),
+        "extra": fields.Dict(load_default=dict, validate=extra_values),
+        "origin": fields.Dict(load_default=dict),
+        "consent": fields.Dict(load_default=dict),
+        "identified_at": fields.String(load_default="", validate=TEXT),
+        "identified_from": fields.String(load_default="", validate=TEXT),
+        "time_zone": fields.String(load_default="", validate=known_time_zone),
+    },
+    name="LeadRowSchema",
+)
+"""A row of a batch to capture, as ``LeadRow.as_message`` makes it.
+
+Its shape is checked here; the values inside ``fields``, ``origin`` and
+``consent`` are checked one by one when the lead is normalised (see
+``domain.normalise``), so that each problem names its field.
+"""
 
 OriginSchema = _Strict.from_dict(
     {name: fields.String(load_default="", validate=TEXT) for name in ORIGIN_FIELDS},
@@ -96,7 +145,7 @@ class InteractionSchema(_Strict):
     prospect_id = fields.String(required=True, validate=_NAME)
     kind = fields.String(required=True, validate=validate.OneOf(INTERACTION_KINDS))
     mode = fields.String(required=True, validate=validate.OneOf(INTERACTION_MODES))
-    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    outcome = fields.String(required=True, validate=validate.OneOf(INTERACTION_OUTCOMES))
     notes = fields.String(load_default="", validate=validate.Length(max=5000))
     occurred_at = _time(load_default=None)
     by = fields.String(load_default="", validate=TEXT)
@@ -227,6 +276,7 @@ class FollowUpOut(Schema):
     done_at = fields.DateTime(allow_none=True)
 
 
+lead_row_schema = LeadRowSchema()
 origin_schema = OriginSchema()
 find_schema = FindSchema()
 conversion_schema = ConversionSchema()

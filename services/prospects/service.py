@@ -22,7 +22,6 @@ from clientela.services.prospects.domain.commands import (
     AddFollowUp,
     AssignOwner,
     CaptureLeads,
-    CapturePayload,
     ChangeStatus,
     ConvertProspect,
     DismissDuplicate,
@@ -40,6 +39,7 @@ from clientela.services.prospects.handlers import (
     profile,
     search,
 )
+from clientela.services.prospects.intake import payload_to_capture, rows_to_capture
 from clientela.services.prospects.schemas import (
     conversion_schema,
     find_schema,
@@ -78,18 +78,15 @@ class ProspectsService(ServiceBase):
         validate is reported by its line, the others land.
         """
         source = load_id("source", source)
-        if not isinstance(rows, list) or len(rows) > capture.MAX_ROWS:
-            raise InvalidInput({"rows": [f"Must be a list of at most {capture.MAX_ROWS} rows."]})
         origin = {k: v for k, v in load(origin_schema, origin or {}).items() if v}
-        command = CaptureLeads(source, rows, origin)
-        report = capture.capture_leads(
-            command, self.storage, self.pipeline.rules, self.pipeline.one_batch_at_a_time
-        )
-        return report.as_dict()
+        return self._capture(rows_to_capture(source, rows, origin))
 
     def _capture_payload(self, source_name: str, payload: Any, options: dict) -> dict[str, Any]:
-        command = CapturePayload(self.pipeline.source(source_name), payload, options)
-        report = capture.capture_payload(
+        source = self.pipeline.source(source_name)
+        return self._capture(payload_to_capture(source, payload, options))
+
+    def _capture(self, command: CaptureLeads) -> dict[str, Any]:
+        report = capture.capture_leads(
             command, self.storage, self.pipeline.rules, self.pipeline.one_batch_at_a_time
         )
         return report.as_dict()

@@ -20,6 +20,7 @@ from clientela.cli import (
     demo,
     kpi,
     lead_import,
+    loyalty,
     operations,
     prospects,
     reference,
@@ -27,7 +28,7 @@ from clientela.cli import (
     running,
 )
 from clientela.cli.client import ServiceUnavailable
-from clientela.cli.context import Invocation
+from clientela.cli.context import start
 from clientela.cli.output import error
 from clientela.config import ConfigError
 from clientela.embedded import EmbeddedDatabaseError
@@ -62,7 +63,7 @@ DATABASE_FAILURES = (pymongo.errors.ConnectionFailure,)
 @click.pass_context
 def clientela(ctx: click.Context, config: str | None) -> None:
     """clientela customer-management platform."""
-    ctx.obj = Invocation(config=config)
+    start(ctx, config)
 
 
 for command in (
@@ -82,6 +83,8 @@ for command in (
     kpi.kpi,
     prospects.prospects,
     customers.customers,
+    loyalty.loyalty,
+    loyalty.actions,
 ):
     clientela.add_command(command)
 

@@ -1,8 +1,9 @@
-"""The settings of one command line, loaded once the command is known."""
+"""The settings of one command line, loaded before any command runs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import click
 
@@ -10,18 +11,23 @@ from clientela.config import Settings, load_settings
 from clientela.logs import configure_logging
 
 
-@dataclass
+@dataclass(frozen=True)
 class Invocation:
-    """What the options before the command say (``--config``), and the settings once loaded."""
+    """The settings of this command line (``--config``, then the environment)."""
 
-    config: str | None = None
-    settings: Settings | None = None
+    settings: Settings
+
+
+def start(ctx: click.Context, config: str | None) -> None:
+    """Load the settings (``config``: the ``--config`` file) and set up logging, for any command.
+
+    ConfigError when the file cannot be read or a setting is wrong.
+    """
+    loaded = load_settings(config)
+    configure_logging(loaded.log_level, loaded.log_format)
+    ctx.obj = Invocation(loaded)
 
 
 def settings(ctx: click.Context) -> Settings:
-    """The settings of this command line (``--config``, environment); logging set up once."""
-    invocation = ctx.find_root().ensure_object(Invocation)
-    if invocation.settings is None:
-        invocation.settings = load_settings(invocation.config)
-        configure_logging(invocation.settings.log_level, invocation.settings.log_format)
-    return invocation.settings
+    """The settings the command line started with (see :func:`start`)."""
+    return cast(Invocation, ctx.find_root().obj).settings

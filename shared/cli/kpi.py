@@ -9,7 +9,7 @@ import click
 from clientela.cli.client import platform
 from clientela.cli.context import settings
 from clientela.cli.output import json_option, print_json, print_table
-from clientela.cli.vocabulary import GRANULARITIES
+from clientela.vocabulary import KPI_GRANULARITIES
 
 INDICATORS = {
     "I1_new_prospects": "I1 new",
@@ -44,7 +44,7 @@ def print_kpi(report: dict[str, Any]) -> None:
 @click.command()
 @click.option(
     "--by",
-    type=click.Choice(GRANULARITIES),
+    type=click.Choice(KPI_GRANULARITIES),
     default="month",
     show_default=True,
     help="Length of a period.",

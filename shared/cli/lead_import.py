@@ -81,10 +81,8 @@ def import_leads(
     check_options(source, options)
     if not path.is_file():
         raise ConfigError(f"file: {path} does not exist")
-    with (
-        platform(settings, "prospects") as rpc,
-        import_progress(count_rows(source, path, options)) as progress,
-    ):
+    total = count_rows(source, path, options)  # before connecting: reading may take a while
+    with platform(settings, "prospects") as rpc, import_progress(total) as progress:
         [task] = progress.task_ids
 
         def advance(summary: ImportSummary) -> None:

@@ -10,11 +10,11 @@ from clientela.cli.client import platform
 from clientela.cli.context import settings
 from clientela.cli.output import json_option, print_json, print_table, say
 from clientela.cli.review import by_option
-from clientela.cli.vocabulary import OUTCOMES
 from clientela.vocabulary import (
     CONVERSION_BASES,
     INTERACTION_KINDS,
     INTERACTION_MODES,
+    INTERACTION_OUTCOMES,
     PROSPECT_STATUSES,
 )
 
@@ -158,7 +158,7 @@ def print_profile(prospect: dict[str, Any]) -> None:
 @click.argument("prospect_id", metavar="ID")
 @click.option("--kind", required=True, type=click.Choice(INTERACTION_KINDS))
 @click.option("--mode", required=True, type=click.Choice(INTERACTION_MODES))
-@click.option("--outcome", required=True, type=click.Choice(OUTCOMES))
+@click.option("--outcome", required=True, type=click.Choice(INTERACTION_OUTCOMES))
 @click.option("--notes", default="", help="What was said or agreed.")
 @by_option
 @json_option
@@ -185,16 +185,20 @@ def log(
     say(f"{kind} by {mode} logged on {prospect_id}: {outcome}{contact}")
 
 
+MOVES = tuple(status for status in PROSPECT_STATUSES if status != "converted")
+"""The statuses ``status`` moves a prospect to: a conversion needs its basis (``convert``)."""
+
+
 @prospects.command()
 @click.argument("prospect_id", metavar="ID")
-@click.argument("new_status", metavar="STATUS", type=click.Choice(PROSPECT_STATUSES))
+@click.argument("new_status", type=click.Choice(MOVES))
 @click.option("--reason", default="", help="Why (required to disqualify).")
 @json_option
 @click.pass_context
 def status(
     ctx: click.Context, prospect_id: str, new_status: str, reason: str, as_json: bool
 ) -> None:
-    """Move a prospect to another status of the pipeline."""
+    """Move a prospect to another status of the pipeline (to convert one: convert)."""
     with platform(settings(ctx), "prospects") as rpc:
         prospect = rpc.prospects.change_status(prospect_id, new_status, reason)
     if as_json:

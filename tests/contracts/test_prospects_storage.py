@@ -1,9 +1,11 @@
 """The prospects fake unit of work answers as the MongoDB one does."""
 
+import copy
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from clientela.outbox import STAGED_EVENTS
 from clientela.services.prospects.dependencies.fake import FakeProspectsStorage
 from clientela.services.prospects.dependencies.storage import ProspectsStorage
 from clientela.services.prospects.domain.batch import Suggestion
@@ -137,13 +139,43 @@ def test_captures_are_added_unless_the_profile_changed_since_read(uow):
     assert uow.missing_captures({"ana": "new", "eva": "new"}) == {"eva"}
 
 
-def test_staged_events_are_published_when_released(uow):
+def test_a_capture_already_stored_is_not_reported_although_the_version_moved(uow):
+    uow.insert_profiles([profile("ana")])
+    ana = uow.find_profile("ana")
+    capture = {"key": "new", "source": "fairs", "filled": [], "fields": {}, "extra": {}}
+    assert uow.add_captures([(copy.deepcopy(ana), [capture])]) == set()
+
+    # a redelivered batch: read before the first write, its capture is there already
+    assert uow.add_captures([(ana, [capture])]) == set()
+    assert [c["key"] for c in uow.find_profile("ana")["captures"]] == ["ana-c", "new"]
+
+
+def test_a_profile_not_stored_is_reported_as_changed(uow):
+    uow.insert_profiles([profile("ana")])
+    capture = {"key": "new", "source": "fairs", "filled": [], "fields": {}, "extra": {}}
+
+    changed = uow.add_captures([(uow.find_profile("ana"), [capture]), (profile("gone"), [capture])])
+
+    assert changed == {"gone"}
+    assert uow.find_profile("gone") is None
+
+
+def stages(uow):
+    """The ids of the event stages not released yet."""
+    if isinstance(uow, FakeProspectsStorage):
+        return set(uow.staged)
+    return {stage["_id"] for stage in uow.database[STAGED_EVENTS].find({}, {"_id": 1})}
+
+
+def test_staged_events_are_published_when_released_and_the_stage_dropped(uow):
     stage_id = uow.stage_events([(event("E-1"), "ana", None), (event("E-2"), "eva", "eva-c")])
     uow.insert_profiles([profile("ana")])
+    assert stages(uow) == {stage_id}
 
     uow.release_events(stage_id, [event("E-1")])
 
     assert [e["id"] for e in uow.events.envelopes] == ["E-1"]
+    assert stages(uow) == set()
 
 
 def test_a_search_page_holds_the_live_profiles_matching_every_condition(uow):
@@ -162,6 +194,12 @@ def test_a_search_page_holds_the_live_profiles_matching_every_condition(uow):
     assert uow.find_page(ProspectQuery(min_score=50), 2, 2)[1][0]["_id"] == "ana"
     found = uow.find_page(ProspectQuery(identities=(("email:ana", "email:eva"),)), 10, 0)
     assert [p["_id"] for p in found[1]] == ["eva", "ana"]
+    by_identity = ProspectQuery(identities=(("email:ana", "email:eva", "email:pia"),), owner="luis")
+    total, page = uow.find_page(by_identity, 1, 1)  # eva and ana are luis's: the second
+    assert (total, [p["_id"] for p in page]) == (2, ["ana"])
+    both = ProspectQuery(identities=(("email:ana",), ("email:eva",)))
+    assert uow.find_page(both, 10, 0) == (0, [])
+    assert uow.find_page(ProspectQuery(identities=((),)), 10, 0) == (0, [])
     query = ProspectQuery(
         owner="luis", max_score=70, captured_from=T0, captured_to=T0 + timedelta(minutes=2)
     )

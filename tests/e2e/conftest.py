@@ -7,8 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from kombu import Connection
 
 from clientela.cli.client import wait_for
+from clientela.discovery import service_names
+from clientela.messaging import queue_counts
 from clientela.testing import free_port
 
 CLI = str(Path(sys.executable).with_name("clientela"))
@@ -36,6 +39,18 @@ def run_clientela(env, *args, timeout=60):
     )
 
 
+def every_service_consumes(amqp_uri):
+    """Whether each installed service consumes its RPC queue: the platform takes commands.
+
+    Read on the broker from this process: asking with ``clientela kpi`` would
+    start a Python process per look, competing with the booting platform.
+    """
+    with Connection(amqp_uri) as connection:
+        return all(
+            (queue_counts(connection, f"rpc-{name}") or (0, 0))[1] for name in service_names()
+        )
+
+
 @pytest.fixture
 def clientela():
     """``clientela(env, *args)`` runs the command line as a user would."""
@@ -48,7 +63,7 @@ def platform(env, tmp_path):
     log = (tmp_path / "up.log").open("w")
     process = subprocess.Popen([CLI, "up"], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_for(lambda: run_clientela(env, "kpi").returncode == 0, timeout_s=60, interval_s=0.5)
+        wait_for(lambda: every_service_consumes(env["CLIENTELA_AMQP_URI"]), timeout_s=60)
         yield process
     finally:
         if process.poll() is None:

@@ -374,9 +374,9 @@ class RunningPlatform:
 
 
 def _error_lines(stderr: str) -> list[str]:
-    """Lines of ``stderr`` other than an import's progress (a line rewritten with ``\\r``)."""
+    """Lines of ``stderr`` other than the import's progress bar (``importing ━━━ 120/5000 ...``)."""
     lines = [line.rsplit("\r", 1)[-1].strip() for line in stderr.splitlines()]
-    return [line for line in lines if line and "rows read (" not in line]
+    return [line for line in lines if line and not line.startswith("importing ")]
 
 
 @pytest.fixture

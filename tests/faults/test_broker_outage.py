@@ -12,13 +12,8 @@ import time
 from clientela.cli.client import wait_for
 
 OUTAGE_S = 10
-PEOPLE = int(os.environ.get("CLIENTELA_FAULT_PEOPLE", "1000"))
-"""People in the imports (``CLIENTELA_FAULT_PEOPLE=5000`` for the full-size outage).
-
-With 5,000 every profile was stored, but kpi had counted only 3,094 captures
-seven minutes into the test (about 5 a second on a busy two-core machine):
-the full size waits for kpi's consumption to get faster.
-"""
+PEOPLE = int(os.environ.get("CLIENTELA_FAULT_PEOPLE", "5000"))
+"""People in the import the outage interrupts (``CLIENTELA_FAULT_PEOPLE`` for another size)."""
 
 
 def broker_outage(rabbit_node):

@@ -7,7 +7,7 @@ reconnection attempts in between are not logged one by one.
 
 import time
 
-from clientela.client import wait_for
+from clientela.cli.client import wait_for
 
 OUTAGE_S = 3
 

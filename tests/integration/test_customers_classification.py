@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from clientela.cli.client import wait_for
-from clientela.services.customers.domain.periods import period_key
+from clientela.periods import period_key
 
 pytestmark = pytest.mark.integration
 

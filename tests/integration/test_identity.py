@@ -1,5 +1,7 @@
 """One profile per person on real services: namesakes reviewed, never merged; two instances."""
 
+from datetime import UTC, datetime
+
 import eventlet
 import pymongo
 import pytest
@@ -11,11 +13,12 @@ from clientela.config import completeness_weights
 from clientela.errors import Conflict
 from clientela.plugin_manager import load_plugins
 from clientela.services.prospects.dependencies.storage import ProspectsStorage
-from clientela.services.prospects.domain.commands import CaptureLeads
 from clientela.services.prospects.domain.matching import Matcher
 from clientela.services.prospects.domain.profiles import ProfileRules
 from clientela.services.prospects.domain.scoring import Qualifier
+from clientela.services.prospects.domain.search import ProspectQuery
 from clientela.services.prospects.handlers.capture import capture_leads
+from clientela.services.prospects.intake import rows_to_capture
 from clientela.storage import RecordedEvents
 
 NAMESAKES = """nombre,apellidos,correo,telefono,empresa
@@ -34,8 +37,8 @@ Ana,Ruiz,,(+34) 612-345-678,TEXTILES RUIZ SA
 
 
 @pytest.fixture
-def rpc(clientela_platform):
-    return clientela_platform("prospects")
+def rpc(clientela_module_platform):
+    return clientela_module_platform("prospects")
 
 
 def import_fair(rpc, path, **options):
@@ -245,14 +248,17 @@ def test_a_row_whose_only_identifier_became_a_shared_line_imported_again_changes
 
 
 class QueryRecorder(monitoring.CommandListener):
-    """Keeps every ``find`` sent."""
+    """Keeps the filter of every ``find`` and ``delete`` sent."""
 
     def __init__(self):
         self.filters = []
+        self.deletes = []
 
     def started(self, event):
         if event.command_name == "find":
             self.filters.append(event.command["filter"])
+        if event.command_name == "delete":
+            self.deletes += [delete["q"] for delete in event.command["deletes"]]
 
     def succeeded(self, event):
         pass
@@ -292,7 +298,7 @@ def test_a_capture_finds_known_profiles_by_one_indexed_field_per_query(clientela
     row = {"line": 1, "fields": {"first_name": "Ana", "email": "ana@x.mx"}}
     try:
         for _ in range(2):
-            capture_leads(CaptureLeads("fairs", [row]), storage, rules, Semaphore())
+            capture_leads(rows_to_capture("fairs", [row], {}), storage, rules, Semaphore())
         stored = storage.database["prospects"].count_documents({})
     finally:
         client.close()
@@ -300,3 +306,36 @@ def test_a_capture_finds_known_profiles_by_one_indexed_field_per_query(clientela
     assert stored == 1
     searched = [f for f in recorder.filters if {"match_keys", "captures.key"} & set(f)]
     assert searched and all(len(f) == 1 for f in searched)  # a second condition: a scan
+
+
+def test_a_search_by_e_mail_and_released_claims_use_an_index_alone(clientela_settings):
+    recorder = QueryRecorder()
+    client = pymongo.MongoClient(
+        clientela_settings.mongo_uri, tz_aware=True, event_listeners=[recorder]
+    )
+    storage = ProspectsStorage(
+        client[clientela_settings.database_name("prospects")], RecordedEvents()
+    )
+    now = datetime.now(UTC)
+    profiles = [
+        {"_id": pid, "match_keys": ["email:ana@x.mx"], "captured_at": now, "owner": owner}
+        for pid, owner in (("p1", "luis"), ("p2", "eva"))
+    ]
+    try:
+        storage.insert_profiles(profiles)
+        total, page = storage.find_page(
+            ProspectQuery(identities=(("email:ana@x.mx",),), owner="luis"), 10, 0
+        )
+        storage.claim_identities({"email:ana@x.mx": "p3"}, now)
+        lost = storage.claim_identities({"email:ana@x.mx": "p4", "phone:+341": "p4"}, now)
+    finally:
+        client.close()
+
+    assert (total, [p["_id"] for p in page], lost) == (1, ["p1"], {"p4"})
+    assert [f for f in recorder.filters if "match_keys" in f] == [
+        {"match_keys": {"$in": ["email:ana@x.mx"]}}  # the owner is checked on the few found
+    ]
+    assert sorted(recorder.deletes, key=str) == [
+        {"_id": "email:ana@x.mx", "prospect_id": "p4"},
+        {"_id": "phone:+341", "prospect_id": "p4"},
+    ]

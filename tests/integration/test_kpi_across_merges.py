@@ -33,8 +33,8 @@ JANUARY, MARCH = "2025-01", "2025-03"
 
 
 @pytest.fixture
-def rpc(clientela_platform):
-    return clientela_platform("prospects", "kpi")
+def rpc(clientela_module_platform):
+    return clientela_module_platform("prospects", "kpi")
 
 
 def capture(rpc, source, identified_at, fields, origin):

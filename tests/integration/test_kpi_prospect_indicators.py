@@ -113,8 +113,14 @@ def wait_for_month(rpc, expected: dict) -> None:
 
 
 @pytest.fixture
-def rpc(clientela_platform):
-    return clientela_platform("kpi")
+def rpc(clientela_module_platform):
+    return clientela_module_platform("kpi")
+
+
+@pytest.fixture
+def clientela_settings(clientela_module_settings):
+    """The module's settings: its tests share the services they run on."""
+    return clientela_module_settings
 
 
 @pytest.fixture

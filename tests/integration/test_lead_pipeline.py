@@ -42,8 +42,14 @@ META_LEAD = {
 
 
 @pytest.fixture
-def rpc(clientela_platform):
-    return clientela_platform("prospects", "customers", "kpi")
+def rpc(clientela_module_platform):
+    return clientela_module_platform("prospects", "customers", "kpi")
+
+
+@pytest.fixture
+def clientela_settings(clientela_module_settings):
+    """The module's settings: its tests share the services they run on."""
+    return clientela_module_settings
 
 
 @pytest.fixture

@@ -22,8 +22,14 @@ SAMPLES = sorted(PLUGINS.glob("*/samples/*"))
 
 
 @pytest.fixture
-def rpc(clientela_platform):
-    return clientela_platform("prospects", "kpi")
+def rpc(clientela_module_platform):
+    return clientela_module_platform("prospects", "kpi")
+
+
+@pytest.fixture
+def clientela_settings(clientela_module_settings):
+    """The module's settings: its tests share the services they run on."""
+    return clientela_module_settings
 
 
 def years(rpc):

@@ -39,12 +39,19 @@ def publish(clientela_settings):
 
 
 @pytest.fixture
-def rpc(clientela_platform, clientela_settings):
-    proxy = clientela_platform("customers", "loyalty")
+def clientela_settings(clientela_module_settings):
+    """The module's settings: its tests share the services they run on."""
+    return clientela_module_settings
+
+
+@pytest.fixture
+def rpc(clientela_module_platform, clientela_settings):
+    proxy = clientela_module_platform("customers", "loyalty")
     with Connection(clientela_settings.amqp_uri) as connection:
         channel = connection.default_channel
         channel.queue_declare(WATCH, durable=False)
         channel.queue_bind(WATCH, "loyalty.events", "points_earned")
+        channel.queue_purge(WATCH)  # what an earlier test of the module announced
     return proxy
 
 

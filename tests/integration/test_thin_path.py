@@ -36,8 +36,8 @@ def visitors(tmp_path) -> Path:
 
 
 @pytest.fixture
-def rpc(clientela_platform):
-    return clientela_platform("prospects", "customers", "feedback", "loyalty", "kpi")
+def rpc(clientela_module_platform):
+    return clientela_module_platform("prospects", "customers", "feedback", "loyalty", "kpi")
 
 
 def current_month(rpc):

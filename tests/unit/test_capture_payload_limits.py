@@ -3,12 +3,12 @@
 import itertools
 
 import pytest
+from marshmallow import ValidationError
 
 from clientela.errors import InvalidInput
 from clientela.leads import LeadRow, LeadSource
-from clientela.services.prospects.dependencies.fake import FakeProspectsStorage
-from clientela.services.prospects.domain.commands import CapturePayload
-from clientela.services.prospects.handlers import capture
+from clientela.services.prospects.intake import MAX_ROWS, payload_to_capture
+from clientela.services.prospects.schemas import MAX_EXTRA_KEY, lead_row_schema
 
 
 class EndlessSource(LeadSource):
@@ -28,19 +28,13 @@ class EndlessSource(LeadSource):
 def test_a_payload_past_the_row_limit_is_refused_without_reading_it_all():
     source = EndlessSource()
 
-    with pytest.raises(InvalidInput, match=f"More than {capture.MAX_ROWS} leads"):
-        capture.capture_payload(
-            CapturePayload(source, {}, {}), FakeProspectsStorage(), rules=None, one_at_a_time=None
-        )
+    with pytest.raises(InvalidInput, match=f"More than {MAX_ROWS} leads"):
+        payload_to_capture(source, {}, {})
 
-    assert source.read == capture.MAX_ROWS + 1
+    assert source.read == MAX_ROWS + 1
 
 
 def test_an_extra_value_with_a_huge_name_is_refused_naming_extra():
-    from marshmallow import ValidationError
-
-    from clientela.services.prospects.domain.rows import MAX_EXTRA_KEY, lead_row_schema
-
     row = {"line": 1, "fields": {"email": "a@example.com"}, "extra": {"k" * 2_300_000: "v"}}
 
     with pytest.raises(ValidationError) as refused:

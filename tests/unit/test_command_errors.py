@@ -6,7 +6,7 @@ import amqp.exceptions
 import pymongo.errors
 import pytest
 
-from clientela.cli import kpi
+from clientela.cli import kpi, lead_import
 from clientela.cli.app import run
 from clientela.testing import free_port
 
@@ -58,3 +58,41 @@ def test_status_exits_1_when_the_broker_and_the_database_are_down(monkeypatch, c
 
     report = json.loads(capsys.readouterr().out)
     assert not report["broker"]["ok"] and not report["database"]["ok"]
+
+
+@pytest.mark.parametrize("command", ["events", "hooks", "plugins", "kpi"])
+def test_every_command_reads_the_config_file_named(command, capsys):
+    assert run(["--config", "/nonexistent/clientela.yaml", command]) == 2
+
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("clientela: error: cannot read config file /nonexistent/clientela.yaml")
+
+
+def test_status_offers_the_statuses_it_moves_to_and_refuses_converted(capsys):
+    assert run(["prospects", "status", "--help"]) == 0
+    assert "{new|contacted|qualified|disqualified}" in capsys.readouterr().out
+
+    assert run(["prospects", "status", "P-1", "converted"]) == 2
+    _, err = capsys.readouterr()
+    assert "'converted' is not one of 'new', 'contacted', 'qualified', 'disqualified'" in err
+
+
+def test_an_import_counts_its_rows_before_connecting_to_the_platform(monkeypatch, tmp_path, capsys):
+    done = []
+
+    def count_rows(source, path, options):
+        done.append("counted")
+        return 1
+
+    def platform(settings, *services):
+        done.append("connected")
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(lead_import, "count_rows", count_rows)
+    monkeypatch.setattr(lead_import, "platform", platform)
+    visitors = tmp_path / "visitors.csv"
+    visitors.write_text("nombre,correo\nAna,ana@x.mx\n", encoding="utf-8")
+
+    assert run(["import", "fairs", str(visitors)]) == 2
+    assert done == ["counted", "connected"]

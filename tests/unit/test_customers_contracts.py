@@ -5,13 +5,13 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from clientela.errors import InvalidInput
+from clientela.periods import Period
 from clientela.services.customers.domain.contracts import (
     Contract,
     Fulfilment,
     contract_compliance,
     fulfilment,
 )
-from clientela.services.customers.domain.periods import Period
 
 DUE = datetime(2026, 3, 10, 12, tzinfo=UTC)
 SECOND = timedelta(seconds=1)

@@ -5,13 +5,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from clientela.errors import InvalidInput
+from clientela.periods import Period
 from clientela.services.customers.domain.history import (
     FieldChange,
     RecordChange,
     record_change,
     record_update_figures,
 )
-from clientela.services.customers.domain.periods import Period
 
 NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 RECORD = {"company": "Acme", "phone": "+525512345678", "needs": "", "contacts": ["Ana"]}

@@ -58,6 +58,8 @@ def test_the_view_asks_each_owner_for_its_section_of_this_customer():
 
     def caller(service, method, *args):
         asked.append((service, method, args))
+        if method == "alarms":
+            return lambda: Reply([{"customer_id": "CU-1"}, {"customer_id": "CU-2"}])
         return lambda: Reply({"from": service})
 
     own, remote, ageing = view.customer_view("CU-1", date(2026, 4, 15), uow, caller, 1.0)
@@ -67,11 +69,12 @@ def test_the_view_asks_each_owner_for_its_section_of_this_customer():
     assert ageing.overdue == Decimal("50")
     assert sorted(asked) == [
         ("feedback", "answers", ("CU-1",)),
-        ("loyalty", "alarms", ("CU-1",)),
+        ("loyalty", "alarms", (True,)),
         ("loyalty", "balance", ("CU-1",)),
     ]
     assert remote["loyalty"] == {"status": "ok", "data": {"from": "loyalty"}}
     assert remote["prospect"] == {"status": "ok", "data": None}  # never a prospect
+    assert remote["alarms"] == {"status": "ok", "data": [{"customer_id": "CU-1"}]}
 
 
 def test_answers_already_there_are_taken_even_after_the_deadline():

@@ -57,6 +57,15 @@ def test_a_retried_answer_records_and_announces_once(uow):
     assert uow.events.types() == ["survey_answered"]
 
 
+def test_a_retried_answer_stored_without_its_category_is_returned_with_it(uow):
+    uow.answers["A-1"] = {"_id": "A-1", "customer_id": "C-1", "score": 7, "channel": "email"}
+
+    again = handlers.record_nps(RecordNps("C-1", 7, answer_id="A-1"), uow)
+
+    assert again["category"] == "passive"
+    assert uow.events.envelopes == []
+
+
 def test_a_reused_answer_id_with_another_score_is_a_conflict(uow):
     handlers.record_nps(RecordNps("C-1", 3, answer_id="A-1"), uow)
     with pytest.raises(Conflict, match="answer_id"):

@@ -38,6 +38,21 @@ def test_the_repository_keeps_every_contract():
             "Services are independent of each other",
         ),
         ("plugins/fairs/__init__.py", "import clientela.cli", "Plugins import the core only"),
+        (
+            "services/feedback/handlers.py",
+            "import mongoengine",
+            "Handlers and domain import no database library nor documents",
+        ),
+        (
+            "services/prospects/handlers/capture.py",
+            "import pymongo",
+            "Handlers and domain import no database library nor documents",
+        ),
+        (
+            "services/loyalty/domain/tiers.py",
+            "import clientela.services.loyalty.documents",
+            "Handlers and domain import no database library nor documents",
+        ),
     ],
 )
 def test_an_import_across_the_layers_breaks_a_contract(tmp_path, module, line, broken):

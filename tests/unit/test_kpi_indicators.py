@@ -6,51 +6,21 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from clientela.services.kpi.domain import (
+    Change,
     PeriodIndicators,
     change_stamp,
     completeness_stamp,
     hours_between,
+    latest_per_customer,
     mean,
     median,
     merge_stamp,
     net_promoter_score,
-    percentage,
     percentile,
-    period_keys,
+    winning,
 )
 
 NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-
-
-def test_period_keys_for_every_granularity():
-    assert period_keys(datetime(2026, 11, 23, 10, 0, tzinfo=UTC)) == {
-        "day": "2026-11-23",
-        "month": "2026-11",
-        "quarter": "2026-Q4",
-        "year": "2026",
-    }
-
-
-@pytest.mark.parametrize(
-    ("month", "quarter"),
-    [(1, "Q1"), (3, "Q1"), (4, "Q2"), (6, "Q2"), (7, "Q3"), (9, "Q3"), (10, "Q4"), (12, "Q4")],
-)
-def test_quarter_boundaries(month, quarter):
-    assert period_keys(datetime(2026, month, 15, tzinfo=UTC))["quarter"] == f"2026-{quarter}"
-
-
-def test_last_moment_of_a_year_stays_in_that_year():
-    keys = period_keys(datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC))
-
-    assert keys == {"day": "2026-12-31", "month": "2026-12", "quarter": "2026-Q4", "year": "2026"}
-
-
-@pytest.mark.parametrize(
-    ("part", "whole", "expected"),
-    [(1, 4, 25.0), (1, 3, 33.33), (2, 3, 66.67), (0, 5, 0.0), (5, 5, 100.0), (3, 0, None)],
-)
-def test_percentage(part, whole, expected):
-    assert percentage(part, whole) == expected
 
 
 @pytest.mark.parametrize(
@@ -105,17 +75,6 @@ def test_period_indicators_report_i1_to_i4_and_nps():
         "NPS": 25.0,
     }
     assert list(indicators.as_dict()["I1_by_source"]) == ["fairs", "webforms"]
-
-
-def test_a_time_with_another_offset_falls_in_its_utc_period():
-    new_year_in_utc = datetime(2026, 12, 31, 23, 30, tzinfo=timezone(timedelta(hours=-2)))
-
-    assert period_keys(new_year_in_utc) == {
-        "day": "2027-01-01",
-        "month": "2027-01",
-        "quarter": "2027-Q1",
-        "year": "2027",
-    }
 
 
 def test_an_empty_period_has_no_rate_and_no_nps():
@@ -259,3 +218,42 @@ def test_a_later_update_replaces_the_completeness_of_the_capture_and_an_earlier_
     assert completeness_stamp(NOON + timedelta(seconds=1), from_update=True) > captured
     assert completeness_stamp(NOON - timedelta(seconds=1), from_update=True) < captured
     assert completeness_stamp(NOON, from_update=True) > captured
+
+
+def test_a_change_wins_over_an_older_stamp_or_none_and_an_earliest_one_over_a_later_time():
+    later = Change("stamp", "2026-03-01/0", {"stamp": "2026-03-01/0"})
+    earlier = Change("at", NOON, {"at": NOON}, earliest=True)
+
+    assert [later.wins_over(held) for held in (None, "2026-02-28/9", "2026-03-01/0")] == [
+        True,
+        True,
+        False,
+    ]
+    assert [earlier.wins_over(held) for held in (None, NOON + timedelta(hours=1), NOON)] == [
+        True,
+        True,
+        False,
+    ]
+
+
+def test_only_the_changes_that_win_over_a_fact_are_kept_each_on_its_own_field():
+    completeness = Change("completeness_stamp", "b", {"completeness": 80.0})
+    identity = Change("identity_stamp", "b", {"at": NOON})
+    fact = {"completeness_stamp": "c", "identity_stamp": "a"}
+
+    assert winning([completeness, identity], fact) == [identity]
+
+
+def test_nps_counts_each_customers_latest_answer_in_each_period():
+    answers = [
+        ("2026-11", "c1", NOON, "detractor"),
+        ("2026-11", "c1", NOON + timedelta(days=1), "promoter"),
+        ("2026-11", "c2", NOON, "passive"),
+        ("2026-12", "c1", NOON + timedelta(days=10), "detractor"),
+    ]
+
+    assert sorted(latest_per_customer(reversed(answers))) == [
+        ("2026-11", "passive"),
+        ("2026-11", "promoter"),
+        ("2026-12", "detractor"),
+    ]

@@ -13,7 +13,12 @@ from clientela.services.loyalty.dependencies import FakeLoyaltyStorage
 REWARD = 500
 
 
-def purchase_recorded(purchase_id: str, amount: str, customer_id: str = "C-ana") -> object:
+def purchase_recorded(
+    purchase_id: str,
+    amount: str,
+    customer_id: str = "C-ana",
+    purchased_at: datetime = datetime(2026, 3, 5, tzinfo=UTC),
+) -> object:
     return parse_event(
         new_event(
             "purchase_recorded",
@@ -22,7 +27,7 @@ def purchase_recorded(purchase_id: str, amount: str, customer_id: str = "C-ana")
                 "customer_id": customer_id,
                 "amount": Decimal(amount),
                 "currency": "MXN",
-                "purchased_at": datetime(2026, 3, 5, tzinfo=UTC),
+                "purchased_at": purchased_at,
             },
         )
     )
@@ -74,6 +79,7 @@ def earned(uow) -> list[tuple[str, str, int]]:
     return [
         (e["payload"]["entry_id"], e["payload"]["customer_id"], e["payload"]["points"])
         for e in uow.events.envelopes
+        if e["type"] == "points_earned"
     ]
 
 
@@ -84,7 +90,7 @@ def test_a_purchase_earns_its_points_once_however_often_it_arrives(uow):
     handlers.credit_purchase(purchase_recorded("F-1", "499.90"), uow, points_per_unit=1.0)
 
     assert earned(uow) == [("purchase:F-1", "C-ana", 499)]
-    assert uow.events.types() == ["points_earned"]
+    assert uow.events.types() == ["points_earned", "tier_changed"]
     balance = handlers.balance("C-ana", uow, latest=20)
     assert balance["points"] == 499
     [entry] = balance["latest"]
@@ -114,6 +120,7 @@ def test_a_customer_without_entries_has_no_points(uow):
     assert handlers.balance("C-nobody", uow, latest=20) == {
         "customer_id": "C-nobody",
         "points": 0,
+        "tier": None,
         "latest": [],
     }
 
@@ -195,5 +202,21 @@ def test_a_customer_announced_again_is_remembered_with_their_latest_details(uow)
     handlers.remember_customer(customer_created("C-ana", "P-ana", "ana.ruiz@example.com"), uow)
 
     assert uow.members == {
-        "C-ana": {"_id": "C-ana", "prospect_id": "P-ana", "email": "ana.ruiz@example.com"}
+        "C-ana": {
+            "_id": "C-ana",
+            "prospect_id": "P-ana",
+            "email": "ana.ruiz@example.com",
+            "customer_since": datetime(2026, 3, 1, tzinfo=UTC),
+        }
     }
+
+
+def test_a_referral_back_to_whoever_referred_you_closes_a_loop_and_earns_nothing(uow):
+    handlers.remember_customer(customer_created("C-luis", "P-luis", "luis@example.com"), uow)
+    handlers.credit_referral(converted("P-ana", referrer="C-luis"), uow, reward_points=REWARD)
+    assert earned(uow) == [("referral:P-ana", "C-luis", REWARD)]
+
+    handlers.credit_referral(converted("P-luis", referrer="C-ana"), uow, reward_points=REWARD)
+
+    assert earned(uow) == [("referral:P-ana", "C-luis", REWARD)]
+    assert handlers.balance("C-ana", uow, latest=20)["points"] == 0

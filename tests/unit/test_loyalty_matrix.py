@@ -3,10 +3,7 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
-import pytest
-
-from clientela.errors import InvalidInput
-from clientela.services.loyalty.domain.dates import parse_period
+from clientela.periods import parse_period
 from clientela.services.loyalty.domain.facts import Purchase, SurveyAnswer
 from clientela.services.loyalty.domain.matrix import (
     MatrixFacts,
@@ -79,25 +76,3 @@ def test_what_counts_as_loyal_is_configurable():
     lenient = MatrixSettings(repeat_purchases=1, longevity_months=3)
 
     assert loyalty_matrix([facts], parse_period("2026"), lenient).counts[Quadrant.LOYAL] == 1
-
-
-@pytest.mark.parametrize(
-    ("key", "start", "end"),
-    [
-        ("2026-11", datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)),
-        ("2026-Q4", datetime(2026, 10, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)),
-        ("2026", datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)),
-    ],
-)
-def test_periods_are_months_quarters_or_years(key, start, end):
-    period = parse_period(key)
-
-    assert (period.key, period.start, period.end) == (key, start, end)
-
-
-@pytest.mark.parametrize("key", ["2026-13", "2026-Q5", "Q4", "last month", ""])
-def test_a_bad_period_is_named(key):
-    with pytest.raises(InvalidInput) as refused:
-        parse_period(key)
-
-    assert list(refused.value.errors) == ["period"]

@@ -1,6 +1,4 @@
-"""Loyalty rules: points earned by a purchase, referral codes and referral rewards."""
-
-from decimal import Decimal
+"""Loyalty rules: referral codes and referral rewards."""
 
 import pytest
 
@@ -9,35 +7,9 @@ from clientela.services.loyalty.domain import (
     Referrer,
     new_referral_code,
     normalise_referral_code,
-    points_for_purchase,
     referral_reward,
+    refers_back,
 )
-
-
-@pytest.mark.parametrize(
-    ("amount", "rate", "points"),
-    [
-        (Decimal("10.99"), 1.0, 10),
-        (Decimal("10.99"), 2.5, 27),
-        (Decimal("100"), 1.0, 100),
-        (Decimal("0.99"), 1.0, 0),
-        (Decimal("0"), 3.0, 0),
-        (Decimal("3"), 0.1, 0),
-        (Decimal("10"), 0.1, 1),
-    ],
-)
-def test_points_are_rounded_down(amount, rate, points):
-    assert points_for_purchase(amount, rate) == points
-
-
-def test_points_are_a_whole_number():
-    assert type(points_for_purchase(Decimal("10.99"), 2.5)) is int
-
-
-def test_a_negative_amount_is_refused():
-    with pytest.raises(ValueError, match="amount"):
-        points_for_purchase(Decimal("-0.01"), 1.0)
-
 
 # -- referral codes ------------------------------------------------------------
 
@@ -115,3 +87,26 @@ def test_no_reward_when_rewards_are_set_to_zero():
 def test_a_negative_reward_is_refused():
     with pytest.raises(ValueError, match="reward_points"):
         referral_reward(ANA, "p-luis", None, -1)
+
+
+# -- referral loops ------------------------------------------------------------
+
+LUIS = Referrer("C-luis", "P-luis", None)
+EVA = Referrer("C-eva", "P-eva", None)
+
+
+CHAIN = {"c-ana": LUIS, "C-luis": EVA}
+"""Luis referred Ana, and Eva referred Luis."""
+
+
+@pytest.mark.parametrize(
+    ("prospect_id", "loop"), [("P-luis", True), ("P-eva", True), ("P-new", False)]
+)
+def test_a_prospect_up_the_referrers_chain_closes_a_loop(prospect_id, loop):
+    assert refers_back(ANA, prospect_id, lambda who: CHAIN.get(who.customer_id)) is loop
+
+
+def test_a_chain_that_already_turns_in_a_circle_is_not_followed_forever():
+    circle = {"c-ana": LUIS, "C-luis": ANA}
+
+    assert refers_back(ANA, "P-new", lambda who: circle.get(who.customer_id)) is True

@@ -7,12 +7,11 @@ import pytest
 from clientela.errors import Conflict, InvalidInput
 from clientela.services.prospects.domain.rows import capture_key
 from clientela.services.prospects.domain.status import (
-    OUTCOMES,
     TRANSITIONS,
     check_transition,
     status_after_contact,
 )
-from clientela.vocabulary import PROSPECT_STATUSES
+from clientela.vocabulary import INTERACTION_OUTCOMES, PROSPECT_STATUSES
 
 ALLOWED = {
     "new": ["contacted", "converted", "disqualified", "qualified"],
@@ -97,7 +96,9 @@ def test_a_refused_move_to_disqualified_is_a_conflict_even_without_reason():
 # --- status after a logged interaction -------------------------------------------------------
 
 
-@pytest.mark.parametrize("outcome", [outcome for outcome in OUTCOMES if outcome != "no_answer"])
+@pytest.mark.parametrize(
+    "outcome", [outcome for outcome in INTERACTION_OUTCOMES if outcome != "no_answer"]
+)
 def test_reaching_a_new_prospect_makes_it_contacted(outcome):
     assert status_after_contact("new", outcome) == "contacted"
 
@@ -108,7 +109,9 @@ def test_no_answer_leaves_a_new_prospect_new():
 
 @pytest.mark.parametrize(
     ("current", "outcome"),
-    itertools.product(["contacted", "qualified", "converted", "disqualified"], OUTCOMES),
+    itertools.product(
+        ["contacted", "qualified", "converted", "disqualified"], INTERACTION_OUTCOMES
+    ),
 )
 def test_an_interaction_leaves_any_other_status(current, outcome):
     assert status_after_contact(current, outcome) is None

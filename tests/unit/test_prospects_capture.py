@@ -1,15 +1,17 @@
 """Capturing leads on the in-memory unit of work: new people, known people, namesakes."""
 
+from datetime import timedelta
+
 import pytest
 from eventlet.semaphore import Semaphore
 
 from clientela.config import Settings, completeness_weights
 from clientela.services.prospects.dependencies.fake import FakeProspectsStorage
-from clientela.services.prospects.domain.commands import CaptureLeads
 from clientela.services.prospects.domain.matching import Matcher
 from clientela.services.prospects.domain.profiles import ProfileRules
 from clientela.services.prospects.domain.scoring import Qualifier
 from clientela.services.prospects.handlers import capture, duplicates
+from clientela.services.prospects.intake import rows_to_capture
 
 RULES = ProfileRules(
     Matcher(), Qualifier(), completeness_weights(Settings().completeness_weights), "ES"
@@ -29,7 +31,7 @@ ANA = {"first_name": "Ana", "last_name": "Ruiz", "email": "ana@x.mx", "company":
 
 
 def capture_rows(uow, *rows, origin=None):
-    command = CaptureLeads("fairs", list(rows), origin or {})
+    command = rows_to_capture("fairs", list(rows), origin or {})
     return capture.capture_leads(command, uow, RULES, Semaphore())
 
 
@@ -78,6 +80,8 @@ def test_a_lead_carrying_two_profiles_identifiers_merges_them(uow):
     capture_rows(uow, row(1, **ANA))
     capture_rows(uow, row(1, first_name="Ana", last_name="Ruiz", phone="+34 612 000 002"))
     by_email = {p["email"]: p["_id"] for p in uow.profiles.values()}
+    # the older profile survives: make ana's older than one captured in the same millisecond
+    uow.profiles[by_email["ana@x.mx"]]["captured_at"] -= timedelta(minutes=1)
 
     report = capture_rows(uow, row(1, **ANA, phone="+34 612 000 002"))
 

@@ -15,19 +15,16 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from clientela.services.customers.domain.periods import (
-    months_before,
-    period_key,
-    require_granularity,
-)
-from clientela.services.customers.domain.purchases import Purchase, summarise_by_customer
-from clientela.services.customers.domain.validation import (
-    count_problem,
+from clientela.checks import (
     invalid,
     raise_problems,
     require_aware,
     require_text,
+    whole_number_problem,
 )
+from clientela.periods import period_key, shift_months
+from clientela.services.customers.domain.periods import require_granularity
+from clientela.services.customers.domain.purchases import Purchase, summarise_by_customer
 
 
 class Lifecycle(StrEnum):
@@ -90,10 +87,10 @@ class ClassificationWindows:
     def __post_init__(self) -> None:
         raise_problems(
             {
-                "new_days": count_problem(self.new_days, "days"),
-                "inactive_days": count_problem(self.inactive_days, "days"),
-                "rfm_months": count_problem(self.rfm_months, "months"),
-                "abc_months": count_problem(self.abc_months, "months"),
+                "new_days": whole_number_problem(self.new_days, 1, "days"),
+                "inactive_days": whole_number_problem(self.inactive_days, 1, "days"),
+                "rfm_months": whole_number_problem(self.rfm_months, 1, "months"),
+                "abc_months": whole_number_problem(self.abc_months, 1, "months"),
             }
         )
         for name in ("abc_a_share", "abc_b_share"):
@@ -204,7 +201,7 @@ def rfm_scores(
     """
     ever = summarise_by_customer(purchases, until=as_of)
     window = summarise_by_customer(
-        purchases, until=as_of, since=months_before(as_of, windows.rfm_months)
+        purchases, until=as_of, since=shift_months(as_of, -windows.rfm_months)
     )
     recency = quintile_scores(
         {ref: -(as_of - s.last_at).days for ref, s in ever.items() if s.last_at is not None}
@@ -291,7 +288,7 @@ def classify_customers(
     purchases = [purchase for purchase in purchases if purchase.customer_ref in refs]
     ever = summarise_by_customer(purchases, until=as_of)
     recent = summarise_by_customer(
-        purchases, until=as_of, since=months_before(as_of, windows.abc_months)
+        purchases, until=as_of, since=shift_months(as_of, -windows.abc_months)
     )
     abc = abc_classes(
         {

@@ -11,14 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from clientela.services.customers.domain.periods import Period
-from clientela.services.customers.domain.ratios import percentage
-from clientela.services.customers.domain.validation import (
-    invalid,
-    require_aware,
-    require_optional_aware,
-    require_text,
-)
+from clientela.checks import invalid, require_aware, require_optional_aware, require_text
+from clientela.figures import percentage
+from clientela.periods import Period
 
 DEFAULT_BREACH_GRACE_DAYS = 30
 

@@ -18,11 +18,8 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from clientela.services.customers.domain.validation import (
-    amount_problem,
-    count_problem,
-    raise_problems,
-)
+from clientela.checks import raise_problems, whole_number_problem
+from clientela.services.customers.domain.validation import amount_problem
 
 RATINGS = range(1, 6)
 INTEGRITY_FACTOR = {
@@ -77,7 +74,7 @@ class CreditAssessment:
                 "integrity": _rating_problem(self.integrity),
                 "capital": amount_problem(self.capital),
                 "conditions": _rating_problem(self.conditions),
-                "term_months": count_problem(self.term_months, "months"),
+                "term_months": whole_number_problem(self.term_months, 1, "months"),
                 "capital_cover": None
                 if isinstance(self.capital_cover, Decimal) and 0 <= self.capital_cover <= 1
                 else "Must be a decimal share from 0 to 1.",

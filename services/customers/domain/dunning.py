@@ -13,12 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from clientela.checks import invalid, raise_problems, whole_number_problem
 from clientela.services.customers.domain.receivables import Invoice
-from clientela.services.customers.domain.validation import (
-    count_problem,
-    invalid,
-    raise_problems,
-)
 
 
 @dataclass(frozen=True)
@@ -32,7 +28,7 @@ class DunningStep:
     def __post_init__(self) -> None:
         raise_problems(
             {
-                "after_days_overdue": count_problem(self.after_days_overdue, "days"),
+                "after_days_overdue": whole_number_problem(self.after_days_overdue, 1, "days"),
                 "templates": None
                 if self.templates and all(isinstance(t, str) and t.strip() for t in self.templates)
                 else "Must name at least one template, none blank.",
@@ -49,7 +45,7 @@ class DunningPlan:
     interval_days: int = 7
 
     def __post_init__(self) -> None:
-        raise_problems({"interval_days": count_problem(self.interval_days, "days")})
+        raise_problems({"interval_days": whole_number_problem(self.interval_days, 1, "days")})
         if not self.steps:
             raise invalid("steps", "Must have at least one step.")
         thresholds = [step.after_days_overdue for step in self.steps]

@@ -12,14 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from clientela.services.customers.domain.periods import Period
-from clientela.services.customers.domain.ratios import percentage
-from clientela.services.customers.domain.validation import (
-    count_problem,
-    raise_problems,
-    require_aware,
-    require_text,
-)
+from clientela.checks import raise_problems, require_aware, require_text, whole_number_problem
+from clientela.figures import percentage
+from clientela.periods import Period
 
 MAINTAINED_FIELDS = frozenset(
     {
@@ -147,7 +142,7 @@ def record_update_figures(
     ``updated_recently``: active customers with a change in the ``recent_days``
     before the period's end.
     """
-    raise_problems({"recent_days": count_problem(recent_days, "days")})
+    raise_problems({"recent_days": whole_number_problem(recent_days, 1, "days")})
     active = set(active_customers)
     recent = Period(period.end - timedelta(days=recent_days), period.end)
     updates = 0

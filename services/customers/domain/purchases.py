@@ -7,11 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from clientela.services.customers.domain.validation import (
-    require_amount,
-    require_aware,
-    require_text,
-)
+from clientela.checks import require_aware, require_text
+from clientela.services.customers.domain.validation import require_amount
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from clientela.services.customers.domain.validation import (
-    raise_problems,
-    require_amount,
-    require_aware,
-    require_optional_aware,
-    require_text,
-)
+from clientela.checks import raise_problems, require_aware, require_optional_aware, require_text
+from clientela.services.customers.domain.validation import require_amount
 
 
 class AgeingBucket(StrEnum):

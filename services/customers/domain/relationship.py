@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from clientela.services.customers.domain.periods import months_before
-from clientela.services.customers.domain.purchases import Purchase
-from clientela.services.customers.domain.ratios import percentage
-from clientela.services.customers.domain.validation import (
-    amount_problem,
-    count_problem,
+from clientela.checks import (
     invalid,
     raise_problems,
     require_aware,
     require_optional_aware,
+    whole_number_problem,
 )
+from clientela.figures import percentage
+from clientela.periods import shift_months
+from clientela.services.customers.domain.purchases import Purchase
+from clientela.services.customers.domain.validation import amount_problem
 
 DEFAULT_WALLET_MONTHS = 12
 
@@ -67,8 +67,8 @@ class RelationshipFacts:
                 "estimated_spend": None
                 if self.estimated_spend is None
                 else amount_problem(self.estimated_spend),
-                "referrals_converted": count_problem(
-                    self.referrals_converted, "referrals", minimum=0
+                "referrals_converted": whole_number_problem(
+                    self.referrals_converted, 0, "referrals"
                 ),
             }
         )
@@ -111,12 +111,12 @@ def relationship_level(
     longer offered do not count towards scope.
     """
     require_aware("as_of", as_of)
-    raise_problems({"wallet_months": count_problem(wallet_months, "months")})
+    raise_problems({"wallet_months": whole_number_problem(wallet_months, 1, "months")})
     until = min(as_of, facts.lost_at) if facts.lost_at is not None else as_of
     purchases = [p for p in facts.purchases if p.purchased_at <= as_of]
     offered = set(facts.offered_lines)
     used = {p.product_line for p in purchases} & offered
-    wallet_since = months_before(as_of, wallet_months)
+    wallet_since = shift_months(as_of, -wallet_months)
     bought = sum((p.amount for p in purchases if p.purchased_at > wallet_since), Decimal(0))
     if facts.declared_spend is not None:
         spend, source = facts.declared_spend, "declared"

@@ -1,4 +1,4 @@
-"""Loyalty rules in plain Python: points for purchases, referral codes and rewards.
+"""Loyalty rules in plain Python: referral codes and rewards; one module per other subject.
 
 No I/O here: storage, events and entrypoints build on these rules. Besides
 the referral rules below, one module per subject: ``journal`` (the points
@@ -16,7 +16,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
 
 REFERRAL_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 """What referral codes are made of: no 0/O, 1/I/L, nothing to misread or mistype."""
@@ -24,12 +23,8 @@ REFERRAL_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERRAL_CODE_LENGTH = 8
 """Characters in a code, shown in two groups of four (``7KQ2-M9XA``)."""
 
-
-def points_for_purchase(amount: Decimal, points_per_unit: float) -> int:
-    """Points a purchase earns: ``points_per_unit`` per whole currency unit, rounded down."""
-    if amount < 0:
-        raise ValueError(f"amount: {amount} is negative")
-    return int((amount * Decimal(str(points_per_unit))).to_integral_value(rounding=ROUND_FLOOR))
+REFERRAL_CHAIN_LIMIT = 50
+"""Referrers followed up a chain when looking for a loop; longer chains are not walked."""
 
 
 def _grouped(characters: str) -> str:
@@ -88,3 +83,24 @@ def referral_reward(
     if reward_points == 0:
         return ReferralReward(0, "referral rewards are off (referral_reward_points is 0)")
     return ReferralReward(reward_points, f"referred prospect {prospect_id}, now a customer")
+
+
+def refers_back(
+    referrer: Referrer, prospect_id: str, referrer_of: Callable[[Referrer], Referrer | None]
+) -> bool:
+    """Whether rewarding ``referrer`` for ``prospect_id`` closes a loop of referrals.
+
+    ``referrer_of(customer)`` is who was rewarded for referring that customer
+    (None: nobody). A loop is the converted prospect found up the referrer's
+    own chain: they referred (someone who referred...) the referrer.
+    """
+    seen: set[str] = set()
+    current: Referrer | None = referrer
+    while current is not None and len(seen) < REFERRAL_CHAIN_LIMIT:
+        if current.customer_id in seen:
+            return True
+        seen.add(current.customer_id)
+        current = referrer_of(current)
+        if current is not None and current.prospect_id == prospect_id:
+            return True
+    return False

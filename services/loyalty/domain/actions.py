@@ -15,9 +15,9 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from clientela.checks import invalid, require_aware, require_text
 from clientela.errors import Conflict, InvalidInput
-from clientela.services.loyalty.domain.dates import shift_months
-from clientela.services.loyalty.domain.validation import invalid, require_aware, require_text
+from clientela.periods import shift_months
 
 DEFAULT_HORIZON_MONTHS = 12
 """An action due further off than this is not time-bound in any useful sense."""

@@ -14,14 +14,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from clientela.checks import invalid, require_aware, require_text
 from clientela.errors import Conflict
 from clientela.services.loyalty.domain.facts import Complaint, Purchase, SurveyAnswer, latest_answer
-from clientela.services.loyalty.domain.validation import (
-    invalid,
-    require_aware,
-    require_text,
-    require_whole,
-)
+from clientela.services.loyalty.domain.validation import require_whole
 
 MAX_SCORE = 100
 

@@ -15,12 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
 
-from clientela.services.loyalty.domain.validation import (
-    invalid,
-    require_aware,
-    require_decimal,
-    require_text,
-)
+from clientela.checks import invalid, require_aware, require_text
+from clientela.services.loyalty.domain.validation import require_decimal
 
 ONE = Decimal(1)
 

@@ -11,12 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from clientela.services.loyalty.domain.validation import (
-    invalid,
-    require_aware,
-    require_decimal,
-    require_text,
-)
+from clientela.checks import invalid, require_aware, require_text
+from clientela.services.loyalty.domain.validation import require_decimal
 
 NPS_DETRACTOR_MAX = 6
 NPS_SATISFIED_MIN = 7

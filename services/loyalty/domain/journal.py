@@ -17,14 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from clientela.checks import invalid, require_aware, require_text
 from clientela.errors import Conflict
-from clientela.services.loyalty.domain.dates import shift_months
-from clientela.services.loyalty.domain.validation import (
-    invalid,
-    require_aware,
-    require_text,
-    require_whole,
-)
+from clientela.periods import shift_months
+from clientela.services.loyalty.domain.validation import require_whole
 
 DEFAULT_EXPIRY_MONTHS = 12
 """Points expire this many calendar months after they were earned."""

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from clientela.services.loyalty.domain.dates import Period, shift_months
+from clientela.checks import require_aware, require_text
+from clientela.periods import Period, shift_months
 from clientela.services.loyalty.domain.facts import Purchase, SurveyAnswer, latest_answer
-from clientela.services.loyalty.domain.validation import require_aware, require_text, require_whole
+from clientela.services.loyalty.domain.validation import require_whole
 
 MICROSECOND = timedelta(microseconds=1)
 

@@ -13,14 +13,10 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from clientela.checks import raise_problems, require_aware, require_text, whole_number_problem
 from clientela.errors import Conflict
-from clientela.services.loyalty.domain.validation import (
-    raise_problems,
-    require_aware,
-    require_decimal,
-    require_text,
-    whole_number_problem,
-)
+from clientela.figures import percentage
+from clientela.services.loyalty.domain.validation import require_decimal
 
 
 class CaseState(StrEnum):
@@ -133,11 +129,6 @@ def win_back_result(targeted: Iterable[str], came_back: Iterable[str]) -> WinBac
     aimed = set(targeted)
     won = aimed & set(came_back)
     return WinBackResult(len(aimed), len(won), percentage(len(won), len(aimed)))
-
-
-def percentage(part: int, whole: int) -> float | None:
-    """``part / whole x 100`` rounded to two decimals; None when there is no whole."""
-    return None if whole == 0 else round(part * 100 / whole, 2)
 
 
 def churn_rate(lost_in_period: int, active_at_start: int) -> float | None:

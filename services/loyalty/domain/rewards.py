@@ -6,15 +6,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from clientela.checks import invalid, raise_problems, require_text, whole_number_problem
 from clientela.errors import Conflict, NotFound
 from clientela.services.loyalty.domain.journal import JournalEntry, PointsJournal
 from clientela.services.loyalty.domain.tiers import TierLadder
-from clientela.services.loyalty.domain.validation import (
-    invalid,
-    raise_problems,
-    require_text,
-    whole_number_problem,
-)
 
 
 @dataclass(frozen=True)

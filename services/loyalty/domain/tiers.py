@@ -13,15 +13,10 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from clientela.services.loyalty.domain.dates import shift_months
+from clientela.checks import invalid, require_aware, require_text
+from clientela.periods import shift_months
 from clientela.services.loyalty.domain.journal import PointsJournal
-from clientela.services.loyalty.domain.validation import (
-    invalid,
-    require_aware,
-    require_decimal,
-    require_text,
-    require_whole,
-)
+from clientela.services.loyalty.domain.validation import require_decimal, require_whole
 
 DEFAULT_WINDOW_MONTHS = 12
 

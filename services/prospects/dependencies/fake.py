@@ -27,6 +27,7 @@ from clientela.services.prospects.domain.review import (
     SHOWN_CARRIERS,
     dismissed_pair,
     pair_id,
+    suggested_pair,
 )
 from clientela.services.prospects.domain.search import ProspectQuery
 from clientela.storage import FakeUnitOfWork
@@ -168,18 +169,22 @@ class FakeProspectsStorage(FakeUnitOfWork):
             self.profiles[profile["_id"]] = _copy(profile)
 
     def add_captures(self, updates: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> set[str]:
-        changed = set()
+        written = 0
         for profile, captures in updates:
-            stored = self.profiles[profile["_id"]]
-            if stored.get(VERSION) != profile.get(VERSION):
-                changed.add(profile["_id"])
+            stored = self.profiles.get(profile["_id"])
+            if stored is None or stored.get(VERSION) != profile.get(VERSION):
                 continue
             filled = sorted({name for capture in captures for name in capture["filled"]})
             stored["captures"] = stored["captures"] + copy.deepcopy(captures)
             self._write(
                 profile["_id"], **_copy({n: profile[n] for n in (*CAPTURE_CHANGES, *filled)})
             )
-        return changed
+            written += 1
+        if written == len(updates):
+            return set()
+        return self.missing_captures(
+            {profile["_id"]: captures[-1]["key"] for profile, captures in updates}
+        )
 
     def missing_captures(self, expected: Mapping[str, str]) -> set[str]:
         return {
@@ -243,14 +248,7 @@ class FakeProspectsStorage(FakeUnitOfWork):
                 pair_id(*s.prospect_ids),
                 {
                     "_id": pair_id(*s.prospect_ids),
-                    "prospect_ids": sorted(s.prospect_ids),
-                    "status": "open",
-                    "score": s.score,
-                    "rules": list(s.rules),
-                    "reasons": list(s.reasons),
-                    "found_at": now,
-                    "decided_at": None,
-                    "decided_by": None,
+                    **suggested_pair(*s.prospect_ids, s.score, s.rules, s.reasons, now),
                 },
             )
         for key, ids in lines.items():

@@ -6,9 +6,10 @@ events announcing a change are saved in the profile's outbox in the same
 write, then published (see :mod:`clientela.outbox`). A capture batch stages
 its events first, then writes in bulk, then releases them.
 
-Every query here is answered from an index: one indexed field per query (or
-``_id`` with conditions), since SecantusDB answers ``$or``, ``$and`` and an
-indexed ``$in`` with another condition by a collection scan.
+Queries are shaped for an index: an ``$in`` goes on one indexed field alone,
+and a write finds its documents by ``_id`` (with conditions), since SecantusDB
+answers ``$or``, ``$and`` and an indexed ``$in`` with another condition by a
+collection scan.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from pymongo import UpdateOne
+from pymongo import DeleteOne, UpdateOne
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError
 
@@ -36,6 +37,7 @@ from clientela.services.prospects.domain.review import (
     SHOWN_CARRIERS,
     dismissed_pair,
     pair_id,
+    suggested_pair,
 )
 from clientela.services.prospects.domain.search import ProspectQuery
 from clientela.storage import UnitOfWork
@@ -76,13 +78,10 @@ DUPLICATE_KEY = 11000
 
 
 def mongo_filter(query: ProspectQuery) -> dict[str, Any]:
-    """The MongoDB filter of a search: ``facets`` and the other fields it names are indexed."""
+    """The MongoDB filter of a search by anything but an identity (see ``find_page``)."""
     found: dict[str, Any] = {"merged_into": None}
     if query.facets:
         found["facets"] = {"$all": list(query.facets)}
-    for keys in query.identities:
-        candidates: list[str | None] = [*keys] or [None]
-        found.setdefault("$and", []).append({"match_keys": {"$in": candidates}})
     if query.status:
         found["status"] = query.status
     if query.owner:
@@ -215,10 +214,22 @@ class ProspectsStorage(UnitOfWork):
         self, query: ProspectQuery, limit: int, offset: int
     ) -> tuple[int, list[dict[str, Any]]]:
         """How many profiles answer ``query``, and ``limit`` of them from ``offset``, newest
-        capture first (without their outboxes)."""
-        found = mongo_filter(query)
-        page = self._profiles.find(found, {"outbox": 0}).sort("captured_at", -1)
-        return self._profiles.count_documents(found), list(page.skip(offset).limit(limit))
+        capture first (without their outboxes).
+
+        A search by e-mail or phone finds the profiles carrying one of the first
+        identity's match keys, and checks every other condition here: few
+        profiles share an identifier, and SecantusDB would answer the keys with
+        another condition by a collection scan.
+        """
+        if query.identities:
+            keys = sorted(query.identities[0])
+            carriers = self._profiles.find({"match_keys": {"$in": keys}}, {"outbox": 0})
+            found = [profile for profile in carriers if query.matches(profile)]
+            found.sort(key=lambda profile: profile["captured_at"], reverse=True)
+            return len(found), found[offset : offset + limit]
+        wanted = mongo_filter(query)
+        page = self._profiles.find(wanted, {"outbox": 0}).sort("captured_at", -1)
+        return self._profiles.count_documents(wanted), list(page.skip(offset).limit(limit))
 
     # -- writing a capture batch -------------------------------------------------------------
 
@@ -248,9 +259,13 @@ class ProspectsStorage(UnitOfWork):
             for document in taken
             if not self._take_over(document, now - CLAIM_GRACE)
         }
-        if losers:
-            mine = [key for key, pid in wanted.items() if pid in losers]
-            self._claims.delete_many({"_id": {"$in": mine}, "prospect_id": {"$in": sorted(losers)}})
+        released = [
+            DeleteOne({"_id": key, "prospect_id": pid})  # by _id: no scan
+            for key, pid in wanted.items()
+            if pid in losers
+        ]
+        if released:
+            self._claims.bulk_write(released, ordered=False)
         return losers
 
     def _take_over(self, claim: dict[str, Any], abandoned_before: datetime) -> bool:
@@ -368,16 +383,9 @@ class ProspectsStorage(UnitOfWork):
                     UpdateOne(
                         {"_id": pair_id(*s.prospect_ids)},
                         {
-                            "$setOnInsert": {
-                                "prospect_ids": sorted(s.prospect_ids),
-                                "status": "open",
-                                "score": s.score,
-                                "rules": list(s.rules),
-                                "reasons": list(s.reasons),
-                                "found_at": now,
-                                "decided_at": None,
-                                "decided_by": None,
-                            }
+                            "$setOnInsert": suggested_pair(
+                                *s.prospect_ids, s.score, s.rules, s.reasons, now
+                            )
                         },
                         upsert=True,
                     )

@@ -11,32 +11,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from clientela.leads import LeadSource
-
 
 @dataclass(frozen=True)
 class CaptureLeads:
-    """Capture a batch of rows (``LeadRow.as_message`` dicts) from ``source``.
+    """Capture a batch of rows from ``source``, checked at the service's edge.
 
-    ``origin`` applies to every row (each row may say more); rows are checked
-    one by one, and a row that does not validate is reported by its line.
+    ``rows`` are the rows whose shape is valid (``LeadRow.as_message`` dicts
+    with every key, each with its ``line``); ``rejected`` are the lines
+    already refused there, each ``{"line": int, "errors": {field: [messages]}}``.
+    ``origin`` applies to every row (each row may say more).
     """
 
     source: str
-    rows: list[Any]
+    rows: list[Mapping[str, Any]]
     origin: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class CapturePayload:
-    """Capture the leads ``source`` reads from a pushed payload (an HTTP body, a message).
-
-    ``options`` are the source's; those named like origin fields are the origin.
-    """
-
-    source: LeadSource
-    payload: Any
-    options: Mapping[str, str] = field(default_factory=dict)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,27 @@ SHOWN_CARRIERS = 10
 def pair_id(a: str, b: str) -> str:
     """The id of the pair of profiles ``a`` and ``b``, whatever their order."""
     return "|".join(sorted((a, b)))
+
+
+def suggested_pair(
+    a: str,
+    b: str,
+    score: float,
+    rules: Iterable[str],
+    reasons: Iterable[str],
+    found_at: datetime,
+) -> dict[str, Any]:
+    """A pair the match rules suggest, open for an operator's review (stored as ``pair_id``)."""
+    return {
+        "prospect_ids": sorted((a, b)),
+        "status": "open",
+        "score": score,
+        "rules": list(rules),
+        "reasons": list(reasons),
+        "found_at": found_at,
+        "decided_at": None,
+        "decided_by": None,
+    }
 
 
 def dismissed_pair(a: str, b: str, now: datetime) -> dict[str, Any]:

@@ -15,15 +15,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 REASON_REQUIRED = frozenset({"disqualified"})
 
-OUTCOMES = (
-    "interested",
-    "needs_info",
-    "follow_up",
-    "no_answer",
-    "not_interested",
-    "proposal_sent",
-    "agreed",
-)
 NO_CONTACT_OUTCOMES = frozenset({"no_answer"})
 """Outcomes meaning nobody was reached: they do not count as the first contact (I2)."""
 

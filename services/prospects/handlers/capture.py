@@ -1,4 +1,4 @@
-"""Capturing a batch of leads: validate, find known people, write in bulk, announce.
+"""Capturing a batch of leads: normalise, find known people, write in bulk, announce.
 
 A batch costs a handful of round trips however large it is: indexed queries
 for the shared lines, the profiles sharing a match key with its leads and those
@@ -15,29 +15,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from itertools import islice
 from typing import Any
 
 import eventlet
 from eventlet.semaphore import Semaphore
-from marshmallow import ValidationError
 
 from clientela.clock import time_zone, utcnow
-from clientela.errors import Conflict, InvalidInput
-from clientela.leads import LeadSourceError
-from clientela.payloads import guarded, origin_options, split_items
+from clientela.errors import Conflict
 from clientela.services.prospects import events
 from clientela.services.prospects.dependencies.storage import ProspectsStorage
 from clientela.services.prospects.domain.batch import BatchResolution, IncomingLead
-from clientela.services.prospects.domain.commands import (
-    CaptureLeads,
-    CapturePayload,
-    MergeProspects,
-)
+from clientela.services.prospects.domain.commands import CaptureLeads, MergeProspects
 from clientela.services.prospects.domain.matching import is_contact_line
 from clientela.services.prospects.domain.normalise import InvalidLead, normalise_lead
 from clientela.services.prospects.domain.profiles import ProfileRules, derived
-from clientela.services.prospects.domain.rows import capture_key, lead_row_schema
+from clientela.services.prospects.domain.rows import capture_key
 from clientela.services.prospects.handlers.changes import ATTEMPTS
 from clientela.services.prospects.handlers.merging import merge_prospects
 
@@ -65,20 +57,19 @@ class CaptureReport:
         return asdict(self)
 
 
-def _validated(
+def _normalised(
     source: str,
     origin: Mapping[str, str],
-    rows: list[Any],
+    rows: list[Mapping[str, Any]],
     rules: ProfileRules,
     report: CaptureReport,
 ) -> list[IncomingLead]:
+    """The leads of ``rows``; a row whose values do not normalise is reported by its line."""
     incoming = []
     received_at = utcnow()
-    for position, raw in enumerate(rows, start=1):
-        line = raw.get("line") if isinstance(raw, dict) else None
+    for row in rows:
+        row_origin = {**origin, **row["origin"]}
         try:
-            row = lead_row_schema.load(raw)
-            row_origin = {**origin, **row["origin"]}
             lead = normalise_lead(
                 row["fields"],
                 row_origin,
@@ -89,11 +80,8 @@ def _validated(
                 row["identified_from"],
                 time_zone(row["time_zone"]) if row["time_zone"] else rules.time_zone,
             )
-        except (ValidationError, InvalidLead) as exc:
-            errors = exc.errors if isinstance(exc, InvalidLead) else exc.normalized_messages()
-            report.rejected.append(
-                {"line": line if isinstance(line, int) else position, "errors": errors}
-            )
+        except InvalidLead as exc:
+            report.rejected.append({"line": row["line"], "errors": exc.errors})
             continue
         # what the source sent, never the time of receipt: a redelivery is the same capture
         sent = {"fields": row["fields"], "consent": row["consent"]}
@@ -111,10 +99,11 @@ def capture_leads(
     rules: ProfileRules,
     one_at_a_time: Semaphore,
 ) -> CaptureReport:
-    """Store each valid row as a new profile or one more capture of a known person.
+    """Store each row as a new profile or one more capture of a known person.
 
-    Rejected rows are reported with their line (or 1-based position) and the
-    problem of each field; the others land. A lead matching several known
+    Rows rejected at the edge (``command.rejected``) and rows whose values do
+    not normalise are reported with their line and the problem of each field;
+    the others land. A lead matching several known
     profiles merges them into the oldest (a converted one first); profiles
     the rules only suggest go to the review list (``possible_duplicates``),
     and lines found shared by different people are reported (``shared_lines``).
@@ -123,8 +112,10 @@ def capture_leads(
     Batches of one instance resolve one at a time (``one_at_a_time``): each
     sees what the one before wrote.
     """
-    report = CaptureReport(received=len(command.rows))
-    incoming = _validated(command.source, command.origin, command.rows, rules, report)
+    report = CaptureReport(
+        received=len(command.rows) + len(command.rejected), rejected=list(command.rejected)
+    )
+    incoming = _normalised(command.source, command.origin, command.rows, rules, report)
     for attempt in range(1, ATTEMPTS + 1):
         incoming, claimed = _capture(command.source, incoming, uow, rules, report, one_at_a_time)
         if not incoming:
@@ -229,38 +220,3 @@ def _write(
     uow.insert_profiles(list(batch.created.values()))
     changed_meanwhile = uow.add_captures(updates)
     return (stage_id, [(event, pid) for event, pid, _ in announced]), changed_meanwhile
-
-
-MAX_ROWS = 5000
-"""Rows one call may carry: the CLI sends 500 at a time; larger payloads should be split."""
-
-
-def capture_payload(
-    command: CapturePayload,
-    uow: ProspectsStorage,
-    rules: ProfileRules,
-    one_at_a_time: Semaphore,
-) -> CaptureReport:
-    """Capture the leads a source reads from a pushed payload (HTTP body or message).
-
-    Leads the source cannot read are reported with their item number next to
-    those the service rejects; options named like origin fields are the origin.
-    """
-    source = command.source
-    try:
-        # stop reading one lead past the limit rather than building an unbounded list
-        parsed = guarded(
-            source, lambda: source.parse(command.payload, command.options), "a payload"
-        )
-        items = list(islice(parsed, MAX_ROWS + 1))
-    except LeadSourceError as exc:
-        raise InvalidInput({"payload": [str(exc)]}) from None
-    if len(items) > MAX_ROWS:
-        raise InvalidInput({"payload": [f"More than {MAX_ROWS} leads; split it."]})
-    rows, problems = split_items(items)
-    leads = CaptureLeads(source.name, rows, origin_options(command.options))
-    report = capture_leads(leads, uow, rules, one_at_a_time)
-    report.received += len(problems)
-    report.rejected += [{"line": line, "errors": {"row": [reason]}} for line, reason in problems]
-    report.rejected.sort(key=lambda rejected: rejected["line"])
-    return report

@@ -15,7 +15,7 @@ from clientela.clock import utcnow
 from clientela.errors import InvalidInput
 from clientela.services.prospects.dependencies.storage import ProspectsStorage
 from clientela.services.prospects.domain.commands import DismissDuplicate
-from clientela.services.prospects.domain.review import PEOPLE_SHOWN, pair_id
+from clientela.services.prospects.domain.review import PEOPLE_SHOWN, pair_id, suggested_pair
 from clientela.services.prospects.handlers.changes import load_profile
 
 
@@ -76,14 +76,8 @@ def merged(survivor_id: str, merged_id: str, by: str, uow: ProspectsStorage) -> 
     for pair in uow.open_pairs_with(merged_id):
         (other,) = [pid for pid in pair["prospect_ids"] if pid != merged_id]
         if other != survivor_id and other not in kept_apart:
-            uow.suggest_pair(
-                {
-                    "_id": pair_id(survivor_id, other),
-                    **{name: pair[name] for name in ("score", "rules", "reasons", "found_at")},
-                    "prospect_ids": sorted((survivor_id, other)),
-                    "status": "open",
-                    "decided_at": None,
-                    "decided_by": None,
-                }
+            moved = suggested_pair(
+                survivor_id, other, pair["score"], pair["rules"], pair["reasons"], pair["found_at"]
             )
+            uow.suggest_pair({"_id": pair_id(survivor_id, other), **moved})
         uow.decide_pair(pair["_id"], "closed", by, now)

@@ -1,4 +1,14 @@
-"""Survey rules and commands of the feedback service, in plain Python."""
+"""Survey rules and commands of the feedback service, in plain Python.
+
+No I/O here: storage, events, channels and entrypoints build on these rules.
+Besides NPS categories and the commands below, one module per subject:
+``surveys`` (questions, scales, answer checks), ``scores`` (NPS, CSAT, CES,
+SERVQUAL, SC, I6), ``responses`` (the key a response counts once under),
+``tokens`` (web-link tokens), ``invitations`` (triggers, consent, frequency
+cap, panel), ``complaints`` (targets, timers, breaches, figures),
+``corrective_actions`` and ``incidents``. Instants are time-zone aware, and
+bad input raises ``clientela.errors.InvalidInput`` naming the field.
+"""
 
 from __future__ import annotations
 

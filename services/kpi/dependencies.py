@@ -1,0 +1,340 @@
+"""The kpi service's storage: its unit of work over MongoDB, and an in-memory fake.
+
+Both keep one document per fact (see :mod:`clientela.services.kpi.documents`)
+and answer the same calls the same way; the indicators read facts of a kind,
+timed in a range, that are not merged away.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from pymongo import UpdateMany
+from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
+
+from clientela.periods import period_keys
+from clientela.services.kpi.documents import PROSPECT_KINDS, Fact
+from clientela.services.kpi.domain import (
+    CAPTURE_DIMENSIONS,
+    Change,
+    merge_change,
+    winning,
+)
+from clientela.storage import FakeUnitOfWork, UnitOfWork
+
+ATTEMPTS = 10
+"""How often a conditional write is redone when another writer got there in between."""
+
+
+class CaptureTotals(NamedTuple):
+    """The counting captures of one period and origin."""
+
+    period: str
+    origin: dict[str, str]
+    prospects: int
+    completeness: float
+    converted: int
+
+
+class NpsAnswer(NamedTuple):
+    """One counting NPS answer, in the period of the requested granularity."""
+
+    period: str
+    customer: str
+    answered_at: datetime
+    category: str
+
+
+def _fact_ids(prospect_id: str, kinds: Iterable[str]) -> list[str]:
+    return [f"{kind}:{prospect_id}" for kind in kinds]
+
+
+def _merge_state(merge: dict[str, Any] | None) -> tuple[bool, str] | None:
+    """(merged, stamp) of the merge change a prospect's ``merge`` fact holds, None for none."""
+    if merge is None or not merge.get("merge_stamp"):
+        return None
+    return bool(merge.get("merged")), merge["merge_stamp"]
+
+
+def _merge_changes(merge: dict[str, Any] | None) -> list[Change]:
+    """The merge change a prospect's ``merge`` fact holds, if any."""
+    state = _merge_state(merge)
+    return [] if state is None else [merge_change(*state)]
+
+
+def _created(fact_id: str, kind: str, subject: str, changes: Iterable[Change]) -> dict[str, Any]:
+    """A new fact with ``changes`` applied in turn."""
+    fact: dict[str, Any] = {"_id": fact_id, "kind": kind, "subject": subject}
+    for change in winning(changes, {}):
+        fact.update(copy.deepcopy(change.values))
+    return fact
+
+
+class KpiStorage(UnitOfWork):
+    """Facts in the kpi database, each written by ``_id``."""
+
+    @property
+    def facts(self) -> Collection:
+        """The ``facts`` collection."""
+        return self.database[Fact._meta["collection"]]
+
+    def fact(self, fact_id: str) -> dict[str, Any] | None:
+        """The fact ``fact_id`` as stored, None when there is none."""
+        return self.facts.find_one({"_id": fact_id})
+
+    def record_once(
+        self, fact_id: str, kind: str, subject: str, at: datetime, **details: Any
+    ) -> None:
+        """Record the fact ``fact_id``, timed ``at``, once however often it is recorded."""
+        fields = {"kind": kind, "subject": subject, "at": at, "periods": period_keys(at), **details}
+        self.facts.update_one({"_id": fact_id}, {"$setOnInsert": fields}, upsert=True)
+
+    def change_fact(self, fact_id: str, kind: str, subject: str, *changes: Change) -> None:
+        """Create the fact if need be, and apply each change that wins over it.
+
+        The fact is read, and the changes that win over what it holds are
+        written in one update conditioned on the fact still holding what was
+        read (one insert when there was no fact); should another writer get
+        there in between, it is read again. Two statements found by ``_id``,
+        the read alone for a redelivered event: every statement costs the
+        server about a millisecond, whatever it changes.
+        """
+        self._change(fact_id, kind, subject, changes)
+
+    def change_prospect_fact(self, kind: str, prospect_id: str, *changes: Change) -> None:
+        """:meth:`change_fact` on the prospect's fact of ``kind``, which also takes the
+        prospect's latest merge change.
+
+        The ``merge`` fact is read with the fact. A fact this call creates
+        reads it again once created: a merge change recorded in between did
+        not find the fact among the prospect's facts, so it is copied here.
+        """
+        fact_id = f"{kind}:{prospect_id}"
+        if self._change(fact_id, kind, prospect_id, changes, f"merge:{prospect_id}"):
+            state = self.merge_state(prospect_id)
+            if state:
+                self.apply_merge_change(prospect_id, *state, kinds=(kind,))
+
+    def _change(
+        self,
+        fact_id: str,
+        kind: str,
+        subject: str,
+        changes: Iterable[Change],
+        merge_id: str | None = None,
+    ) -> bool:
+        """Apply ``changes`` (and the merge change of fact ``merge_id``, if any) to the
+        fact; whether this created it."""
+        ids = [fact_id] if merge_id is None else [fact_id, merge_id]
+        for _ in range(ATTEMPTS):
+            found = {fact["_id"]: fact for fact in self.facts.find({"_id": {"$in": ids}})}
+            merge = found.get(merge_id) if merge_id else None
+            wanted = [*changes, *_merge_changes(merge)]
+            fact = found.get(fact_id)
+            if fact is None:
+                new = _created(fact_id, kind, subject, wanted)
+                try:
+                    self.facts.insert_one(new)
+                except DuplicateKeyError:
+                    continue  # another writer created it: apply the changes over it
+                return True
+            changed = winning(wanted, fact)
+            if not changed:
+                return False
+            held = {change.field: fact.get(change.field) for change in changed}
+            values = {name: value for change in changed for name, value in change.values.items()}
+            if self.facts.update_one({"_id": fact_id, **held}, {"$set": values}).matched_count:
+                return False
+        raise RuntimeError(f"fact {fact_id}: it keeps changing; the event will be retried")
+
+    def merge_state(self, prospect_id: str) -> tuple[bool, str] | None:
+        """(merged, stamp) of the prospect's latest merge change, None before any."""
+        projection = {"merged": 1, "merge_stamp": 1}
+        return _merge_state(self.facts.find_one({"_id": f"merge:{prospect_id}"}, projection))
+
+    def apply_merge_change(
+        self, prospect_id: str, merged: bool, stamp: str, kinds: Iterable[str] = PROSPECT_KINDS
+    ) -> None:
+        """Record a merge change on the prospect's facts of ``kinds`` that hold an older one.
+
+        The facts are found by ``_id`` (``$in``, a point lookup each; by
+        ``subject`` and ``kind $in`` SecantusDB scanned the collection). As in
+        :meth:`change_fact`, the older and the unset case are two updates rather
+        than one ``$or``, sent as one batch; it is repeated until it finds no
+        fact, so a fact that another writer gave an older change in between
+        still ends with this one.
+        """
+        facts = {"_id": {"$in": _fact_ids(prospect_id, kinds)}}
+        update = {"$set": merge_change(merged, stamp).values}
+        batch = [
+            UpdateMany({**facts, "merge_stamp": {"$lt": stamp}}, update),
+            UpdateMany({**facts, "merge_stamp": None}, update),
+        ]
+        for _ in range(ATTEMPTS):
+            if not self.facts.bulk_write(batch).matched_count:
+                return
+        raise RuntimeError(f"merge stamp {stamp}: facts keep changing; the event will be retried")
+
+    def capture_totals(
+        self, granularity: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[CaptureTotals]:
+        """Counting captures timed in ``[start, end)``, totalled per period and origin."""
+        totals = {
+            "count": {"$sum": 1},
+            "completeness": {"$sum": "$completeness"},
+            "converted": {"$sum": {"$cond": ["$converted", 1, 0]}},
+        }
+        rows = self._grouped("captured", granularity, start, end, CAPTURE_DIMENSIONS, totals)
+        for period, origin, row in rows:
+            yield CaptureTotals(period, origin, row["count"], row["completeness"], row["converted"])
+
+    def first_contact_hours(
+        self, granularity: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[tuple[str, list[float]]]:
+        """(period, hours from identification) of the counting first contacts in the range."""
+        rows = self._grouped(
+            "first_contact", granularity, start, end, (), {"hours": {"$push": "$hours"}}
+        )
+        for period, _origin, row in rows:
+            yield period, row["hours"]
+
+    def conversion_counts(
+        self, granularity: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[tuple[str, int]]:
+        """(period, count) of the counting conversions in the range."""
+        rows = self._grouped("conversion", granularity, start, end, (), {"count": {"$sum": 1}})
+        for period, _origin, row in rows:
+            yield period, row["count"]
+
+    def nps_answers(
+        self, granularity: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[NpsAnswer]:
+        """Every NPS answer given in the range."""
+        projection = {"periods": 1, "subject": 1, "category": 1, "at": 1}
+        for fact in self.facts.find(_timed("nps", start, end), projection):  # never merged
+            yield NpsAnswer(
+                fact["periods"][granularity], fact["subject"], fact["at"], fact["category"]
+            )
+
+    def _grouped(
+        self,
+        kind: str,
+        granularity: str,
+        start: datetime | None,
+        end: datetime | None,
+        dimensions: tuple[str, ...],
+        totals: dict[str, Any],
+    ) -> Iterator[tuple[str, dict[str, str], dict[str, Any]]]:
+        """(period, dimension values, ``totals``) of the counting facts of ``kind``, grouped."""
+        keys = {"period": f"$periods.{granularity}", **{name: f"${name}" for name in dimensions}}
+        pipeline = [
+            {"$match": _timed(kind, start, end)},
+            {"$match": {"merged": {"$ne": True}}},
+            {"$group": {"_id": keys, **totals}},
+        ]
+        for row in self.facts.aggregate(pipeline):
+            group = row.pop("_id")
+            yield group["period"], {name: group.get(name) or "" for name in dimensions}, row
+
+
+def _timed(kind: str, start: datetime | None, end: datetime | None) -> dict[str, Any]:
+    """The facts of ``kind`` timed in ``[start, end)``, as index ``kind_1_at_1`` finds them.
+
+    Whether they are merged away is left to a later stage: with ``merged`` in
+    the same filter, SecantusDB reads every fact of the kind, whatever the range.
+    """
+    bounds = {op: value for op, value in (("$gte", start), ("$lt", end)) if value is not None}
+    return {"kind": kind, "at": bounds or {"$ne": None}}
+
+
+class FakeKpiStorage(FakeUnitOfWork):
+    """:class:`KpiStorage` in memory, for handler unit tests."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.facts: dict[str, dict[str, Any]] = {}
+
+    def fact(self, fact_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.facts.get(fact_id))
+
+    def record_once(
+        self, fact_id: str, kind: str, subject: str, at: datetime, **details: Any
+    ) -> None:
+        fields = {"kind": kind, "subject": subject, "at": at, "periods": period_keys(at), **details}
+        self.facts.setdefault(fact_id, {"_id": fact_id, **fields})
+
+    def change_fact(self, fact_id: str, kind: str, subject: str, *changes: Change) -> None:
+        fact = self.facts.setdefault(fact_id, _created(fact_id, kind, subject, ()))
+        for change in winning(changes, fact):
+            fact.update(copy.deepcopy(change.values))
+
+    def change_prospect_fact(self, kind: str, prospect_id: str, *changes: Change) -> None:
+        merge = _merge_changes(self.facts.get(f"merge:{prospect_id}"))
+        self.change_fact(f"{kind}:{prospect_id}", kind, prospect_id, *changes, *merge)
+
+    def merge_state(self, prospect_id: str) -> tuple[bool, str] | None:
+        return _merge_state(self.facts.get(f"merge:{prospect_id}"))
+
+    def apply_merge_change(
+        self, prospect_id: str, merged: bool, stamp: str, kinds: Iterable[str] = PROSPECT_KINDS
+    ) -> None:
+        change = merge_change(merged, stamp)
+        for fact_id in _fact_ids(prospect_id, kinds):
+            fact = self.facts.get(fact_id)
+            if fact is not None and change.wins_over(fact.get(change.field)):
+                fact.update(change.values)
+
+    def capture_totals(
+        self, granularity: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[CaptureTotals]:
+        groups: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
+        for fact in self._counting("captured", start, end):
+            origin = tuple(fact.get(name) or "" for name in CAPTURE_DIMENSIONS)
+            groups.setdefault((fact["periods"][granularity], origin), []).append(fact)
+        for (period, origin), facts in groups.items():
+            yield CaptureTotals(
+                period,
+                dict(zip(CAPTURE_DIMENSIONS, origin, strict=True)),
+                len(facts),
+                sum(fact.get("completeness") or 0.0 for fact in facts),
+                sum(1 for fact in facts if fact.get("converted")),
+            )
+
+    def first_contact_hours(
+        self, granularity: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[tuple[str, list[float]]]:
+        hours: dict[str, list[float]] = {}
+        for fact in self._counting("first_contact", start, end):
+            hours.setdefault(fact["periods"][granularity], []).append(fact["hours"])
+        yield from hours.items()
+
+    def conversion_counts(
+        self, granularity: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        for fact in self._counting("conversion", start, end):
+            period = fact["periods"][granularity]
+            counts[period] = counts.get(period, 0) + 1
+        yield from counts.items()
+
+    def nps_answers(
+        self, granularity: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[NpsAnswer]:
+        for fact in self._counting("nps", start, end):
+            yield NpsAnswer(
+                fact["periods"][granularity], fact["subject"], fact["at"], fact["category"]
+            )
+
+    def _counting(
+        self, kind: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[dict[str, Any]]:
+        for fact in self.facts.values():
+            at = fact.get("at")
+            if fact["kind"] != kind or at is None or fact.get("merged"):
+                continue
+            if (start is None or at >= start) and (end is None or at < end):
+                yield fact

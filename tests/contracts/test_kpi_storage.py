@@ -1,0 +1,205 @@
+"""The kpi fake unit of work answers as the MongoDB one does."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from clientela.periods import period_keys
+from clientela.services.kpi.dependencies import FakeKpiStorage, KpiStorage
+from clientela.services.kpi.domain import Change, merge_change
+from clientela.storage import RecordedEvents
+
+JAN = datetime(2026, 1, 10, 9, tzinfo=UTC)
+MAR = datetime(2026, 3, 10, 9, tzinfo=UTC)
+
+
+@pytest.fixture(params=["fake", pytest.param("mongodb", marks=pytest.mark.integration)])
+def uow(request):
+    if request.param == "fake":
+        return FakeKpiStorage()
+    database = request.getfixturevalue("service_database")("kpi")
+    return KpiStorage(database, RecordedEvents())
+
+
+def latest(stamp, **values):
+    return Change("stamp", stamp, {"stamp": stamp, **values})
+
+
+def earliest(at):
+    return Change("at", at, {"at": at, "periods": period_keys(at)}, earliest=True)
+
+
+def identified(at, **origin):
+    return Change("identity_stamp", "s", {"at": at, "periods": period_keys(at), **origin})
+
+
+def test_a_fact_recorded_again_keeps_what_it_was_first_recorded_with(uow):
+    uow.record_once("nps:a1", "nps", "c1", MAR, category="promoter")
+    uow.record_once("nps:a1", "nps", "c1", JAN, category="detractor")
+
+    fact = uow.fact("nps:a1")
+    assert (fact["kind"], fact["subject"], fact["category"]) == ("nps", "c1", "promoter")
+    assert (fact["at"], fact["periods"]["month"]) == (MAR, "2026-03")
+    assert uow.fact("nps:a2") is None
+
+
+def test_a_change_is_kept_only_over_an_older_stamp(uow):
+    uow.change_fact("captured:p1", "captured", "p1", latest("2", completeness=20.0))
+    uow.change_fact("captured:p1", "captured", "p1", latest("1", completeness=10.0))
+    uow.change_fact("captured:p1", "captured", "p1", latest("2", completeness=99.0))
+    after_older = uow.fact("captured:p1")
+    uow.change_fact("captured:p1", "captured", "p1", latest("3", completeness=30.0))
+
+    assert (after_older["kind"], after_older["subject"]) == ("captured", "p1")
+    assert after_older["completeness"] == 20.0
+    assert uow.fact("captured:p1")["completeness"] == 30.0
+
+
+def test_an_earliest_change_is_kept_only_over_a_later_time(uow):
+    uow.change_fact("conversion:p1", "conversion", "p1", earliest(MAR))
+    uow.change_fact("conversion:p1", "conversion", "p1", earliest(MAR + timedelta(days=1)))
+    uow.change_fact("conversion:p1", "conversion", "p1", earliest(JAN))
+
+    assert uow.fact("conversion:p1")["at"] == JAN
+
+
+def test_changes_on_different_fields_are_decided_each_on_its_own(uow):
+    uow.change_fact("captured:p1", "captured", "p1", latest("5", completeness=50.0))
+    uow.change_fact(
+        "captured:p1",
+        "captured",
+        "p1",
+        latest("4", completeness=40.0),
+        Change("converted", True, {"converted": True}),
+        earliest(JAN),
+    )
+
+    fact = uow.fact("captured:p1")
+    assert (fact["completeness"], fact["converted"], fact["at"]) == (50.0, True, JAN)
+
+
+def test_a_fact_created_without_changes_is_empty(uow):
+    uow.change_fact("captured:p1", "captured", "p1")
+
+    assert uow.fact("captured:p1") == {"_id": "captured:p1", "kind": "captured", "subject": "p1"}
+
+
+def test_the_merge_state_is_the_latest_merge_change_recorded(uow):
+    assert uow.merge_state("p1") is None
+    uow.change_fact(
+        "merge:p1", "merge", "p1", Change("merge_stamp", "b", {"merged": True, "merge_stamp": "b"})
+    )
+    uow.change_fact(
+        "merge:p1", "merge", "p1", Change("merge_stamp", "a", {"merged": False, "merge_stamp": "a"})
+    )
+
+    assert uow.merge_state("p1") == (True, "b")
+
+
+def test_a_merge_change_reaches_the_prospects_facts_that_hold_an_older_one(uow):
+    for kind in ("captured", "first_contact", "conversion"):
+        uow.change_fact(f"{kind}:p1", kind, "p1", earliest(JAN))
+    uow.change_fact("captured:p2", "captured", "p2", earliest(JAN))
+    uow.apply_merge_change("p1", True, "b", kinds=["captured"])
+    uow.apply_merge_change("p1", False, "a")
+
+    states = {
+        fact_id: (uow.fact(fact_id).get("merged"), uow.fact(fact_id).get("merge_stamp"))
+        for fact_id in ("captured:p1", "first_contact:p1", "conversion:p1", "captured:p2")
+    }
+    assert states == {
+        "captured:p1": (True, "b"),
+        "first_contact:p1": (False, "a"),
+        "conversion:p1": (False, "a"),
+        "captured:p2": (None, None),
+    }
+    assert uow.fact("merge:p1") is None  # the merge fact is written apart
+
+
+def test_capture_totals_group_counting_captures_by_period_and_origin(uow):
+    facts = [
+        ("p1", JAN, {"source": "fairs", "fair": "Expo"}, 40.0, True),
+        ("p2", JAN + timedelta(days=3), {"source": "fairs", "fair": "Expo"}, 60.0, False),
+        ("p3", JAN, {"source": "webforms", "campaign": "w"}, 80.0, False),
+        ("p4", MAR, {"source": "fairs"}, 10.0, False),
+    ]
+    for prospect_id, at, origin, completeness, converted in facts:
+        uow.change_fact(
+            f"captured:{prospect_id}",
+            "captured",
+            prospect_id,
+            identified(at, **origin),
+            latest("1", completeness=completeness),
+            Change("converted", converted, {"converted": converted}),
+        )
+    uow.change_fact("captured:p5", "captured", "p5", latest("1", completeness=99.0))  # no capture
+    uow.change_fact("captured:p6", "captured", "p6", identified(JAN, source="fairs"))
+    uow.apply_merge_change("p6", True, "m")
+
+    totals = uow.capture_totals("month", None, None)
+    found = sorted((t.period, t.origin["source"], t) for t in totals)
+    assert [(t.period, t.origin, t.prospects, t.completeness, t.converted) for *_, t in found] == [
+        (
+            "2026-01",
+            {"source": "fairs", "fair": "Expo", "campaign": "", "channel": ""},
+            2,
+            100.0,
+            1,
+        ),
+        ("2026-01", {"source": "webforms", "fair": "", "campaign": "w", "channel": ""}, 1, 80.0, 0),
+        ("2026-03", {"source": "fairs", "fair": "", "campaign": "", "channel": ""}, 1, 10.0, 0),
+    ]
+    in_range = uow.capture_totals("year", JAN + timedelta(days=1), MAR)
+    assert [(t.period, t.prospects) for t in in_range] == [("2026", 1)]
+
+
+def test_first_contacts_and_conversions_are_reported_per_period(uow):
+    for prospect_id, at, hours in (("p1", JAN, 2.0), ("p2", JAN, 6.0), ("p3", MAR, 1.0)):
+        contact = {"at": at, "periods": period_keys(at), "hours": hours}
+        uow.change_fact(
+            f"first_contact:{prospect_id}", "first_contact", prospect_id, latest("1", **contact)
+        )
+        uow.change_fact(f"conversion:{prospect_id}", "conversion", prospect_id, earliest(at))
+    taken_away = {"at": None, "periods": {}, "hours": None}
+    uow.change_fact("first_contact:p4", "first_contact", "p4", latest("1", **taken_away))
+
+    hours = {
+        period: sorted(values) for period, values in uow.first_contact_hours("month", None, None)
+    }
+    assert hours == {"2026-01": [2.0, 6.0], "2026-03": [1.0]}
+    assert dict(uow.conversion_counts("month", None, MAR)) == {"2026-01": 2}
+
+
+def test_nps_answers_are_reported_in_the_period_they_were_given(uow):
+    uow.record_once("nps:a1", "nps", "c1", JAN, category="promoter")
+    uow.record_once("nps:a2", "nps", "c1", MAR, category="detractor")
+
+    answers = sorted(uow.nps_answers("quarter", None, None))
+    assert [(a.period, a.customer, a.answered_at, a.category) for a in answers] == [
+        ("2026-Q1", "c1", JAN, "promoter"),
+        ("2026-Q1", "c1", MAR, "detractor"),
+    ]
+    assert [a.category for a in uow.nps_answers("month", MAR, None)] == ["detractor"]
+
+
+def test_a_prospect_fact_takes_the_latest_merge_change_when_created_and_when_changed(uow):
+    uow.change_fact("merge:p1", "merge", "p1", merge_change(True, "b"))
+    uow.change_prospect_fact("captured", "p1", earliest(JAN))
+    created = uow.fact("captured:p1")
+    uow.change_prospect_fact("conversion", "p2", earliest(JAN))
+    uow.change_fact("merge:p2", "merge", "p2", merge_change(True, "c"))
+    uow.change_prospect_fact("conversion", "p2", earliest(MAR))  # loses, the merge still counts
+
+    assert (created["at"], created["merged"], created["merge_stamp"]) == (JAN, True, "b")
+    changed = uow.fact("conversion:p2")
+    assert (changed["at"], changed["merged"], changed["merge_stamp"]) == (JAN, True, "c")
+
+
+def test_a_prospect_fact_keeps_a_later_merge_change_than_its_merge_fact(uow):
+    uow.change_fact("merge:p1", "merge", "p1", merge_change(True, "a"))
+    uow.change_prospect_fact("captured", "p1")
+    uow.apply_merge_change("p1", False, "b")
+    uow.change_prospect_fact("captured", "p1", latest("1", completeness=10.0))
+
+    fact = uow.fact("captured:p1")
+    assert (fact["merged"], fact["merge_stamp"], fact["completeness"]) == (False, "b", 10.0)

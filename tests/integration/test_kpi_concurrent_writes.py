@@ -1,0 +1,101 @@
+"""kpi's storage when another worker writes the same facts between its read and its write.
+
+kpi reads a fact, decides which changes win and writes them on condition
+that the fact still holds what was read. Here another writer's work is done
+at the worst moment: right before that write.
+"""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from clientela.services.kpi.dependencies import KpiStorage
+from clientela.services.kpi.domain import Change, merge_change
+from clientela.storage import RecordedEvents
+
+JAN = datetime(2026, 1, 10, 9, tzinfo=UTC)
+
+pytestmark = pytest.mark.integration
+
+
+class Interleaved:
+    """A collection that runs ``other`` just before the first call of ``method``."""
+
+    def __init__(self, collection, method, other):
+        self.collection = collection
+        self.method = method
+        self.other = other
+
+    def __getattr__(self, name):
+        if name == self.method and self.other is not None:
+            other, self.other = self.other, None
+            other()
+        return getattr(self.collection, name)
+
+
+class RacedStorage(KpiStorage):
+    """A kpi unit of work whose facts another writer changes at the worst moment."""
+
+    def __init__(self, database, method, other):
+        super().__init__(database, RecordedEvents())
+        self.interleaved = Interleaved(database.facts, method, other)
+
+    @property
+    def facts(self):
+        return self.interleaved
+
+
+@pytest.fixture
+def database(service_database):
+    return service_database("kpi")
+
+
+def completeness(stamp, value):
+    return Change("completeness_stamp", stamp, {"completeness": value, "completeness_stamp": stamp})
+
+
+@pytest.mark.parametrize(("other_stamp", "kept"), [("2", 30.0), ("4", 40.0)])
+def test_a_change_another_writer_got_ahead_of_is_kept_only_if_it_still_wins(
+    database, other_stamp, kept
+):
+    other = KpiStorage(database, RecordedEvents())
+    other.change_fact("captured:p1", "captured", "p1", completeness("1", 10.0))
+    raced = RacedStorage(
+        database,
+        "update_one",
+        lambda: other.change_fact(
+            "captured:p1", "captured", "p1", completeness(other_stamp, float(other_stamp) * 10)
+        ),
+    )
+
+    raced.change_fact("captured:p1", "captured", "p1", completeness("3", 30.0))
+
+    assert raced.fact("captured:p1")["completeness"] == kept
+
+
+def test_a_fact_another_writer_created_first_still_takes_the_change(database):
+    other = KpiStorage(database, RecordedEvents())
+    raced = RacedStorage(
+        database,
+        "insert_one",
+        lambda: other.change_fact("captured:p1", "captured", "p1", completeness("2", 20.0)),
+    )
+
+    raced.change_fact("captured:p1", "captured", "p1", completeness("3", 30.0))
+
+    assert raced.fact("captured:p1")["completeness"] == 30.0
+
+
+def test_a_merge_recorded_while_a_prospect_fact_is_created_reaches_it(database):
+    other = KpiStorage(database, RecordedEvents())
+
+    def merge():  # as the merge handler records it: the merge fact, then the prospect's facts
+        other.change_fact("merge:p1", "merge", "p1", merge_change(True, "m"))
+        other.apply_merge_change("p1", True, "m")
+
+    raced = RacedStorage(database, "insert_one", merge)
+
+    raced.change_prospect_fact("captured", "p1", completeness("1", 10.0))
+
+    fact = raced.fact("captured:p1")
+    assert (fact["merged"], fact["merge_stamp"], fact["completeness"]) == (True, "m", 10.0)

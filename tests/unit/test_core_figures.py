@@ -1,0 +1,30 @@
+"""Percentages and the Net Promoter Score, as every service reports them."""
+
+import pytest
+
+from clientela.figures import net_promoter_score, percentage
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "expected"),
+    [(1, 4, 25.0), (1, 3, 33.33), (2, 3, 66.67), (0, 5, 0.0), (5, 5, 100.0), (3, 0, None)],
+)
+def test_percentage(part, whole, expected):
+    assert percentage(part, whole) == expected
+
+
+@pytest.mark.parametrize(
+    ("promoters", "detractors", "respondents", "nps"),
+    [
+        (2, 1, 4, 25.0),
+        (1, 0, 1, 100.0),
+        (0, 2, 2, -100.0),
+        (0, 0, 2, 0.0),
+        (2, 1, 3, 33.33),
+        (0, 0, 0, None),
+    ],
+)
+def test_net_promoter_score_is_promoters_minus_detractors_in_percent(
+    promoters, detractors, respondents, nps
+):
+    assert net_promoter_score(promoters, detractors, respondents) == nps

@@ -1,0 +1,110 @@
+"""``clientela loyalty`` and ``clientela actions``: what they ask the service, what they print."""
+
+import contextlib
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from clientela.cli import loyalty as commands
+from clientela.cli.app import clientela
+
+
+class FakeLoyalty:
+    """The loyalty service's answers, and the calls made to it."""
+
+    def __init__(self, answers):
+        self.answers = answers
+        self.calls = []
+
+    def __getattr__(self, method):
+        def call(*args, **kwargs):
+            self.calls.append((method, args, kwargs))
+            return self.answers[method]
+
+        return call
+
+
+@pytest.fixture
+def service(monkeypatch):
+    fake = FakeLoyalty(
+        {
+            "balance": {
+                "customer_id": "C-ana",
+                "points": 350,
+                "tier": "bronze",
+                "latest": [
+                    {
+                        "id": "purchase:F-1",
+                        "kind": "earn",
+                        "points": 350,
+                        "recorded_at": "2026-03-05T00:00:00+00:00",
+                        "reason": "purchase F-1 of 350 MXN",
+                    }
+                ],
+            },
+            "adjust": {"customer_id": "C-ana", "points": -50, "balance": 300, "tier": "bronze"},
+            "alarms": [
+                {
+                    "id": "C-ana-1",
+                    "customer_id": "C-ana",
+                    "score": 60,
+                    "raised_at": "2026-12-01T00:00:00+00:00",
+                    "state": "open",
+                    "outcome": None,
+                    "reasons": [
+                        {"signal": "inactive", "points": 35, "detail": "120 days idle"},
+                        {"signal": "unhappy_answer", "points": 25, "detail": "answered NPS 3"},
+                    ],
+                }
+            ],
+            "add_action": {"id": "ACT-1", "indicator": "NPS", "target": "20"},
+        }
+    )
+    proxy = type("Proxy", (), {"loyalty": fake})()
+    monkeypatch.setattr(
+        commands, "platform", lambda settings, *names: contextlib.nullcontext(proxy)
+    )
+    monkeypatch.setattr(commands, "settings", lambda ctx: None)
+    return fake
+
+
+def run(*argv):
+    result = CliRunner().invoke(clientela, list(argv), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_balance_shows_points_tier_and_entries_or_the_services_json(service):
+    assert "C-ana: 350 points, tier bronze" in run("loyalty", "balance", "C-ana")
+    assert json.loads(run("loyalty", "balance", "C-ana", "--json")) == service.answers["balance"]
+
+
+def test_adjust_takes_negative_points_a_reason_an_operator_and_a_request_key(service):
+    printed = run(
+        "loyalty", "adjust", "C-ana", "-50", "--reason", "double", "--by", "maria", "--key", "k-1"
+    )
+
+    assert service.calls == [("adjust", ("C-ana", -50, "double", "maria", "k-1"), {})]
+    assert "C-ana: -50 points by maria; balance 300, tier bronze" in printed
+
+
+def test_open_alarms_are_listed_with_their_reasons(service):
+    printed = run("loyalty", "alarms", "--open")
+
+    assert service.calls == [("alarms", (True,), {})]
+    assert "C-ana-1" in printed and "120 days idle; answered NPS 3" in printed
+
+
+def test_an_action_is_sent_with_the_fields_given_only(service):
+    printed = run(
+        "actions", "add", "--id", "ACT-1", "--opportunity", "o", "--description", "d",
+        "--specific", "s", "--measurable", "m", "--achievable", "a", "--relevant", "r",
+        "--priority", "high", "--owner", "maria", "--indicator", "NPS", "--target", "20",
+        "--due", "2027-03-31",
+    )  # fmt: skip
+
+    [(method, args, sent)] = service.calls
+    assert (method, args) == ("add_action", ())
+    assert "before" not in sent and sent["due_at"] == "2027-03-31"
+    assert "action ACT-1 opened: NPS to 20" in printed
