@@ -179,6 +179,7 @@ def record_purchase(command: RecordPurchase, uow: CustomersStorage) -> dict[str,
     when a repeated ``purchase_id`` carries another customer, amount or currency.
     """
     customer = get_customer(command.customer_id, uow)
+    purchased_at = stored_time(command.purchased_at or utcnow())
     purchase = {
         "_id": command.purchase_id or uuid.uuid4().hex,
         "customer_id": command.customer_id,
@@ -186,10 +187,10 @@ def record_purchase(command: RecordPurchase, uow: CustomersStorage) -> dict[str,
         "currency": command.currency,
         "product_line": command.product_line,
         "channel": command.channel,
-        "purchased_at": stored_time(command.purchased_at or utcnow()),
+        "purchased_at": purchased_at,
         "over_limit": over_limit_flag(customer, command.amount, uow),
     }
-    uow.mark_classification_stale(purchase["purchased_at"])
+    uow.mark_classification_stale(purchased_at)
     existing = uow.add_purchase(purchase, events.purchase_recorded(purchase))
     if existing is None:
         return purchase
