@@ -25,7 +25,7 @@ from clientela.leads import (
     RowProblem,
     time_zone_option,
 )
-from clientela.plugins.fairs.workbook import xlsx_rows
+from clientela.workbook import xlsx_rows
 
 BADGE_SCAN_ALIASES: dict[str, tuple[str, ...]] = {
     "badge_id": ("badge_id", "badge", "gafete"),

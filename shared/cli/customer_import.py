@@ -10,21 +10,18 @@ rejects file as the lead import.
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
-
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from clientela.cli.client import platform
 from clientela.cli.file_import import Capture, ImportSummary, import_file
 from clientela.cli.lead_import import SHOWN_REJECTS, count_rows, import_progress
 from clientela.cli.output import say
-from clientela.columns import NumberedCells, cell_text, csv_rows, header_key
+from clientela.columns import NumberedCells, csv_rows, header_key
 from clientela.config import ConfigError, Settings
 from clientela.leads import LeadRow, LeadSource, LeadSourceError, RowProblem
+from clientela.workbook import xlsx_rows
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "customer_ref": ("customer_ref", "ref_cliente", "referencia_cliente", "cliente", "id_cliente"),
@@ -67,23 +64,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 RECORD_KINDS = tuple(COLUMNS)
 
 
-def spreadsheet_rows(path: Path, sheet: str | None) -> Iterator[NumberedCells]:
-    """The rows of a workbook's first sheet (or ``sheet``), streamed, as text cells."""
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
-        raise LeadSourceError(f"{path} is not a readable .xlsx workbook: {exc}") from None
-    try:
-        if sheet is not None and sheet not in workbook.sheetnames:
-            raise LeadSourceError(f"option sheet: {path} has no sheet {sheet!r}")
-        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
-        worksheet.reset_dimensions()  # some writers record wrong ones, which would cut rows off
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            yield number, [cell_text(value) for value in values]
-    finally:
-        workbook.close()
-
-
 class RecordFile(LeadSource):
     """A file of one kind of customer record, read as the lead import reads lead files."""
 
@@ -101,9 +81,7 @@ class RecordFile(LeadSource):
     def read(self, path: Path, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:
         """One item per data row after the header row; blank rows are skipped."""
         if path.suffix.lower() == ".xlsx":
-            rows: Iterator[NumberedCells | RowProblem] = spreadsheet_rows(
-                path, options.get("sheet")
-            )
+            rows: Iterator[NumberedCells | RowProblem] = xlsx_rows(path, options.get("sheet"))
         else:
             rows = csv_rows(path)
         headers: Sequence[str] | None = None

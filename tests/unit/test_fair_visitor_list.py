@@ -7,9 +7,9 @@ from importlib.resources import files
 import openpyxl
 import pytest
 
+from clientela import workbook
 from clientela.columns import HEADER_ALIASES, cell_text, header_key, map_headers
 from clientela.leads import LeadRow, LeadSourceError, RowProblem
-from clientela.plugins.fairs import workbook
 from clientela.plugins.fairs.visitor_list import FairVisitorList
 
 
