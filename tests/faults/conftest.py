@@ -156,6 +156,10 @@ class RabbitNode:
             raise RuntimeError(f"{self.name} could not evaluate {expression!r}: {answer}")
         return answer.removeprefix("{ok,").removesuffix("}").strip()
 
+    def tracebacks(self) -> list[str]:
+        """Each traceback ``clientela up`` logged, with the line that introduced it."""
+        return tracebacks(self.log())
+
     def running(self) -> bool:
         """Whether RabbitMQ (the ``rabbit`` application) runs on the node."""
         try:
@@ -371,6 +375,19 @@ class RunningPlatform:
             if "secantusd" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace"):
                 return int(pid)
         return None
+
+
+def tracebacks(log: str) -> list[str]:
+    """Each traceback in ``log``, with the line before it, as one text (for a failure message)."""
+    lines = log.splitlines()
+    found = []
+    for index, line in enumerate(lines):
+        if line.startswith("Traceback"):
+            end = index + 1
+            while end < len(lines) and (lines[end].startswith((" ", "\t")) or not lines[end]):
+                end += 1
+            found.append("\n".join(lines[max(index - 1, 0) : end + 1]))
+    return found
 
 
 def _error_lines(stderr: str) -> list[str]:
