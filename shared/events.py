@@ -225,6 +225,25 @@ class SurveyAnswered(_Payload):
     answered_at = fields.AwareDateTime(required=True, default_timezone=UTC)
 
 
+SURVEY_QUESTION_KINDS = ("nps", "csat", "ces", "servqual", "free_text")
+"""What a survey question asks for (feedback's ``QuestionKind``)."""
+
+
+class SurveyResponded(_Payload):
+    response_id = fields.String(required=True)
+    survey_id = fields.String(required=True)
+    question = fields.String(required=True)
+    version = fields.Integer(required=True, validate=validate.Range(min=1))
+    kind = fields.String(required=True, validate=validate.OneOf(SURVEY_QUESTION_KINDS))
+    customer_id = fields.String(required=True, allow_none=True)
+    score = fields.Integer(load_default=None, allow_none=True)
+    text = fields.String(load_default="")
+    ratings = fields.List(fields.Dict(), load_default=list)
+    importance = fields.Dict(load_default=dict)
+    channel = fields.String(required=True)
+    answered_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
 class PointsEarned(_Payload):
     entry_id = fields.String(required=True)
     customer_id = fields.String(required=True)
@@ -407,6 +426,18 @@ CATALOGUE: dict[str, EventType] = {
             "A customer answered a survey (NPS 0-10 with its category).",
         ),
         EventType(
+            "survey_responded",
+            1,
+            "feedback",
+            SurveyResponded(),
+            "A response to a survey question other than a signed NPS answer (which is "
+            "`survey_answered`): CSAT 1-5, CES 1-7 or NPS `score`, free `text`, or SERVQUAL "
+            "`ratings` (`item`, `dimension`, `expectation`, `perception`, each 1-7) with "
+            "`importance` (100 points over the five dimensions). `customer_id` is null for "
+            "an anonymous response; `response_id` is the response key, the same however "
+            "often the response is replayed.",
+        ),
+        EventType(
             "points_earned",
             1,
             "loyalty",
@@ -555,6 +586,7 @@ def _field_type(field: fields.Field) -> str:
         fields.Float: "number",
         fields.Boolean: "boolean",
         fields.List: "list",
+        fields.Dict: "object",
     }
     kind = next((name for cls, name in names.items() if isinstance(field, cls)), "string")
     choices = [v for v in field.validators if isinstance(v, validate.OneOf)]

@@ -3,28 +3,50 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
+from mongoengine import Document
+from pymongo import ASCENDING, DESCENDING
+from pymongo.collection import Collection
+
 from clientela.outbox import insert_once
-from clientela.services.feedback.documents import KnownCustomer, NpsAnswer
+from clientela.services.feedback.documents import (
+    KnownCustomer,
+    NpsAnswer,
+    SurveyDefinition,
+    SurveyResponse,
+)
 from clientela.storage import FakeUnitOfWork, UnitOfWork
+
+HIDDEN = {"outbox": 0}
+"""What no query returns: the events still waiting to be published."""
 
 
 class FeedbackStorage(UnitOfWork):
-    """Known customers and NPS answers, in the feedback database."""
+    """Known customers, surveys, their responses and NPS answers, in the feedback database."""
+
+    def _collection(self, document: type[Document]) -> Collection:
+        return self.database[document._meta["collection"]]
 
     def remember_customer(self, customer_id: str, name: str, captive: bool) -> None:
         """Keep (or refresh) a customer announced by the customers service."""
-        self.database[KnownCustomer._meta["collection"]].update_one(
+        self._collection(KnownCustomer).update_one(
             {"_id": customer_id}, {"$set": {"name": name, "captive": captive}}, upsert=True
         )
 
     def is_known_customer(self, customer_id: str) -> bool:
         """Whether the customers service announced ``customer_id``."""
-        found = self.database[KnownCustomer._meta["collection"]].find_one(
-            {"_id": customer_id}, {"_id": 1}
-        )
+        found = self._collection(KnownCustomer).find_one({"_id": customer_id}, {"_id": 1})
         return found is not None
+
+    def captive_among(self, customer_ids: Iterable[str]) -> set[str]:
+        """Those of ``customer_ids`` that are captive customers."""
+        found = self._collection(KnownCustomer).find(
+            {"_id": {"$in": sorted(set(customer_ids))}}, {"captive": 1}
+        )
+        return {customer["_id"] for customer in found if customer["captive"]}
 
     def add_answer(self, answer: dict[str, Any], event: dict) -> dict[str, Any] | None:
         """Insert ``answer`` and publish ``event`` with it, unless its ``_id`` is taken.
@@ -32,11 +54,57 @@ class FeedbackStorage(UnitOfWork):
         Returns the answer stored under that id when there was one (nothing is
         published then), None when this call inserted it.
         """
-        answers = self.database[NpsAnswer._meta["collection"]]
-        existing = insert_once(answers, {"_id": answer["_id"]}, answer, event, self.publish)
+        return self._insert_once(NpsAnswer, answer, event)
+
+    def answers_of(self, customer_id: str) -> list[dict[str, Any]]:
+        """The customer's NPS answers, newest first."""
+        found = self._collection(NpsAnswer).find({"customer_id": customer_id}, HIDDEN)
+        return list(found.sort([("customer_id", ASCENDING), ("answered_at", DESCENDING)]))
+
+    def survey(self, survey_id: str) -> dict[str, Any] | None:
+        """The survey ``survey_id`` with every version of its questions, or None."""
+        return self._collection(SurveyDefinition).find_one({"_id": survey_id})
+
+    def save_survey(self, survey: dict[str, Any]) -> None:
+        """Store ``survey`` whole, in place of what its ``_id`` held."""
+        self._collection(SurveyDefinition).replace_one({"_id": survey["_id"]}, survey, upsert=True)
+
+    def surveys(self) -> list[dict[str, Any]]:
+        """Every survey, by id."""
+        return list(self._collection(SurveyDefinition).find({}).sort("_id", ASCENDING))
+
+    def add_response(self, response: dict[str, Any], event: dict) -> dict[str, Any] | None:
+        """Insert ``response`` and publish ``event`` with it, unless its key is taken.
+
+        Returns the response stored under that key when there was one (nothing
+        is published then), None when this call inserted it.
+        """
+        return self._insert_once(SurveyResponse, response, event)
+
+    def responses_of(self, customer_id: str) -> list[dict[str, Any]]:
+        """The customer's survey responses, newest first."""
+        found = self._collection(SurveyResponse).find({"customer_id": customer_id}, HIDDEN)
+        return list(found.sort([("customer_id", ASCENDING), ("answered_at", DESCENDING)]))
+
+    def responses_to(self, survey_id: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """The responses to ``survey_id`` from ``start`` (included) to ``end``, oldest first."""
+        found = self._collection(SurveyResponse).find(
+            {"survey_id": survey_id, "answered_at": {"$gte": start, "$lt": end}}, HIDDEN
+        )
+        return list(found.sort([("survey_id", ASCENDING), ("answered_at", ASCENDING)]))
+
+    def _insert_once(
+        self, document: type[Document], record: dict[str, Any], event: dict
+    ) -> dict[str, Any] | None:
+        collection = self._collection(document)
+        existing = insert_once(collection, {"_id": record["_id"]}, record, event, self.publish)
         if existing is None:
             return None
-        return answers.find_one({"_id": existing}, {"outbox": 0})
+        return collection.find_one({"_id": existing}, HIDDEN)
+
+
+def _newest_first(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(records, key=lambda record: record["answered_at"], reverse=True)
 
 
 class FakeFeedbackStorage(FakeUnitOfWork):
@@ -46,6 +114,8 @@ class FakeFeedbackStorage(FakeUnitOfWork):
         super().__init__()
         self.customers: dict[str, dict[str, Any]] = {}
         self.answers: dict[str, dict[str, Any]] = {}
+        self.survey_definitions: dict[str, dict[str, Any]] = {}
+        self.responses: dict[str, dict[str, Any]] = {}
 
     def remember_customer(self, customer_id: str, name: str, captive: bool) -> None:
         self.customers[customer_id] = {"_id": customer_id, "name": name, "captive": captive}
@@ -53,9 +123,45 @@ class FakeFeedbackStorage(FakeUnitOfWork):
     def is_known_customer(self, customer_id: str) -> bool:
         return customer_id in self.customers
 
+    def captive_among(self, customer_ids: Iterable[str]) -> set[str]:
+        return {c for c in customer_ids if self.customers.get(c, {}).get("captive")}
+
     def add_answer(self, answer: dict[str, Any], event: dict) -> dict[str, Any] | None:
-        if answer["_id"] in self.answers:
-            return copy.deepcopy(self.answers[answer["_id"]])
-        self.answers[answer["_id"]] = copy.deepcopy(answer)
+        return self._insert_once(self.answers, answer, event)
+
+    def answers_of(self, customer_id: str) -> list[dict[str, Any]]:
+        mine = (a for a in self.answers.values() if a["customer_id"] == customer_id)
+        return copy.deepcopy(_newest_first(mine))
+
+    def survey(self, survey_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.survey_definitions.get(survey_id))
+
+    def save_survey(self, survey: dict[str, Any]) -> None:
+        self.survey_definitions[survey["_id"]] = copy.deepcopy(survey)
+
+    def surveys(self) -> list[dict[str, Any]]:
+        return copy.deepcopy([self.survey_definitions[k] for k in sorted(self.survey_definitions)])
+
+    def add_response(self, response: dict[str, Any], event: dict) -> dict[str, Any] | None:
+        return self._insert_once(self.responses, response, event)
+
+    def responses_of(self, customer_id: str) -> list[dict[str, Any]]:
+        mine = (r for r in self.responses.values() if r["customer_id"] == customer_id)
+        return copy.deepcopy(_newest_first(mine))
+
+    def responses_to(self, survey_id: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        found = [
+            r
+            for r in self.responses.values()
+            if r["survey_id"] == survey_id and start <= r["answered_at"] < end
+        ]
+        return copy.deepcopy(sorted(found, key=lambda r: r["answered_at"]))
+
+    def _insert_once(
+        self, records: dict[str, dict[str, Any]], record: dict[str, Any], event: dict
+    ) -> dict[str, Any] | None:
+        if record["_id"] in records:
+            return copy.deepcopy(records[record["_id"]])
+        records[record["_id"]] = copy.deepcopy(record)
         self.publish(event)
         return None

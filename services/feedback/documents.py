@@ -1,8 +1,16 @@
-"""Feedback storage: survey answers and the customers they may come from."""
+"""Feedback storage: surveys, their responses, NPS answers and the customers they may come from."""
 
 from __future__ import annotations
 
-from mongoengine import BooleanField, DateTimeField, Document, IntField, StringField
+from mongoengine import (
+    BooleanField,
+    DateTimeField,
+    DictField,
+    Document,
+    IntField,
+    ListField,
+    StringField,
+)
 
 from clientela.outbox import OUTBOX_INDEX, OutboxDocument
 from clientela.vocabulary import NPS_CATEGORIES
@@ -33,4 +41,43 @@ class NpsAnswer(OutboxDocument):
         "db_alias": "feedback",
         "collection": "nps_answers",
         "indexes": [("customer_id", "-answered_at"), OUTBOX_INDEX],
+    }
+
+
+class SurveyDefinition(Document):
+    """A survey and every version of its questions (see ``domain.surveys.Survey``)."""
+
+    id = StringField(primary_key=True)
+    name = StringField(required=True)
+    questions = ListField(DictField(), required=True)
+
+    meta = {"db_alias": "feedback", "collection": "surveys"}
+
+
+class SurveyResponse(OutboxDocument):
+    """One response to one question, under its response key; the raw answer kept."""
+
+    id = StringField(primary_key=True)
+    survey_id = StringField(required=True)
+    question = StringField(required=True)
+    version = IntField(required=True)
+    kind = StringField(required=True)
+    customer_id = StringField(null=True)
+    reference = StringField(required=True)
+    channel = StringField(required=True)
+    score = IntField(null=True)
+    text = StringField(default="")
+    ratings = ListField(DictField())
+    importance = DictField()
+    raw = DictField()
+    answered_at = DateTimeField(required=True)
+
+    meta = {
+        "db_alias": "feedback",
+        "collection": "responses",
+        "indexes": [
+            ("customer_id", "-answered_at"),
+            ("survey_id", "answered_at"),
+            OUTBOX_INDEX,
+        ],
     }

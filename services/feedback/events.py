@@ -21,3 +21,24 @@ def survey_answered(answer: dict[str, Any]) -> dict:
             "answered_at": answer["answered_at"],
         },
     )
+
+
+def survey_responded(response: dict[str, Any]) -> dict:
+    """``survey_responded``: a response to a survey question, under its response key."""
+    return new_event(
+        "survey_responded",
+        {
+            "response_id": response["_id"],
+            "survey_id": response["survey_id"],
+            "question": response["question"],
+            "version": response["version"],
+            "kind": response["kind"],
+            "customer_id": response["customer_id"],
+            "score": response["score"],
+            "text": response["text"],
+            "ratings": response["ratings"],
+            "importance": response["importance"],
+            "channel": response["channel"],
+            "answered_at": response["answered_at"],
+        },
+    )

@@ -6,6 +6,8 @@ from datetime import UTC
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from clientela.events import SURVEY_QUESTION_KINDS
+
 
 class NpsInput(Schema):
     """An NPS answer to record; ``answer_id`` makes a retried call harmless."""
@@ -35,3 +37,101 @@ class NpsAnswerSchema(Schema):
 
 nps_input = NpsInput()
 nps_answer_schema = NpsAnswerSchema()
+
+
+class ItemInput(Schema):
+    """One SERVQUAL item of a question."""
+
+    class Meta:
+        unknown = RAISE
+
+    number = fields.Integer(required=True, strict=True)
+    dimension = fields.String(required=True)
+    text = fields.String(load_default="")
+
+
+class QuestionInput(Schema):
+    """One question of a survey definition; ``items`` only for SERVQUAL (default: 22)."""
+
+    class Meta:
+        unknown = RAISE
+
+    key = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    kind = fields.String(required=True, validate=validate.OneOf(SURVEY_QUESTION_KINDS))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    items = fields.List(fields.Nested(ItemInput), load_default=list)
+
+
+class SurveyInput(Schema):
+    """A survey to define or revise."""
+
+    class Meta:
+        unknown = RAISE
+
+    survey_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    questions = fields.List(
+        fields.Nested(QuestionInput), required=True, validate=validate.Length(min=1)
+    )
+
+
+class ResponseInput(Schema):
+    """A response to record; the same survey, customer and ``reference`` record once."""
+
+    class Meta:
+        unknown = RAISE
+
+    survey_id = fields.String(required=True, validate=validate.Length(min=1))
+    question = fields.String(required=True, validate=validate.Length(min=1))
+    customer_id = fields.String(load_default=None, allow_none=True)
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    answer = fields.Raw(required=True)
+    channel = fields.String(load_default="web", validate=validate.Length(min=1, max=50))
+    answered_at = fields.AwareDateTime(load_default=None, default_timezone=UTC)
+    raw = fields.Dict(load_default=dict)
+
+
+class SurveySchema(Schema):
+    """A survey as the service returns it, every version of its questions listed."""
+
+    survey_id = fields.String(attribute="_id")
+    name = fields.String()
+    questions = fields.List(fields.Dict())
+
+
+class ResponseSchema(Schema):
+    """A survey response as the service returns it (NPS answers recorded alone included)."""
+
+    id = fields.String(attribute="_id")
+    survey_id = fields.String()
+    question = fields.String()
+    version = fields.Integer()
+    kind = fields.String()
+    customer_id = fields.String(allow_none=True)
+    reference = fields.String()
+    channel = fields.String()
+    score = fields.Integer(allow_none=True)
+    category = fields.String()
+    text = fields.String()
+    comment = fields.String()
+    ratings = fields.List(fields.Dict())
+    importance = fields.Dict()
+    raw = fields.Dict()
+    answered_at = fields.DateTime()
+
+
+class ResultsInput(Schema):
+    """Which survey's scores, over which period (``2026``, ``2026-Q4``, ``2026-11``)."""
+
+    class Meta:
+        unknown = RAISE
+
+    survey_id = fields.String(required=True, validate=validate.Length(min=1))
+    period = fields.String(required=True, validate=validate.Length(min=4, max=10))
+
+
+survey_input = SurveyInput()
+response_input = ResponseInput()
+results_input = ResultsInput()
+survey_schema = SurveySchema()
+response_schema = ResponseSchema()

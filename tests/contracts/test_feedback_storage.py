@@ -43,3 +43,66 @@ def test_an_answer_is_inserted_once_and_its_event_published_once(uow):
     assert stored["score"] == 9 and stored["answered_at"] == datetime(2026, 3, 1, 12, tzinfo=UTC)
     assert "outbox" not in stored
     assert [e["id"] for e in uow.events.envelopes] == ["E-1"]
+
+
+def test_customers_are_captive_as_announced(uow):
+    uow.remember_customer("C-1", "Ana", captive=True)
+    uow.remember_customer("C-2", "Bo", captive=False)
+    assert uow.captive_among(["C-1", "C-2", "C-3"]) == {"C-1"}
+
+
+def test_answers_of_a_customer_come_newest_first(uow):
+    uow.add_answer(answer("A-1", 9), {"id": "E-1", "type": "survey_answered"})
+    later = {**answer("A-2", 4), "answered_at": datetime(2026, 4, 1, tzinfo=UTC)}
+    uow.add_answer(later, {"id": "E-2", "type": "survey_answered"})
+    assert [a["_id"] for a in uow.answers_of("C-1")] == ["A-2", "A-1"]
+    assert uow.answers_of("C-2") == []
+
+
+def survey(name: str) -> dict:
+    question = {"key": "q", "kind": "csat", "text": "Satisfied?", "version": 1, "items": []}
+    return {"_id": "S-1", "name": name, "questions": [question]}
+
+
+def test_a_saved_survey_replaces_what_its_id_held(uow):
+    assert uow.survey("S-1") is None
+    uow.save_survey(survey("First"))
+    uow.save_survey(survey("Second"))
+    assert uow.survey("S-1") == survey("Second")
+    assert uow.surveys() == [survey("Second")]
+
+
+def response(key: str, customer_id: str | None, day: int, survey_id: str = "S-1") -> dict:
+    return {
+        "_id": key,
+        "survey_id": survey_id,
+        "question": "q",
+        "version": 1,
+        "kind": "csat",
+        "customer_id": customer_id,
+        "reference": key,
+        "channel": "web",
+        "score": 4,
+        "text": "",
+        "ratings": [],
+        "importance": {},
+        "raw": {"row": 3},
+        "answered_at": datetime(2026, 3, day, tzinfo=UTC),
+    }
+
+
+def test_a_response_is_inserted_once_under_its_key_and_announced_once(uow):
+    assert uow.add_response(response("K-1", "C-1", 1), {"id": "E-1"}) is None
+    stored = uow.add_response({**response("K-1", "C-1", 2), "score": 1}, {"id": "E-2"})
+    assert stored == response("K-1", "C-1", 1)
+    assert [e["id"] for e in uow.events.envelopes] == ["E-1"]
+
+
+def test_responses_are_found_by_customer_and_by_survey_and_period(uow):
+    uow.add_response(response("K-1", "C-1", 1), {"id": "E-1"})
+    uow.add_response(response("K-2", "C-1", 9), {"id": "E-2"})
+    uow.add_response(response("K-3", None, 5), {"id": "E-3"})
+    uow.add_response(response("K-4", "C-1", 6, survey_id="S-2"), {"id": "E-4"})
+    assert [r["_id"] for r in uow.responses_of("C-1")] == ["K-2", "K-4", "K-1"]
+    start, end = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 9, tzinfo=UTC)
+    assert [r["_id"] for r in uow.responses_to("S-1", start, end)] == ["K-1", "K-3"]
