@@ -229,6 +229,10 @@ SURVEY_QUESTION_KINDS = ("nps", "csat", "ces", "servqual", "free_text")
 """What a survey question asks for (feedback's ``QuestionKind``)."""
 
 
+COMPLAINT_SEVERITIES = ("low", "medium", "high", "critical")
+"""How badly a complaint says the customer was let down (feedback's ``Severity``)."""
+
+
 class SurveyResponded(_Payload):
     response_id = fields.String(required=True)
     survey_id = fields.String(required=True)
@@ -242,6 +246,39 @@ class SurveyResponded(_Payload):
     importance = fields.Dict(load_default=dict)
     channel = fields.String(required=True)
     answered_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class ComplaintOpened(_Payload):
+    complaint_ref = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)
+    kind = fields.String(required=True, validate=validate.OneOf(("complaint", "suggestion")))
+    category = fields.String(required=True)
+    severity = fields.String(required=True, validate=validate.OneOf(COMPLAINT_SEVERITIES))
+    owner = fields.String(load_default=None, allow_none=True)
+    opened_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    response_due_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    resolution_due_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class ComplaintResolved(_Payload):
+    complaint_ref = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)
+    kind = fields.String(required=True, validate=validate.OneOf(("complaint", "suggestion")))
+    category = fields.String(required=True)
+    severity = fields.String(required=True, validate=validate.OneOf(COMPLAINT_SEVERITIES))
+    opened_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    responded_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    resolved_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    resolution = fields.String(required=True)
+
+
+class ComplaintBreached(_Payload):
+    complaint_ref = fields.String(required=True)
+    customer_id = fields.String(required=True, allow_none=True)
+    category = fields.String(required=True)
+    severity = fields.String(required=True, validate=validate.OneOf(COMPLAINT_SEVERITIES))
+    deadline = fields.String(required=True, validate=validate.OneOf(("response", "resolution")))
+    due_at = fields.AwareDateTime(required=True, default_timezone=UTC)
 
 
 class PointsEarned(_Payload):
@@ -436,6 +473,32 @@ CATALOGUE: dict[str, EventType] = {
             "`importance` (100 points over the five dimensions). `customer_id` is null for "
             "an anonymous response; `response_id` is the response key, the same however "
             "often the response is replayed.",
+        ),
+        EventType(
+            "complaint_opened",
+            1,
+            "feedback",
+            ComplaintOpened(),
+            "A complaint or suggestion was opened (from any channel, the CLI or an import), "
+            "with the times its category's targets make its response and resolution due; "
+            "`customer_id` is null for an anonymous one. Announced once per `complaint_ref`.",
+        ),
+        EventType(
+            "complaint_resolved",
+            1,
+            "feedback",
+            ComplaintResolved(),
+            "A complaint was resolved (a resolution also answers the customer, so "
+            "`responded_at` is never empty). A complaint the customer reopens is announced "
+            "again when resolved again.",
+        ),
+        EventType(
+            "complaint_breached",
+            1,
+            "feedback",
+            ComplaintBreached(),
+            "A complaint missed its response or resolution target (`deadline`), due at "
+            "`due_at`; announced once per complaint and target.",
         ),
         EventType(
             "points_earned",

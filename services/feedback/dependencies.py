@@ -11,8 +11,9 @@ from mongoengine import Document
 from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
 
-from clientela.outbox import insert_once
+from clientela.outbox import PENDING, flush_pending, insert_once, pending_update
 from clientela.services.feedback.documents import (
+    ComplaintRecord,
     KnownCustomer,
     NpsAnswer,
     SurveyDefinition,
@@ -20,7 +21,7 @@ from clientela.services.feedback.documents import (
 )
 from clientela.storage import FakeUnitOfWork, UnitOfWork
 
-HIDDEN = {"outbox": 0}
+HIDDEN = {"outbox": 0, PENDING: 0}
 """What no query returns: the events still waiting to be published."""
 
 
@@ -93,6 +94,50 @@ class FeedbackStorage(UnitOfWork):
         )
         return list(found.sort([("survey_id", ASCENDING), ("answered_at", ASCENDING)]))
 
+    def add_complaint(self, complaint: dict[str, Any], event: dict) -> dict[str, Any] | None:
+        """Insert ``complaint`` and publish ``event`` with it, unless its reference is taken.
+
+        Returns the complaint stored under that reference when there was one
+        (nothing is published then), None when this call inserted it.
+        """
+        return self._insert_once(ComplaintRecord, complaint, event)
+
+    def complaint(self, complaint_ref: str) -> dict[str, Any] | None:
+        """The complaint ``complaint_ref``, or None."""
+        return self._collection(ComplaintRecord).find_one({"_id": complaint_ref}, HIDDEN)
+
+    def update_complaint(
+        self, complaint_ref: str, revision: int, changes: dict[str, Any], events: list[dict]
+    ) -> bool:
+        """Apply ``changes`` (and the next revision) if the complaint is still at ``revision``,
+        announcing ``events`` with them; False, with nothing written, when it moved meanwhile."""
+        complaints = self._collection(ComplaintRecord)
+        update: dict[str, Any] = {"$set": {**changes, "revision": revision + 1}}
+        if events:
+            update.update(pending_update(events))
+        written = complaints.update_one({"_id": complaint_ref, "revision": revision}, update)
+        if not written.matched_count:
+            return False
+        flush_pending(complaints, complaint_ref, events, self.publish)
+        return True
+
+    def complaints(self, status: str | None, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` complaints, latest opened first; only those in ``status`` if given."""
+        complaints = self._collection(ComplaintRecord)
+        if status is None:
+            found = complaints.find({}, HIDDEN).sort("opened_at", DESCENDING)
+        else:
+            found = complaints.find({"status": status}, HIDDEN).sort(
+                [("status", ASCENDING), ("opened_at", DESCENDING)]
+            )
+        return list(found.limit(limit))
+
+    def watched(self, deadline: str, now: datetime) -> list[dict[str, Any]]:
+        """Complaints whose ``deadline`` target fell due by ``now``, its breach unannounced."""
+        watch = f"{deadline}_watch"
+        found = self._collection(ComplaintRecord).find({watch: {"$lte": now}}, HIDDEN)
+        return list(found.sort(watch, ASCENDING))
+
     def _insert_once(
         self, document: type[Document], record: dict[str, Any], event: dict
     ) -> dict[str, Any] | None:
@@ -116,6 +161,7 @@ class FakeFeedbackStorage(FakeUnitOfWork):
         self.answers: dict[str, dict[str, Any]] = {}
         self.survey_definitions: dict[str, dict[str, Any]] = {}
         self.responses: dict[str, dict[str, Any]] = {}
+        self.complaint_records: dict[str, dict[str, Any]] = {}
 
     def remember_customer(self, customer_id: str, name: str, captive: bool) -> None:
         self.customers[customer_id] = {"_id": customer_id, "name": name, "captive": captive}
@@ -156,6 +202,38 @@ class FakeFeedbackStorage(FakeUnitOfWork):
             if r["survey_id"] == survey_id and start <= r["answered_at"] < end
         ]
         return copy.deepcopy(sorted(found, key=lambda r: r["answered_at"]))
+
+    def add_complaint(self, complaint: dict[str, Any], event: dict) -> dict[str, Any] | None:
+        return self._insert_once(self.complaint_records, complaint, event)
+
+    def complaint(self, complaint_ref: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.complaint_records.get(complaint_ref))
+
+    def update_complaint(
+        self, complaint_ref: str, revision: int, changes: dict[str, Any], events: list[dict]
+    ) -> bool:
+        stored = self.complaint_records.get(complaint_ref)
+        if stored is None or stored["revision"] != revision:
+            return False
+        stored.update(copy.deepcopy(changes), revision=revision + 1)
+        self.publish_many(events)
+        return True
+
+    def complaints(self, status: str | None, limit: int) -> list[dict[str, Any]]:
+        found = [
+            c for c in self.complaint_records.values() if status is None or c["status"] == status
+        ]
+        found.sort(key=lambda c: c["opened_at"], reverse=True)
+        return copy.deepcopy(found[:limit])
+
+    def watched(self, deadline: str, now: datetime) -> list[dict[str, Any]]:
+        watch = f"{deadline}_watch"
+        found = [
+            c
+            for c in self.complaint_records.values()
+            if c.get(watch) is not None and c[watch] <= now
+        ]
+        return copy.deepcopy(sorted(found, key=lambda c: c[watch]))
 
     def _insert_once(
         self, records: dict[str, dict[str, Any]], record: dict[str, Any], event: dict

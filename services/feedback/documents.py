@@ -81,3 +81,45 @@ class SurveyResponse(OutboxDocument):
             OUTBOX_INDEX,
         ],
     }
+
+
+class ComplaintRecord(OutboxDocument):
+    """A complaint or suggestion with its timers (see ``domain.complaints.Complaint``).
+
+    ``<deadline>_watch`` holds a target's due time while a breach of it may
+    still have to be announced, so the breach review finds them by index;
+    ``breaches`` lists the targets whose breach was announced.
+    """
+
+    id = StringField(primary_key=True)
+    customer_id = StringField(null=True)
+    kind = StringField(required=True)
+    category = StringField(required=True)
+    severity = StringField(required=True)
+    description = StringField(required=True)
+    opened_at = DateTimeField(required=True)
+    owner = StringField(null=True)
+    responded_at = DateTimeField(null=True)
+    resolved_at = DateTimeField(null=True)
+    resolution = StringField(default="")
+    confirmed = BooleanField(null=True)
+    reopened = IntField(default=0)
+    status = StringField(required=True)
+    response_due_at = DateTimeField(required=True)
+    resolution_due_at = DateTimeField(required=True)
+    response_watch = DateTimeField(null=True)
+    resolution_watch = DateTimeField(null=True)
+    breaches = ListField(StringField())
+    revision = IntField(required=True)
+
+    meta = {
+        "db_alias": "feedback",
+        "collection": "complaints",
+        "indexes": [
+            ("status", "-opened_at"),
+            "-opened_at",
+            "response_watch",
+            "resolution_watch",
+            OUTBOX_INDEX,
+        ],
+    }

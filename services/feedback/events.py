@@ -42,3 +42,54 @@ def survey_responded(response: dict[str, Any]) -> dict:
             "answered_at": response["answered_at"],
         },
     )
+
+
+def complaint_opened(complaint: dict[str, Any]) -> dict:
+    """``complaint_opened``: a complaint or suggestion was opened, with its due times."""
+    return new_event(
+        "complaint_opened",
+        {
+            "complaint_ref": complaint["_id"],
+            "customer_id": complaint["customer_id"],
+            "kind": complaint["kind"],
+            "category": complaint["category"],
+            "severity": complaint["severity"],
+            "owner": complaint["owner"],
+            "opened_at": complaint["opened_at"],
+            "response_due_at": complaint["response_due_at"],
+            "resolution_due_at": complaint["resolution_due_at"],
+        },
+    )
+
+
+def complaint_resolved(complaint: dict[str, Any]) -> dict:
+    """``complaint_resolved``: a complaint was resolved."""
+    return new_event(
+        "complaint_resolved",
+        {
+            "complaint_ref": complaint["_id"],
+            "customer_id": complaint["customer_id"],
+            "kind": complaint["kind"],
+            "category": complaint["category"],
+            "severity": complaint["severity"],
+            "opened_at": complaint["opened_at"],
+            "responded_at": complaint["responded_at"],
+            "resolved_at": complaint["resolved_at"],
+            "resolution": complaint["resolution"],
+        },
+    )
+
+
+def complaint_breached(complaint: dict[str, Any], deadline: str, due_at: Any) -> dict:
+    """``complaint_breached``: a complaint missed its ``deadline`` target, due at ``due_at``."""
+    return new_event(
+        "complaint_breached",
+        {
+            "complaint_ref": complaint["_id"],
+            "customer_id": complaint["customer_id"],
+            "category": complaint["category"],
+            "severity": complaint["severity"],
+            "deadline": deadline,
+            "due_at": due_at,
+        },
+    )

@@ -6,7 +6,7 @@ from datetime import UTC
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from clientela.events import SURVEY_QUESTION_KINDS
+from clientela.events import COMPLAINT_SEVERITIES, SURVEY_QUESTION_KINDS
 
 
 class NpsInput(Schema):
@@ -130,8 +130,50 @@ class ResultsInput(Schema):
     period = fields.String(required=True, validate=validate.Length(min=4, max=10))
 
 
+class ComplaintInput(Schema):
+    """A complaint or suggestion to open; the same ``complaint_ref`` opens once."""
+
+    class Meta:
+        unknown = RAISE
+
+    complaint_ref = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    customer_id = fields.String(load_default=None, allow_none=True)
+    kind = fields.String(
+        load_default="complaint", validate=validate.OneOf(("complaint", "suggestion"))
+    )
+    category = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    severity = fields.String(required=True, validate=validate.OneOf(COMPLAINT_SEVERITIES))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    owner = fields.String(load_default=None, allow_none=True)
+    opened_at = fields.AwareDateTime(load_default=None, default_timezone=UTC)
+
+
+class ComplaintSchema(Schema):
+    """A complaint as the service returns it, with its due times and announced breaches."""
+
+    complaint_ref = fields.String(attribute="_id")
+    customer_id = fields.String(allow_none=True)
+    kind = fields.String()
+    category = fields.String()
+    severity = fields.String()
+    description = fields.String()
+    owner = fields.String(allow_none=True)
+    status = fields.String()
+    opened_at = fields.DateTime()
+    response_due_at = fields.DateTime()
+    resolution_due_at = fields.DateTime()
+    responded_at = fields.DateTime(allow_none=True)
+    resolved_at = fields.DateTime(allow_none=True)
+    resolution = fields.String()
+    confirmed = fields.Boolean(allow_none=True)
+    reopened = fields.Integer()
+    breaches = fields.List(fields.String())
+
+
 survey_input = SurveyInput()
 response_input = ResponseInput()
 results_input = ResultsInput()
 survey_schema = SurveySchema()
 response_schema = ResponseSchema()
+complaint_input = ComplaintInput()
+complaint_schema = ComplaintSchema()

@@ -4,21 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from clientela.errors import load, load_id
+from nameko.timer import timer
+
+from clientela.clock import utcnow
+from clientela.errors import InvalidInput, load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
 from clientela.service import ServiceBase, api
-from clientela.services.feedback import handlers
+from clientela.services.feedback import complaint_handlers, handlers
 from clientela.services.feedback.dependencies import FeedbackStorage
 from clientela.services.feedback.documents import (
+    ComplaintRecord,
     KnownCustomer,
     NpsAnswer,
     SurveyDefinition,
     SurveyResponse,
 )
 from clientela.services.feedback.domain import RecordNps
-from clientela.services.feedback.domain.commands import DefineSurvey, QuestionSpec, RecordResponse
+from clientela.services.feedback.domain.commands import (
+    DefineSurvey,
+    OpenComplaint,
+    QuestionSpec,
+    RecordResponse,
+)
 from clientela.services.feedback.schemas import (
+    complaint_input,
+    complaint_schema,
     nps_answer_schema,
     nps_input,
     response_input,
@@ -29,14 +40,19 @@ from clientela.services.feedback.schemas import (
 )
 from clientela.storage import Storage
 
+BREACH_REVIEW_S = 60
+"""How often the complaint targets are checked for breaches."""
+LIST_LIMIT = 1000
+
 
 class FeedbackService(ServiceBase):
     """Surveys and their responses from customers."""
 
     name = "feedback"
-    outbox_documents = (NpsAnswer, SurveyResponse)
+    outbox_documents = (NpsAnswer, SurveyResponse, ComplaintRecord)
     storage = Storage(
-        FeedbackStorage, documents=[KnownCustomer, NpsAnswer, SurveyDefinition, SurveyResponse]
+        FeedbackStorage,
+        documents=[KnownCustomer, NpsAnswer, SurveyDefinition, SurveyResponse, ComplaintRecord],
     )
 
     @handles("customers", "customer_created")
@@ -95,3 +111,68 @@ class FeedbackService(ServiceBase):
         """The scores of a survey over a year, quarter or month (``2026-Q4``)."""
         query = load(results_input, {"survey_id": survey_id, "period": period})
         return handlers.results(query["survey_id"], query["period"], self.storage)
+
+    @api
+    def open_complaint(
+        self, complaint_ref: str, category: str, severity: str, description: str, **details: Any
+    ) -> dict[str, Any]:
+        """Open a complaint or suggestion once per ``complaint_ref``; see ComplaintInput."""
+        data = {
+            "complaint_ref": complaint_ref,
+            "category": category,
+            "severity": severity,
+            "description": description,
+            **details,
+        }
+        command = OpenComplaint(**load(complaint_input, data))
+        return complaint_schema.dump(complaint_handlers.open_complaint(command, self.storage))
+
+    @api
+    def respond_to_complaint(self, complaint_ref: str) -> dict[str, Any]:
+        """The customer heard back now: stops the response timer."""
+        found = complaint_handlers.respond_to_complaint(
+            load_id("complaint_ref", complaint_ref), None, self.storage
+        )
+        return complaint_schema.dump(found)
+
+    @api
+    def resolve_complaint(self, complaint_ref: str, resolution: str) -> dict[str, Any]:
+        """Resolve the complaint now as ``resolution``."""
+        found = complaint_handlers.resolve_complaint(
+            load_id("complaint_ref", complaint_ref), resolution, None, self.storage
+        )
+        return complaint_schema.dump(found)
+
+    @api
+    def assign_complaint(self, complaint_ref: str, owner: str) -> dict[str, Any]:
+        """Give the complaint to ``owner``."""
+        found = complaint_handlers.assign_complaint(
+            load_id("complaint_ref", complaint_ref), owner, self.storage
+        )
+        return complaint_schema.dump(found)
+
+    @api
+    def confirm_complaint(self, complaint_ref: str, satisfied: bool) -> dict[str, Any]:
+        """The customer's word on the resolution: closed if satisfied, open again if not."""
+        if not isinstance(satisfied, bool):
+            raise InvalidInput({"satisfied": ["Must be true or false."]})
+        found = complaint_handlers.confirm_complaint(
+            load_id("complaint_ref", complaint_ref), satisfied, self.storage
+        )
+        return complaint_schema.dump(found)
+
+    @api
+    def complaints(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Complaints, latest opened first; only those in ``status`` if given."""
+        found = complaint_handlers.list_complaints(status, LIST_LIMIT, self.storage)
+        return complaint_schema.dump(found, many=True)
+
+    @api
+    def check_breaches(self) -> int:
+        """Announce the complaint targets missed by now; how many breaches were announced."""
+        return complaint_handlers.review_breaches(utcnow(), self.storage)
+
+    @timer(interval=BREACH_REVIEW_S)
+    def review_breaches(self) -> int:
+        """Every minute: announce ``complaint_breached`` for the targets missed."""
+        return complaint_handlers.review_breaches(utcnow(), self.storage)

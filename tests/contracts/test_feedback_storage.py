@@ -106,3 +106,62 @@ def test_responses_are_found_by_customer_and_by_survey_and_period(uow):
     assert [r["_id"] for r in uow.responses_of("C-1")] == ["K-2", "K-4", "K-1"]
     start, end = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 9, tzinfo=UTC)
     assert [r["_id"] for r in uow.responses_to("S-1", start, end)] == ["K-1", "K-3"]
+
+
+def complaint(ref: str, day: int, status: str = "open") -> dict:
+    opened = datetime(2026, 3, day, 9, tzinfo=UTC)
+    return {
+        "_id": ref,
+        "customer_id": None,
+        "kind": "complaint",
+        "category": "billing",
+        "severity": "high",
+        "description": "Charged twice",
+        "opened_at": opened,
+        "owner": None,
+        "responded_at": None,
+        "resolved_at": None,
+        "resolution": "",
+        "confirmed": None,
+        "reopened": 0,
+        "status": status,
+        "response_due_at": opened,
+        "resolution_due_at": opened,
+        "response_watch": opened,
+        "resolution_watch": None,
+        "breaches": [],
+        "revision": 1,
+    }
+
+
+def test_a_complaint_is_inserted_once_under_its_reference(uow):
+    assert uow.add_complaint(complaint("Q-1", 1), {"id": "E-1"}) is None
+    assert uow.add_complaint(complaint("Q-1", 2), {"id": "E-2"}) == complaint("Q-1", 1)
+    assert uow.complaint("Q-1") == complaint("Q-1", 1)
+    assert uow.complaint("Q-9") is None
+    assert [e["id"] for e in uow.events.envelopes] == ["E-1"]
+
+
+def test_a_complaint_update_applies_only_at_its_revision_and_announces_with_it(uow):
+    uow.add_complaint(complaint("Q-1", 1), {"id": "E-1"})
+    assert uow.update_complaint("Q-1", 1, {"status": "responded"}, [{"id": "E-2"}])
+    assert not uow.update_complaint("Q-1", 1, {"status": "resolved"}, [{"id": "E-3"}])
+    stored = uow.complaint("Q-1")
+    assert (stored["status"], stored["revision"]) == ("responded", 2)
+    assert [e["id"] for e in uow.events.envelopes] == ["E-1", "E-2"]
+
+
+def test_complaints_are_listed_latest_first_and_by_status(uow):
+    uow.add_complaint(complaint("Q-1", 1), {"id": "E-1"})
+    uow.add_complaint(complaint("Q-2", 3, status="closed"), {"id": "E-2"})
+    uow.add_complaint(complaint("Q-3", 2), {"id": "E-3"})
+    assert [c["_id"] for c in uow.complaints(None, 10)] == ["Q-2", "Q-3", "Q-1"]
+    assert [c["_id"] for c in uow.complaints("open", 1)] == ["Q-3"]
+
+
+def test_watched_complaints_are_those_due_by_now_for_that_target(uow):
+    uow.add_complaint(complaint("Q-1", 1), {"id": "E-1"})
+    uow.add_complaint(complaint("Q-2", 5), {"id": "E-2"})
+    now = datetime(2026, 3, 3, tzinfo=UTC)
+    assert [c["_id"] for c in uow.watched("response", now)] == ["Q-1"]
+    assert uow.watched("resolution", now) == []

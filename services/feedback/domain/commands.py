@@ -45,3 +45,20 @@ class RecordResponse:
     channel: str = "web"
     answered_at: datetime | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OpenComplaint:
+    """Open a complaint or suggestion; the same ``complaint_ref`` opens once.
+
+    ``customer_id`` None is an anonymous one; ``opened_at`` None is now.
+    """
+
+    complaint_ref: str
+    customer_id: str | None
+    category: str
+    severity: str
+    description: str
+    kind: str = "complaint"
+    owner: str | None = None
+    opened_at: datetime | None = None
