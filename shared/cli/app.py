@@ -18,6 +18,7 @@ from nameko.exceptions import RemoteError, RpcTimeout
 from clientela.cli import (
     customers,
     demo,
+    feedback,
     kpi,
     lead_import,
     loyalty,
@@ -85,6 +86,8 @@ for command in (
     customers.customers,
     loyalty.loyalty,
     loyalty.actions,
+    feedback.surveys,
+    feedback.complaints,
 ):
     clientela.add_command(command)
 
