@@ -313,8 +313,16 @@ def test_active_customers_exclude_those_lost_before():
     history = CustomerHistory(created={"a": JAN, "b": FEB}, lost={"a": FEB})
     march = reported_period("2026-03", "month")
 
-    assert history.active_at(FEB) == {"a"}  # lost at that very moment: still counted
-    assert history.active_in(march) == {"b"}
+    assert history.count_active_at(FEB) == 1  # a, lost at that very moment, still counts
+    assert history.count_active_in(march) == 1
+    assert [history.is_active_in(customer, march) for customer in "ab"] == [False, True]
+
+
+def test_a_customer_marked_lost_before_its_creation_counts_as_lost_when_created():
+    history = CustomerHistory(created={"a": MAR}, lost={"a": JAN})
+
+    assert history.count_active_at(MAR + timedelta(days=1)) == 0
+    assert history.count_active_in(reported_period("2026-03", "month")) == 1
 
 
 def test_an_alarm_is_open_from_its_raise_until_it_closes():
