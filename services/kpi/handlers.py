@@ -14,6 +14,11 @@ the prospect's ``merge`` fact and then to its existing prospect facts; a
 prospect fact copies the ``merge`` fact whenever it is written, and a new one
 reads it again once created. Whichever runs first, every fact ends up with
 the latest change, since a change is only applied over an older stamp.
+
+Customer and loyalty facts are recorded once, keyed by what they count; a
+state announced whole (a contract, a loss mark) is kept as the latest one
+announced, by the event's ``occurred_at``, and a churn alarm takes its raise
+and its close in either order.
 """
 
 from __future__ import annotations
