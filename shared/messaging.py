@@ -276,9 +276,26 @@ class ReliableEventHandler(EventHandler):
         self, message: Any, result: Any = None, exc_info: Any = None
     ) -> None:
         if exc_info is None:
-            self.queue_consumer.ack_message(message)
+            self._ack(message)
         else:
             self._settle(message, lambda: self._retry_or_park(message, exc_info))
+
+    def _ack(self, message: Any) -> None:
+        """Ack ``message``; if the broker connection is gone, leave it to be redelivered.
+
+        The broker hands an unacked message to a consumer again once the
+        connection it was delivered on is lost, and handlers are idempotent,
+        so a handled message whose ack could not be sent costs one more
+        delivery - not the container, which nameko kills when a worker's ack
+        raises.
+        """
+        try:
+            self.queue_consumer.ack_message(message)
+        except BROKER_CONNECTION_ERRORS as exc:
+            log.info(
+                "could not ack a handled message while the broker is away; it will be redelivered",
+                extra={"queue": self.queue.name, "error": f"{type(exc).__name__}: {exc}"},
+            )
 
     def _settle(self, message: Any, republish: Any) -> None:
         """Ack ``message`` once ``republish`` succeeded; requeue it if that failed."""
@@ -293,9 +310,11 @@ class ReliableEventHandler(EventHandler):
                 )
             else:
                 log.exception("could not move a failed message; requeueing it")
-            self.queue_consumer.requeue_message(message)
+            with contextlib.suppress(*BROKER_CONNECTION_ERRORS):
+                # without a connection the broker requeues it by itself
+                self.queue_consumer.requeue_message(message)
         else:
-            self.queue_consumer.ack_message(message)
+            self._ack(message)
 
     def _retry_or_park(self, message: Any, exc_info: Any) -> None:
         attempt = _attempt(message)

@@ -49,6 +49,22 @@ class NpsAnswer(NamedTuple):
     category: str
 
 
+class PurchaseTotals(NamedTuple):
+    """The purchases of one period in one currency."""
+
+    period: str
+    currency: str
+    amounts: list[str]
+
+
+class TimedFact(NamedTuple):
+    """A customer fact: whose (``subject``), when (``at``), and when it ended (alarms)."""
+
+    subject: str
+    at: datetime
+    closed_at: datetime | None = None
+
+
 def _fact_ids(prospect_id: str, kinds: Iterable[str]) -> list[str]:
     return [f"{kind}:{prospect_id}" for kind in kinds]
 
@@ -220,6 +236,37 @@ class KpiStorage(UnitOfWork):
                 fact["periods"][granularity], fact["subject"], fact["at"], fact["category"]
             )
 
+    def fact_totals(
+        self,
+        kind: str,
+        granularity: str,
+        start: datetime | None,
+        end: datetime | None,
+        summed: tuple[str, ...] = (),
+    ) -> Iterator[tuple[str, dict[str, int]]]:
+        """(period, ``count`` and the sum of each ``summed`` field) of the facts of ``kind``
+        timed in the range."""
+        totals = {"count": {"$sum": 1}, **{name: {"$sum": f"${name}"} for name in summed}}
+        for period, _origin, row in self._grouped(kind, granularity, start, end, (), totals):
+            yield period, row
+
+    def purchase_totals(
+        self, granularity: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[PurchaseTotals]:
+        """The amounts of the purchases made in the range, per period and currency."""
+        totals = {"amounts": {"$push": "$amount"}}
+        rows = self._grouped("purchase", granularity, start, end, ("currency",), totals)
+        for period, origin, row in rows:
+            yield PurchaseTotals(period, origin["currency"], row["amounts"])
+
+    def timed_facts(
+        self, kind: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[TimedFact]:
+        """Every customer fact of ``kind`` timed in the range."""
+        projection = {"subject": 1, "at": 1, "closed_at": 1}
+        for fact in self.facts.find(_timed(kind, start, end), projection):
+            yield TimedFact(fact["subject"], fact["at"], fact.get("closed_at"))
+
     def _grouped(
         self,
         kind: str,
@@ -328,6 +375,40 @@ class FakeKpiStorage(FakeUnitOfWork):
             yield NpsAnswer(
                 fact["periods"][granularity], fact["subject"], fact["at"], fact["category"]
             )
+
+    def fact_totals(
+        self,
+        kind: str,
+        granularity: str,
+        start: datetime | None,
+        end: datetime | None,
+        summed: tuple[str, ...] = (),
+    ) -> Iterator[tuple[str, dict[str, int]]]:
+        totals: dict[str, dict[str, int]] = {}
+        for fact in self._counting(kind, start, end):
+            row = totals.setdefault(
+                fact["periods"][granularity], {"count": 0, **dict.fromkeys(summed, 0)}
+            )
+            row["count"] += 1
+            for name in summed:
+                row[name] += fact.get(name) or 0
+        yield from totals.items()
+
+    def purchase_totals(
+        self, granularity: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[PurchaseTotals]:
+        amounts: dict[tuple[str, str], list[str]] = {}
+        for fact in self._counting("purchase", start, end):
+            key = (fact["periods"][granularity], fact["currency"])
+            amounts.setdefault(key, []).append(fact["amount"])
+        for (period, currency), values in amounts.items():
+            yield PurchaseTotals(period, currency, values)
+
+    def timed_facts(
+        self, kind: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[TimedFact]:
+        for fact in self._counting(kind, start, end):
+            yield TimedFact(fact["subject"], fact["at"], fact.get("closed_at"))
 
     def _counting(
         self, kind: str, start: datetime | None, end: datetime | None

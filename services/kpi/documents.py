@@ -18,6 +18,23 @@ Per prospect there is at most one fact of each kind, ``<kind>:<prospect id>``:
 Every prospect fact carries a copy of ``merged``/``merge_stamp`` (see
 :mod:`clientela.services.kpi.handlers`), so that the indicators leave a merged
 duplicate out with a plain match. ``nps`` facts are keyed by answer.
+
+Customer and loyalty facts are timed by what they count:
+
+- ``customer`` (``customer:<customer id>``): created ``at``; ``lost``
+  (``lost:<customer id>``): its latest loss mark, ``at`` when lost, by
+  ``lost_stamp``; ``update`` (``update:<event id>``): a record change ``at``.
+- ``contract`` (``contract:<contract id>``): due ``at``, whether it counts as
+  ``due`` (1, cancelled: 0) and was fulfilled ``on_time`` (1 or 0), the latest
+  state by ``contract_stamp``.
+- ``purchase`` (``purchase:<purchase id>``): its ``amount`` (decimal string)
+  and ``currency``.
+- ``points_earned``, ``points_redeemed``, ``points_expired``
+  (``<kind>:<entry id>``): the ledger entry's ``points``.
+- ``alarm`` (``alarm:<alarm id>``): a churn alarm raised ``at``, ``closed_at``
+  once closed.
+
+Their ``subject`` is the customer.
 """
 
 from __future__ import annotations
@@ -28,12 +45,16 @@ from mongoengine import (
     DictField,
     Document,
     FloatField,
+    IntField,
     StringField,
 )
 
+from clientela.services.kpi.customer_indicators import POINTS_KINDS
+
 PROSPECT_KINDS = ("captured", "first_contact", "conversion")
 """The facts of a prospect that stop counting while it is merged into another."""
-FACT_KINDS = (*PROSPECT_KINDS, "merge", "nps")
+CUSTOMER_KINDS = ("customer", "lost", "update", "contract", "purchase", *POINTS_KINDS, "alarm")
+FACT_KINDS = (*PROSPECT_KINDS, "merge", "nps", *CUSTOMER_KINDS)
 
 
 class Fact(Document):
@@ -57,6 +78,14 @@ class Fact(Document):
     hours = FloatField()
     merged = BooleanField(default=False)
     merge_stamp = StringField()
+    lost_stamp = StringField()
+    contract_stamp = StringField()
+    due = IntField()
+    on_time = IntField()
+    amount = StringField()
+    currency = StringField()
+    points = IntField()
+    closed_at = DateTimeField()
 
     meta = {
         "db_alias": "kpi",

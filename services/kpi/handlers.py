@@ -14,15 +14,29 @@ the prospect's ``merge`` fact and then to its existing prospect facts; a
 prospect fact copies the ``merge`` fact whenever it is written, and a new one
 reads it again once created. Whichever runs first, every fact ends up with
 the latest change, since a change is only applied over an older stamp.
+
+Customer and loyalty facts are recorded once, keyed by what they count; a
+state announced whole (a contract, a loss mark) is kept as the latest one
+announced, by the event's ``occurred_at``, and a churn alarm takes its raise
+and its close in either order.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from clientela.events import Event
-from clientela.periods import period_keys
+from clientela.periods import Period, period_keys
+from clientela.services.kpi.customer_indicators import (
+    POINTS_KINDS,
+    RECENT_UPDATE_DAYS,
+    Alarm,
+    CustomerHistory,
+    PeriodActivity,
+    contract_counts,
+    reported_period,
+)
 from clientela.services.kpi.dependencies import KpiStorage
 from clientela.services.kpi.domain import (
     CAPTURE_DIMENSIONS,
@@ -128,12 +142,109 @@ def handle_survey_answered(event: Event, uow: KpiStorage) -> None:
     )
 
 
+def handle_customer_created(event: Event, uow: KpiStorage) -> None:
+    """A customer counts as new in the period it was created, and as active from then on."""
+    customer = event.payload
+    customer_id = customer["customer_id"]
+    uow.record_once(f"customer:{customer_id}", "customer", customer_id, customer["created_at"])
+
+
+def handle_customer_updated(event: Event, uow: KpiStorage) -> None:
+    """A change to a customer's record counts once (I5), when it was made."""
+    update = event.payload
+    uow.record_once(f"update:{event.id}", "update", update["customer_id"], update["changed_at"])
+
+
+def handle_customer_lost(event: Event, uow: KpiStorage) -> None:
+    """A customer counts as lost when its latest loss mark (by when it was announced) says."""
+    customer_id = event.payload["customer_id"]
+    lost_at = event.payload["lost_at"]
+    stamp = change_stamp(event.occurred_at)
+    values = {"at": lost_at, "periods": period_keys(lost_at), "lost_stamp": stamp}
+    uow.change_fact(f"lost:{customer_id}", "lost", customer_id, Change("lost_stamp", stamp, values))
+
+
+def handle_contract_recorded(event: Event, uow: KpiStorage) -> None:
+    """A contract counts (CCT) in the period it is due, as its latest announced state says."""
+    contract = event.payload
+    due_at = contract["due_at"]
+    stamp = change_stamp(event.occurred_at)
+    values = {
+        "at": due_at,
+        "periods": period_keys(due_at),
+        "contract_stamp": stamp,
+        **contract_counts(contract["status"], due_at, contract["delivered_at"]),
+    }
+    uow.change_fact(
+        f"contract:{contract['contract_id']}",
+        "contract",
+        contract["customer_id"],
+        Change("contract_stamp", stamp, values),
+    )
+
+
+def handle_purchase_recorded(event: Event, uow: KpiStorage) -> None:
+    """A purchase counts once, with its amount, in the period it was made."""
+    purchase = event.payload
+    uow.record_once(
+        f"purchase:{purchase['purchase_id']}",
+        "purchase",
+        purchase["customer_id"],
+        purchase["purchased_at"],
+        amount=str(purchase["amount"]),
+        currency=purchase["currency"],
+    )
+
+
+def handle_points_earned(event: Event, uow: KpiStorage) -> None:
+    """Points credited count once, in the period they were earned."""
+    _record_points(uow, "points_earned", event.payload, event.payload["earned_at"])
+
+
+def handle_points_redeemed(event: Event, uow: KpiStorage) -> None:
+    """Points spent on a reward count once, in the period they were redeemed."""
+    _record_points(uow, "points_redeemed", event.payload, event.payload["redeemed_at"])
+
+
+def handle_points_expired(event: Event, uow: KpiStorage) -> None:
+    """Points that expired count once, in the period their lot expired."""
+    _record_points(uow, "points_expired", event.payload, event.payload["expired_at"])
+
+
+def handle_churn_alarm_raised(event: Event, uow: KpiStorage) -> None:
+    """A churn alarm counts in the period it was raised; its customer is at risk until it
+    closes."""
+    alarm = event.payload
+    uow.change_fact(
+        f"alarm:{alarm['alarm_id']}", "alarm", alarm["customer_id"], _raised(alarm["raised_at"])
+    )
+
+
+def handle_churn_alarm_closed(event: Event, uow: KpiStorage) -> None:
+    """A churn alarm closed: its customer is no longer at risk from then (the alarm counts
+    as raised even when its raise arrives later)."""
+    alarm = event.payload
+    closed_at = alarm["closed_at"]
+    uow.change_fact(
+        f"alarm:{alarm['alarm_id']}",
+        "alarm",
+        alarm["customer_id"],
+        _raised(alarm["raised_at"]),
+        Change("closed_at", closed_at, {"closed_at": closed_at}, earliest=True),
+    )
+
+
 def report_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str, object]]:
-    """I1 to I4 and NPS for every period with activity in the range, oldest first."""
+    """Prospect (I1 to I4), NPS, customer and loyalty indicators for every period with
+    activity in the range, oldest first."""
     periods: dict[str, PeriodIndicators] = {}
+    activities: dict[str, PeriodActivity] = {}
 
     def period(key: str) -> PeriodIndicators:
         return periods.setdefault(key, PeriodIndicators(key))
+
+    def activity(key: str) -> PeriodActivity:
+        return activities.setdefault(key, PeriodActivity())
 
     span = (query.granularity, query.start, query.end)
     for captures in uow.capture_totals(*span):
@@ -146,7 +257,60 @@ def report_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str
         period(key).conversions += count
     for key, category in latest_per_customer(uow.nps_answers(*span)):
         period(key).nps_latest_categories.append(category)
-    return [periods[key].as_dict() for key in sorted(periods)]
+    for key, contracts in uow.fact_totals("contract", *span, summed=("due", "on_time")):
+        activity(key).contracts_due += contracts["due"]
+        activity(key).contracts_on_time += contracts["on_time"]
+    for purchases in uow.purchase_totals(*span):
+        activity(purchases.period).count_purchases(purchases.currency, purchases.amounts)
+    for kind in POINTS_KINDS:
+        for key, entries in uow.fact_totals(kind, *span, summed=("points",)):
+            activity(key).points[kind] += entries["points"]
+    history = _customer_history(query, uow)
+    keys = {*periods, *activities, *history.periods(*span)}
+    return [
+        {
+            **period(key).as_dict(),
+            **activity(key).as_dict(),
+            **history.figures(_in_range(reported_period(key, query.granularity), query)),
+        }
+        for key in sorted(keys)
+    ]
+
+
+def _customer_history(query: ReportIndicators, uow: KpiStorage) -> CustomerHistory:
+    """Customers, losses and alarms up to the end of the range, and record updates from
+    the recent window before its start."""
+    end = query.end
+    since = None if query.start is None else query.start - timedelta(days=RECENT_UPDATE_DAYS)
+    return CustomerHistory(
+        created={fact.subject: fact.at for fact in uow.timed_facts("customer", None, end)},
+        lost={fact.subject: fact.at for fact in uow.timed_facts("lost", None, end)},
+        updates=[(fact.subject, fact.at) for fact in uow.timed_facts("update", since, end)],
+        alarms=[
+            Alarm(fact.subject, fact.at, fact.closed_at)
+            for fact in uow.timed_facts("alarm", None, end)
+        ],
+    )
+
+
+def _in_range(period: Period, query: ReportIndicators) -> Period:
+    """The part of ``period`` inside the requested range."""
+    start = max(period.start, query.start) if query.start else period.start
+    end = min(period.end, query.end) if query.end else period.end
+    return Period(start, end, period.key)
+
+
+def _record_points(uow: KpiStorage, kind: str, entry: dict[str, Any], at: datetime) -> None:
+    """A loyalty ledger entry of ``kind`` counts its points once, at ``at``."""
+    uow.record_once(
+        f"{kind}:{entry['entry_id']}", kind, entry["customer_id"], at, points=entry["points"]
+    )
+
+
+def _raised(raised_at: datetime) -> Change:
+    """When a churn alarm was raised, as every event about it says."""
+    values = {"at": raised_at, "periods": period_keys(raised_at)}
+    return Change("at", raised_at, values, earliest=True)
 
 
 def _identity(prospect: dict[str, Any]) -> Identity:

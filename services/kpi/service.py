@@ -17,7 +17,8 @@ from clientela.storage import Storage
 
 
 class KpiService(ServiceBase):
-    """Indicators I1 to I4 and NPS, per period, from the platform's events."""
+    """Prospect (I1 to I4), NPS, customer (I5, CCT, purchases, churn) and loyalty indicators,
+    per period, from the platform's events."""
 
     name = "kpi"
     storage = Storage(KpiStorage, documents=[Fact])
@@ -49,6 +50,46 @@ class KpiService(ServiceBase):
     @handles("feedback", "survey_answered")
     def handle_survey_answered(self, event: Event) -> None:
         handlers.handle_survey_answered(event, self.storage)
+
+    @handles("customers", "customer_created")
+    def handle_customer_created(self, event: Event) -> None:
+        handlers.handle_customer_created(event, self.storage)
+
+    @handles("customers", "customer_updated")
+    def handle_customer_updated(self, event: Event) -> None:
+        handlers.handle_customer_updated(event, self.storage)
+
+    @handles("customers", "customer_lost")
+    def handle_customer_lost(self, event: Event) -> None:
+        handlers.handle_customer_lost(event, self.storage)
+
+    @handles("customers", "contract_recorded")
+    def handle_contract_recorded(self, event: Event) -> None:
+        handlers.handle_contract_recorded(event, self.storage)
+
+    @handles("customers", "purchase_recorded")
+    def handle_purchase_recorded(self, event: Event) -> None:
+        handlers.handle_purchase_recorded(event, self.storage)
+
+    @handles("loyalty", "points_earned")
+    def handle_points_earned(self, event: Event) -> None:
+        handlers.handle_points_earned(event, self.storage)
+
+    @handles("loyalty", "points_redeemed")
+    def handle_points_redeemed(self, event: Event) -> None:
+        handlers.handle_points_redeemed(event, self.storage)
+
+    @handles("loyalty", "points_expired")
+    def handle_points_expired(self, event: Event) -> None:
+        handlers.handle_points_expired(event, self.storage)
+
+    @handles("loyalty", "churn_alarm_raised")
+    def handle_churn_alarm_raised(self, event: Event) -> None:
+        handlers.handle_churn_alarm_raised(event, self.storage)
+
+    @handles("loyalty", "churn_alarm_closed")
+    def handle_churn_alarm_closed(self, event: Event) -> None:
+        handlers.handle_churn_alarm_closed(event, self.storage)
 
     @api
     def indicators(

@@ -8,37 +8,71 @@ import click
 
 from clientela.cli.client import platform
 from clientela.cli.context import settings
-from clientela.cli.output import json_option, print_json, print_table
+from clientela.cli.output import json_option, print_json, print_table, say
 from clientela.vocabulary import KPI_GRANULARITIES
 
-INDICATORS = {
-    "I1_new_prospects": "I1 new",
-    "I2_median_hours": "I2 med h",
-    "I3_completeness": "I3 %",
-    "conversions": "conversions",
-    "I4_conversion_rate": "I4 %",
-    "NPS": "NPS",
-    "nps_respondents": "respondents",
+SECTIONS = {
+    "Prospects": {
+        "I1_new_prospects": "I1 new",
+        "I2_median_hours": "I2 med h",
+        "I3_completeness": "I3 %",
+        "conversions": "conversions",
+        "I4_conversion_rate": "I4 %",
+        "NPS": "NPS",
+        "nps_respondents": "respondents",
+        "I1_by_source": "I1 by source",
+    },
+    "Customers": {
+        "new_customers": "new",
+        "lost_customers": "lost",
+        "churn_rate": "churn %",
+        "retention_rate": "retention %",
+        "I5_updates_per_active_customer": "I5 updates",
+        "I5_updated_90d_pct": "I5 90d %",
+        "contracts_due": "due",
+        "contracts_on_time": "on time",
+        "CCT": "CCT %",
+        "purchases": "purchases",
+        "purchase_value": "value",
+    },
+    "Loyalty": {
+        "points_earned": "earned",
+        "points_redeemed": "redeemed",
+        "points_expired": "expired",
+        "alarms_raised": "alarms",
+        "customers_at_risk": "at risk",
+    },
 }
-"""The indicators of a period as the report names them, and as the table heads them."""
+"""The indicators of a period as the report names them, by section, and as the tables head
+them; a breakdown (by source, by currency) is one left-aligned cell."""
 
 
 def print_kpi(report: dict[str, Any]) -> None:
-    """Print one line of indicators per period ("-" where a period has no value)."""
-    rows = [
-        [
-            row["period"],
-            *(row[key] for key in INDICATORS),
-            ", ".join(f"{k}: {v}" for k, v in row["I1_by_source"].items()),
+    """Print one table per section, one line per period ("-" where a period has no value)."""
+    if not report["periods"]:
+        say("(no activity in the requested periods)")
+        return
+    for number, (title, indicators) in enumerate(SECTIONS.items()):
+        if number:
+            say()
+        say(title)
+        rows = [
+            [row["period"], *(_cell(row[key]) for key in indicators)] for row in report["periods"]
         ]
-        for row in report["periods"]
-    ]
-    print_table(
-        ["period", *INDICATORS.values(), "I1 by source"],
-        rows,
-        empty="(no activity in the requested periods)",
-        right=tuple(INDICATORS.values()),
-    )
+        numbers = [head for key, head in indicators.items() if not _breakdown(key, report)]
+        print_table(["period", *indicators.values()], rows, right=tuple(numbers))
+
+
+def _breakdown(key: str, report: dict[str, Any]) -> bool:
+    """Whether the indicator ``key`` is broken down (a mapping) rather than one figure."""
+    return isinstance(report["periods"][0][key], dict)
+
+
+def _cell(value: Any) -> Any:
+    """A figure as it is, a breakdown as ``name: value`` pairs (None when empty)."""
+    if isinstance(value, dict):
+        return ", ".join(f"{name}: {figure}" for name, figure in value.items()) or None
+    return value
 
 
 @click.command()

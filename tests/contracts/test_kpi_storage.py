@@ -203,3 +203,46 @@ def test_a_prospect_fact_keeps_a_later_merge_change_than_its_merge_fact(uow):
 
     fact = uow.fact("captured:p1")
     assert (fact["merged"], fact["merge_stamp"], fact["completeness"]) == (False, "b", 10.0)
+
+
+def test_fact_totals_count_and_sum_the_facts_of_a_kind_per_period(uow):
+    uow.record_once("points_earned:e1", "points_earned", "c1", JAN, points=100)
+    uow.record_once("points_earned:e2", "points_earned", "c2", JAN, points=50)
+    uow.record_once("points_earned:e3", "points_earned", "c1", MAR, points=30)
+    uow.record_once("points_redeemed:r1", "points_redeemed", "c1", JAN, points=999)
+
+    totals = dict(uow.fact_totals("points_earned", "month", None, None, summed=("points",)))
+    in_range = dict(uow.fact_totals("points_earned", "quarter", JAN + timedelta(days=1), None))
+
+    assert totals == {
+        "2026-01": {"count": 2, "points": 150},
+        "2026-03": {"count": 1, "points": 30},
+    }
+    assert in_range == {"2026-Q1": {"count": 1}}
+
+
+def test_purchase_totals_keep_each_amount_per_period_and_currency(uow):
+    uow.record_once("purchase:u1", "purchase", "c1", MAR, amount="10.50", currency="EUR")
+    uow.record_once("purchase:u2", "purchase", "c1", MAR, amount="4.25", currency="EUR")
+    uow.record_once("purchase:u3", "purchase", "c2", MAR, amount="99.99", currency="USD")
+    uow.record_once("purchase:u4", "purchase", "c2", JAN, amount="1", currency="USD")
+
+    totals = {
+        (row.period, row.currency): sorted(row.amounts)
+        for row in uow.purchase_totals("month", MAR, None)
+    }
+
+    assert totals == {("2026-03", "EUR"): ["10.50", "4.25"], ("2026-03", "USD"): ["99.99"]}
+
+
+def test_timed_facts_are_the_facts_of_a_kind_in_the_range_with_their_end(uow):
+    uow.change_fact("alarm:al1", "alarm", "c1", earliest(JAN))
+    closed = Change("closed_at", MAR, {"closed_at": MAR}, earliest=True)
+    uow.change_fact("alarm:al2", "alarm", "c2", earliest(MAR), closed)
+    uow.change_fact("alarm:al3", "alarm", "c3", closed)  # not raised yet: not timed
+    uow.record_once("customer:c1", "customer", "c1", JAN)
+
+    alarms = sorted(uow.timed_facts("alarm", None, MAR + timedelta(days=1)))
+
+    assert alarms == [("c1", JAN, None), ("c2", MAR, MAR)]
+    assert list(uow.timed_facts("alarm", JAN + timedelta(days=1), MAR)) == []

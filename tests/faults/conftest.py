@@ -156,10 +156,6 @@ class RabbitNode:
             raise RuntimeError(f"{self.name} could not evaluate {expression!r}: {answer}")
         return answer.removeprefix("{ok,").removesuffix("}").strip()
 
-    def tracebacks(self) -> list[str]:
-        """Each traceback ``clientela up`` logged, with the line that introduced it."""
-        return tracebacks(self.log())
-
     def running(self) -> bool:
         """Whether RabbitMQ (the ``rabbit`` application) runs on the node."""
         try:
@@ -280,6 +276,10 @@ class RunningPlatform:
     def log(self) -> str:
         """What ``clientela up`` has logged so far."""
         return (self.workdir / "up.log").read_text(encoding="utf-8", errors="replace")
+
+    def tracebacks(self) -> list[str]:
+        """Each traceback ``clientela up`` logged, with the line that introduced it."""
+        return tracebacks(self.log())
 
     def running(self) -> bool:
         """Whether ``clientela up`` is still running."""

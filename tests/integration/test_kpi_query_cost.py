@@ -59,8 +59,8 @@ def recorded(clientela_settings):
     client.close()
 
 
-def event(name, **payload):
-    return parse_event(new_event(name, payload))
+def event(event_type, **payload):
+    return parse_event(new_event(event_type, payload))
 
 
 def test_handlers_find_facts_by_index_and_converge_in_any_order(recorded):
@@ -145,6 +145,83 @@ def test_handlers_find_facts_by_index_and_converge_in_any_order(recorded):
     recorder.commands.clear()
     handlers.report_indicators(ReportIndicators("month", early), uow)
 
+    matches = [
+        command["pipeline"][0]["$match"] if "pipeline" in command else command["filter"]
+        for command in recorder.commands
+    ]
+    assert matches and all(set(match) == {"kind", "at"} for match in matches), matches
+
+
+def test_customer_and_loyalty_handlers_find_facts_by_index(recorded):
+    uow, recorder = recorded
+    due = datetime(2026, 3, 20, tzinfo=UTC)
+    raised = due - timedelta(days=10)
+    contract = {
+        "contract_id": "k1",
+        "customer_id": "c1",
+        "value": "1000.00",
+        "currency": "EUR",
+        "signed_at": raised,
+        "due_at": due,
+    }
+    delivered = dict(delivered_at=due - timedelta(days=1), status="delivered")
+    reasons = [{"signal": "inactivity", "points": 80, "detail": "no purchase"}]
+    alarm = {"alarm_id": "al1", "customer_id": "c1", "raised_at": raised}
+    events = [
+        event("customer_created", customer_id="c1", name="Ana", captive=True, created_at=raised),
+        event(
+            "customer_updated",
+            customer_id="c1",
+            changed_by="ana",
+            changed_at=due,
+            changed_fields=["phone"],
+        ),
+        event("customer_lost", customer_id="c1", lost_at=due, reason="moved away"),
+        parse_event(new_event("contract_recorded", {**contract, **delivered}, due)),
+        parse_event(new_event("contract_recorded", {**contract, "status": "open"}, raised)),
+        event(
+            "purchase_recorded",
+            purchase_id="u1",
+            customer_id="c1",
+            amount="10.50",
+            currency="EUR",
+            purchased_at=raised,
+        ),
+        event(
+            "points_earned",
+            entry_id="e1",
+            customer_id="c1",
+            points=10,
+            reason="x",
+            earned_at=raised,
+        ),
+        event(
+            "points_redeemed",
+            entry_id="r1",
+            customer_id="c1",
+            points=5,
+            reward="mug",
+            reason="x",
+            redeemed_at=due,
+        ),
+        event(
+            "points_expired", entry_id="x1", customer_id="c1", points=5, lot="e1", expired_at=due
+        ),
+        event("churn_alarm_closed", **alarm, outcome="retained", closed_at=due),
+        event("churn_alarm_raised", **alarm, score=80, reasons=reasons),
+    ]
+    for received in [*events, *events]:  # every event redelivered
+        getattr(handlers, f"handle_{received.type}")(received, uow)
+
+    assert uow.fact("contract:k1")["on_time"] == 1  # the latest state, though it came first
+    assert uow.fact("alarm:al1")["at"] == raised
+    assert recorder.commands, "no query was recorded"
+    assert [command for command in recorder.commands if not _by_id(command)] == []
+
+    recorder.commands.clear()
+    [march] = handlers.report_indicators(ReportIndicators("month", raised), uow)
+
+    assert (march["CCT"], march["purchases"], march["points_earned"]) == (100.0, 1, 10)
     matches = [
         command["pipeline"][0]["$match"] if "pipeline" in command else command["filter"]
         for command in recorder.commands

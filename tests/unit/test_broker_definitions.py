@@ -31,7 +31,10 @@ def test_a_service_may_write_only_to_its_own_exchanges_and_read_what_it_consumes
     kpi = next(grant for grant in definitions["permissions"] if grant["user"] == "kpi")
 
     assert kpi["write"] == r"^(kpi\..*|rpc\-kpi|nameko-rpc)$"
-    assert kpi["read"] == r"^(kpi\..*|rpc\-kpi|nameko-rpc|feedback\.events|prospects\.events)$"
+    assert kpi["read"] == (
+        r"^(kpi\..*|rpc\-kpi|nameko-rpc"
+        r"|customers\.events|feedback\.events|loyalty\.events|prospects\.events)$"
+    )
     assert {user["password_hash"] for user in definitions["users"]} == {""}
 
 
