@@ -22,6 +22,8 @@ from clientela.services.feedback.domain.complaints import (
     Complaint,
     ComplaintStatus,
     Deadline,
+    FeedbackKind,
+    Severity,
     breaches,
     timers,
 )
@@ -94,9 +96,9 @@ def open_complaint(command: OpenComplaint, uow: FeedbackStorage) -> dict[str, An
     complaint = Complaint(
         complaint_ref=command.complaint_ref,
         customer_id=command.customer_id,
-        kind=command.kind,
+        kind=require_choice("kind", command.kind, FeedbackKind),
         category=command.category,
-        severity=command.severity,
+        severity=require_choice("severity", command.severity, Severity),
         description=command.description,
         opened_at=command.opened_at or utcnow(),
         owner=command.owner,

@@ -16,6 +16,7 @@ from clientela.periods import parse_period
 from clientela.services.feedback import events, records
 from clientela.services.feedback.dependencies import FeedbackStorage
 from clientela.services.feedback.domain import RecordNps, nps_category
+from clientela.services.feedback.domain.checks import require_choice
 from clientela.services.feedback.domain.commands import DefineSurvey, QuestionSpec, RecordResponse
 from clientela.services.feedback.domain.responses import response_key
 from clientela.services.feedback.domain.scores import survey_figures
@@ -63,7 +64,11 @@ def record_nps(command: RecordNps, uow: FeedbackStorage) -> dict[str, Any]:
 
 def _question(spec: QuestionSpec, version: int = 1) -> Question:
     return Question(
-        spec.key, spec.kind, spec.text, version, records.servqual_items_from(spec.items)
+        spec.key,
+        require_choice("kind", spec.kind, QuestionKind),
+        spec.text,
+        version,
+        records.servqual_items_from(spec.items),
     )
 
 
