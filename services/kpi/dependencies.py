@@ -24,6 +24,7 @@ from clientela.services.kpi.domain import (
     merge_change,
     winning,
 )
+from clientela.services.kpi.feedback_indicators import ComplaintFact
 from clientela.storage import FakeUnitOfWork, UnitOfWork
 
 ATTEMPTS = 10
@@ -267,6 +268,14 @@ class KpiStorage(UnitOfWork):
         for fact in self.facts.find(_timed(kind, start, end), projection):
             yield TimedFact(fact["subject"], fact["at"], fact.get("closed_at"))
 
+    def complaints(
+        self, granularity: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[ComplaintFact]:
+        """Every complaint opened in the range."""
+        projection = {"periods": 1, "at": 1, "responded_at": 1, "resolved_at": 1, "breached": 1}
+        for fact in self.facts.find(_timed("complaint", start, end), projection):
+            yield _complaint(fact, granularity)
+
     def _grouped(
         self,
         kind: str,
@@ -286,6 +295,17 @@ class KpiStorage(UnitOfWork):
         for row in self.facts.aggregate(pipeline):
             group = row.pop("_id")
             yield group["period"], {name: group.get(name) or "" for name in dimensions}, row
+
+
+def _complaint(fact: dict[str, Any], granularity: str) -> ComplaintFact:
+    """A complaint fact as the indicators count it."""
+    return ComplaintFact(
+        fact["periods"][granularity],
+        fact["at"],
+        fact.get("responded_at"),
+        fact.get("resolved_at"),
+        bool(fact.get("breached")),
+    )
 
 
 def _timed(kind: str, start: datetime | None, end: datetime | None) -> dict[str, Any]:
@@ -409,6 +429,12 @@ class FakeKpiStorage(FakeUnitOfWork):
     ) -> Iterator[TimedFact]:
         for fact in self._counting(kind, start, end):
             yield TimedFact(fact["subject"], fact["at"], fact.get("closed_at"))
+
+    def complaints(
+        self, granularity: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[ComplaintFact]:
+        for fact in self._counting("complaint", start, end):
+            yield _complaint(fact, granularity)
 
     def _counting(
         self, kind: str, start: datetime | None, end: datetime | None

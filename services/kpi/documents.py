@@ -35,6 +35,11 @@ Customer and loyalty facts are timed by what they count:
   once closed.
 
 Their ``subject`` is the customer.
+
+- ``complaint`` (``complaint:<complaint ref>``): a complaint opened ``at``
+  (none until its opening or resolution arrives), first ``responded_at``,
+  latest ``resolved_at``, and ``breached`` once it missed a target; its
+  ``subject`` is the customer, empty for an anonymous one.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ from clientela.services.kpi.customer_indicators import POINTS_KINDS
 PROSPECT_KINDS = ("captured", "first_contact", "conversion")
 """The facts of a prospect that stop counting while it is merged into another."""
 CUSTOMER_KINDS = ("customer", "lost", "update", "contract", "purchase", *POINTS_KINDS, "alarm")
-FACT_KINDS = (*PROSPECT_KINDS, "merge", "nps", *CUSTOMER_KINDS)
+FACT_KINDS = (*PROSPECT_KINDS, "merge", "nps", *CUSTOMER_KINDS, "complaint")
 
 
 class Fact(Document):
@@ -64,7 +69,7 @@ class Fact(Document):
     kind = StringField(required=True, choices=FACT_KINDS)
     at = DateTimeField()
     periods = DictField()
-    subject = StringField(required=True)
+    subject = StringField()
     source = StringField(default="")
     fair = StringField(default="")
     campaign = StringField(default="")
@@ -86,6 +91,9 @@ class Fact(Document):
     currency = StringField()
     points = IntField()
     closed_at = DateTimeField()
+    responded_at = DateTimeField()
+    resolved_at = DateTimeField()
+    breached = BooleanField()
 
     meta = {
         "db_alias": "kpi",

@@ -18,7 +18,8 @@ the latest change, since a change is only applied over an older stamp.
 Customer and loyalty facts are recorded once, keyed by what they count; a
 state announced whole (a contract, a loss mark) is kept as the latest one
 announced, by the event's ``occurred_at``, and a churn alarm takes its raise
-and its close in either order.
+and its close in either order. A complaint's fact takes its opening, its
+resolutions and its breaches in any order.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from clientela.services.kpi.domain import (
     latest_per_customer,
     merge_stamp,
 )
+from clientela.services.kpi.feedback_indicators import PeriodComplaints
 
 
 def handle_prospect_captured(event: Event, uow: KpiStorage) -> None:
@@ -142,6 +144,35 @@ def handle_survey_answered(event: Event, uow: KpiStorage) -> None:
     )
 
 
+def handle_complaint_opened(event: Event, uow: KpiStorage) -> None:
+    """A complaint counts in the period it was opened; a suggestion does not count."""
+    complaint = event.payload
+    if complaint["kind"] == "complaint":
+        _change_complaint(uow, complaint, _earliest_at(complaint["opened_at"]))
+
+
+def handle_complaint_resolved(event: Event, uow: KpiStorage) -> None:
+    """A complaint's first response and its latest resolution (it may be reopened and
+    resolved again) time how long it took, from when it was opened."""
+    complaint = event.payload
+    if complaint["kind"] != "complaint":
+        return
+    responded_at = complaint["responded_at"]
+    resolved_at = complaint["resolved_at"]
+    _change_complaint(
+        uow,
+        complaint,
+        _earliest_at(complaint["opened_at"]),
+        Change("responded_at", responded_at, {"responded_at": responded_at}, earliest=True),
+        Change("resolved_at", resolved_at, {"resolved_at": resolved_at}),
+    )
+
+
+def handle_complaint_breached(event: Event, uow: KpiStorage) -> None:
+    """A complaint that missed a target counts as breached (once, whichever target)."""
+    _change_complaint(uow, event.payload, Change("breached", True, {"breached": True}))
+
+
 def handle_customer_created(event: Event, uow: KpiStorage) -> None:
     """A customer counts as new in the period it was created, and as active from then on."""
     customer = event.payload
@@ -216,7 +247,10 @@ def handle_churn_alarm_raised(event: Event, uow: KpiStorage) -> None:
     closes."""
     alarm = event.payload
     uow.change_fact(
-        f"alarm:{alarm['alarm_id']}", "alarm", alarm["customer_id"], _raised(alarm["raised_at"])
+        f"alarm:{alarm['alarm_id']}",
+        "alarm",
+        alarm["customer_id"],
+        _earliest_at(alarm["raised_at"]),
     )
 
 
@@ -229,13 +263,13 @@ def handle_churn_alarm_closed(event: Event, uow: KpiStorage) -> None:
         f"alarm:{alarm['alarm_id']}",
         "alarm",
         alarm["customer_id"],
-        _raised(alarm["raised_at"]),
+        _earliest_at(alarm["raised_at"]),
         Change("closed_at", closed_at, {"closed_at": closed_at}, earliest=True),
     )
 
 
 def report_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str, object]]:
-    """Prospect (I1 to I4), NPS, customer and loyalty indicators for every period with
+    """Prospect (I1 to I4), NPS, complaint, customer and loyalty indicators for every period with
     activity in the range, oldest first."""
     periods: dict[str, PeriodIndicators] = {}
     activities: dict[str, PeriodActivity] = {}
@@ -265,12 +299,16 @@ def report_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str
     for kind in POINTS_KINDS:
         for key, entries in uow.fact_totals(kind, *span, summed=("points",)):
             activity(key).points[kind] += entries["points"]
+    complaints: dict[str, PeriodComplaints] = {}
+    for complaint in uow.complaints(*span):
+        complaints.setdefault(complaint.period, PeriodComplaints()).count(complaint)
     history = _customer_history(query, uow)
-    keys = {*periods, *activities, *history.periods(*span)}
+    keys = {*periods, *activities, *complaints, *history.periods(*span)}
     return [
         {
             **period(key).as_dict(),
             **activity(key).as_dict(),
+            **complaints.get(key, PeriodComplaints()).as_dict(),
             **history.figures(_in_range(reported_period(key, query.granularity), query)),
         }
         for key in sorted(keys)
@@ -307,10 +345,20 @@ def _record_points(uow: KpiStorage, kind: str, entry: dict[str, Any], at: dateti
     )
 
 
-def _raised(raised_at: datetime) -> Change:
-    """When a churn alarm was raised, as every event about it says."""
-    values = {"at": raised_at, "periods": period_keys(raised_at)}
-    return Change("at", raised_at, values, earliest=True)
+def _earliest_at(at: datetime) -> Change:
+    """When a churn alarm was raised or a complaint opened, as every event about it says."""
+    values = {"at": at, "periods": period_keys(at)}
+    return Change("at", at, values, earliest=True)
+
+
+def _change_complaint(uow: KpiStorage, complaint: dict[str, Any], *changes: Change) -> None:
+    """Apply ``changes`` to the complaint's fact (an anonymous one has no subject)."""
+    uow.change_fact(
+        f"complaint:{complaint['complaint_ref']}",
+        "complaint",
+        complaint["customer_id"] or "",
+        *changes,
+    )
 
 
 def _identity(prospect: dict[str, Any]) -> Identity:

@@ -17,8 +17,8 @@ from clientela.storage import Storage
 
 
 class KpiService(ServiceBase):
-    """Prospect (I1 to I4), NPS, customer (I5, CCT, purchases, churn) and loyalty indicators,
-    per period, from the platform's events."""
+    """Prospect (I1 to I4), NPS and complaint, customer (I5, CCT, purchases, churn) and
+    loyalty indicators, per period, from the platform's events."""
 
     name = "kpi"
     storage = Storage(KpiStorage, documents=[Fact])
@@ -50,6 +50,18 @@ class KpiService(ServiceBase):
     @handles("feedback", "survey_answered")
     def handle_survey_answered(self, event: Event) -> None:
         handlers.handle_survey_answered(event, self.storage)
+
+    @handles("feedback", "complaint_opened")
+    def handle_complaint_opened(self, event: Event) -> None:
+        handlers.handle_complaint_opened(event, self.storage)
+
+    @handles("feedback", "complaint_resolved")
+    def handle_complaint_resolved(self, event: Event) -> None:
+        handlers.handle_complaint_resolved(event, self.storage)
+
+    @handles("feedback", "complaint_breached")
+    def handle_complaint_breached(self, event: Event) -> None:
+        handlers.handle_complaint_breached(event, self.storage)
 
     @handles("customers", "customer_created")
     def handle_customer_created(self, event: Event) -> None:

@@ -246,3 +246,15 @@ def test_timed_facts_are_the_facts_of_a_kind_in_the_range_with_their_end(uow):
 
     assert alarms == [("c1", JAN, None), ("c2", MAR, MAR)]
     assert list(uow.timed_facts("alarm", JAN + timedelta(days=1), MAR)) == []
+
+
+def test_complaints_are_reported_in_the_period_they_were_opened_with_their_times(uow):
+    responded = Change("responded_at", MAR, {"responded_at": MAR}, earliest=True)
+    uow.change_fact("complaint:k1", "complaint", "c1", earliest(JAN), responded)
+    uow.change_fact("complaint:k2", "complaint", "", earliest(MAR), latest("s", breached=True))
+    uow.change_fact("complaint:k3", "complaint", "c3", latest("s", breached=True))  # not opened
+
+    complaints = sorted(uow.complaints("month", None, None))
+
+    assert complaints == [("2026-01", JAN, MAR, None, False), ("2026-03", MAR, None, None, True)]
+    assert [c.period for c in uow.complaints("month", MAR, None)] == ["2026-03"]

@@ -229,6 +229,59 @@ def test_customer_and_loyalty_handlers_find_facts_by_index(recorded):
     assert matches and all(set(match) == {"kind", "at"} for match in matches), matches
 
 
+def test_feedback_handlers_find_facts_by_index(recorded):
+    uow, recorder = recorded
+    opened_at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    complaint = {
+        "complaint_ref": "k1",
+        "customer_id": "c1",
+        "kind": "complaint",
+        "category": "billing",
+        "severity": "high",
+        "opened_at": opened_at,
+    }
+    events = [
+        event(
+            "complaint_breached",
+            complaint_ref="k1",
+            customer_id="c1",
+            category="billing",
+            severity="high",
+            deadline="response",
+            due_at=opened_at + timedelta(hours=24),
+        ),
+        event(
+            "complaint_resolved",
+            **complaint,
+            responded_at=opened_at + timedelta(hours=30),
+            resolved_at=opened_at + timedelta(hours=40),
+            resolution="refunded",
+        ),
+        event(
+            "complaint_opened",
+            **complaint,
+            response_due_at=opened_at + timedelta(hours=24),
+            resolution_due_at=opened_at + timedelta(days=5),
+        ),
+    ]
+    for received in [*events, *events]:  # every event redelivered
+        getattr(handlers, f"handle_{received.type}")(received, uow)
+
+    assert recorder.commands, "no query was recorded"
+    assert [command for command in recorder.commands if not _by_id(command)] == []
+
+    recorder.commands.clear()
+    [march] = handlers.report_indicators(ReportIndicators("month", opened_at), uow)
+
+    assert (march["complaints"], march["complaints_breached"]) == (1, 1)
+    assert march["complaint_resolution_hours_median"] == 40.0
+    matches = [
+        command["pipeline"][0]["$match"] if "pipeline" in command else command["filter"]
+        for command in recorder.commands
+    ]
+    assert matches and all(set(match) == {"kind", "at"} for match in matches), matches
+
+
 def _by_id(command):
     """Whether ``command`` finds the documents it reads or writes by ``_id`` alone."""
     filters = [update["q"] for update in command.get("updates", [])]

@@ -1,0 +1,137 @@
+"""kpi's complaint indicators on the in-memory unit of work, by worked examples."""
+
+from datetime import UTC, datetime, timedelta
+
+from clientela.events import new_event, parse_event
+from clientela.services.kpi import handlers
+from clientela.services.kpi.dependencies import FakeKpiStorage
+from clientela.services.kpi.domain import ReportIndicators
+
+JAN = datetime(2026, 1, 10, 9, tzinfo=UTC)
+FEB = datetime(2026, 2, 10, 9, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+
+
+def event(event_type, **payload):
+    return parse_event(new_event(event_type, payload))
+
+
+def handle(uow, *events):
+    for received in events:
+        getattr(handlers, f"handle_{received.type}")(received, uow)
+
+
+def report(uow):
+    periods = handlers.report_indicators(ReportIndicators("month"), uow)
+    return {period["period"]: period for period in periods}
+
+
+def opened(ref, at, kind="complaint"):
+    return event(
+        "complaint_opened",
+        complaint_ref=ref,
+        customer_id="c1",
+        kind=kind,
+        category="billing",
+        severity="high",
+        opened_at=at,
+        response_due_at=at + 24 * HOUR,
+        resolution_due_at=at + 120 * HOUR,
+    )
+
+
+def resolved(ref, at, responded_at, resolved_at, kind="complaint"):
+    return event(
+        "complaint_resolved",
+        complaint_ref=ref,
+        customer_id=None,
+        kind=kind,
+        category="billing",
+        severity="high",
+        opened_at=at,
+        responded_at=responded_at,
+        resolved_at=resolved_at,
+        resolution="refunded",
+    )
+
+
+def breached(ref, due_at, deadline="response"):
+    return event(
+        "complaint_breached",
+        complaint_ref=ref,
+        customer_id="c1",
+        category="billing",
+        severity="high",
+        deadline=deadline,
+        due_at=due_at,
+    )
+
+
+def complaint_figures(period):
+    return {name: value for name, value in period.items() if name.startswith("complaint")}
+
+
+def test_complaints_count_in_the_period_opened_with_median_response_and_resolution_hours():
+    uow = FakeKpiStorage()
+    handle(
+        uow,
+        opened("k1", JAN),
+        resolved("k1", JAN, JAN + 2 * HOUR, JAN + 10 * HOUR),
+        opened("k2", JAN),
+        resolved("k2", JAN, JAN + 4 * HOUR, JAN + 30 * HOUR),
+        breached("k2", JAN + 24 * HOUR, "resolution"),
+        opened("k3", JAN),  # still open: counted, not timed
+        breached("k3", JAN + 24 * HOUR),
+        breached("k3", JAN + 120 * HOUR, "resolution"),
+        opened("s1", JAN, kind="suggestion"),
+        opened("k4", FEB),
+    )
+
+    periods = report(uow)
+
+    assert complaint_figures(periods["2026-01"]) == {
+        "complaints": 3,
+        "complaints_breached": 2,
+        "complaint_response_hours_median": 3.0,
+        "complaint_resolution_hours_median": 20.0,
+    }
+    assert complaint_figures(periods["2026-02"]) == {
+        "complaints": 1,
+        "complaints_breached": 0,
+        "complaint_response_hours_median": None,
+        "complaint_resolution_hours_median": None,
+    }
+
+
+def test_complaint_events_in_any_order_and_replayed_count_the_same():
+    events = [
+        opened("k1", JAN),
+        resolved("k1", JAN, JAN + 2 * HOUR, JAN + 10 * HOUR),
+        breached("k1", JAN + 24 * HOUR),
+        resolved("k1", JAN, JAN + 2 * HOUR, JAN + 50 * HOUR),  # reopened, resolved again
+    ]
+    in_order, reversed_and_replayed = FakeKpiStorage(), FakeKpiStorage()
+    handle(in_order, *events)
+    handle(reversed_and_replayed, *reversed(events), *events)
+
+    assert report(in_order) == report(reversed_and_replayed)
+    assert complaint_figures(report(in_order)["2026-01"]) == {
+        "complaints": 1,
+        "complaints_breached": 1,
+        "complaint_response_hours_median": 2.0,
+        "complaint_resolution_hours_median": 50.0,
+    }
+
+
+def test_a_breach_alone_does_not_count_until_the_complaint_is_opened():
+    uow = FakeKpiStorage()
+    handle(uow, breached("k1", JAN + 24 * HOUR))
+
+    assert report(uow) == {}
+
+
+def test_a_resolved_suggestion_does_not_count():
+    uow = FakeKpiStorage()
+    handle(uow, resolved("s1", JAN, JAN + HOUR, JAN + 2 * HOUR, kind="suggestion"))
+
+    assert report(uow) == {}
