@@ -6,6 +6,9 @@ compute it from (rather than a misleading 0).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from statistics import fmean
+
 
 def percentage(part: int, whole: int) -> float | None:
     """``part / whole x 100`` rounded to two decimals; None when there is no whole."""
@@ -16,3 +19,9 @@ def net_promoter_score(promoters: int, detractors: int, respondents: int) -> flo
     """% promoters minus % detractors among ``respondents``, from -100 to 100; None when
     nobody answered."""
     return percentage(promoters - detractors, respondents)
+
+
+def mean(values: Iterable[float]) -> float | None:
+    """The mean of ``values`` rounded to two decimals; None for no values."""
+    counted = list(values)
+    return round(fmean(counted), 2) if counted else None

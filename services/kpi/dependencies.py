@@ -24,7 +24,7 @@ from clientela.services.kpi.domain import (
     merge_change,
     winning,
 )
-from clientela.services.kpi.feedback_indicators import ComplaintFact
+from clientela.services.kpi.feedback_indicators import ComplaintFact, ScoredAnswer
 from clientela.storage import FakeUnitOfWork, UnitOfWork
 
 ATTEMPTS = 10
@@ -268,6 +268,20 @@ class KpiStorage(UnitOfWork):
         for fact in self.facts.find(_timed(kind, start, end), projection):
             yield TimedFact(fact["subject"], fact["at"], fact.get("closed_at"))
 
+    def scored_answers(
+        self, kind: str, granularity: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[ScoredAnswer]:
+        """Every answer to a question of ``kind`` (csat, ces) given in the range."""
+        projection = {"periods": 1, "subject": 1, "at": 1, "score": 1}
+        for fact in self.facts.find(_timed(kind, start, end), projection):
+            yield _scored(fact, granularity)
+
+    def captive_customers(self, end: datetime | None) -> set[str]:
+        """The captive customers created before ``end``."""
+        projection = {"subject": 1, "captive": 1}
+        facts = self.facts.find(_timed("customer", None, end), projection)
+        return {fact["subject"] for fact in facts if fact.get("captive")}
+
     def complaints(
         self, granularity: str, start: datetime | None, end: datetime | None
     ) -> Iterator[ComplaintFact]:
@@ -295,6 +309,11 @@ class KpiStorage(UnitOfWork):
         for row in self.facts.aggregate(pipeline):
             group = row.pop("_id")
             yield group["period"], {name: group.get(name) or "" for name in dimensions}, row
+
+
+def _scored(fact: dict[str, Any], granularity: str) -> ScoredAnswer:
+    """A scored answer's fact as the indicators count it."""
+    return ScoredAnswer(fact["periods"][granularity], fact["subject"], fact["at"], fact["score"])
 
 
 def _complaint(fact: dict[str, Any], granularity: str) -> ComplaintFact:
@@ -429,6 +448,16 @@ class FakeKpiStorage(FakeUnitOfWork):
     ) -> Iterator[TimedFact]:
         for fact in self._counting(kind, start, end):
             yield TimedFact(fact["subject"], fact["at"], fact.get("closed_at"))
+
+    def scored_answers(
+        self, kind: str, granularity: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[ScoredAnswer]:
+        for fact in self._counting(kind, start, end):
+            yield _scored(fact, granularity)
+
+    def captive_customers(self, end: datetime | None) -> set[str]:
+        facts = self._counting("customer", None, end)
+        return {fact["subject"] for fact in facts if fact.get("captive")}
 
     def complaints(
         self, granularity: str, start: datetime | None, end: datetime | None

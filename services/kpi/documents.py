@@ -21,7 +21,8 @@ duplicate out with a plain match. ``nps`` facts are keyed by answer.
 
 Customer and loyalty facts are timed by what they count:
 
-- ``customer`` (``customer:<customer id>``): created ``at``; ``lost``
+- ``customer`` (``customer:<customer id>``): created ``at``, ``captive`` or
+  not (facts recorded before it was kept hold none); ``lost``
   (``lost:<customer id>``): its latest loss mark, ``at`` when lost, by
   ``lost_stamp``; ``update`` (``update:<event id>``): a record change ``at``.
 - ``contract`` (``contract:<contract id>``): due ``at``, whether it counts as
@@ -36,6 +37,8 @@ Customer and loyalty facts are timed by what they count:
 
 Their ``subject`` is the customer.
 
+- ``csat``, ``ces`` (``response:<response id>``): a signed survey answer's
+  ``score``, given ``at`` by its ``subject``.
 - ``complaint`` (``complaint:<complaint ref>``): a complaint opened ``at``
   (none until its opening or resolution arrives), first ``responded_at``,
   latest ``resolved_at``, and ``breached`` once it missed a target; its
@@ -55,11 +58,12 @@ from mongoengine import (
 )
 
 from clientela.services.kpi.customer_indicators import POINTS_KINDS
+from clientela.services.kpi.feedback_indicators import SURVEY_SCALES
 
 PROSPECT_KINDS = ("captured", "first_contact", "conversion")
 """The facts of a prospect that stop counting while it is merged into another."""
 CUSTOMER_KINDS = ("customer", "lost", "update", "contract", "purchase", *POINTS_KINDS, "alarm")
-FACT_KINDS = (*PROSPECT_KINDS, "merge", "nps", *CUSTOMER_KINDS, "complaint")
+FACT_KINDS = (*PROSPECT_KINDS, "merge", "nps", *CUSTOMER_KINDS, *SURVEY_SCALES, "complaint")
 
 
 class Fact(Document):
@@ -94,6 +98,8 @@ class Fact(Document):
     responded_at = DateTimeField()
     resolved_at = DateTimeField()
     breached = BooleanField()
+    captive = BooleanField()
+    score = IntField()
 
     meta = {
         "db_alias": "kpi",

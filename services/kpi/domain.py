@@ -6,7 +6,7 @@ import statistics
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from clientela import figures
 
@@ -15,6 +15,8 @@ CAPTURE_DIMENSIONS = ("source", "fair", "campaign", "channel")
 captures without a fair, campaign or channel are left out of those breakdowns."""
 
 P90 = 90
+
+Answer = TypeVar("Answer")
 
 
 @dataclass(frozen=True)
@@ -125,17 +127,25 @@ def percentile(values: Sequence[float], rank: int) -> float | None:
     return round(sorted(values)[position - 1], 2)
 
 
+def latest_by_customer(
+    answers: Iterable[tuple[str, str, datetime, Answer]],
+) -> dict[tuple[str, str], Answer]:
+    """Each customer's latest answer in each period, by (period, customer), from
+    (period, customer, answered at, answer) answers."""
+    latest: dict[tuple[str, str], tuple[datetime, Answer]] = {}
+    for period, customer, at, answer in answers:
+        key = (period, customer)
+        if key not in latest or at > latest[key][0]:
+            latest[key] = (at, answer)
+    return {key: answer for key, (_at, answer) in latest.items()}
+
+
 def latest_per_customer(
     answers: Iterable[tuple[str, str, datetime, str]],
 ) -> Iterator[tuple[str, str]]:
     """(period, category) of each customer's latest answer in each period, from
     (period, customer, answered at, category) answers."""
-    latest: dict[tuple[str, str], tuple[datetime, str]] = {}
-    for period, customer, at, category in answers:
-        key = (period, customer)
-        if key not in latest or at > latest[key][0]:
-            latest[key] = (at, category)
-    for (period, _customer), (_at, category) in latest.items():
+    for (period, _customer), category in latest_by_customer(answers).items():
         yield period, category
 
 

@@ -1,5 +1,12 @@
 """Feedback indicators of a period in plain Python (UTC throughout).
 
+Survey answers count in the period they were given, signed ones only (as
+feedback scores them): ``CSAT`` is the % of CSAT answers (1-5) of 4 or 5 and
+``CSAT_mean`` their mean; ``CES_mean`` the mean of the CES answers (1-7).
+``SC`` is the % of the customers surveyed in the period (a CSAT or NPS
+answer) whose latest such answer is satisfied: CSAT 4 or more, NPS 7 or more
+(a promoter or a passive); ``I6`` is SC over captive customers only.
+
 Complaints count in the period they were opened (suggestions are not
 complaints): ``complaints``, ``complaints_breached`` (those announced as
 having missed a target), and the median hours from opening to the first
@@ -8,11 +15,74 @@ response and to the latest resolution, over those responded to or resolved.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from clientela.services.kpi.domain import hours_between, median
+from clientela import figures
+from clientela.services.kpi.domain import hours_between, latest_by_customer, median
+
+SURVEY_SCALES = ("csat", "ces")
+"""The scored survey questions counted from ``survey_responded``, each a kind of fact."""
+
+CSAT_SATISFIED = 4
+"""The least CSAT answer that counts as satisfied (CSAT, SC)."""
+
+NPS_SATISFIED = ("promoter", "passive")
+"""The NPS categories that count as satisfied in SC: a score of 7 or more."""
+
+
+class ScoredAnswer(NamedTuple):
+    """One signed answer to a scored question, in the period of the requested granularity."""
+
+    period: str
+    customer: str
+    answered_at: datetime
+    score: int
+
+
+class Satisfaction(NamedTuple):
+    """Whether a customer's answer (CSAT or NPS) given at ``answered_at`` is satisfied."""
+
+    period: str
+    customer: str
+    answered_at: datetime
+    satisfied: bool
+
+
+@dataclass
+class PeriodSurveys:
+    """The survey answers of one period, and each customer's latest satisfaction in it."""
+
+    scores: dict[str, list[int]] = field(default_factory=lambda: {s: [] for s in SURVEY_SCALES})
+    satisfied: dict[str, bool] = field(default_factory=dict)
+
+    def as_dict(self, captive: Collection[str]) -> dict[str, object]:
+        """CSAT, CSAT_mean, CES_mean, SC, and I6 over the ``captive`` customers."""
+        csat = self.scores["csat"]
+        captives = [kept for customer, kept in self.satisfied.items() if customer in captive]
+        return {
+            "CSAT": figures.percentage(sum(s >= CSAT_SATISFIED for s in csat), len(csat)),
+            "CSAT_mean": figures.mean(csat),
+            "CES_mean": figures.mean(self.scores["ces"]),
+            "SC": _satisfied_share(self.satisfied.values()),
+            "I6": _satisfied_share(captives),
+        }
+
+
+def latest_satisfaction(answers: Iterable[Satisfaction]) -> dict[str, dict[str, bool]]:
+    """Per period, whether each customer's latest CSAT or NPS answer in it is satisfied."""
+    periods: dict[str, dict[str, bool]] = {}
+    for (period, customer), satisfied in latest_by_customer(answers).items():
+        periods.setdefault(period, {})[customer] = satisfied
+    return periods
+
+
+def _satisfied_share(satisfied: Iterable[bool]) -> float | None:
+    """% of the customers counted who are satisfied; None when nobody was surveyed."""
+    counted = list(satisfied)
+    return figures.percentage(sum(counted), len(counted))
 
 
 class ComplaintFact(NamedTuple):

@@ -38,7 +38,7 @@ from clientela.services.kpi.customer_indicators import (
     contract_counts,
     reported_period,
 )
-from clientela.services.kpi.dependencies import KpiStorage
+from clientela.services.kpi.dependencies import KpiStorage, NpsAnswer
 from clientela.services.kpi.domain import (
     CAPTURE_DIMENSIONS,
     Change,
@@ -51,7 +51,15 @@ from clientela.services.kpi.domain import (
     latest_per_customer,
     merge_stamp,
 )
-from clientela.services.kpi.feedback_indicators import PeriodComplaints
+from clientela.services.kpi.feedback_indicators import (
+    CSAT_SATISFIED,
+    NPS_SATISFIED,
+    SURVEY_SCALES,
+    PeriodComplaints,
+    PeriodSurveys,
+    Satisfaction,
+    latest_satisfaction,
+)
 
 
 def handle_prospect_captured(event: Event, uow: KpiStorage) -> None:
@@ -144,6 +152,21 @@ def handle_survey_answered(event: Event, uow: KpiStorage) -> None:
     )
 
 
+def handle_survey_responded(event: Event, uow: KpiStorage) -> None:
+    """A signed CSAT or CES answer counts once, in the period it was given; anonymous
+    answers and other questions do not count."""
+    response = event.payload
+    if response["customer_id"] is None or response["kind"] not in SURVEY_SCALES:
+        return
+    uow.record_once(
+        f"response:{response['response_id']}",
+        response["kind"],
+        response["customer_id"],
+        response["answered_at"],
+        score=response["score"],
+    )
+
+
 def handle_complaint_opened(event: Event, uow: KpiStorage) -> None:
     """A complaint counts in the period it was opened; a suggestion does not count."""
     complaint = event.payload
@@ -174,10 +197,17 @@ def handle_complaint_breached(event: Event, uow: KpiStorage) -> None:
 
 
 def handle_customer_created(event: Event, uow: KpiStorage) -> None:
-    """A customer counts as new in the period it was created, and as active from then on."""
+    """A customer counts as new in the period it was created, and as active from then on;
+    a captive one counts in I6."""
     customer = event.payload
     customer_id = customer["customer_id"]
-    uow.record_once(f"customer:{customer_id}", "customer", customer_id, customer["created_at"])
+    uow.record_once(
+        f"customer:{customer_id}",
+        "customer",
+        customer_id,
+        customer["created_at"],
+        captive=customer["captive"],
+    )
 
 
 def handle_customer_updated(event: Event, uow: KpiStorage) -> None:
@@ -269,7 +299,7 @@ def handle_churn_alarm_closed(event: Event, uow: KpiStorage) -> None:
 
 
 def report_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str, object]]:
-    """Prospect (I1 to I4), NPS, complaint, customer and loyalty indicators for every period with
+    """Prospect (I1 to I4), survey, complaint, customer and loyalty indicators for every period with
     activity in the range, oldest first."""
     periods: dict[str, PeriodIndicators] = {}
     activities: dict[str, PeriodActivity] = {}
@@ -289,7 +319,8 @@ def report_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str
         period(key).first_contact_hours.extend(hours)
     for key, count in uow.conversion_counts(*span):
         period(key).conversions += count
-    for key, category in latest_per_customer(uow.nps_answers(*span)):
+    nps_answers = list(uow.nps_answers(*span))
+    for key, category in latest_per_customer(nps_answers):
         period(key).nps_latest_categories.append(category)
     for key, contracts in uow.fact_totals("contract", *span, summed=("due", "on_time")):
         activity(key).contracts_due += contracts["due"]
@@ -303,16 +334,38 @@ def report_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str
     for complaint in uow.complaints(*span):
         complaints.setdefault(complaint.period, PeriodComplaints()).count(complaint)
     history = _customer_history(query, uow)
-    keys = {*periods, *activities, *complaints, *history.periods(*span)}
+    surveys = _survey_periods(query, nps_answers, uow)
+    captive = uow.captive_customers(query.end) if surveys else set()
+    keys = {*periods, *activities, *surveys, *complaints, *history.periods(*span)}
     return [
         {
             **period(key).as_dict(),
             **activity(key).as_dict(),
+            **surveys.get(key, PeriodSurveys()).as_dict(captive),
             **complaints.get(key, PeriodComplaints()).as_dict(),
             **history.figures(_in_range(reported_period(key, query.granularity), query)),
         }
         for key in sorted(keys)
     ]
+
+
+def _survey_periods(
+    query: ReportIndicators, nps_answers: list[NpsAnswer], uow: KpiStorage
+) -> dict[str, PeriodSurveys]:
+    """The CSAT and CES answers of each period in the range, and whether each customer's
+    latest CSAT or NPS answer in it is satisfied."""
+    surveys: dict[str, PeriodSurveys] = {}
+    satisfaction = [
+        Satisfaction(*answer[:3], answer.category in NPS_SATISFIED) for answer in nps_answers
+    ]
+    for kind in SURVEY_SCALES:
+        for answer in uow.scored_answers(kind, query.granularity, query.start, query.end):
+            surveys.setdefault(answer.period, PeriodSurveys()).scores[kind].append(answer.score)
+            if kind == "csat":
+                satisfaction.append(Satisfaction(*answer[:3], answer.score >= CSAT_SATISFIED))
+    for key, satisfied in latest_satisfaction(satisfaction).items():
+        surveys.setdefault(key, PeriodSurveys()).satisfied = satisfied
+    return surveys
 
 
 def _customer_history(query: ReportIndicators, uow: KpiStorage) -> CustomerHistory:

@@ -17,7 +17,7 @@ from clientela.storage import Storage
 
 
 class KpiService(ServiceBase):
-    """Prospect (I1 to I4), NPS and complaint, customer (I5, CCT, purchases, churn) and
+    """Prospect (I1 to I4), survey and complaint, customer (I5, CCT, purchases, churn) and
     loyalty indicators, per period, from the platform's events."""
 
     name = "kpi"
@@ -50,6 +50,10 @@ class KpiService(ServiceBase):
     @handles("feedback", "survey_answered")
     def handle_survey_answered(self, event: Event) -> None:
         handlers.handle_survey_answered(event, self.storage)
+
+    @handles("feedback", "survey_responded")
+    def handle_survey_responded(self, event: Event) -> None:
+        handlers.handle_survey_responded(event, self.storage)
 
     @handles("feedback", "complaint_opened")
     def handle_complaint_opened(self, event: Event) -> None:

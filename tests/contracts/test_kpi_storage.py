@@ -258,3 +258,25 @@ def test_complaints_are_reported_in_the_period_they_were_opened_with_their_times
 
     assert complaints == [("2026-01", JAN, MAR, None, False), ("2026-03", MAR, None, None, True)]
     assert [c.period for c in uow.complaints("month", MAR, None)] == ["2026-03"]
+
+
+def test_scored_answers_are_the_answers_of_a_kind_in_the_range(uow):
+    uow.record_once("response:r1", "csat", "c1", JAN, score=4)
+    uow.record_once("response:r2", "ces", "c1", MAR, score=6)
+    uow.record_once("response:r3", "csat", "c2", MAR, score=2)
+
+    assert sorted(uow.scored_answers("csat", "month", None, None)) == [
+        ("2026-01", "c1", JAN, 4),
+        ("2026-03", "c2", MAR, 2),
+    ]
+    assert list(uow.scored_answers("ces", "quarter", MAR, None)) == [("2026-Q1", "c1", MAR, 6)]
+
+
+def test_captive_customers_are_those_created_captive_before_the_end(uow):
+    uow.record_once("customer:c1", "customer", "c1", JAN, captive=True)
+    uow.record_once("customer:c2", "customer", "c2", JAN, captive=False)
+    uow.record_once("customer:c3", "customer", "c3", MAR, captive=True)
+    uow.record_once("customer:c4", "customer", "c4", JAN)  # recorded before captive was kept
+
+    assert uow.captive_customers(None) == {"c1", "c3"}
+    assert uow.captive_customers(MAR) == {"c1"}

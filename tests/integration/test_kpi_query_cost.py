@@ -264,6 +264,20 @@ def test_feedback_handlers_find_facts_by_index(recorded):
             resolution_due_at=opened_at + timedelta(days=5),
         ),
     ]
+    events.append(
+        event(
+            "survey_responded",
+            response_id="r1",
+            survey_id="s1",
+            question="q1",
+            version=1,
+            kind="csat",
+            customer_id="c1",
+            score=5,
+            channel="email",
+            answered_at=opened_at,
+        )
+    )
     for received in [*events, *events]:  # every event redelivered
         getattr(handlers, f"handle_{received.type}")(received, uow)
 
@@ -273,7 +287,7 @@ def test_feedback_handlers_find_facts_by_index(recorded):
     recorder.commands.clear()
     [march] = handlers.report_indicators(ReportIndicators("month", opened_at), uow)
 
-    assert (march["complaints"], march["complaints_breached"]) == (1, 1)
+    assert (march["complaints"], march["complaints_breached"], march["CSAT"]) == (1, 1, 100.0)
     assert march["complaint_resolution_hours_median"] == 40.0
     matches = [
         command["pipeline"][0]["$match"] if "pipeline" in command else command["filter"]

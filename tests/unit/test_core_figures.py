@@ -1,8 +1,8 @@
-"""Percentages and the Net Promoter Score, as every service reports them."""
+"""Percentages, means and the Net Promoter Score, as every service reports them."""
 
 import pytest
 
-from clientela.figures import net_promoter_score, percentage
+from clientela.figures import mean, net_promoter_score, percentage
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,10 @@ def test_net_promoter_score_is_promoters_minus_detractors_in_percent(
     promoters, detractors, respondents, nps
 ):
     assert net_promoter_score(promoters, detractors, respondents) == nps
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"), [([4, 5], 4.5), ([1, 2, 2], 1.67), ([7], 7.0), ([], None)]
+)
+def test_mean_is_rounded_to_two_decimals_and_none_without_values(values, expected):
+    assert mean(values) == expected

@@ -1,4 +1,4 @@
-"""kpi's complaint indicators on the in-memory unit of work, by worked examples."""
+"""kpi's survey and complaint indicators on the in-memory unit of work, by worked examples."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -65,6 +65,105 @@ def breached(ref, due_at, deadline="response"):
         deadline=deadline,
         due_at=due_at,
     )
+
+
+def responded(response_id, kind, score, at, customer_id="c1"):
+    return event(
+        "survey_responded",
+        response_id=response_id,
+        survey_id="s1",
+        question="q1",
+        version=1,
+        kind=kind,
+        customer_id=customer_id,
+        score=score,
+        channel="email",
+        answered_at=at,
+    )
+
+
+def answered(answer_id, customer_id, score, category, at):
+    return event(
+        "survey_answered",
+        answer_id=answer_id,
+        customer_id=customer_id,
+        survey="nps",
+        score=score,
+        category=category,
+        channel="email",
+        answered_at=at,
+    )
+
+
+def created(customer_id, captive):
+    return event(
+        "customer_created",
+        customer_id=customer_id,
+        name=customer_id,
+        captive=captive,
+        created_at=JAN,
+    )
+
+
+SURVEY_NAMES = ("CSAT", "CSAT_mean", "CES_mean", "SC", "I6")
+
+
+def survey_figures(period):
+    return {name: period[name] for name in SURVEY_NAMES}
+
+
+def test_csat_and_ces_count_every_signed_answer_in_the_period():
+    uow = FakeKpiStorage()
+    handle(
+        uow,
+        responded("r1", "csat", 5, JAN),
+        responded("r2", "csat", 4, JAN),
+        responded("r3", "csat", 2, JAN),
+        responded("r4", "csat", 1, JAN, customer_id=None),  # anonymous: not counted
+        responded("r5", "ces", 6, JAN),
+        responded("r6", "ces", 3, JAN),
+        responded("r1", "csat", 5, JAN),  # replayed
+        responded("r7", "csat", 3, FEB),
+    )
+
+    periods = report(uow)
+
+    assert periods["2026-01"]["CSAT"] == 66.67
+    assert periods["2026-01"]["CSAT_mean"] == 3.67
+    assert periods["2026-01"]["CES_mean"] == 4.5
+    assert survey_figures(periods["2026-02"])["CSAT"] == 0.0
+    assert periods["2026-02"]["CES_mean"] is None
+
+
+def test_sc_counts_each_customers_latest_csat_or_nps_answer_and_i6_the_captive_ones():
+    uow = FakeKpiStorage()
+    handle(
+        uow,
+        created("c1", captive=True),
+        created("c2", captive=False),
+        created("c3", captive=True),
+        responded("r1", "csat", 2, JAN, customer_id="c1"),
+        answered("a1", "c1", 7, "passive", JAN + HOUR),  # c1's latest: satisfied
+        responded("r2", "csat", 5, JAN, customer_id="c2"),  # satisfied, not captive
+        answered("a3", "c3", 9, "promoter", JAN),
+        responded("r3", "csat", 3, JAN + HOUR, customer_id="c3"),  # c3's latest: not satisfied
+        responded("r4", "ces", 7, JAN, customer_id="c4"),  # CES: not a satisfaction answer
+    )
+
+    assert survey_figures(report(uow)["2026-01"]) == {
+        "CSAT": 33.33,
+        "CSAT_mean": 3.33,
+        "CES_mean": 7.0,
+        "SC": 66.67,
+        "I6": 50.0,
+    }
+
+
+def test_a_period_without_survey_answers_has_no_survey_figures():
+    uow = FakeKpiStorage()
+    handle(uow, opened("k1", JAN))
+
+    assert survey_figures(report(uow)["2026-01"]) == dict.fromkeys(SURVEY_NAMES)
 
 
 def complaint_figures(period):
