@@ -19,7 +19,12 @@ def test_each_section_is_a_table_with_a_line_per_period(capsys):
     print_kpi(report)
 
     lines = capsys.readouterr().out.splitlines()
-    assert [line for line in lines if line in SECTIONS] == ["Prospects", "Customers", "Loyalty"]
+    assert [line for line in lines if line in SECTIONS] == [
+        "Prospects",
+        "Feedback",
+        "Customers",
+        "Loyalty",
+    ]
     customers = lines[lines.index("Customers") + 1 : lines.index("Loyalty")]
     assert "CCT %" in customers[0]
     assert customers[1].startswith("2026-02") and customers[1].endswith("-")
