@@ -6,7 +6,7 @@ compute it from (rather than a misleading 0).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from statistics import fmean
 
 
@@ -25,3 +25,21 @@ def mean(values: Iterable[float]) -> float | None:
     """The mean of ``values`` rounded to two decimals; None for no values."""
     counted = list(values)
     return round(fmean(counted), 2) if counted else None
+
+
+SERVQUAL_DIMENSIONS = ("tangibility", "reliability", "responsiveness", "assurance", "empathy")
+"""The five dimensions of service quality SERVQUAL measures."""
+
+
+def weighted_gap(dimension_gaps: Mapping[str, float], points: Mapping[str, int]) -> float | None:
+    """One SERVQUAL answer's dimension gaps (perception - expectation) weighted by the
+    importance ``points`` its customer gave; unrounded.
+
+    Only the dimensions rated count, their points taken as the whole; None when
+    the customer gave those dimensions no points at all.
+    """
+    total = sum(points.get(dimension, 0) for dimension in dimension_gaps)
+    if total == 0:
+        return None
+    weighted = sum(points.get(dimension, 0) * gap for dimension, gap in dimension_gaps.items())
+    return weighted / total

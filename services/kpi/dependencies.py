@@ -24,7 +24,12 @@ from clientela.services.kpi.domain import (
     merge_change,
     winning,
 )
-from clientela.services.kpi.feedback_indicators import ComplaintFact, ScoredAnswer
+from clientela.services.kpi.feedback_indicators import (
+    SERVQUAL,
+    ComplaintFact,
+    ScoredAnswer,
+    ServqualAnswer,
+)
 from clientela.storage import FakeUnitOfWork, UnitOfWork
 
 ATTEMPTS = 10
@@ -276,6 +281,14 @@ class KpiStorage(UnitOfWork):
         for fact in self.facts.find(_timed(kind, start, end), projection):
             yield _scored(fact, granularity)
 
+    def servqual_answers(
+        self, granularity: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[ServqualAnswer]:
+        """Every SERVQUAL answer given in the range."""
+        projection = {"periods": 1, "ratings": 1, "importance": 1}
+        for fact in self.facts.find(_timed(SERVQUAL, start, end), projection):
+            yield _servqual(fact, granularity)
+
     def captive_customers(self, end: datetime | None) -> set[str]:
         """The captive customers created before ``end``."""
         projection = {"subject": 1, "captive": 1}
@@ -314,6 +327,11 @@ class KpiStorage(UnitOfWork):
 def _scored(fact: dict[str, Any], granularity: str) -> ScoredAnswer:
     """A scored answer's fact as the indicators count it."""
     return ScoredAnswer(fact["periods"][granularity], fact["subject"], fact["at"], fact["score"])
+
+
+def _servqual(fact: dict[str, Any], granularity: str) -> ServqualAnswer:
+    """A SERVQUAL answer's fact as the indicators count it."""
+    return ServqualAnswer(fact["periods"][granularity], fact["ratings"], fact["importance"])
 
 
 def _complaint(fact: dict[str, Any], granularity: str) -> ComplaintFact:
@@ -454,6 +472,12 @@ class FakeKpiStorage(FakeUnitOfWork):
     ) -> Iterator[ScoredAnswer]:
         for fact in self._counting(kind, start, end):
             yield _scored(fact, granularity)
+
+    def servqual_answers(
+        self, granularity: str, start: datetime | None, end: datetime | None
+    ) -> Iterator[ServqualAnswer]:
+        for fact in self._counting(SERVQUAL, start, end):
+            yield _servqual(fact, granularity)
 
     def captive_customers(self, end: datetime | None) -> set[str]:
         facts = self._counting("customer", None, end)

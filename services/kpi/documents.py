@@ -38,7 +38,8 @@ Customer and loyalty facts are timed by what they count:
 Their ``subject`` is the customer.
 
 - ``csat``, ``ces`` (``response:<response id>``): a signed survey answer's
-  ``score``, given ``at`` by its ``subject``.
+  ``score``, given ``at`` by its ``subject``; ``servqual`` likewise, with its
+  ``ratings`` and ``importance`` points as announced.
 - ``complaint`` (``complaint:<complaint ref>``): a complaint opened ``at``
   (none until its opening or resolution arrives), first ``responded_at``,
   latest ``resolved_at``, and ``breached`` once it missed a target; its
@@ -54,16 +55,25 @@ from mongoengine import (
     Document,
     FloatField,
     IntField,
+    ListField,
     StringField,
 )
 
 from clientela.services.kpi.customer_indicators import POINTS_KINDS
-from clientela.services.kpi.feedback_indicators import SURVEY_SCALES
+from clientela.services.kpi.feedback_indicators import SERVQUAL, SURVEY_SCALES
 
 PROSPECT_KINDS = ("captured", "first_contact", "conversion")
 """The facts of a prospect that stop counting while it is merged into another."""
 CUSTOMER_KINDS = ("customer", "lost", "update", "contract", "purchase", *POINTS_KINDS, "alarm")
-FACT_KINDS = (*PROSPECT_KINDS, "merge", "nps", *CUSTOMER_KINDS, *SURVEY_SCALES, "complaint")
+FACT_KINDS = (
+    *PROSPECT_KINDS,
+    "merge",
+    "nps",
+    *CUSTOMER_KINDS,
+    *SURVEY_SCALES,
+    SERVQUAL,
+    "complaint",
+)
 
 
 class Fact(Document):
@@ -100,6 +110,8 @@ class Fact(Document):
     breached = BooleanField()
     captive = BooleanField()
     score = IntField()
+    ratings = ListField(DictField())
+    importance = DictField()
 
     meta = {
         "db_alias": "kpi",

@@ -6,6 +6,10 @@ feedback scores them): ``CSAT`` is the % of CSAT answers (1-5) of 4 or 5 and
 ``SC`` is the % of the customers surveyed in the period (a CSAT or NPS
 answer) whose latest such answer is satisfied: CSAT 4 or more, NPS 7 or more
 (a promoter or a passive); ``I6`` is SC over captive customers only.
+``SERVQUAL_gap_<dimension>`` is the mean of the dimension's item gaps
+(perception - expectation), each item's gap averaged over the period's
+answers; ``SERVQUAL_weighted`` the mean of each answer's gaps weighted by the
+importance its customer gave (:func:`clientela.figures.weighted_gap`).
 
 Complaints count in the period they were opened (suggestions are not
 complaints): ``complaints``, ``complaints_breached`` (those announced as
@@ -15,16 +19,20 @@ response and to the latest resolution, over those responded to or resolved.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from statistics import fmean
+from typing import Any, NamedTuple
 
 from clientela import figures
 from clientela.services.kpi.domain import hours_between, latest_by_customer, median
 
 SURVEY_SCALES = ("csat", "ces")
 """The scored survey questions counted from ``survey_responded``, each a kind of fact."""
+
+SERVQUAL = "servqual"
+"""The SERVQUAL question, counted from ``survey_responded`` as a kind of fact."""
 
 CSAT_SATISFIED = 4
 """The least CSAT answer that counts as satisfied (CSAT, SC)."""
@@ -51,15 +59,61 @@ class Satisfaction(NamedTuple):
     satisfied: bool
 
 
+class ServqualAnswer(NamedTuple):
+    """One signed SERVQUAL answer: its ``ratings`` (``item``, ``dimension``,
+    ``expectation``, ``perception``) and ``importance`` points per dimension."""
+
+    period: str
+    ratings: Sequence[Mapping[str, Any]]
+    importance: Mapping[str, int]
+
+
+@dataclass
+class PeriodServqual:
+    """The SERVQUAL answers of one period: each item's gaps, each answer's weighted gap."""
+
+    item_gaps: dict[int, list[int]] = field(default_factory=dict)
+    item_dimension: dict[int, str] = field(default_factory=dict)
+    weighted_gaps: list[float] = field(default_factory=list)
+
+    def count(self, answer: ServqualAnswer) -> None:
+        """Add the gaps of ``answer``'s ratings, and its importance-weighted gap."""
+        dimension_gaps: dict[str, list[int]] = {}
+        for rating in answer.ratings:
+            gap = rating["perception"] - rating["expectation"]
+            self.item_gaps.setdefault(rating["item"], []).append(gap)
+            self.item_dimension[rating["item"]] = rating["dimension"]
+            dimension_gaps.setdefault(rating["dimension"], []).append(gap)
+        means = {dimension: fmean(gaps) for dimension, gaps in dimension_gaps.items()}
+        weighted = figures.weighted_gap(means, answer.importance)
+        if weighted is not None:
+            self.weighted_gaps.append(weighted)
+
+    def as_dict(self) -> dict[str, object]:
+        """The gap of each dimension and the weighted gap under their public names."""
+        by_dimension: dict[str, list[float]] = {}
+        for item, gaps in self.item_gaps.items():
+            by_dimension.setdefault(self.item_dimension[item], []).append(fmean(gaps))
+        return {
+            **{
+                f"SERVQUAL_gap_{dimension}": figures.mean(by_dimension.get(dimension, []))
+                for dimension in figures.SERVQUAL_DIMENSIONS
+            },
+            "SERVQUAL_weighted": figures.mean(self.weighted_gaps),
+        }
+
+
 @dataclass
 class PeriodSurveys:
     """The survey answers of one period, and each customer's latest satisfaction in it."""
 
     scores: dict[str, list[int]] = field(default_factory=lambda: {s: [] for s in SURVEY_SCALES})
     satisfied: dict[str, bool] = field(default_factory=dict)
+    servqual: PeriodServqual = field(default_factory=PeriodServqual)
 
     def as_dict(self, captive: Collection[str]) -> dict[str, object]:
-        """CSAT, CSAT_mean, CES_mean, SC, and I6 over the ``captive`` customers."""
+        """CSAT, CSAT_mean, CES_mean, SC, I6 over the ``captive`` customers, and the
+        SERVQUAL gaps."""
         csat = self.scores["csat"]
         captives = [kept for customer, kept in self.satisfied.items() if customer in captive]
         return {
@@ -68,6 +122,7 @@ class PeriodSurveys:
             "CES_mean": figures.mean(self.scores["ces"]),
             "SC": _satisfied_share(self.satisfied.values()),
             "I6": _satisfied_share(captives),
+            **self.servqual.as_dict(),
         }
 
 

@@ -54,6 +54,7 @@ from clientela.services.kpi.domain import (
 from clientela.services.kpi.feedback_indicators import (
     CSAT_SATISFIED,
     NPS_SATISFIED,
+    SERVQUAL,
     SURVEY_SCALES,
     PeriodComplaints,
     PeriodSurveys,
@@ -153,18 +154,24 @@ def handle_survey_answered(event: Event, uow: KpiStorage) -> None:
 
 
 def handle_survey_responded(event: Event, uow: KpiStorage) -> None:
-    """A signed CSAT or CES answer counts once, in the period it was given; anonymous
-    answers and other questions do not count."""
+    """A signed CSAT, CES or SERVQUAL answer counts once, in the period it was given;
+    anonymous answers and other questions do not count."""
     response = event.payload
-    if response["customer_id"] is None or response["kind"] not in SURVEY_SCALES:
+    kind = response["kind"]
+    if kind == SERVQUAL:
+        details = {"ratings": response["ratings"], "importance": response["importance"]}
+    elif kind in SURVEY_SCALES:
+        details = {"score": response["score"]}
+    else:
         return
-    uow.record_once(
-        f"response:{response['response_id']}",
-        response["kind"],
-        response["customer_id"],
-        response["answered_at"],
-        score=response["score"],
-    )
+    if response["customer_id"] is not None:
+        uow.record_once(
+            f"response:{response['response_id']}",
+            kind,
+            response["customer_id"],
+            response["answered_at"],
+            **details,
+        )
 
 
 def handle_complaint_opened(event: Event, uow: KpiStorage) -> None:
@@ -352,8 +359,8 @@ def report_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str
 def _survey_periods(
     query: ReportIndicators, nps_answers: list[NpsAnswer], uow: KpiStorage
 ) -> dict[str, PeriodSurveys]:
-    """The CSAT and CES answers of each period in the range, and whether each customer's
-    latest CSAT or NPS answer in it is satisfied."""
+    """The CSAT, CES and SERVQUAL answers of each period in the range, and whether each
+    customer's latest CSAT or NPS answer in it is satisfied."""
     surveys: dict[str, PeriodSurveys] = {}
     satisfaction = [
         Satisfaction(*answer[:3], answer.category in NPS_SATISFIED) for answer in nps_answers
@@ -365,6 +372,8 @@ def _survey_periods(
                 satisfaction.append(Satisfaction(*answer[:3], answer.score >= CSAT_SATISFIED))
     for key, satisfied in latest_satisfaction(satisfaction).items():
         surveys.setdefault(key, PeriodSurveys()).satisfied = satisfied
+    for answer in uow.servqual_answers(query.granularity, query.start, query.end):
+        surveys.setdefault(answer.period, PeriodSurveys()).servqual.count(answer)
     return surveys
 
 

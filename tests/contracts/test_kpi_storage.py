@@ -280,3 +280,12 @@ def test_captive_customers_are_those_created_captive_before_the_end(uow):
 
     assert uow.captive_customers(None) == {"c1", "c3"}
     assert uow.captive_customers(MAR) == {"c1"}
+
+
+def test_servqual_answers_keep_their_ratings_and_importance(uow):
+    ratings = [{"item": 1, "dimension": "empathy", "expectation": 6, "perception": 5}]
+    importance = {"empathy": 100}
+    uow.record_once("response:r1", "servqual", "c1", JAN, ratings=ratings, importance=importance)
+    uow.record_once("response:r2", "servqual", "c2", MAR, ratings=[], importance={})
+
+    assert list(uow.servqual_answers("month", None, MAR)) == [("2026-01", ratings, importance)]

@@ -1,8 +1,9 @@
-"""Percentages, means and the Net Promoter Score, as every service reports them."""
+"""Percentages, means, the Net Promoter Score and SERVQUAL's weighted gap, as every
+service reports them."""
 
 import pytest
 
-from clientela.figures import mean, net_promoter_score, percentage
+from clientela.figures import mean, net_promoter_score, percentage, weighted_gap
 
 
 @pytest.mark.parametrize(
@@ -35,3 +36,11 @@ def test_net_promoter_score_is_promoters_minus_detractors_in_percent(
 )
 def test_mean_is_rounded_to_two_decimals_and_none_without_values(values, expected):
     assert mean(values) == expected
+
+
+def test_weighted_gap_weighs_the_rated_dimensions_by_their_share_of_the_points():
+    gaps = {"reliability": -2.0, "empathy": 1.0}
+    points = {"reliability": 30, "empathy": 10, "tangibility": 60}  # tangibility not rated
+
+    assert weighted_gap(gaps, points) == -1.25
+    assert weighted_gap(gaps, {"tangibility": 100}) is None

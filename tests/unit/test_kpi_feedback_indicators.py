@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from clientela.events import new_event, parse_event
+from clientela.figures import SERVQUAL_DIMENSIONS
 from clientela.services.kpi import handlers
 from clientela.services.kpi.dependencies import FakeKpiStorage
 from clientela.services.kpi.domain import ReportIndicators
@@ -105,7 +106,15 @@ def created(customer_id, captive):
     )
 
 
-SURVEY_NAMES = ("CSAT", "CSAT_mean", "CES_mean", "SC", "I6")
+SURVEY_NAMES = (
+    "CSAT",
+    "CSAT_mean",
+    "CES_mean",
+    "SC",
+    "I6",
+    *(f"SERVQUAL_gap_{dimension}" for dimension in SERVQUAL_DIMENSIONS),
+    "SERVQUAL_weighted",
+)
 
 
 def survey_figures(period):
@@ -150,13 +159,60 @@ def test_sc_counts_each_customers_latest_csat_or_nps_answer_and_i6_the_captive_o
         responded("r4", "ces", 7, JAN, customer_id="c4"),  # CES: not a satisfaction answer
     )
 
-    assert survey_figures(report(uow)["2026-01"]) == {
+    assert {
+        name: value
+        for name, value in survey_figures(report(uow)["2026-01"]).items()
+        if value is not None
+    } == {
         "CSAT": 33.33,
         "CSAT_mean": 3.33,
         "CES_mean": 7.0,
         "SC": 66.67,
         "I6": 50.0,
     }
+
+
+def servqual(response_id, at, ratings, importance, customer_id="c1"):
+    return event(
+        "survey_responded",
+        response_id=response_id,
+        survey_id="s1",
+        question="q2",
+        version=1,
+        kind="servqual",
+        customer_id=customer_id,
+        ratings=[
+            {"item": item, "dimension": dimension, "expectation": expected, "perception": got}
+            for item, dimension, expected, got in ratings
+        ],
+        importance=importance,
+        channel="email",
+        answered_at=at,
+    )
+
+
+def test_servqual_gaps_average_item_gaps_per_dimension_and_weigh_each_answer():
+    uow = FakeKpiStorage()
+    handle(
+        uow,
+        servqual(
+            "r1",
+            JAN,
+            [(1, "reliability", 7, 4), (2, "reliability", 6, 6), (3, "empathy", 5, 6)],
+            {"reliability": 60, "empathy": 20, "tangibility": 20},
+        ),
+        servqual("r2", JAN, [(1, "reliability", 7, 6)], {"reliability": 100}, customer_id="c2"),
+        servqual("r3", JAN, [(1, "reliability", 1, 7)], {"reliability": 100}, customer_id=None),
+    )
+
+    january = report(uow)["2026-01"]
+
+    # item 1: (-3 + -1) / 2 = -2, item 2: 0 -> reliability -1; item 3: empathy 1
+    assert january["SERVQUAL_gap_reliability"] == -1.0
+    assert january["SERVQUAL_gap_empathy"] == 1.0
+    assert january["SERVQUAL_gap_tangibility"] is None
+    # r1: (60 x -1.5 + 20 x 1) / 80 = -0.875; r2: -1
+    assert january["SERVQUAL_weighted"] == -0.94
 
 
 def test_a_period_without_survey_answers_has_no_survey_figures():
