@@ -362,18 +362,23 @@ def _survey_periods(
     """The CSAT, CES and SERVQUAL answers of each period in the range, and whether each
     customer's latest CSAT or NPS answer in it is satisfied."""
     surveys: dict[str, PeriodSurveys] = {}
+    span = (query.granularity, query.start, query.end)
     satisfaction = [
-        Satisfaction(*answer[:3], answer.category in NPS_SATISFIED) for answer in nps_answers
+        Satisfaction(nps.period, nps.customer, nps.answered_at, nps.category in NPS_SATISFIED)
+        for nps in nps_answers
     ]
     for kind in SURVEY_SCALES:
-        for answer in uow.scored_answers(kind, query.granularity, query.start, query.end):
-            surveys.setdefault(answer.period, PeriodSurveys()).scores[kind].append(answer.score)
+        for scored in uow.scored_answers(kind, *span):
+            surveys.setdefault(scored.period, PeriodSurveys()).scores[kind].append(scored.score)
             if kind == "csat":
-                satisfaction.append(Satisfaction(*answer[:3], answer.score >= CSAT_SATISFIED))
-    for key, satisfied in latest_satisfaction(satisfaction).items():
-        surveys.setdefault(key, PeriodSurveys()).satisfied = satisfied
-    for answer in uow.servqual_answers(query.granularity, query.start, query.end):
-        surveys.setdefault(answer.period, PeriodSurveys()).servqual.count(answer)
+                satisfied = scored.score >= CSAT_SATISFIED
+                satisfaction.append(
+                    Satisfaction(scored.period, scored.customer, scored.answered_at, satisfied)
+                )
+    for key, customers in latest_satisfaction(satisfaction).items():
+        surveys.setdefault(key, PeriodSurveys()).satisfied = customers
+    for servqual in uow.servqual_answers(*span):
+        surveys.setdefault(servqual.period, PeriodSurveys()).servqual.count(servqual)
     return surveys
 
 
