@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from statistics import fmean
+from typing import TypeVar
 
 
 def percentage(part: int, whole: int) -> float | None:
@@ -31,7 +32,13 @@ SERVQUAL_DIMENSIONS = ("tangibility", "reliability", "responsiveness", "assuranc
 """The five dimensions of service quality SERVQUAL measures."""
 
 
-def weighted_gap(dimension_gaps: Mapping[str, float], points: Mapping[str, int]) -> float | None:
+Dimension = TypeVar("Dimension", bound=str)
+"""A SERVQUAL dimension's name, or a service's own type of it."""
+
+
+def weighted_gap(
+    dimension_gaps: Mapping[Dimension, float], points: Mapping[Dimension, int]
+) -> float | None:
     """One SERVQUAL answer's dimension gaps (perception - expectation) weighted by the
     importance ``points`` its customer gave; unrounded.
 

@@ -26,7 +26,7 @@ from datetime import datetime
 from statistics import fmean
 
 from clientela.checks import invalid, require_aware, require_text
-from clientela.figures import net_promoter_score, percentage
+from clientela.figures import mean, net_promoter_score, percentage, weighted_gap
 from clientela.periods import Period
 from clientela.services.feedback.domain import nps_category
 from clientela.services.feedback.domain.checks import require_choice, require_whole
@@ -36,12 +36,6 @@ from clientela.services.feedback.domain.surveys import (
     QuestionKind,
     ServqualAnswer,
 )
-
-
-def rounded_mean(values: Iterable[float]) -> float | None:
-    """The mean to two decimals; None for no values."""
-    values = list(values)
-    return round(fmean(values), 2) if values else None
 
 
 @dataclass(frozen=True)
@@ -88,12 +82,7 @@ class ServqualResponse:
         Only the dimensions rated count, their points taken as the whole; None
         when the customer gave those dimensions no points at all.
         """
-        gaps = self.dimension_gaps()
-        points = self.answer.importance.points
-        total = sum(points[dimension] for dimension in gaps)
-        if total == 0:
-            return None
-        return sum(points[dimension] * gap for dimension, gap in gaps.items()) / total
+        return weighted_gap(self.dimension_gaps(), self.answer.importance.points)
 
 
 def _answers_in(
@@ -152,7 +141,7 @@ class ScaleSummary:
     @property
     def mean(self) -> float | None:
         """The mean score; None without answers."""
-        return rounded_mean(self.scores)
+        return mean(self.scores)
 
     @property
     def top_band_share(self) -> float | None:
@@ -208,7 +197,7 @@ def servqual(responses: Iterable[ServqualResponse], period: Period) -> ServqualG
     return ServqualGaps(
         items={item: round(gap, 2) for item, gap in item_gaps.items()},
         dimensions={d: round(fmean(by_dimension[d]), 2) for d in Dimension if d in by_dimension},
-        weighted=rounded_mean(weighted),
+        weighted=mean(weighted),
     )
 
 
