@@ -1,6 +1,5 @@
 """``clientela surveys`` and ``complaints``: what they ask the service, what they print."""
 
-import contextlib
 import json
 
 import pytest
@@ -8,6 +7,8 @@ from click.testing import CliRunner
 
 from clientela.cli import feedback as commands
 from clientela.cli.app import clientela
+
+from .cli_doubles import run, serve
 
 COMPLAINT = {
     "complaint_ref": "Q-1",
@@ -38,44 +39,20 @@ SURVEY = {
 }
 
 
-class FakeFeedback:
-    """The feedback service's answers, and the calls made to it."""
-
-    def __init__(self, answers):
-        self.answers = answers
-        self.calls = []
-
-    def __getattr__(self, method):
-        def call(*args, **kwargs):
-            self.calls.append((method, args, kwargs))
-            return self.answers[method]
-
-        return call
-
-
 @pytest.fixture
 def service(monkeypatch):
-    fake = FakeFeedback(
+    return serve(
+        monkeypatch,
+        commands,
+        "feedback",
         {
             "surveys": [SURVEY],
             "results": {"survey_id": "S-1", "period": "2026-Q1", "responses": 3, "CSAT": 50.0},
             "open_complaint": COMPLAINT,
             "complaints": [COMPLAINT],
             "resolve_complaint": {**COMPLAINT, "status": "resolved"},
-        }
+        },
     )
-    proxy = type("Proxy", (), {"feedback": fake})()
-    monkeypatch.setattr(
-        commands, "platform", lambda settings, *names: contextlib.nullcontext(proxy)
-    )
-    monkeypatch.setattr(commands, "settings", lambda ctx: None)
-    return fake
-
-
-def run(*argv):
-    result = CliRunner().invoke(clientela, list(argv), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def test_surveys_list_shows_the_current_version_of_each_question(service):

@@ -1,33 +1,20 @@
 """``clientela loyalty`` and ``clientela actions``: what they ask the service, what they print."""
 
-import contextlib
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from clientela.cli import loyalty as commands
-from clientela.cli.app import clientela
 
-
-class FakeLoyalty:
-    """The loyalty service's answers, and the calls made to it."""
-
-    def __init__(self, answers):
-        self.answers = answers
-        self.calls = []
-
-    def __getattr__(self, method):
-        def call(*args, **kwargs):
-            self.calls.append((method, args, kwargs))
-            return self.answers[method]
-
-        return call
+from .cli_doubles import run, serve
 
 
 @pytest.fixture
 def service(monkeypatch):
-    fake = FakeLoyalty(
+    return serve(
+        monkeypatch,
+        commands,
+        "loyalty",
         {
             "balance": {
                 "customer_id": "C-ana",
@@ -59,20 +46,8 @@ def service(monkeypatch):
                 }
             ],
             "add_action": {"id": "ACT-1", "indicator": "NPS", "target": "20"},
-        }
+        },
     )
-    proxy = type("Proxy", (), {"loyalty": fake})()
-    monkeypatch.setattr(
-        commands, "platform", lambda settings, *names: contextlib.nullcontext(proxy)
-    )
-    monkeypatch.setattr(commands, "settings", lambda ctx: None)
-    return fake
-
-
-def run(*argv):
-    result = CliRunner().invoke(clientela, list(argv), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def test_balance_shows_points_tier_and_entries_or_the_services_json(service):
