@@ -104,12 +104,15 @@ def assess_risk(
     facts = ChurnFacts(customer_id, member["customer_since"], purchases, answers)
     risk = churn_risk(facts, now, SETTINGS)
     uow.save_risk(customer_id, risk.score, [events.reason_payload(r) for r in risk.reasons], now)
+    # Alarms are numbered per customer, and the count is read before the live alarm:
+    # a scoring racing this one either raised its alarm before the count (then it is
+    # the live one found below) or raises the same number (and one insert wins).
+    number = uow.alarm_count(customer_id) + 1
     live = uow.live_alarm(customer_id)
     current = _alarm(live) if live else None
     decision = alarm_decision(risk, current, SETTINGS)
     if decision is AlarmDecision.RAISE:
-        # numbered per customer: two scorings racing to raise the same alarm raise one
-        alarm = raise_alarm(f"{customer_id}-{uow.alarm_count(customer_id) + 1}", risk)
+        alarm = raise_alarm(f"{customer_id}-{number}", risk)
         uow.add_alarm(_alarm_document(alarm), events.churn_alarm_raised(alarm))
     elif decision is AlarmDecision.CLEAR and current is not None:
         _save(current, current.close("cleared", now), uow)

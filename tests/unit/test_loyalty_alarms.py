@@ -94,6 +94,24 @@ def test_inactivity_plus_a_detractor_answer_raises_one_alarm_with_its_reasons(uo
     assert uow.find_member("C-ana")["risk_score"] == 60
 
 
+def test_a_scoring_racing_another_that_raises_the_alarm_raises_no_second_one(uow):
+    """The daily review and an answer's rescoring interleave: the review raises the
+    alarm just as the answer's scoring is reading whether one is live."""
+    uow.add_answer_fact("A-1", "C-ana", days_ago(10), 3, None)  # not scored yet
+    read_live = uow.live_alarm
+
+    def live_alarm_raised_meanwhile(customer_id):
+        uow.live_alarm = read_live
+        retention.assess_risk(customer_id, uow)  # the racing scoring
+        return None  # what this scoring read before the other one's insert
+
+    uow.live_alarm = live_alarm_raised_meanwhile
+    retention.assess_risk("C-ana", uow)
+
+    assert [raised["alarm_id"] for _, raised in alarm_events(uow)] == ["C-ana-1"]
+    assert [a["_id"] for a in retention.alarms(live_only=True, uow=uow)] == ["C-ana-1"]
+
+
 def test_a_purchase_bringing_the_score_down_clears_the_alarm(alarmed):
     retention.note_purchase(purchase("F-2", days_ago(1)), alarmed)
 
