@@ -1,7 +1,11 @@
-"""``clientela kpi``: the indicators the kpi service holds, per period."""
+"""``clientela kpi``: the indicators the kpi service holds, per period, as tables with
+a legend, JSON or CSV, and what each indicator means."""
 
 from __future__ import annotations
 
+import csv
+import sys
+from dataclasses import asdict
 from typing import Any
 
 import click
@@ -9,6 +13,7 @@ import click
 from clientela.cli.client import platform
 from clientela.cli.context import settings
 from clientela.cli.output import json_option, print_json, print_table, say
+from clientela.indicators import INDICATORS, Indicator
 from clientela.vocabulary import KPI_GRANULARITIES
 
 SECTIONS = {
@@ -59,7 +64,8 @@ them; a breakdown (by source, by currency) is one left-aligned cell."""
 
 
 def print_kpi(report: dict[str, Any]) -> None:
-    """Print one table per section, one line per period ("-" where a period has no value)."""
+    """Print one table per section, one line per period ("-" where a period has no value),
+    each followed by the legend of its headings."""
     if not report["periods"]:
         say("(no activity in the requested periods)")
         return
@@ -72,6 +78,52 @@ def print_kpi(report: dict[str, Any]) -> None:
         ]
         numbers = [head for key, head in indicators.items() if not _breakdown(key, report)]
         print_table(["period", *indicators.values()], rows, right=tuple(numbers))
+        for key, head in indicators.items():
+            say(f"  {head}: {_legend(INDICATORS[key])}")
+    say()
+    say("clientela kpi --explain NAME says how an indicator is computed.")
+
+
+def _legend(indicator: Indicator) -> str:
+    """``Title (name, unit)``, the line a table's heading stands for."""
+    unit = {"count": "", "money": "per currency"}.get(indicator.unit, indicator.unit)
+    return f"{indicator.title} ({', '.join(filter(None, (indicator.name, unit)))})"
+
+
+def print_explanation(indicator: Indicator) -> None:
+    """What ``indicator`` means: its title, section, unit, better direction, definition."""
+    say(f"{indicator.name}: {indicator.title}")
+    say(f"  section: {indicator.section}")
+    say(
+        f"  unit: {indicator.unit}" + (f", by {indicator.breakdown}" if indicator.breakdown else "")
+    )
+    say(f"  better: {indicator.better or 'neither way'}")
+    say(f"  {indicator.definition}")
+
+
+def write_csv(report: dict[str, Any]) -> None:
+    """Write the report as CSV on standard output: one row per period, one column per
+    indicator in catalogue order, a breakdown as one column per part (``purchase_value.MXN``)."""
+    periods = report["periods"]
+    columns: list[str] = []
+    for name, indicator in INDICATORS.items():
+        if indicator.breakdown is None:
+            columns.append(name)
+        else:
+            parts = sorted({part for row in periods for part in row.get(name) or {}})
+            columns.extend(f"{name}.{part}" for part in parts)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["period", *columns])
+    for row in periods:
+        writer.writerow([row["period"], *(_csv_value(row, column) for column in columns)])
+
+
+def _csv_value(row: dict[str, Any], column: str) -> Any:
+    name, _, part = column.partition(".")
+    value = row.get(name)
+    if part:
+        value = (value or {}).get(part)
+    return "" if value is None else value
 
 
 def _breakdown(key: str, report: dict[str, Any]) -> bool:
@@ -86,6 +138,14 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _explained(ctx: click.Context, param: click.Parameter, name: str | None) -> Indicator | None:
+    if name is None:
+        return None
+    if name not in INDICATORS:
+        raise click.BadParameter(f"no indicator {name!r}; known: {', '.join(INDICATORS)}")
+    return INDICATORS[name]
+
+
 @click.command()
 @click.option(
     "--by",
@@ -96,13 +156,36 @@ def _cell(value: Any) -> Any:
 )
 @click.option("--from", "start", help="ISO date or time, inclusive.")
 @click.option("--to", "end", help="ISO date or time, exclusive.")
+@click.option(
+    "--explain",
+    metavar="INDICATOR",
+    callback=_explained,
+    help="Say what INDICATOR means and how it is computed (no service needed).",
+)
+@click.option("--csv", "as_csv", is_flag=True, help="Write the periods as CSV.")
 @json_option
 @click.pass_context
-def kpi(ctx: click.Context, by: str, start: str | None, end: str | None, as_json: bool) -> None:
-    """Print the indicators the kpi service holds, per period."""
+def kpi(
+    ctx: click.Context,
+    by: str,
+    start: str | None,
+    end: str | None,
+    explain: Indicator | None,
+    as_csv: bool,
+    as_json: bool,
+) -> None:
+    """Print the indicators the kpi service holds, per period, with a legend."""
+    if explain is not None:
+        if as_json:
+            print_json(asdict(explain))
+        else:
+            print_explanation(explain)
+        return
     with platform(settings(ctx), "kpi") as rpc:
         report = rpc.kpi.indicators(by, start, end)
     if as_json:
         print_json(report)
+    elif as_csv:
+        write_csv(report)
     else:
         print_kpi(report)

@@ -1,0 +1,80 @@
+"""``clientela kpi``: tables a manager can read, a spreadsheet's CSV, each indicator explained."""
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from clientela.cli import kpi as commands
+from clientela.cli.app import clientela
+from clientela.indicators import INDICATORS
+
+from .cli_doubles import run, serve
+
+
+def period(key: str, **figures) -> dict:
+    row = {name: None for name in INDICATORS}
+    row.update({"I1_by_source": {}, "I1_by_fair": {}, "I1_by_campaign": {}, "I1_by_channel": {}})
+    row.update({"purchase_value": {}}, period=key, **figures)
+    return row
+
+
+@pytest.fixture
+def service(monkeypatch):
+    report = {
+        "granularity": "quarter",
+        "periods": [
+            period("2026-Q3", I1_new_prospects=12, CCT=87.5, purchase_value={"MXN": "1200.50"}),
+            period(
+                "2026-Q4",
+                I1_new_prospects=30,
+                CCT=None,
+                I1_by_source={"fairs": 30},
+                purchase_value={"EUR": "80", "MXN": "300"},
+            ),
+        ],
+    }
+    return serve(monkeypatch, commands, "kpi", {"indicators": report})
+
+
+def test_the_tables_carry_a_legend_of_their_headings(service):
+    output = run("kpi", "--by", "quarter", "--from", "2026-07-01")
+
+    assert service.calls == [("indicators", ("quarter", "2026-07-01", None), {})]
+    assert "I1 new: New prospects (I1_new_prospects)" in output
+    assert "CCT %: Contracts fulfilled on time (CCT) (CCT, %)" in output
+    assert "value: Purchase value (purchase_value, per currency)" in output
+    assert "clientela kpi --explain NAME" in output
+
+
+def test_csv_has_a_column_per_indicator_and_per_part_of_a_breakdown(service):
+    rows = list(csv.DictReader(io.StringIO(run("kpi", "--by", "quarter", "--csv"))))
+
+    assert [row["period"] for row in rows] == ["2026-Q3", "2026-Q4"]
+    assert (rows[0]["I1_new_prospects"], rows[0]["CCT"]) == ("12", "87.5")
+    assert rows[1]["CCT"] == ""  # no contract due: no value, not zero
+    assert (rows[0]["purchase_value.EUR"], rows[1]["purchase_value.EUR"]) == ("", "80")
+    assert rows[1]["I1_by_source.fairs"] == "30"
+    assert "purchase_value" not in rows[0]  # a breakdown is only its parts
+
+
+def test_explain_says_what_an_indicator_means_without_a_running_platform():
+    output = run("kpi", "--explain", "I2_median_hours")
+
+    assert output.splitlines()[:4] == [
+        "I2_median_hours: Time to first contact (median)",
+        "  section: Prospects",
+        "  unit: hours",
+        "  better: lower",
+    ]
+    explained = json.loads(run("kpi", "--explain", "NPS", "--json"))
+    assert (explained["better"], explained["unit"]) == ("higher", "score")
+
+
+def test_explaining_an_unknown_indicator_names_the_known_ones():
+    result = CliRunner().invoke(clientela, ["kpi", "--explain", "I9"])
+
+    assert result.exit_code == 2
+    assert "no indicator 'I9'; known: I1_new_prospects" in result.output
