@@ -33,9 +33,13 @@ class Settings:
     """Everything a clientela process can be configured with.
 
     ``mongo_uri`` left empty means "use the embedded SecantusDB server".
+    ``rabbit_api_uri`` (RabbitMQ's management API, read only to tell how long
+    events have waited) left empty means ``amqp_uri``'s host and credentials on
+    port 15672.
     """
 
     amqp_uri: str = "amqp://guest:guest@127.0.0.1:5672/"
+    rabbit_api_uri: str = ""
     mongo_uri: str = ""
     db_prefix: str = "clientela"
     data_dir: str = ".clientela"

@@ -30,6 +30,7 @@ import contextlib
 import inspect
 import json
 import logging
+import time
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -99,6 +100,12 @@ def check_broker(amqp_uri: str) -> None:
             f"cannot reach RabbitMQ at {masked(amqp_uri)}: {exc}. Start it (for a local "
             "server: rabbitmq-server -detached) or point CLIENTELA_AMQP_URI at a running one."
         ) from None
+
+
+def published_at() -> int:
+    """The AMQP ``timestamp`` property of an event published now (whole seconds since the
+    epoch): the broker reports the head message's, which tells how long a backlog waits."""
+    return int(time.time())
 
 
 def queue_counts(connection: Connection, name: str) -> tuple[int, int] | None:
@@ -639,6 +646,7 @@ class ConfirmedBatchPublisher:
                 content_type="application/json",
                 content_encoding="utf-8",
                 delivery_mode=2,
+                timestamp=published_at(),
             )
             channel.basic_publish(message, self._exchange.name, envelope["type"])
         try:
@@ -672,7 +680,12 @@ class EventBus:
 
     def publish(self, envelope: dict) -> None:
         """Publish one envelope and wait for the broker's confirm."""
-        self._publisher.publish(envelope, exchange=self._exchange, routing_key=envelope["type"])
+        self._publisher.publish(
+            envelope,
+            exchange=self._exchange,
+            routing_key=envelope["type"],
+            timestamp=published_at(),
+        )
 
     def publish_many(self, envelopes: list[dict]) -> None:
         """Publish many envelopes, pipelined, and wait until the broker confirmed them all."""

@@ -6,9 +6,13 @@ time against a platform in production (``clientela status``).
 
 from __future__ import annotations
 
+import base64
+import json
+import urllib.request
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 import pymongo
 from kombu import Connection
@@ -58,6 +62,53 @@ def broker_status(settings: Settings, service_classes: Iterable[type]) -> dict[s
     except Exception as exc:
         report.update(ok=False, error=f"{type(exc).__name__}: {exc}")
     return report
+
+
+def rabbit_api_uri(settings: Settings) -> str:
+    """Where RabbitMQ's management API answers: ``rabbit_api_uri``, or by default
+    ``amqp_uri``'s host and credentials on port 15672."""
+    if settings.rabbit_api_uri:
+        return settings.rabbit_api_uri
+    amqp = urlsplit(settings.amqp_uri)
+    credentials = f"{amqp.username or 'guest'}:{amqp.password or 'guest'}@"
+    return f"http://{credentials}{amqp.hostname or '127.0.0.1'}:15672"
+
+
+def backlog(settings: Settings, service_cls: type, now: datetime | None = None) -> dict[str, Any]:
+    """The events ``service_cls``'s handlers have still to apply: how many wait
+    (``waiting``) and how long ago the oldest at the head of a queue was published
+    (``oldest_age_s``; None when nothing waits, or when the management API does not
+    answer or the event carries no publication time).
+    """
+    config = settings.nameko_config()
+    heads: list[str] = []
+    waiting = 0
+    with Connection(settings.amqp_uri, connect_timeout=5) as connection:
+        for queues in service_handler_queues(service_cls, config):
+            counts = queue_counts(connection, queues.main.name)
+            if counts and counts[0]:
+                waiting += counts[0]
+                heads.append(queues.main.name)
+    published = [_head_published_at(settings, queue) for queue in heads]
+    known = [moment for moment in published if moment is not None]
+    oldest = min(known) if known else None
+    return {"waiting": waiting, "oldest_age_s": _age_s(oldest, now or datetime.now(UTC))}
+
+
+def _head_published_at(settings: Settings, queue: str) -> datetime | None:
+    """When the message at the head of ``queue`` was published, by the management API."""
+    api = urlsplit(rabbit_api_uri(settings))
+    vhost = unquote(urlsplit(settings.amqp_uri).path[1:]) or "/"
+    url = f"{api.scheme}://{api.hostname}:{api.port or 15672}/api/queues/"
+    request = urllib.request.Request(f"{url}{quote(vhost, safe='')}/{quote(queue, safe='')}")
+    credentials = f"{unquote(api.username or '')}:{unquote(api.password or '')}"
+    request.add_header("Authorization", "Basic " + base64.b64encode(credentials.encode()).decode())
+    try:
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            stamp = json.load(answer).get("head_message_timestamp")
+    except (OSError, ValueError):
+        return None
+    return None if stamp is None else datetime.fromtimestamp(stamp, UTC)
 
 
 def database_status(

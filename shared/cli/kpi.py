@@ -12,8 +12,10 @@ import click
 
 from clientela.cli.client import platform
 from clientela.cli.context import settings
-from clientela.cli.output import json_option, print_json, print_table, say
+from clientela.cli.output import json_option, print_json, print_table, say, stderr
+from clientela.discovery import service_class
 from clientela.indicators import INDICATORS, Indicator
+from clientela.status import backlog
 from clientela.vocabulary import KPI_GRANULARITIES
 
 SECTIONS = {
@@ -181,11 +183,36 @@ def kpi(
         else:
             print_explanation(explain)
         return
-    with platform(settings(ctx), "kpi") as rpc:
+    current = settings(ctx)
+    with platform(current, "kpi") as rpc:
         report = rpc.kpi.indicators(by, start, end)
+    behind = backlog(current, service_class("kpi"))
     if as_json:
-        print_json(report)
+        print_json({**report, "backlog": behind})
     elif as_csv:
         write_csv(report)
+        if behind["waiting"]:
+            stderr().print(lag_notice(behind))
     else:
         print_kpi(report)
+        say(lag_notice(behind))
+
+
+def lag_notice(behind: dict[str, Any]) -> str:
+    """Whether the figures count every event published so far, and if not how far behind
+    they are: the events still waiting and how long the oldest has waited."""
+    if not behind["waiting"]:
+        return "kpi is up to date: no event is waiting to be counted."
+    age = behind["oldest_age_s"]
+    oldest = "" if age is None else f", the oldest published {_duration(age)} ago"
+    return (
+        f"kpi is behind: {behind['waiting']} events wait to be counted{oldest}; "
+        "the figures above do not include them yet."
+    )
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [(hours, "h"), (minutes, "min"), (secs, "s")]
+    return " ".join(f"{value} {unit}" for value, unit in parts if value) or "0 s"

@@ -36,7 +36,11 @@ def service(monkeypatch):
             ),
         ],
     }
+    monkeypatch.setattr(commands, "backlog", lambda settings, service: BEHIND)
     return serve(monkeypatch, commands, "kpi", {"indicators": report})
+
+
+BEHIND = {"waiting": 319, "oldest_age_s": 421.6}
 
 
 def test_the_tables_carry_a_legend_of_their_headings(service):
@@ -47,10 +51,34 @@ def test_the_tables_carry_a_legend_of_their_headings(service):
     assert "CCT %: Contracts fulfilled on time (CCT) (CCT, %)" in output
     assert "value: Purchase value (purchase_value, per currency)" in output
     assert "clientela kpi --explain NAME" in output
+    assert output.rstrip().endswith(
+        "kpi is behind: 319 events wait to be counted, the oldest published 7 min 2 s ago; "
+        "the figures above do not include them yet."
+    )
+
+
+def test_json_says_how_far_behind_the_figures_are(service):
+    report = json.loads(run("kpi", "--json"))
+
+    assert report["backlog"] == BEHIND
+    assert [row["period"] for row in report["periods"]] == ["2026-Q3", "2026-Q4"]
+
+
+@pytest.mark.parametrize(
+    ("behind", "notice"),
+    [
+        ({"waiting": 0, "oldest_age_s": None}, "kpi is up to date: no event is waiting"),
+        ({"waiting": 3, "oldest_age_s": None}, "kpi is behind: 3 events wait to be counted;"),
+        ({"waiting": 1, "oldest_age_s": 3725.0}, "the oldest published 1 h 2 min 5 s ago;"),
+    ],
+)
+def test_the_lag_notice(behind, notice):
+    assert notice in commands.lag_notice(behind)
 
 
 def test_csv_has_a_column_per_indicator_and_per_part_of_a_breakdown(service):
-    rows = list(csv.DictReader(io.StringIO(run("kpi", "--by", "quarter", "--csv"))))
+    result = CliRunner().invoke(clientela, ["kpi", "--by", "quarter", "--csv"])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
 
     assert [row["period"] for row in rows] == ["2026-Q3", "2026-Q4"]
     assert (rows[0]["I1_new_prospects"], rows[0]["CCT"]) == ("12", "87.5")
@@ -58,6 +86,7 @@ def test_csv_has_a_column_per_indicator_and_per_part_of_a_breakdown(service):
     assert (rows[0]["purchase_value.EUR"], rows[1]["purchase_value.EUR"]) == ("", "80")
     assert rows[1]["I1_by_source.fairs"] == "30"
     assert "purchase_value" not in rows[0]  # a breakdown is only its parts
+    assert "kpi is behind: 319 events" in result.stderr  # beside the data, not in it
 
 
 def test_explain_says_what_an_indicator_means_without_a_running_platform():
