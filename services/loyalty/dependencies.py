@@ -17,6 +17,7 @@ from clientela.outbox import PENDING, flush_pending, insert_once, pending_update
 from clientela.services.loyalty.documents import (
     AnswerFact,
     ChurnAlarm,
+    ComplaintFact,
     ImprovementActionRecord,
     LedgerEntry,
     Member,
@@ -77,6 +78,14 @@ class AccountChange:
             "tier": self.tier,
             "review_at": self.review_at,
         }
+
+
+def _complaint_changes(
+    opened_at: datetime | None, resolved: bool, breached: bool
+) -> dict[str, Any]:
+    """The fields one announcement of a complaint sets: only what it tells."""
+    told: dict[str, Any] = {"opened_at": opened_at, "resolved": resolved, "breached": breached}
+    return {name: value for name, value in told.items() if value}
 
 
 class LoyaltyStorage(UnitOfWork):
@@ -251,6 +260,27 @@ class LoyaltyStorage(UnitOfWork):
             self.database[AnswerFact._meta["collection"]].find({"customer_id": customer_id})
         )
 
+    def note_complaint_fact(
+        self,
+        complaint_ref: str,
+        customer_id: str,
+        opened_at: datetime | None,
+        resolved: bool = False,
+        breached: bool = False,
+    ) -> None:
+        """Keep what one announcement tells of a complaint: when it was opened (None: not
+        told), that it was resolved, that it was breached; never undoing what another told."""
+        told = {"customer_id": customer_id, **_complaint_changes(opened_at, resolved, breached)}
+        self.database[ComplaintFact._meta["collection"]].update_one(
+            {"_id": complaint_ref}, {"$set": told}, upsert=True
+        )
+
+    def complaint_facts(self, customer_id: str) -> list[dict[str, Any]]:
+        """The customer's complaints: ``opened_at``, ``resolved`` and ``breached`` as told."""
+        return list(
+            self.database[ComplaintFact._meta["collection"]].find({"customer_id": customer_id})
+        )
+
     def live_alarm(self, customer_id: str) -> dict[str, Any] | None:
         """The customer's alarm that is not closed yet, None when there is none."""
         return self.database[ChurnAlarm._meta["collection"]].find_one(
@@ -361,6 +391,7 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
         self.purchases: dict[str, dict[str, Any]] = {}
         self.answers: dict[str, dict[str, Any]] = {}
         self.alarms: dict[str, dict[str, Any]] = {}
+        self.complaints: dict[str, dict[str, Any]] = {}
         self.actions: dict[str, dict[str, Any]] = {}
 
     def account(self, customer_id: str) -> dict[str, Any]:
@@ -451,6 +482,22 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
 
     def answer_facts(self, customer_id: str) -> list[dict[str, Any]]:
         return [copy.deepcopy(a) for a in self.answers.values() if a["customer_id"] == customer_id]
+
+    def note_complaint_fact(
+        self,
+        complaint_ref: str,
+        customer_id: str,
+        opened_at: datetime | None,
+        resolved: bool = False,
+        breached: bool = False,
+    ) -> None:
+        fact = self.complaints.setdefault(complaint_ref, {"_id": complaint_ref})
+        fact.update(customer_id=customer_id, **_complaint_changes(opened_at, resolved, breached))
+
+    def complaint_facts(self, customer_id: str) -> list[dict[str, Any]]:
+        return [
+            copy.deepcopy(c) for c in self.complaints.values() if c["customer_id"] == customer_id
+        ]
 
     def live_alarm(self, customer_id: str) -> dict[str, Any] | None:
         live = (a for a in self.alarms.values() if a["customer_id"] == customer_id and a["live"])

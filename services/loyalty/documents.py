@@ -116,6 +116,22 @@ class AnswerFact(Document):
     meta = {"db_alias": "loyalty", "collection": "answers", "indexes": ["customer_id"]}
 
 
+class ComplaintFact(Document):
+    """A customer's complaint as feedback announced it: opened when, resolved, breached.
+
+    Its announcements arrive in any order and more than once; each only sets
+    what it tells, so the fact ends the same whatever the order.
+    """
+
+    id = StringField(primary_key=True)
+    customer_id = StringField(required=True)
+    opened_at = DateTimeField()
+    resolved = BooleanField()
+    breached = BooleanField()
+
+    meta = {"db_alias": "loyalty", "collection": "complaints", "indexes": ["customer_id"]}
+
+
 class ChurnAlarm(OutboxDocument):
     """A churn-risk alarm: raised with its score and reasons, acknowledged, closed.
 

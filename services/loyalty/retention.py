@@ -1,8 +1,8 @@
 """Retention use cases: keep the facts, score churn risk, raise and follow up alarms,
 place customers on the loyalty matrix.
 
-Purchases (from customers) and survey answers (from feedback) are kept as
-facts; each new fact rescores its customer, and a daily review rescores
+Purchases (from customers), survey answers and complaints (from feedback)
+are kept as facts; each new fact rescores its customer, and a daily review rescores
 everyone, since idleness grows with time alone. A score reaching the
 threshold raises an alarm carrying its reasons; one falling back below it
 closes the alarm as ``cleared``.
@@ -34,7 +34,7 @@ from clientela.services.loyalty.domain.churn import (
     churn_risk,
     raise_alarm,
 )
-from clientela.services.loyalty.domain.facts import Purchase, SurveyAnswer
+from clientela.services.loyalty.domain.facts import Complaint, Purchase, SurveyAnswer
 from clientela.services.loyalty.domain.matrix import MatrixFacts, loyalty_matrix
 from clientela.services.loyalty.posting import storage_instant
 
@@ -81,6 +81,23 @@ def note_answer(event: Event, uow: LoyaltyStorage) -> None:
     assess_risk(answer["customer_id"], uow)
 
 
+def note_complaint(event: Event, uow: LoyaltyStorage) -> None:
+    """Keep what a complaint's opening, resolution or breach tells and rescore its customer
+    (idempotent, in any order); anonymous complaints and suggestions are not kept."""
+    complaint = event.payload
+    if complaint["customer_id"] is None or complaint.get("kind", "complaint") != "complaint":
+        return
+    opened_at = complaint.get("opened_at")
+    uow.note_complaint_fact(
+        complaint["complaint_ref"],
+        complaint["customer_id"],
+        None if opened_at is None else storage_instant(opened_at),
+        resolved=event.type == "complaint_resolved",
+        breached=event.type == "complaint_breached",
+    )
+    assess_risk(complaint["customer_id"], uow)
+
+
 def review_risks(uow: LoyaltyStorage) -> int:
     """Rescore every member (idleness grows by itself); returns how many were scored."""
     now = _now()
@@ -101,7 +118,11 @@ def assess_risk(
         return None
     now = now or _now()
     purchases, answers = _facts(customer_id, uow)
-    facts = ChurnFacts(customer_id, member["customer_since"], purchases, answers)
+    complaints = [
+        Complaint(c["_id"], not c.get("resolved"), bool(c.get("breached")), c.get("opened_at"))
+        for c in uow.complaint_facts(customer_id)
+    ]
+    facts = ChurnFacts(customer_id, member["customer_since"], purchases, answers, complaints)
     risk = churn_risk(facts, now, SETTINGS)
     uow.save_risk(customer_id, risk.score, [events.reason_payload(r) for r in risk.reasons], now)
     # Alarms are numbered per customer, and the count is read before the live alarm:

@@ -15,6 +15,7 @@ from clientela.services.loyalty.dependencies import LoyaltyStorage
 from clientela.services.loyalty.documents import (
     AnswerFact,
     ChurnAlarm,
+    ComplaintFact,
     ImprovementActionRecord,
     LedgerEntry,
     Member,
@@ -59,6 +60,7 @@ class LoyaltyService(ServiceBase):
             ReferralCode,
             PurchaseFact,
             AnswerFact,
+            ComplaintFact,
             ChurnAlarm,
             ImprovementActionRecord,
         ],
@@ -72,6 +74,18 @@ class LoyaltyService(ServiceBase):
     @handles("feedback", "survey_answered")
     def handle_survey_answered(self, event: Event) -> None:
         retention.note_answer(event, self.storage)
+
+    @handles("feedback", "complaint_opened")
+    def handle_complaint_opened(self, event: Event) -> None:
+        retention.note_complaint(event, self.storage)
+
+    @handles("feedback", "complaint_resolved")
+    def handle_complaint_resolved(self, event: Event) -> None:
+        retention.note_complaint(event, self.storage)
+
+    @handles("feedback", "complaint_breached")
+    def handle_complaint_breached(self, event: Event) -> None:
+        retention.note_complaint(event, self.storage)
 
     @handles("customers", "customer_created")
     def handle_customer_created(self, event: Event) -> None:

@@ -166,6 +166,25 @@ def test_purchases_and_answers_are_kept_once_per_id(uow):
     ]
 
 
+def test_a_complaint_keeps_what_each_announcement_told_in_any_order(uow):
+    uow.note_complaint_fact("Q-1", "C-1", None, breached=True)  # the breach came first
+    uow.note_complaint_fact("Q-1", "C-1", MARCH[0])
+    uow.note_complaint_fact("Q-1", "C-1", MARCH[0], resolved=True)
+    uow.note_complaint_fact("Q-1", "C-1", MARCH[0])  # the opening delivered again
+    uow.note_complaint_fact("Q-2", "C-2", MARCH[1])
+
+    assert uow.complaint_facts("C-1") == [
+        {
+            "_id": "Q-1",
+            "customer_id": "C-1",
+            "opened_at": MARCH[0],
+            "resolved": True,
+            "breached": True,
+        }
+    ]
+    assert [c["_id"] for c in uow.complaint_facts("C-2")] == ["Q-2"]
+
+
 def test_a_members_risk_is_kept_with_its_reasons(uow):
     uow.remember_member("C-1", "P-1", None, MARCH[0])
     reasons = [{"signal": "inactive", "points": 35, "detail": "95 days idle"}]

@@ -114,6 +114,29 @@ def test_inactivity_plus_a_detractor_answer_raises_an_alarm(rpc, ana, as_custome
     assert rpc.loyalty.alarms(True) == []
 
 
+def test_a_breached_complaint_from_feedback_raises_the_alarm_of_an_idle_customer(
+    rpc, ana, as_customers, announce
+):
+    buy(as_customers, "F-1", "300", days_ago=120)
+    wait_for(lambda: rpc.loyalty.balance(ana), lambda b: b["points"])
+    opened_at = utcnow() - timedelta(days=3)
+    announce(
+        "feedback",
+        "complaint_breached",
+        {
+            "complaint_ref": "Q-1",
+            "customer_id": ana,
+            "category": "delivery",
+            "severity": "high",
+            "deadline": "response",
+            "due_at": opened_at + timedelta(days=1),
+        },
+    )
+
+    [alarm] = wait_for(lambda: rpc.loyalty.alarms(True))
+    assert [reason["signal"] for reason in alarm["reasons"]] == ["inactive", "breached_complaint"]
+
+
 def test_points_adjusted_by_hand_and_redeemed_and_the_catalogue_by_tier(rpc, ana):
     added = rpc.loyalty.adjust(ana, 200, "goodwill after a late delivery", "maria", "adj-1")
     assert rpc.loyalty.adjust(ana, 200, "goodwill after a late delivery", "maria", "adj-1") == added

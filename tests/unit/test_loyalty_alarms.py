@@ -112,6 +112,51 @@ def test_a_scoring_racing_another_that_raises_the_alarm_raises_no_second_one(uow
     assert [a["_id"] for a in retention.alarms(live_only=True, uow=uow)] == ["C-ana-1"]
 
 
+def complaint(event_type: str, ref: str, customer_id: str | None = "C-ana", **fields):
+    common = {"complaint_ref": ref, "customer_id": customer_id, "category": "delivery"}
+    common["severity"] = "high"
+    opened = {"kind": "complaint", "opened_at": days_ago(20), **fields}
+    payloads = {
+        "complaint_opened": {
+            **opened,
+            "response_due_at": days_ago(19),
+            "resolution_due_at": days_ago(15),
+        },
+        "complaint_resolved": {
+            **opened,
+            "responded_at": days_ago(10),
+            "resolved_at": days_ago(5),
+            "resolution": "replaced",
+        },
+        "complaint_breached": {"deadline": "response", "due_at": days_ago(19)},
+    }
+    return parse_event(new_event(event_type, {**common, **payloads[event_type]}))
+
+
+def test_a_breached_complaint_of_an_idle_customer_raises_the_alarm(uow):
+    retention.note_complaint(complaint("complaint_opened", "Q-1"), uow)
+    assert alarm_events(uow) == []  # idle (35) and an open complaint (10): below 50
+
+    retention.note_complaint(complaint("complaint_breached", "Q-1"), uow)
+    retention.note_complaint(complaint("complaint_resolved", "Q-1"), uow)
+    retention.note_complaint(complaint("complaint_breached", "Q-1"), uow)  # delivered again
+
+    [(kind, raised)] = alarm_events(uow)
+    assert (kind, raised["score"]) == ("churn_alarm_raised", 55)
+    assert [(r["signal"], r["detail"]) for r in raised["reasons"]] == [
+        ("inactive", "120 days idle (last purchase 2026-08-03)"),
+        ("breached_complaint", "complaint Q-1 breached"),
+    ]
+
+
+def test_anonymous_complaints_and_suggestions_do_not_weigh_on_anyone(uow):
+    retention.note_complaint(complaint("complaint_opened", "Q-1", customer_id=None), uow)
+    retention.note_complaint(complaint("complaint_opened", "S-1", kind="suggestion"), uow)
+
+    assert uow.complaint_facts("C-ana") == []
+    assert uow.find_member("C-ana")["risk_score"] == 35
+
+
 def test_a_purchase_bringing_the_score_down_clears_the_alarm(alarmed):
     retention.note_purchase(purchase("F-2", days_ago(1)), alarmed)
 

@@ -117,6 +117,23 @@ def test_open_and_breached_complaints_add_up_to_a_cap():
     assert [r.detail for r in risk.reasons] == ["complaint q2 breached", "complaint q3 breached"]
 
 
+def test_a_complaint_opened_over_a_year_ago_no_longer_weighs():
+    facts = ChurnFacts(
+        "c1",
+        SINCE,
+        bought(5),
+        complaints=(
+            Complaint("old", open=False, breached=True, opened_at=days_ago(400)),
+            Complaint("recent", open=True, opened_at=days_ago(30)),
+            Complaint("told-late", open=True),  # its opening not announced yet
+        ),
+    )
+
+    risk = churn_risk(facts, NOW)
+
+    assert [r.detail for r in risk.reasons] == ["complaint recent open", "complaint told-late open"]
+
+
 def test_the_score_is_capped_at_100():
     facts = ChurnFacts(
         "c1",

@@ -44,8 +44,9 @@ class ChurnSettings:
       ``drop_percent`` or more;
     - unhappy answer: the latest answer of the last ``answer_days`` is a
       detractor's NPS (0-6) or a CSAT of 1 or 2;
-    - complaints: each open one, each breached one (its response target
-      missed, open or not), together at most ``complaints_cap``.
+    - complaints opened in the last ``complaint_days``: each open one, each
+      breached one (a target missed, open or not), together at most
+      ``complaints_cap``.
     """
 
     inactive_days: int = 90
@@ -59,6 +60,7 @@ class ChurnSettings:
     open_complaint_weight: int = 10
     breached_complaint_weight: int = 20
     complaints_cap: int = 40
+    complaint_days: int = 365
     threshold: int = 50
 
     def __post_init__(self) -> None:
@@ -160,10 +162,14 @@ def _answer_reasons(
     return [RiskReason(RiskSignal.UNHAPPY_ANSWER, settings.unhappy_answer_weight, detail)]
 
 
-def _complaint_reasons(facts: ChurnFacts, settings: ChurnSettings) -> list[RiskReason]:
+def _complaint_reasons(
+    facts: ChurnFacts, as_of: datetime, settings: ChurnSettings
+) -> list[RiskReason]:
     reasons = []
     budget = settings.complaints_cap
-    for complaint in sorted(facts.complaints, key=lambda c: not c.breached):
+    since = as_of - timedelta(days=settings.complaint_days)
+    recent = [c for c in facts.complaints if c.opened_at is None or c.opened_at >= since]
+    for complaint in sorted(recent, key=lambda c: not c.breached):
         if complaint.breached:
             signal, weight, state = (
                 RiskSignal.BREACHED_COMPLAINT,
@@ -195,7 +201,7 @@ def churn_risk(
     reasons = (
         _activity_reasons(facts, as_of, settings)
         + _answer_reasons(facts, as_of, settings)
-        + _complaint_reasons(facts, settings)
+        + _complaint_reasons(facts, as_of, settings)
     )
     score = min(sum(reason.points for reason in reasons), MAX_SCORE)
     return ChurnRisk(facts.customer_id, score, tuple(reasons), as_of)

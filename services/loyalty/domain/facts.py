@@ -66,12 +66,13 @@ class SurveyAnswer:
 
 @dataclass(frozen=True)
 class Complaint:
-    """A complaint as feedback last announced it: still open, and whether its response
-    target was breached."""
+    """A complaint as feedback last announced it: still open, whether a target of it was
+    breached, and when it was opened (None: not announced yet)."""
 
     complaint_id: str
     open: bool
     breached: bool = False
+    opened_at: datetime | None = None
 
     def __post_init__(self) -> None:
         require_text("complaint_id", self.complaint_id)
