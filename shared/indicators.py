@@ -307,6 +307,13 @@ INDICATORS: dict[str, Indicator] = {
         ),
         ("points_expired", "Points expired", "points", None, "Points expired in the period."),
         (
+            "points_adjusted",
+            "Points adjusted by hand",
+            "points",
+            None,
+            "Points operators added in the period, less those they deducted.",
+        ),
+        (
             "alarms_raised",
             "Churn alarms raised",
             "count",

@@ -17,8 +17,9 @@ from decimal import Decimal
 from clientela import figures
 from clientela.periods import Period, parse_period, period_key
 
-POINTS_KINDS = ("points_earned", "points_redeemed", "points_expired")
-"""The loyalty ledger entries summed per period, each named as its event."""
+POINTS_KINDS = ("points_earned", "points_redeemed", "points_expired", "points_adjusted")
+"""The loyalty ledger entries summed per period, each named as its event (an adjustment
+signed: points deducted by hand count negative)."""
 
 _END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 

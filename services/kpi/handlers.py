@@ -279,6 +279,12 @@ def handle_points_expired(event: Event, uow: KpiStorage) -> None:
     _record_points(uow, "points_expired", event.payload, event.payload["expired_at"])
 
 
+def handle_points_adjusted(event: Event, uow: KpiStorage) -> None:
+    """Points added (or, negative, deducted) by hand count once, in the period of the
+    adjustment."""
+    _record_points(uow, "points_adjusted", event.payload, event.payload["adjusted_at"])
+
+
 def handle_churn_alarm_raised(event: Event, uow: KpiStorage) -> None:
     """A churn alarm counts in the period it was raised; its customer is at risk until it
     closes."""

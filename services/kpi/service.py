@@ -99,6 +99,10 @@ class KpiService(ServiceBase):
     def handle_points_expired(self, event: Event) -> None:
         handlers.handle_points_expired(event, self.storage)
 
+    @handles("loyalty", "points_adjusted")
+    def handle_points_adjusted(self, event: Event) -> None:
+        handlers.handle_points_adjusted(event, self.storage)
+
     @handles("loyalty", "churn_alarm_raised")
     def handle_churn_alarm_raised(self, event: Event) -> None:
         handlers.handle_churn_alarm_raised(event, self.storage)

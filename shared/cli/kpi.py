@@ -57,6 +57,7 @@ SECTIONS = {
         "points_earned": "earned",
         "points_redeemed": "redeemed",
         "points_expired": "expired",
+        "points_adjusted": "adjusted",
         "alarms_raised": "alarms",
         "customers_at_risk": "at risk",
     },

@@ -207,6 +207,15 @@ def test_customer_and_loyalty_handlers_find_facts_by_index(recorded):
         event(
             "points_expired", entry_id="x1", customer_id="c1", points=5, lot="e1", expired_at=due
         ),
+        event(
+            "points_adjusted",
+            entry_id="a1",
+            customer_id="c1",
+            points=-5,
+            reason="duplicate purchase",
+            operator="maria",
+            adjusted_at=due,
+        ),
         event("churn_alarm_closed", **alarm, outcome="retained", closed_at=due),
         event("churn_alarm_raised", **alarm, score=80, reasons=reasons),
     ]

@@ -88,6 +88,7 @@ def points(kind, entry_id, amount, at):
         "points_earned": {"reason": "purchase", "earned_at": at},
         "points_redeemed": {"reward": "mug", "reason": "catalogue", "redeemed_at": at},
         "points_expired": {"lot": "l1", "expired_at": at},
+        "points_adjusted": {"reason": "goodwill", "operator": "maria", "adjusted_at": at},
     }[kind]
     return event(kind, entry_id=entry_id, customer_id="c1", points=amount, **details)
 
@@ -230,17 +231,21 @@ def test_points_are_summed_per_period_and_kind(uow):
         points("points_earned", "e3", 30, MAR),
         points("points_redeemed", "r1", 40, MAR),
         points("points_expired", "x1", 20, MAR),
+        points("points_adjusted", "a1", 25, MAR),
+        points("points_adjusted", "a2", -10, MAR),
+        points("points_adjusted", "a2", -10, MAR),  # delivered again
     )
 
     found = report(uow)
 
     assert [found["2026-01"][kind] for kind in ("points_earned", "points_redeemed")] == [150, 0]
     march = found["2026-03"]
-    assert [march["points_earned"], march["points_redeemed"], march["points_expired"]] == [
-        30,
-        40,
-        20,
-    ]
+    assert [
+        march["points_earned"],
+        march["points_redeemed"],
+        march["points_expired"],
+        march["points_adjusted"],
+    ] == [30, 40, 20, 15]
 
 
 def test_customers_at_risk_have_an_alarm_open_at_the_end_of_the_period(uow):
@@ -277,6 +282,7 @@ def test_every_period_reports_every_public_name(uow):
         "points_earned",
         "points_redeemed",
         "points_expired",
+        "points_adjusted",
         "alarms_raised",
         "customers_at_risk",
         "churn_rate",
