@@ -65,6 +65,10 @@ class Settings:
     api_keys: str = ""
     meta_app_secret: str = ""
     classification_interval_s: float = 60.0
+    new_customer_days: int = 90
+    inactive_customer_days: int = 180
+    rfm_months: int = 12
+    abc_months: int = 12
     smtp_uri: str = ""
     mail_from: str = ""
 
@@ -200,6 +204,10 @@ def _check_ranges(settings: Settings) -> None:
         "rpc_timeout_s",
         "max_request_bytes",
         "classification_interval_s",
+        "new_customer_days",
+        "inactive_customer_days",
+        "rfm_months",
+        "abc_months",
     ):
         if getattr(settings, name) <= 0:
             problems.append(f"{name}: must be positive")

@@ -24,6 +24,7 @@ from clientela.services.customers.domain import (
     RecordInvoice,
     RecordPurchase,
 )
+from clientela.services.customers.domain.classification import ClassificationWindows
 from clientela.services.customers.domain.credit import CreditAssessment
 from clientela.services.customers.letters import PostOffice
 from clientela.services.customers.schemas import (
@@ -168,12 +169,21 @@ class CustomersService(ServiceBase):
     @ClassificationTimer.decorator
     def refresh_classification(self) -> int | None:
         """Reclassify customers when their data changed, and once a day."""
-        return classifying.refresh_classification(utcnow(), self.storage)
+        return classifying.refresh_classification(utcnow(), self.storage, self._windows())
 
     @api
     def reclassify(self) -> int:
         """Reclassify every customer now; returns how many changed class."""
-        return classifying.reclassify(utcnow(), self.storage)
+        return classifying.reclassify(utcnow(), self.storage, self._windows())
+
+    def _windows(self) -> ClassificationWindows:
+        """The classification windows the settings give."""
+        return ClassificationWindows(
+            new_days=self.settings.new_customer_days,
+            inactive_days=self.settings.inactive_customer_days,
+            rfm_months=self.settings.rfm_months,
+            abc_months=self.settings.abc_months,
+        )
 
     @api
     def mark_lost(self, customer_id: str, reason: str, **details: Any) -> dict[str, Any]:

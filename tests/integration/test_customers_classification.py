@@ -72,3 +72,17 @@ def test_credit_ageing_and_dunning_over_rpc(customers, clientela_settings):
     assert Path(letter["path"]).is_relative_to(clientela_settings.data_dir)
     assert "Dear Ana" in Path(letter["path"]).read_text(encoding="utf-8")
     assert customers.dunning(as_of="2026-05-15")["letters"] == []
+
+
+def test_the_classification_windows_are_settings(clientela_platform, clientela_settings):
+    """An operator who calls a customer inactive after 60 days without a purchase (the
+    default is 180) sees a customer idle for 100 days as inactive."""
+    strict = clientela_settings.replace(classification_interval_s=0.2, inactive_customer_days=60)
+    customers = clientela_platform("customers", settings=strict).customers
+    customers.create(customer_ref="CU-1", created_at=days_ago(200).isoformat())
+    customers.record_purchase("CU-1", "50.00", purchased_at=days_ago(100).isoformat())
+
+    listed = wait_for(
+        lambda: customers.list_customers(label="inactive"), lambda page: page["items"]
+    )
+    assert [customer["id"] for customer in listed["items"]] == ["CU-1"]
