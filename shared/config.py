@@ -69,6 +69,7 @@ class Settings:
     inactive_customer_days: int = 180
     rfm_months: int = 12
     abc_months: int = 12
+    breach_grace_days: int = 30
     smtp_uri: str = ""
     mail_from: str = ""
 
@@ -196,6 +197,7 @@ def _check_ranges(settings: Settings) -> None:
         "points_per_currency_unit",
         "referral_reward_points",
         "outbox_relay_grace_s",
+        "breach_grace_days",
     ):
         if getattr(settings, name) < 0:
             problems.append(f"{name}: must not be negative")

@@ -31,7 +31,11 @@ from clientela.services.customers.domain import (
     RecordPurchase,
 )
 from clientela.services.customers.domain.classification import parse_typology
-from clientela.services.customers.domain.contracts import Contract
+from clientela.services.customers.domain.contracts import (
+    DEFAULT_BREACH_GRACE_DAYS,
+    Contract,
+    fulfilment,
+)
 from clientela.services.customers.domain.credit import over_limit
 from clientela.services.customers.domain.history import record_change
 from clientela.services.customers.domain.receivables import Invoice
@@ -274,10 +278,30 @@ def over_limit_flag(
     )
 
 
-def contracts_of(customer_id: str, uow: CustomersStorage) -> list[dict[str, Any]]:
-    """A customer's contracts by due date; NotFound for no such customer."""
+def contracts_of(
+    customer_id: str,
+    uow: CustomersStorage,
+    as_of: datetime,
+    breach_grace_days: int = DEFAULT_BREACH_GRACE_DAYS,
+) -> list[dict[str, Any]]:
+    """A customer's contracts by due date, each with its ``fulfilment`` at ``as_of``
+    (on_time, late, breached, open, cancelled: an undelivered contract is breached
+    ``breach_grace_days`` after its due date); NotFound for no such customer."""
     get_customer(customer_id, uow)
-    return uow.contracts_of(customer_id)
+    return [
+        {**contract, "fulfilment": str(fulfilment(_contract(contract), as_of, breach_grace_days))}
+        for contract in uow.contracts_of(customer_id)
+    ]
+
+
+def _contract(stored: dict[str, Any]) -> Contract:
+    return Contract(
+        stored["_id"],
+        stored["due_at"].replace(tzinfo=UTC),
+        None if stored["delivered_at"] is None else stored["delivered_at"].replace(tzinfo=UTC),
+        marked_breached=stored["status"] == "breached",
+        cancelled=stored["status"] == "cancelled",
+    )
 
 
 def record_invoice(command: RecordInvoice, uow: CustomersStorage) -> dict[str, Any]:

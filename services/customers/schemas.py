@@ -252,6 +252,7 @@ class ContractSchema(Schema):
     due_at = fields.DateTime()
     delivered_at = fields.DateTime(allow_none=True)
     status = fields.String()
+    fulfilment = fields.String()
 
 
 class InvoiceSchema(Schema):

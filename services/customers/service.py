@@ -142,7 +142,12 @@ class CustomersService(ServiceBase):
     @api
     def contracts(self, customer_id: str) -> list[dict[str, Any]]:
         """A customer's contracts, by due date."""
-        found = handlers.contracts_of(load_id("customer_id", customer_id), self.storage)
+        found = handlers.contracts_of(
+            load_id("customer_id", customer_id),
+            self.storage,
+            utcnow(),
+            self.settings.breach_grace_days,
+        )
         return contract_schema.dump(found, many=True)
 
     @api

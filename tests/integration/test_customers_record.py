@@ -41,7 +41,8 @@ def test_an_operator_builds_a_customer_record_over_rpc(customers):
         **contract, status="delivered", delivered_at="2026-03-30T12:00:00-06:00"
     )
     assert delivered["delivered_at"] == "2026-03-30T18:00:00+00:00"
-    assert [c["status"] for c in customers.contracts("CU-1")] == ["delivered"]
+    [stored] = customers.contracts("CU-1")
+    assert (stored["status"], stored["fulfilment"]) == ("delivered", "on_time")
 
     invoice = {
         "invoice_ref": "I-1",

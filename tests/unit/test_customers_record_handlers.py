@@ -137,7 +137,28 @@ def test_a_contract_is_recorded_once_then_its_delivery_is_announced(uow, custome
         "delivered_at": delivered_at.isoformat(),
         "status": "delivered",
     }
-    assert handlers.contracts_of(customer_id, uow) == [delivered]
+    assert handlers.contracts_of(customer_id, uow, DUE) == [{**delivered, "fulfilment": "on_time"}]
+
+
+@pytest.mark.parametrize(
+    ("days_after_due", "grace_days", "status", "stands"),
+    [
+        (10, 30, "open", "open"),  # undelivered, within the grace
+        (40, 30, "open", "breached"),  # undelivered past the grace
+        (40, 60, "open", "open"),  # a longer grace, set by the operator
+        (1, 30, "breached", "breached"),  # marked breached whatever the dates
+        (40, 30, "cancelled", "cancelled"),
+    ],
+)
+def test_a_contracts_fulfilment_follows_its_dates_and_the_breach_grace(
+    uow, customer_id, days_after_due, grace_days, status, stands
+):
+    handlers.record_contract(contract(customer_id, status=status), uow)
+
+    as_of = DUE + timedelta(days=days_after_due)
+    [found] = handlers.contracts_of(customer_id, uow, as_of, grace_days)
+
+    assert found["fulfilment"] == stands
 
 
 @pytest.mark.parametrize(
