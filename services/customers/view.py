@@ -1,8 +1,8 @@
 """The 360-degree view of a customer: this service's record and each other owner's section.
 
 The profile, contracts, purchases, invoices and ageing are this service's
-own; the prospect history, loyalty points, survey answers and open alarms
-belong to other services and are asked of them (see
+own; the prospect history, loyalty points, survey answers, complaints and open
+alarms belong to other services and are asked of them (see
 :mod:`clientela.services.customers.sections`).
 """
 
@@ -21,6 +21,7 @@ from clientela.services.customers.sections import SectionCall, available, gather
 REMOTE_SECTIONS = {
     "loyalty": ("loyalty", "balance"),
     "surveys": ("feedback", "answers"),
+    "complaints": ("feedback", "customer_complaints"),
 }
 """Section: (owning service, its RPC method taking the customer id)."""
 LATEST_PURCHASES = 20

@@ -165,6 +165,11 @@ def list_complaints(status: str | None, limit: int, uow: FeedbackStorage) -> lis
     return uow.complaints(status, limit)
 
 
+def customer_complaints(customer_id: str, limit: int, uow: FeedbackStorage) -> list[dict[str, Any]]:
+    """Up to ``limit`` of the customer's complaints and suggestions, latest opened first."""
+    return uow.complaints_of(customer_id, limit)
+
+
 def review_breaches(now: datetime, uow: FeedbackStorage) -> int:
     """Announce ``complaint_breached`` once per complaint and target missed by ``now``.
 

@@ -132,6 +132,13 @@ class FeedbackStorage(UnitOfWork):
             )
         return list(found.limit(limit))
 
+    def complaints_of(self, customer_id: str, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` of the customer's complaints and suggestions, latest opened first."""
+        found = self._collection(ComplaintRecord).find({"customer_id": customer_id}, HIDDEN)
+        return list(
+            found.sort([("customer_id", ASCENDING), ("opened_at", DESCENDING)]).limit(limit)
+        )
+
     def watched(self, deadline: str, now: datetime) -> list[dict[str, Any]]:
         """Complaints whose ``deadline`` target fell due by ``now``, its breach unannounced."""
         watch = f"{deadline}_watch"
@@ -223,6 +230,11 @@ class FakeFeedbackStorage(FakeUnitOfWork):
         found = [
             c for c in self.complaint_records.values() if status is None or c["status"] == status
         ]
+        found.sort(key=lambda c: c["opened_at"], reverse=True)
+        return copy.deepcopy(found[:limit])
+
+    def complaints_of(self, customer_id: str, limit: int) -> list[dict[str, Any]]:
+        found = [c for c in self.complaint_records.values() if c["customer_id"] == customer_id]
         found.sort(key=lambda c: c["opened_at"], reverse=True)
         return copy.deepcopy(found[:limit])
 

@@ -117,6 +117,7 @@ class ComplaintRecord(OutboxDocument):
         "collection": "complaints",
         "indexes": [
             ("status", "-opened_at"),
+            ("customer_id", "-opened_at"),
             "-opened_at",
             "response_watch",
             "resolution_watch",

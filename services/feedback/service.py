@@ -168,6 +168,15 @@ class FeedbackService(ServiceBase):
         return complaint_schema.dump(found, many=True)
 
     @api
+    def customer_complaints(self, customer_id: str) -> list[dict[str, Any]]:
+        """The customer's complaints and suggestions, latest opened first (the customer
+        view's section)."""
+        found = complaint_handlers.customer_complaints(
+            load_id("customer_id", customer_id), LIST_LIMIT, self.storage
+        )
+        return complaint_schema.dump(found, many=True)
+
+    @api
     def check_breaches(self) -> int:
         """Announce the complaint targets missed by now; how many breaches were announced."""
         return complaint_handlers.review_breaches(utcnow(), self.storage)

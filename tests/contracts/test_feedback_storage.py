@@ -159,6 +159,16 @@ def test_complaints_are_listed_latest_first_and_by_status(uow):
     assert [c["_id"] for c in uow.complaints("open", 1)] == ["Q-3"]
 
 
+def test_a_customers_complaints_are_listed_latest_first(uow):
+    for ref, day, customer in [("Q-1", 1, "C-1"), ("Q-2", 3, "C-2"), ("Q-3", 2, "C-1")]:
+        uow.add_complaint({**complaint(ref, day), "customer_id": customer}, {"id": f"E-{ref}"})
+    uow.add_complaint(complaint("Q-4", 4), {"id": "E-4"})  # anonymous
+
+    assert [c["_id"] for c in uow.complaints_of("C-1", 10)] == ["Q-3", "Q-1"]
+    assert [c["_id"] for c in uow.complaints_of("C-1", 1)] == ["Q-3"]
+    assert uow.complaints_of("C-9", 10) == []
+
+
 def test_watched_complaints_are_those_due_by_now_for_that_target(uow):
     uow.add_complaint(complaint("Q-1", 1), {"id": "E-1"})
     uow.add_complaint(complaint("Q-2", 5), {"id": "E-2"})

@@ -30,6 +30,13 @@ def test_the_view_of_a_converted_prospect_with_loyalty_not_running(clientela_pla
         "customer_id"
     ]
     rpc.customers.record_purchase(customer, "250.00", purchase_id="F-1")
+    rpc.feedback.open_complaint(
+        complaint_ref="Q-1",
+        customer_id=customer,
+        category="delivery",
+        severity="high",
+        description="The order arrived late",
+    )
 
     view = rpc.customers.view(customer)
 
@@ -38,6 +45,7 @@ def test_the_view_of_a_converted_prospect_with_loyalty_not_running(clientela_pla
     assert view["ageing"]["total"] == "0"
     assert view["prospect"]["status"] == "ok"
     assert view["prospect"]["data"]["interactions"][0]["outcome"] == "interested"
+    assert [c["complaint_ref"] for c in view["complaints"]["data"]] == ["Q-1"]
     assert view["loyalty"]["status"] == "unavailable"
     assert view["alarms"]["status"] == "unavailable"
     assert view["loyalty"]["reason"]
