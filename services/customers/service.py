@@ -286,7 +286,12 @@ class CustomersService(ServiceBase):
             return lambda: getattr(proxies[service], method).call_async(*args)
 
         own, remote, ageing = view.customer_view(
-            load_id("customer_id", customer_id), day, self.storage, caller, VIEW_DEADLINE_S
+            load_id("customer_id", customer_id),
+            day,
+            self.storage,
+            caller,
+            VIEW_DEADLINE_S,
+            self.settings.breach_grace_days,
         )
         return {
             "profile": customer_schema.dump(own["profile"]),

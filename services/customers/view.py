@@ -9,13 +9,14 @@ alarms belong to other services and are asked of them (see
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from clientela.services.customers.collecting import invoice_rules
 from clientela.services.customers.dependencies import CustomersStorage
+from clientela.services.customers.domain.contracts import DEFAULT_BREACH_GRACE_DAYS
 from clientela.services.customers.domain.receivables import Ageing, ageing
-from clientela.services.customers.handlers import get_customer, purchases_page
+from clientela.services.customers.handlers import contracts_of, get_customer, purchases_page
 from clientela.services.customers.sections import SectionCall, available, gather
 
 REMOTE_SECTIONS = {
@@ -31,11 +32,17 @@ Caller = Callable[..., SectionCall]
 
 
 def customer_view(
-    customer_id: str, as_of: date, uow: CustomersStorage, caller: Caller, deadline_s: float
+    customer_id: str,
+    as_of: date,
+    uow: CustomersStorage,
+    caller: Caller,
+    deadline_s: float,
+    breach_grace_days: int = DEFAULT_BREACH_GRACE_DAYS,
 ) -> tuple[dict[str, Any], dict[str, Any], Ageing]:
-    """The customer's own record (profile, contracts, latest purchases, invoices), their
-    remote sections (each available or unavailable with the reason), and their ageing at
-    ``as_of``. A customer who was never a prospect has no prospect history (None)."""
+    """The customer's own record (profile, contracts with their fulfilment at the end of
+    ``as_of``, latest purchases, invoices), their remote sections (each available or
+    unavailable with the reason), and their ageing at ``as_of``. A customer who was never a
+    prospect has no prospect history (None)."""
     customer = get_customer(customer_id, uow)
     calls = {
         section: caller(service, method, customer_id)
@@ -53,7 +60,9 @@ def customer_view(
     invoices = uow.invoices_of(customer_id)
     own = {
         "profile": customer,
-        "contracts": uow.contracts_of(customer_id),
+        "contracts": contracts_of(
+            customer_id, uow, datetime.combine(as_of, time.max, UTC), breach_grace_days
+        ),
         "purchases": purchases_page(customer_id, 1, LATEST_PURCHASES, uow),
         "invoices": invoices,
     }

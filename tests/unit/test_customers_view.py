@@ -7,7 +7,7 @@ import eventlet
 
 from clientela.services.customers import handlers, view
 from clientela.services.customers.dependencies import FakeCustomersStorage
-from clientela.services.customers.domain import CreateCustomer, RecordInvoice
+from clientela.services.customers.domain import CreateCustomer, RecordContract, RecordInvoice
 from clientela.services.customers.sections import gather
 
 
@@ -83,3 +83,22 @@ def test_answers_already_there_are_taken_even_after_the_deadline():
 
     assert sections["late"]["status"] == "unavailable"
     assert sections["there"] == {"status": "ok", "data": 2}
+
+
+def test_the_views_contracts_say_how_each_stands_at_the_end_of_its_day():
+    uow = FakeCustomersStorage()
+    handlers.create_customer(CreateCustomer("CU-1", first_name="Ana"), uow)
+    signed, due = datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 3, 1, tzinfo=UTC)
+    handlers.record_contract(RecordContract("K-1", "CU-1", Decimal("900"), signed, due), uow)
+
+    def nobody_answers(service, method, *args):
+        return lambda: Reply(delay_s=1)
+
+    def stands(as_of: date, grace_days: int) -> str:
+        own, _, _ = view.customer_view("CU-1", as_of, uow, nobody_answers, 0.01, grace_days)
+        return own["contracts"][0]["fulfilment"]
+
+    assert stands(date(2026, 3, 30), 30) == "open"  # the grace ends on 31 March at 00:00
+    assert stands(date(2026, 3, 31), 30) == "breached"
+    assert stands(date(2026, 4, 15), 30) == "breached"
+    assert stands(date(2026, 4, 15), 60) == "open"
