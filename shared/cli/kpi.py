@@ -14,7 +14,7 @@ from clientela.cli.client import platform
 from clientela.cli.context import settings
 from clientela.cli.output import json_option, print_json, print_table, say, stderr
 from clientela.discovery import service_class
-from clientela.indicators import INDICATORS, Indicator
+from clientela.indicators import INDICATORS, Indicator, indicator
 from clientela.status import backlog
 from clientela.vocabulary import KPI_GRANULARITIES
 
@@ -109,8 +109,8 @@ def write_csv(report: dict[str, Any]) -> None:
     indicator in catalogue order, a breakdown as one column per part (``purchase_value.MXN``)."""
     periods = report["periods"]
     columns: list[str] = []
-    for name, indicator in INDICATORS.items():
-        if indicator.breakdown is None:
+    for name, published in INDICATORS.items():
+        if published.breakdown is None:
             columns.append(name)
         else:
             parts = sorted({part for row in periods for part in row.get(name) or {}})
@@ -144,9 +144,10 @@ def _cell(value: Any) -> Any:
 def _explained(ctx: click.Context, param: click.Parameter, name: str | None) -> Indicator | None:
     if name is None:
         return None
-    if name not in INDICATORS:
-        raise click.BadParameter(f"no indicator {name!r}; known: {', '.join(INDICATORS)}")
-    return INDICATORS[name]
+    try:
+        return indicator(name)
+    except ValueError as unknown:
+        raise click.BadParameter(str(unknown)) from None
 
 
 @click.command()
