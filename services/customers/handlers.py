@@ -288,17 +288,24 @@ def contracts_of(
     (on_time, late, breached, open, cancelled: an undelivered contract is breached
     ``breach_grace_days`` after its due date); NotFound for no such customer."""
     get_customer(customer_id, uow)
+    return with_fulfilment(uow.contracts_of(customer_id), as_of, breach_grace_days)
+
+
+def with_fulfilment(
+    stored: list[dict[str, Any]], as_of: datetime, breach_grace_days: int
+) -> list[dict[str, Any]]:
+    """Stored contracts, each with its ``fulfilment`` at ``as_of``."""
     return [
         {**contract, "fulfilment": str(fulfilment(_contract(contract), as_of, breach_grace_days))}
-        for contract in uow.contracts_of(customer_id)
+        for contract in stored
     ]
 
 
 def _contract(stored: dict[str, Any]) -> Contract:
     return Contract(
         stored["_id"],
-        stored["due_at"].replace(tzinfo=UTC),
-        None if stored["delivered_at"] is None else stored["delivered_at"].replace(tzinfo=UTC),
+        stored["due_at"],
+        stored["delivered_at"],
         marked_breached=stored["status"] == "breached",
         cancelled=stored["status"] == "cancelled",
     )

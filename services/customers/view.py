@@ -16,7 +16,7 @@ from clientela.services.customers.collecting import invoice_rules
 from clientela.services.customers.dependencies import CustomersStorage
 from clientela.services.customers.domain.contracts import DEFAULT_BREACH_GRACE_DAYS
 from clientela.services.customers.domain.receivables import Ageing, ageing
-from clientela.services.customers.handlers import contracts_of, get_customer, purchases_page
+from clientela.services.customers.handlers import get_customer, purchases_page, with_fulfilment
 from clientela.services.customers.sections import SectionCall, available, gather
 
 REMOTE_SECTIONS = {
@@ -60,8 +60,10 @@ def customer_view(
     invoices = uow.invoices_of(customer_id)
     own = {
         "profile": customer,
-        "contracts": contracts_of(
-            customer_id, uow, datetime.combine(as_of, time.max, UTC), breach_grace_days
+        "contracts": with_fulfilment(
+            uow.contracts_of(customer_id),
+            datetime.combine(as_of, time.max, UTC),
+            breach_grace_days,
         ),
         "purchases": purchases_page(customer_id, 1, LATEST_PURCHASES, uow),
         "invoices": invoices,
