@@ -150,7 +150,7 @@ def _explained(ctx: click.Context, param: click.Parameter, name: str | None) -> 
         raise click.BadParameter(str(unknown)) from None
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option(
     "--by",
     type=click.Choice(KPI_GRANULARITIES),
@@ -179,6 +179,8 @@ def kpi(
     as_json: bool,
 ) -> None:
     """Print the indicators the kpi service holds, per period, with a legend."""
+    if ctx.invoked_subcommand is not None:
+        return
     if explain is not None:
         if as_json:
             print_json(asdict(explain))
