@@ -35,7 +35,8 @@ class Settings:
     ``mongo_uri`` left empty means "use the embedded SecantusDB server".
     ``rabbit_api_uri`` (RabbitMQ's management API, read only to tell how long
     events have waited) left empty means ``amqp_uri``'s host and credentials on
-    port 15672.
+    port 15672. ``http_address`` is where prospects takes leads over HTTP,
+    ``dashboard_address`` where kpi serves its dashboard.
     """
 
     amqp_uri: str = "amqp://guest:guest@127.0.0.1:5672/"
@@ -61,6 +62,7 @@ class Settings:
     )
     http_address: str = "127.0.0.1:8000"
     health_address: str = "127.0.0.1:8001"
+    dashboard_address: str = "127.0.0.1:8002"
     max_request_bytes: int = 5_000_000
     api_keys: str = ""
     meta_app_secret: str = ""
@@ -219,7 +221,7 @@ def _check_ranges(settings: Settings) -> None:
         time_zone(settings.default_time_zone)
     except ValueError as exc:
         problems.append(f"default_time_zone: {exc}")
-    for name in ("http_address", "health_address"):
+    for name in ("http_address", "health_address", "dashboard_address"):
         if not re.fullmatch(r"[^:\s]+:\d{1,5}", getattr(settings, name)):
             problems.append(f"{name}: must be HOST:PORT")
     try:

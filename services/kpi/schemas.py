@@ -25,9 +25,10 @@ class IndicatorsQuery(Schema):
     @pre_load
     def dates_are_midnight_utc(self, data: dict, **kwargs: object) -> dict:
         """Accept ``2026-11-01`` as ``2026-11-01T00:00:00+00:00``."""
+        dates = {self.fields[name].data_key or name for name in ("start", "end")}
         return {
             key: f"{value}T00:00:00+00:00"
-            if key in ("start", "end") and isinstance(value, str) and _DATE.fullmatch(value)
+            if key in dates and isinstance(value, str) and _DATE.fullmatch(value)
             else value
             for key, value in data.items()
         }

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from clientela.errors import load
+from werkzeug.wrappers import Request, Response
+
+from clientela.errors import InvalidInput, load
 from clientela.events import Event
 from clientela.messaging import handles
 from clientela.service import ServiceBase, api
 from clientela.services.kpi import handlers
+from clientela.services.kpi.dashboard.page import (
+    PLOTLY_PATH,
+    csv_download,
+    json_download,
+    page,
+    plotly_script,
+    refused_page,
+)
+from clientela.services.kpi.dashboard.reading import dashboard_view
+from clientela.services.kpi.dashboard.schemas import filters_from
+from clientela.services.kpi.dashboard.web import dashboard_http
 from clientela.services.kpi.dependencies import KpiStorage
 from clientela.services.kpi.documents import Fact
 from clientela.services.kpi.domain import ReportIndicators
@@ -18,7 +31,8 @@ from clientela.storage import Storage
 
 class KpiService(ServiceBase):
     """Prospect (I1 to I4), survey and complaint, customer (I5, CCT, purchases, churn) and
-    loyalty indicators, per period, from the platform's events."""
+    loyalty indicators, per period, from the platform's events, and their dashboard over
+    HTTP (setting ``dashboard_address``)."""
 
     name = "kpi"
     storage = Storage(KpiStorage, documents=[Fact])
@@ -123,3 +137,28 @@ class KpiService(ServiceBase):
             "granularity": query.granularity,
             "periods": handlers.report_indicators(query, self.storage),
         }
+
+    @dashboard_http("GET", "/")
+    def dashboard(self, request: Request) -> Response:
+        """The dashboard page for the filters of the query string (``by``, ``from``, ``to``,
+        ``source``); a 400 page naming the bad ones."""
+        try:
+            filters = filters_from(request.args)
+        except InvalidInput as refused:
+            return refused_page(request.args, refused.errors)
+        return page(dashboard_view(filters, self.storage))
+
+    @dashboard_http("GET", "/data.csv")
+    def dashboard_csv(self, request: Request) -> Response:
+        """What the dashboard shows for the same filters, as CSV."""
+        return csv_download(dashboard_view(filters_from(request.args), self.storage))
+
+    @dashboard_http("GET", "/data.json")
+    def dashboard_json(self, request: Request) -> Response:
+        """What the dashboard shows for the same filters, as JSON."""
+        return json_download(dashboard_view(filters_from(request.args), self.storage))
+
+    @dashboard_http("GET", PLOTLY_PATH)
+    def plotly_js(self, request: Request) -> Response:
+        """plotly's bundled script, so that the dashboard needs no network beyond kpi."""
+        return plotly_script(request)

@@ -3,13 +3,13 @@ a legend, JSON or CSV, and what each indicator means."""
 
 from __future__ import annotations
 
-import csv
 import sys
 from dataclasses import asdict
 from typing import Any
 
 import click
 
+from clientela import indicator_csv
 from clientela.cli.client import platform
 from clientela.cli.context import settings
 from clientela.cli.output import json_option, print_json, print_table, say, stderr
@@ -105,28 +105,8 @@ def print_explanation(indicator: Indicator) -> None:
 
 
 def write_csv(report: dict[str, Any]) -> None:
-    """Write the report as CSV on standard output: one row per period, one column per
-    indicator in catalogue order, a breakdown as one column per part (``purchase_value.MXN``)."""
-    periods = report["periods"]
-    columns: list[str] = []
-    for name, published in INDICATORS.items():
-        if published.breakdown is None:
-            columns.append(name)
-        else:
-            parts = sorted({part for row in periods for part in row.get(name) or {}})
-            columns.extend(f"{name}.{part}" for part in parts)
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["period", *columns])
-    for row in periods:
-        writer.writerow([row["period"], *(_csv_value(row, column) for column in columns)])
-
-
-def _csv_value(row: dict[str, Any], column: str) -> Any:
-    name, _, part = column.partition(".")
-    value = row.get(name)
-    if part:
-        value = (value or {}).get(part)
-    return "" if value is None else value
+    """Write the report's periods as CSV on standard output (see :mod:`clientela.indicator_csv`)."""
+    indicator_csv.write(report["periods"], sys.stdout)
 
 
 def _breakdown(key: str, report: dict[str, Any]) -> bool:

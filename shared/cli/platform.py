@@ -21,6 +21,9 @@ from clientela.supervision import SupervisedRunner
 
 log = logging.getLogger(__name__)
 
+SERVED_ADDRESSES = {"prospects": "http_address", "kpi": "dashboard_address"}
+"""The setting naming the HTTP address each service that serves HTTP listens on."""
+
 
 def serve(
     service_names: Sequence[str],
@@ -40,11 +43,13 @@ def serve(
     Unless ``join``, a platform already running on the broker's virtual host,
     or another platform's embedded database on the port, is refused
     (ConfigError, EmbeddedDatabaseError) rather than silently shared. A taken
-    ``http_address`` is refused either way.
+    ``http_address`` (prospects' webhook) or ``dashboard_address`` (kpi's
+    dashboard) is refused either way.
     """
     check_broker(settings.amqp_uri)
-    if "prospects" in service_names:
-        refuse_taken_address("http_address", settings.http_address)
+    for service, setting in SERVED_ADDRESSES.items():
+        if service in service_names:
+            refuse_taken_address(setting, getattr(settings, setting))
     if not join:
         refuse_running_platform(settings, service_names)
     with database_settings(settings, join) as effective:
