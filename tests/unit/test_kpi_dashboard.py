@@ -43,9 +43,9 @@ REPORT = [
         {"fairs": 12, "webforms": 5},
         I3_completeness=71.25,
         NPS=35.0,
-        purchase_value={"MXN": 5400.5},
+        purchase_value={"MXN": "5400.50"},
     ),
-    month("2026-02", {"fairs": 7}, NPS=None, purchase_value={"MXN": 800.0, "USD": 120.0}),
+    month("2026-02", {"fairs": 7}, NPS=None, purchase_value={"MXN": "800.00", "USD": "120.00"}),
     month(
         "2026-03",
         {"referrals": 2, "webforms": 9},
@@ -85,6 +85,7 @@ def test_a_breakdown_is_a_series_per_part_with_gaps_where_a_period_lacks_it():
     assert series(view, "I1_by_source.fairs").values == (12, 7, None)
     assert series(view, "I1_by_source.referrals").label == "New prospects by source: referrals"
     assert series(view, "purchase_value.USD").values == (None, 120.0, None)
+    assert series(view, "purchase_value.MXN").values == (5400.5, 800.0, None)
 
 
 def test_an_indicator_without_a_figure_in_any_period_is_not_drawn():

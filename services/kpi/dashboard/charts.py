@@ -61,6 +61,8 @@ def _line(series: Series) -> go.Scatter:
         meta=series.key,
         mode="lines+markers",
         connectgaps=False,
+        legendgroup=unit,
+        legendgrouptitle={"text": UNIT_LABELS.get(unit, unit)},
         hovertemplate=f"%{{y}} {UNIT_LABELS.get(unit, unit)}<extra>{series.label}</extra>",
     )
 

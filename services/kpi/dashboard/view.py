@@ -182,22 +182,23 @@ def narrowed(periods: Iterable[Mapping[str, Any]], source: str | None) -> list[d
 
 def series_of(periods: Sequence[Mapping[str, Any]], indicator: Indicator) -> list[Series]:
     """The series of ``indicator`` over ``periods``: one, or one per part of a breakdown
-    (sorted); none when it has no figure in any period."""
+    (sorted); none when it has no figure in any period. Figures are numbers (or None)."""
     keys = tuple(row["period"] for row in periods)
     if indicator.breakdown is None:
-        values = tuple(row.get(indicator.name) for row in periods)
+        values = tuple(_number(row.get(indicator.name)) for row in periods)
         found = any(value is not None for value in values)
         return [Series(indicator, None, keys, values)] if found else []
-    parts = sorted({part for row in periods for part in row.get(indicator.name) or {}})
+    breakdowns = [row.get(indicator.name) or {} for row in periods]
+    parts = sorted({part for breakdown in breakdowns for part in breakdown})
     return [
-        Series(
-            indicator,
-            part,
-            keys,
-            tuple((row.get(indicator.name) or {}).get(part) for row in periods),
-        )
+        Series(indicator, part, keys, tuple(_number(b.get(part)) for b in breakdowns))
         for part in parts
     ]
+
+
+def _number(figure: Any) -> float | None:
+    """A figure to plot: money comes as decimal text (``"1250.50"``), the rest as numbers."""
+    return float(figure) if isinstance(figure, str) else figure
 
 
 def sections(
