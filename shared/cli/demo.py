@@ -81,6 +81,14 @@ def webhook_hint(settings: Settings) -> str:
     )
 
 
+def dashboard_hint(settings: Settings) -> str:
+    """Where the running platform's dashboard is."""
+    return (
+        f"While it runs, the indicators are charted at http://{settings.dashboard_address}/ "
+        "(the kpi dashboard)."
+    )
+
+
 @click.command()
 @click.option("--stay", is_flag=True, help="Keep the platform running afterwards.")
 @join_option
@@ -94,6 +102,7 @@ def demo(ctx: click.Context, stay: bool, join: bool) -> None:
             demonstrate(effective)
             say("The platform works. Run `clientela up` to keep it running.")
             say(webhook_hint(effective))
+            say(dashboard_hint(effective))
         except BaseException as exc:
             outcome["error"] = exc
         if "error" in outcome or not stay:
