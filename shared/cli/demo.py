@@ -84,8 +84,8 @@ def webhook_hint(settings: Settings) -> str:
 def dashboard_hint(settings: Settings) -> str:
     """Where the running platform's dashboard is."""
     return (
-        f"While it runs, the indicators are charted at http://{settings.dashboard_address}/ "
-        "(the kpi dashboard)."
+        "While it runs (`clientela demo --stay`, `clientela up`), the kpi dashboard charts "
+        f"the indicators at http://{settings.dashboard_address}/"
     )
 
 
