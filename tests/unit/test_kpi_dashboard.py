@@ -210,7 +210,7 @@ def test_the_json_download_holds_the_filters_periods_targets_and_alerts():
     body = json.loads(json_download(view).get_data())
     assert body["filters"] == {
         "by": "month",
-        "from": "2026-01-01 00:00:00+00:00",
+        "from": "2026-01-01",
         "to": None,
         "source": None,
     }

@@ -86,8 +86,8 @@ def json_download(view: DashboardView) -> Response:
     body = {
         "filters": {
             "by": filters.granularity,
-            "from": filters.start,
-            "to": filters.end,
+            "from": filters.form_value("from") or None,
+            "to": filters.form_value("to") or None,
             "source": filters.source,
         },
         "periods": view.periods,
