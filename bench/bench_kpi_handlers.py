@@ -40,9 +40,10 @@ from pymongo import MongoClient, monitoring
 
 from clientela.embedded import EmbeddedDatabase
 from clientela.events import Event, new_event, parse_event
+from clientela.periods import period_keys
 from clientela.services.kpi import handlers
 from clientela.services.kpi.dependencies import KpiStorage
-from clientela.services.kpi.domain import completeness_stamp, period_keys
+from clientela.services.kpi.domain import completeness_stamp
 from clientela.storage import RecordedEvents
 from clientela.testing import free_port
 

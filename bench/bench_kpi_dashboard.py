@@ -1,0 +1,157 @@
+"""kpi dashboard and indicators read latency, p50 and p99, at several numbers of facts,
+next to a raw pymongo aggregation counting the same captures per month, in the same run.
+
+    .venv/bin/python bench/bench_kpi_dashboard.py [--sizes 10000,100000] [--requests 30]
+
+Starts its own embedded SecantusDB (or uses ``--mongo-uri``); needs no broker. Run it
+from the repository's root: it takes the shape of a stored fact from
+``bench_kpi_handlers.py``.
+
+For each size a fresh kpi database holds that many ``captured`` facts spread evenly
+over two years (24 months, four lead sources), so that every size reports the same
+periods and only the facts behind them grow. Each request runs in this process, as the
+service's entrypoints run it, without the HTTP or AMQP hop:
+
+- ``indicators``: what the RPC ``kpi.indicators("month")`` computes, every period;
+- ``dashboard page``: what ``GET /`` does, the same indicators shaped, charted and
+  rendered to HTML;
+- ``dashboard shaping``: the page alone from a report already read (its cost beside
+  the read's);
+- ``raw aggregate``: one pymongo aggregation counting the captures per month.
+
+The sizes take turns, request after request, so a machine busy for a while weighs on
+all of them alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from bench_kpi_handlers import stored_fact
+from pymongo import MongoClient
+
+from clientela.embedded import EmbeddedDatabase
+from clientela.periods import period_keys
+from clientela.services.kpi import handlers
+from clientela.services.kpi.dashboard.page import page
+from clientela.services.kpi.dashboard.reading import dashboard_view
+from clientela.services.kpi.dashboard.view import Filters, build_view
+from clientela.services.kpi.dependencies import KpiStorage
+from clientela.services.kpi.domain import ReportIndicators
+from clientela.storage import RecordedEvents
+from clientela.testing import free_port
+
+START = datetime(2025, 1, 1, tzinfo=UTC)
+SPAN = timedelta(days=730)
+SOURCES = ("fairs", "webforms", "social", "referrals")
+
+
+def fact(number: int, size: int) -> dict:
+    """The ``number``-th of ``size`` captured facts, placed evenly over ``SPAN``."""
+    at = START + SPAN * number / size
+    return {
+        **stored_fact(number),
+        "at": at,
+        "periods": period_keys(at),
+        "source": SOURCES[number % len(SOURCES)],
+    }
+
+
+def preload(client: MongoClient, database: str, size: int, batch: int = 5_000) -> None:
+    """A kpi database with its index and ``size`` captured facts."""
+    collection = client[database].facts
+    collection.create_index([("kind", 1), ("at", 1)])
+    for start in range(0, size, batch):
+        collection.insert_many(
+            [fact(n, size) for n in range(start, min(start + batch, size))], ordered=False
+        )
+
+
+def raw_aggregate(client: MongoClient, database: str) -> Callable[[], object]:
+    pipeline = [
+        {"$match": {"kind": "captured"}},
+        {"$group": {"_id": "$periods.month", "prospects": {"$sum": 1}}},
+    ]
+    return lambda: list(client[database].facts.aggregate(pipeline))
+
+
+def measures(client: MongoClient, database: str) -> dict[str, Callable[[], object]]:
+    """The requests timed at one size, by name."""
+    uow = KpiStorage(client[database], RecordedEvents())
+    query = ReportIndicators("month")
+    report = handlers.report_indicators(query, uow)
+    return {
+        "indicators (RPC read)": lambda: handlers.report_indicators(query, uow),
+        "dashboard page (GET /)": lambda: page(dashboard_view(Filters(), uow)).get_data(),
+        "dashboard shaping only": lambda: page(build_view(Filters(), report)).get_data(),
+        "raw aggregate per month": raw_aggregate(client, database),
+    }
+
+
+def percentile(times: list[float], rank: int) -> float:
+    return statistics.quantiles(times, n=100, method="inclusive")[rank - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000", help="facts stored, comma-separated")
+    parser.add_argument("--requests", type=int, default=30, help="requests per measure and size")
+    parser.add_argument("--mongo-uri", default="", help="a MongoDB to use instead of SecantusDB")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+
+    workdir = tempfile.mkdtemp(prefix="clientela-bench-dashboard-")
+    db = None if args.mongo_uri else EmbeddedDatabase(workdir, free_port(), durable=False)
+    if db is not None:
+        db.start()
+    client: MongoClient = MongoClient(db.uri if db else args.mongo_uri, tz_aware=True)
+    databases = {size: f"bench{uuid.uuid4().hex[:6]}_kpi" for size in sizes}
+    try:
+        for size in sizes:
+            started = time.perf_counter()
+            preload(client, databases[size], size)
+            print(f"{size} facts stored in {time.perf_counter() - started:.1f} s")
+        timed = {size: measures(client, databases[size]) for size in sizes}
+        times: dict[tuple[int, str], list[float]] = {}
+        for _ in range(args.requests):
+            for size in sizes:
+                for name, request in timed[size].items():
+                    started = time.perf_counter()
+                    request()
+                    times.setdefault((size, name), []).append(
+                        (time.perf_counter() - started) * 1000
+                    )
+    finally:
+        for database in databases.values():
+            client.drop_database(database)
+        client.close()
+        if db is not None:
+            db.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    names = list(timed[sizes[0]])
+    heading = "".join(f"{f'{size} p50':>12}{f'{size} p99':>12}" for size in sizes)
+    print(f"\n{'ms per request (24 months)':<28}{heading}{'p50 ratio':>11}")
+    for name in names:
+        cells = "".join(
+            f"{percentile(times[size, name], 50):>12.1f}{percentile(times[size, name], 99):>12.1f}"
+            for size in sizes
+        )
+        ratio = percentile(times[sizes[-1], name], 50) / percentile(times[sizes[0], name], 50)
+        print(f"{name:<28}{cells}{ratio:>11.2f}")
+    print(f"\n(p50 ratio: {sizes[-1]} facts against {sizes[0]})")
+    for size in sizes:
+        rpc = percentile(times[size, "indicators (RPC read)"], 50)
+        raw = percentile(times[size, "raw aggregate per month"], 50)
+        print(f"{size} facts: indicators read / raw aggregate {rpc / raw:.1f}")
+
+
+if __name__ == "__main__":
+    main()
