@@ -88,6 +88,43 @@ def test_a_breakdown_is_a_series_per_part_with_gaps_where_a_period_lacks_it():
     assert series(view, "purchase_value.MXN").values == (5400.5, 800.0, None)
 
 
+@pytest.mark.parametrize(
+    ("granularity", "keys", "between"),
+    [
+        ("month", ["2025-11", "2026-02"], ["2025-11", "2025-12", "2026-01", "2026-02"]),
+        ("quarter", ["2025-Q4", "2026-Q2"], ["2025-Q4", "2026-Q1", "2026-Q2"]),
+        (
+            "day",
+            ["2026-02-27", "2026-03-02"],
+            ["2026-02-27", "2026-02-28", "2026-03-01", "2026-03-02"],
+        ),
+        ("year", ["2024", "2026"], ["2024", "2025", "2026"]),
+    ],
+)
+def test_periods_without_activity_are_on_the_axis_without_figures(granularity, keys, between):
+    report = [month(keys[0], {"fairs": 3}), month(keys[1], {"fairs": 1})]
+
+    view = build_view(Filters(granularity), report)
+
+    assert view.period_keys == tuple(between)
+    assert series(view, "I1_new_prospects").values == (3, *[None] * (len(between) - 2), 1)
+    rows = list(csv.reader(io.StringIO(csv_download(view).get_data(as_text=True))))
+    assert [row[:2] for row in rows[1:]] == [
+        [keys[0], "3"],
+        *[[key, ""] for key in between[1:-1]],
+        [keys[1], "1"],
+    ]
+
+
+def test_the_axis_spans_the_range_asked_for():
+    filters = filters_from({"by": "month", "from": "2025-12-15", "to": "2026-03-01"})
+
+    view = build_view(filters, [month("2026-01", {"fairs": 2})])
+
+    assert view.period_keys == ("2025-12", "2026-01", "2026-02")
+    assert build_view(filters, []).period_keys == ()
+
+
 def test_an_indicator_without_a_figure_in_any_period_is_not_drawn():
     view = build_view(Filters(), REPORT)
 

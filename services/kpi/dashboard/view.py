@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from clientela.indicators import INDICATORS, SECTIONS, Better, Indicator
+from clientela.periods import period_key
+from clientela.services.kpi.customer_indicators import reported_period
 
 SOURCE_BREAKDOWN = "source"
 """The breakdown the source filter narrows (I1 by source)."""
@@ -158,6 +160,26 @@ class DashboardView:
         return tuple(row["period"] for row in self.periods)
 
 
+def every_period(periods: Sequence[Mapping[str, Any]], filters: Filters) -> list[dict[str, Any]]:
+    """``periods`` (oldest first) with every other period of the filters' range, or else
+    between the first and the last, as a row of its key alone: the axis shows time as it
+    passed, a quiet month as a gap. Nothing when no period had activity."""
+    if not periods:
+        return []
+    by = filters.granularity
+    first = period_key(filters.start, by) if filters.start else periods[0]["period"]
+    last = (
+        period_key(filters.end - timedelta(microseconds=1), by)
+        if filters.end
+        else periods[-1]["period"]
+    )
+    keys = [first]
+    while keys[-1] < last:
+        keys.append(period_key(reported_period(keys[-1], by).end, by))
+    held = {row["period"]: dict(row) for row in periods}
+    return [held.get(key, {"period": key}) for key in keys]
+
+
 def source_choices(periods: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
     """The lead sources with new prospects in ``periods``, sorted: what the filter offers."""
     return tuple(sorted({source for row in periods for source in row.get("I1_by_source") or {}}))
@@ -231,7 +253,7 @@ def build_view(
     """The page for ``filters`` from the report's ``periods``, the ``targets`` set and the
     ``alerts`` still open (all of them, whatever the periods shown: each waits for an
     action)."""
-    shown = narrowed(periods, filters.source)
+    shown = narrowed(every_period(periods, filters), filters.source)
     return DashboardView(
         filters=filters,
         periods=shown,
