@@ -70,12 +70,20 @@ class Settings:
     rfm_months: int = 12
     abc_months: int = 12
     breach_grace_days: int = 30
+    offered_product_lines: str = ""
     smtp_uri: str = ""
     mail_from: str = ""
 
     def api_key_set(self) -> frozenset[str]:
         """The keys ``Authorization: Bearer <key>`` may carry (``api_keys``, comma-separated)."""
         return frozenset(key.strip() for key in self.api_keys.split(",") if key.strip())
+
+    def product_lines(self) -> frozenset[str]:
+        """The product lines on offer (``offered_product_lines``, comma-separated): what a
+        customer's relationship scope is measured against."""
+        return frozenset(
+            line.strip() for line in self.offered_product_lines.split(",") if line.strip()
+        )
 
     def database_name(self, service: str) -> str:
         """Name of the MongoDB database owned by ``service``."""

@@ -60,7 +60,11 @@ def pytest_load_initial_conftests() -> None:
     nameko services (started by ``clientela_platform``) run in eventlet green
     threads; unpatched sockets block the hub, and a test waits forever.
     (eventlet's notice that it is in maintenance says nothing to a test run.)
+
+    Hypothesis's own plugins are not loaded: trio (which selenium brings)
+    registers one that cannot import over eventlet's patched sockets.
     """
+    os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
         import eventlet

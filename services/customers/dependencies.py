@@ -141,6 +141,10 @@ class CustomersStorage(UnitOfWork):
         found = self._collection(Purchase).find({"customer_id": customer_id}, UNREAD)
         return list(found.sort([("purchased_at", -1), ("_id", -1)]).skip(skip).limit(limit))
 
+    def purchase_facts_of(self, customer_id: str) -> list[dict[str, Any]]:
+        """Every purchase of a customer: its amount, date and product line."""
+        return list(self._collection(Purchase).find({"customer_id": customer_id}, PURCHASE_FACTS))
+
     # -- contracts and invoices --------------------------------------------------------------
 
     def add_contract(self, contract: dict[str, Any], event: dict) -> dict[str, Any] | None:
@@ -360,6 +364,13 @@ class FakeCustomersStorage(FakeUnitOfWork):
         mine = [p for p in self.purchases.values() if p["customer_id"] == customer_id]
         mine.sort(key=lambda p: (p["purchased_at"], p["_id"]), reverse=True)
         return copy.deepcopy(mine[skip : skip + limit])
+
+    def purchase_facts_of(self, customer_id: str) -> list[dict[str, Any]]:
+        return [
+            {field: p[field] for field in ("_id", *PURCHASE_FACTS) if field in p}
+            for p in self.purchases.values()
+            if p["customer_id"] == customer_id
+        ]
 
     def add_contract(self, contract: dict[str, Any], event: dict) -> dict[str, Any] | None:
         return self._insert(self.contracts, contract, event)

@@ -143,7 +143,10 @@ def edit_customer(command: EditCustomer, uow: CustomersStorage) -> dict[str, Any
     repeated is harmless. Returns the record as it is now.
     """
     changed_at = stored_time(command.changed_at or utcnow())
-    edits = dict(command.edits)
+    edits = {  # spends are kept as exact decimal text, as events carry them
+        field: str(value) if isinstance(value, Decimal) else value
+        for field, value in command.edits.items()
+    }
     if edits.get("typology"):
         edits["typology"] = parse_typology(edits["typology"]).value
     for _ in range(WRITE_ATTEMPTS):

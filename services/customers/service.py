@@ -47,6 +47,7 @@ from clientela.services.customers.schemas import (
     purchase_schema,
     purchases_page_schema,
     record_change_schema,
+    relationship_schema,
 )
 from clientela.services.customers.sections import SectionCall
 from clientela.storage import Storage
@@ -292,12 +293,14 @@ class CustomersService(ServiceBase):
             caller,
             VIEW_DEADLINE_S,
             self.settings.breach_grace_days,
+            self.settings.product_lines(),
         )
         return {
             "profile": customer_schema.dump(own["profile"]),
             "contracts": contract_schema.dump(own["contracts"], many=True),
             "purchases": purchases_page_schema.dump(own["purchases"]),
             "invoices": invoice_schema.dump(own["invoices"], many=True),
+            "relationship": relationship_schema.dump(own["relationship"]),
             "ageing": {"as_of": day.isoformat(), **ageing_totals(ageing)},
             **remote,
         }

@@ -182,6 +182,19 @@ def test_purchases_are_paged_latest_first(uow):
     assert uow.purchases_of("C-2", 0, 2) == []
 
 
+def test_a_customer_s_purchase_facts_are_their_amounts_dates_and_lines(uow):
+    uow.add_purchase({**purchase("F-1", "10.50"), "product_line": "seeds"}, {"id": "E-1"})
+    uow.add_purchase({**purchase("F-2", "4"), "product_line": "tools"}, {"id": "E-2"})
+
+    facts = sorted(uow.purchase_facts_of("C-1"), key=lambda fact: fact["_id"])
+
+    assert [(f["amount"], f["product_line"], f["purchased_at"]) for f in facts] == [
+        (Decimal("10.50"), "seeds", CREATED_AT),
+        (Decimal("4"), "tools", CREATED_AT),
+    ]
+    assert uow.purchase_facts_of("C-2") == []
+
+
 def test_classification_input_and_results_round_trip_and_the_job_stays_stale_if_noted_later(uow):
     uow.add_customer(operator_customer("CU-1", typology="prescriber"), {"id": "E-1"})
     uow.add_purchase({**purchase("F-1", "10.50"), "customer_id": "CU-1"}, {"id": "E-2"})
@@ -337,6 +350,7 @@ def test_every_query_of_the_storage_uses_an_index(clientela_settings):
         uow.customer_history("CU-1")
         uow.add_purchase(purchase("F-1", "10"), {"id": "E-4"})
         uow.purchases_of("C-1", 0, 10)
+        uow.purchase_facts_of("C-1")
         uow.add_contract(contract("K-1"), {"id": "E-5"})
         uow.update_contract("K-1", {"status": "open"}, {"status": "cancelled"}, {"id": "E-6"})
         uow.contracts_of("C-1")
