@@ -12,11 +12,11 @@ from bson.codec_options import TypeCodec, TypeRegistry
 from bson.decimal128 import Decimal128
 from pymongo import UpdateOne
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from clientela.outbox import flush_pending, insert_once, pending_update
+from clientela.outbox import flush_pending, insert_once, pending_update, release, stage
 from clientela.services.customers.documents import Contract, Customer, Invoice, Letter, Purchase
-from clientela.storage import FakeUnitOfWork, UnitOfWork
+from clientela.storage import DUPLICATE_KEY, FakeUnitOfWork, UnitOfWork
 
 UNREAD = {"outbox": 0, "outbox_pending_at": 0, "history": 0}
 """What reading a record leaves out: its pending events and its change history."""
@@ -94,9 +94,28 @@ class CustomersStorage(UnitOfWork):
         found = self._customers.find({"email": email}, UNREAD).sort("_id", 1).limit(1)
         return next(iter(found), None)
 
+    def customers_by_ids(self, customer_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The customers of ``customer_ids`` that exist, by id (without their history)."""
+        found = self._customers.find({"_id": {"$in": list(customer_ids)}}, UNREAD)
+        return {customer["_id"]: customer for customer in found}
+
+    def customers_by_emails(self, emails: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """For each of ``emails`` a customer has, that customer (the first by id when several
+        share it), as :meth:`find_customer_by_email` finds it."""
+        found = self._customers.find({"email": {"$in": list(emails)}}, UNREAD).sort("_id", 1)
+        first: dict[str, dict[str, Any]] = {}
+        for customer in found:
+            first.setdefault(customer["email"], customer)
+        return first
+
     def find_record(self, kind: str, record_id: str) -> dict[str, Any] | None:
         """The contract, purchase or invoice (``kind``: their collection) ``record_id``."""
         return self._collection(RECORDS[kind]).find_one({"_id": record_id}, UNREAD)
+
+    def purchases_by_ids(self, purchase_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The purchases of ``purchase_ids`` recorded already, by id."""
+        found = self._collection(Purchase).find({"_id": {"$in": list(purchase_ids)}}, UNREAD)
+        return {purchase["_id"]: purchase for purchase in found}
 
     def save_edit(
         self,
@@ -135,6 +154,44 @@ class CustomersStorage(UnitOfWork):
         published then), None when this call inserted it.
         """
         return self._insert(self._collection(Purchase), purchase, event)
+
+    def add_purchases(self, purchases: list[dict[str, Any]], events: list[dict]) -> set[str]:
+        """Insert new ``purchases`` and publish each one's event (``events``, in the same
+        order), pipelined; returns the ids already taken, for which nothing was written or
+        published.
+
+        The events are staged before the insert, each proven by its purchase carrying its
+        ``event_id``, so a crash in between loses none and announces no purchase of another
+        writer.
+        """
+        collection = self._collection(Purchase)
+        written = [
+            {**purchase, "event_id": event["id"]}
+            for purchase, event in zip(purchases, events, strict=True)
+        ]
+        stage_id = stage(
+            self.database,
+            collection.name,
+            [
+                (event, {"_id": purchase["_id"], "event_id": event["id"]})
+                for purchase, event in zip(purchases, events, strict=True)
+            ],
+        )
+        taken: set[str] = set()
+        try:
+            collection.insert_many(written, ordered=False)
+        except BulkWriteError as exc:
+            for error in exc.details["writeErrors"]:
+                if error["code"] != DUPLICATE_KEY:
+                    raise
+                taken.add(written[error["index"]]["_id"])
+        announced = [
+            event
+            for purchase, event in zip(purchases, events, strict=True)
+            if purchase["_id"] not in taken
+        ]
+        release(self.database, stage_id, announced, self.publish_many)
+        return taken
 
     def purchases_of(self, customer_id: str, skip: int, limit: int) -> list[dict[str, Any]]:
         """A page of a customer's purchases, latest first: ``limit`` after the first ``skip``."""
@@ -328,6 +385,45 @@ class FakeCustomersStorage(FakeUnitOfWork):
             if customer.get("email") == email:
                 return _read(customer)
         return None
+
+    def customers_by_ids(self, customer_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        return {
+            customer_id: _without_history(self.customers[customer_id])
+            for customer_id in customer_ids
+            if customer_id in self.customers
+        }
+
+    def customers_by_emails(self, emails: Iterable[str]) -> dict[str, dict[str, Any]]:
+        wanted = set(emails)
+        first: dict[str, dict[str, Any]] = {}
+        for _, customer in sorted(self.customers.items()):
+            if customer.get("email") in wanted:
+                first.setdefault(customer["email"], _without_history(customer))
+        return first
+
+    def purchases_by_ids(self, purchase_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        return {
+            purchase_id: copy.deepcopy(self.purchases[purchase_id])
+            for purchase_id in purchase_ids
+            if purchase_id in self.purchases
+        }
+
+    def add_purchases(self, purchases: list[dict[str, Any]], events: list[dict]) -> set[str]:
+        taken = {purchase["_id"] for purchase in purchases if purchase["_id"] in self.purchases}
+        for purchase, event in zip(purchases, events, strict=True):
+            if purchase["_id"] not in self.purchases:
+                self.purchases[purchase["_id"]] = {
+                    **copy.deepcopy(purchase),
+                    "event_id": event["id"],
+                }
+        self.publish_many(
+            [
+                event
+                for purchase, event in zip(purchases, events, strict=True)
+                if purchase["_id"] not in taken
+            ]
+        )
+        return taken
 
     def find_record(self, kind: str, record_id: str) -> dict[str, Any] | None:
         records = {

@@ -185,25 +185,37 @@ def record_purchase(command: RecordPurchase, uow: CustomersStorage) -> dict[str,
     Returns the purchase as stored. NotFound for an unknown customer; Conflict
     when a repeated ``purchase_id`` carries another customer, amount or currency.
     """
-    customer = get_customer(command.customer_id, uow)
-    purchased_at = stored_time(command.purchased_at or utcnow())
-    purchase = {
+    purchase = new_purchase(command, get_customer(command.customer_id, uow), uow)
+    uow.mark_classification_stale(purchase["purchased_at"])
+    existing = uow.add_purchase(purchase, events.purchase_recorded(purchase))
+    if existing is None:
+        return purchase
+    return same_purchase(existing, command)
+
+
+def new_purchase(
+    command: RecordPurchase, customer: dict[str, Any], uow: CustomersStorage
+) -> dict[str, Any]:
+    """The purchase ``command`` records for ``customer`` (its id, when the command has none,
+    made up), flagged when it takes the customer over their credit limit."""
+    return {
         "_id": command.purchase_id or uuid.uuid4().hex,
         "customer_id": command.customer_id,
         "amount": command.amount,
         "currency": command.currency,
         "product_line": command.product_line,
         "channel": command.channel,
-        "purchased_at": purchased_at,
+        "purchased_at": stored_time(command.purchased_at or utcnow()),
         "over_limit": over_limit_flag(customer, command.amount, uow),
     }
-    uow.mark_classification_stale(purchased_at)
-    existing = uow.add_purchase(purchase, events.purchase_recorded(purchase))
-    if existing is None:
-        return purchase
+
+
+def same_purchase(existing: dict[str, Any], command: RecordPurchase) -> dict[str, Any]:
+    """``existing``, recorded under the command's ``purchase_id`` already, when the command
+    repeats it; Conflict when it carries another customer, amount or currency."""
     same_request = (command.customer_id, command.amount, command.currency)
     if (existing["customer_id"], existing["amount"], existing["currency"]) != same_request:
-        raise Conflict(f"purchase_id: {purchase['_id']!r} is already recorded with other data")
+        raise Conflict(f"purchase_id: {existing['_id']!r} is already recorded with other data")
     return existing
 
 

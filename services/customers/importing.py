@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 from clientela.checks import invalid, raise_problems
 from clientela.columns import moment_text, says_yes
 from clientela.errors import ClientelaError, InvalidInput, NotFound
-from clientela.services.customers import handlers
+from clientela.services.customers import events, handlers
 from clientela.services.customers.dependencies import CustomersStorage
 from clientela.services.customers.domain import (
     CreateCustomer,
@@ -101,18 +102,33 @@ def _currency(row: Fields) -> str:
     return currency
 
 
-def _customer_id(row: Fields, uow: CustomersStorage) -> str:
-    """The customer the row names by ``customer_ref``, else by ``email``; NotFound otherwise."""
+def _customer_named(row: Fields) -> tuple[str, str]:
+    """How the row names its customer: ``("customer_ref", ref)``, else ``("email", email)``."""
     ref = _text(row, "customer_ref")
     if ref:
-        return handlers.get_customer(ref, uow)["_id"]
+        return "customer_ref", ref
     email = _text(row, "email").lower()
     if not email:
         raise invalid("customer_ref", "Give the customer's customer_ref or email.")
-    customer = uow.find_customer_by_email(email)
-    if customer is None:
-        raise NotFound(f"email: no customer with e-mail {email!r}")
-    return customer["_id"]
+    return "email", email
+
+
+def _found(named: tuple[str, str], customer: dict[str, Any] | None) -> dict[str, Any]:
+    """The customer looked up as the row ``named`` it; NotFound saying so when there is none."""
+    if customer is not None:
+        return customer
+    column, value = named
+    if column == "email":
+        raise NotFound(f"email: no customer with e-mail {value!r}")
+    raise NotFound(f"customer_id: no customer {value!r}")
+
+
+def _customer_id(row: Fields, uow: CustomersStorage) -> str:
+    """The customer the row names by ``customer_ref``, else by ``email``; NotFound otherwise."""
+    named = _customer_named(row)
+    column, value = named
+    lookup = uow.find_customer if column == "customer_ref" else uow.find_customer_by_email
+    return _found(named, lookup(value))["_id"]
 
 
 def _outcome(before: dict[str, Any] | None, after: dict[str, Any]) -> Outcome:
@@ -161,20 +177,82 @@ def import_contract(row: Fields, now: datetime, uow: CustomersStorage) -> Outcom
     return _outcome(before, handlers.record_contract(command, uow))
 
 
-def import_purchase(row: Fields, now: datetime, uow: CustomersStorage) -> Outcome:
-    """One purchase row: recorded once under its ``purchase_ref``."""
-    ref = _required(row, "purchase_ref")
-    command = RecordPurchase(
-        customer_id=_customer_id(row, uow),
+def _purchase(row: Fields, ref: str, now: datetime) -> RecordPurchase:
+    """The purchase ``ref`` a row records, but for its customer (looked up with the batch's)."""
+    return RecordPurchase(
+        customer_id="",
+        purchase_id=ref,
         amount=_amount(row, "amount"),
         currency=_currency(row),
         product_line=_text(row, "product_line"),
         channel=_text(row, "channel"),
         purchased_at=_moment(row, "purchased_at", now, past=True) or _missing("purchased_at"),
-        purchase_id=ref,
     )
-    before = uow.find_record("purchases", ref)
-    return _outcome(before, handlers.record_purchase(command, uow))
+
+
+def import_purchases(
+    rows: list[dict[str, Any]], now: datetime, uow: CustomersStorage
+) -> dict[str, Any]:
+    """A batch of purchase rows, each recorded once under its ``purchase_ref``.
+
+    Purchases are what files hold most of, so a batch is read and written a few
+    queries at a time rather than row by row: its customers, the purchases it
+    repeats, and one insert of the new ones with their events.
+    """
+    report = _new_report()
+    parsed = []
+    for row in rows:
+        try:
+            ref = _required(row["fields"], "purchase_ref")
+            named = _customer_named(row["fields"])
+            parsed.append((row["line"], named, ref, _purchase(row["fields"], ref, now)))
+        except ClientelaError as exc:
+            _reject(report, row["line"], exc)
+    by_ref = uow.customers_by_ids({value for _, (col, value), _, _ in parsed if col != "email"})
+    by_email = uow.customers_by_emails(
+        {value for _, (col, value), _, _ in parsed if col == "email"}
+    )
+    recorded = uow.purchases_by_ids({ref for _, _, ref, _ in parsed})
+    new: list[tuple[int, RecordPurchase, dict[str, Any]]] = []
+    for line, named, ref, command in parsed:
+        lookup = by_email if named[0] == "email" else by_ref
+        try:
+            customer = _found(named, lookup.get(named[1]))
+            command = replace(command, customer_id=customer["_id"])
+            existing = recorded.get(ref)
+            if existing is not None:
+                report[_outcome(existing, handlers.same_purchase(existing, command))] += 1
+                continue
+            purchase = handlers.new_purchase(command, customer, uow)
+            recorded[purchase["_id"]] = purchase  # the file may list it twice
+            new.append((line, command, purchase))
+        except ClientelaError as exc:
+            _reject(report, line, exc)
+    _record_new_purchases(new, report, uow)
+    report["rejected"].sort(key=lambda rejected: rejected["line"])
+    return report
+
+
+def _record_new_purchases(
+    new: list[tuple[int, RecordPurchase, dict[str, Any]]],
+    report: dict[str, Any],
+    uow: CustomersStorage,
+) -> None:
+    if not new:
+        return
+    purchases = [purchase for _, _, purchase in new]
+    uow.mark_classification_stale(min(purchase["purchased_at"] for purchase in purchases))
+    taken = uow.add_purchases(purchases, [events.purchase_recorded(p) for p in purchases])
+    meanwhile = uow.purchases_by_ids(taken) if taken else {}  # recorded by another writer
+    for line, command, purchase in new:
+        if purchase["_id"] not in taken:
+            report["created"] += 1
+            continue
+        try:
+            handlers.same_purchase(meanwhile[purchase["_id"]], command)
+            report["unchanged"] += 1
+        except ClientelaError as exc:
+            _reject(report, line, exc)
 
 
 def import_invoice(row: Fields, now: datetime, uow: CustomersStorage) -> Outcome:
@@ -200,9 +278,9 @@ def _missing(name: str) -> datetime:
 IMPORTERS: dict[str, Callable[[Fields, datetime, CustomersStorage], Outcome]] = {
     "customers": import_customer,
     "contracts": import_contract,
-    "purchases": import_purchase,
     "invoices": import_invoice,
 }
+"""The kinds imported row by row, each through its use case."""
 
 
 def _errors(exc: ClientelaError) -> dict[str, Any]:
@@ -217,12 +295,22 @@ def import_rows(
 ) -> dict[str, Any]:
     """Write a batch of ``kind`` rows (``{"line": n, "fields": {...}}``); the batch's report:
     how many were created, updated and unchanged, and each rejected line with its errors."""
+    if kind == "purchases":
+        return import_purchases(rows, now, uow)
     if kind not in IMPORTERS:
         raise invalid("kind", f"Must be one of: {', '.join(RECORD_KINDS)}.")
-    report: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": 0, "rejected": []}
+    report = _new_report()
     for row in rows:
         try:
             report[IMPORTERS[kind](row["fields"], now, uow)] += 1
         except ClientelaError as exc:
-            report["rejected"].append({"line": row["line"], "errors": _errors(exc)})
+            _reject(report, row["line"], exc)
     return report
+
+
+def _new_report() -> dict[str, Any]:
+    return {"created": 0, "updated": 0, "unchanged": 0, "rejected": []}
+
+
+def _reject(report: dict[str, Any], line: int, exc: ClientelaError) -> None:
+    report["rejected"].append({"line": line, "errors": _errors(exc)})
