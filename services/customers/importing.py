@@ -83,8 +83,9 @@ def _moment(row: Fields, name: str, now: datetime, past: bool) -> datetime | Non
 
 
 def _amount(row: Fields, name: str) -> Decimal:
-    """Money as written: ``1234.50``, ``1,234.50`` or, Spanish style, ``1234,50``."""
-    text = _required(row, name).replace(" ", "")
+    """Money as written: ``1234.50``, ``1,234.50``, ``$1,234.50`` or, Spanish style,
+    ``1234,50``."""
+    text = _required(row, name).replace(" ", "").lstrip("$€")
     if "," in text and "." not in text:
         text = text.replace(",", ".")
     try:
