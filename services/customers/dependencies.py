@@ -81,6 +81,10 @@ class CustomersStorage(UnitOfWork):
         """
         return self._insert(self._customers, customer, event)
 
+    def add_customers(self, customers: list[dict[str, Any]], events: list[dict]) -> set[str]:
+        """As :meth:`add_purchases`, for new customers."""
+        return self._insert_many(self._customers, customers, events)
+
     def find_customer(self, customer_id: str) -> dict[str, Any] | None:
         """The customer with ``customer_id`` (without its history), None when there is none."""
         return self._customers.find_one({"_id": customer_id}, UNREAD)
@@ -158,40 +162,8 @@ class CustomersStorage(UnitOfWork):
     def add_purchases(self, purchases: list[dict[str, Any]], events: list[dict]) -> set[str]:
         """Insert new ``purchases`` and publish each one's event (``events``, in the same
         order), pipelined; returns the ids already taken, for which nothing was written or
-        published.
-
-        The events are staged before the insert, each proven by its purchase carrying its
-        ``event_id``, so a crash in between loses none and announces no purchase of another
-        writer.
-        """
-        collection = self._collection(Purchase)
-        written = [
-            {**purchase, "event_id": event["id"]}
-            for purchase, event in zip(purchases, events, strict=True)
-        ]
-        stage_id = stage(
-            self.database,
-            collection.name,
-            [
-                (event, {"_id": purchase["_id"], "event_id": event["id"]})
-                for purchase, event in zip(purchases, events, strict=True)
-            ],
-        )
-        taken: set[str] = set()
-        try:
-            collection.insert_many(written, ordered=False)
-        except BulkWriteError as exc:
-            for error in exc.details["writeErrors"]:
-                if error["code"] != DUPLICATE_KEY:
-                    raise
-                taken.add(written[error["index"]]["_id"])
-        announced = [
-            event
-            for purchase, event in zip(purchases, events, strict=True)
-            if purchase["_id"] not in taken
-        ]
-        release(self.database, stage_id, announced, self.publish_many)
-        return taken
+        published."""
+        return self._insert_many(self._collection(Purchase), purchases, events)
 
     def purchases_of(self, customer_id: str, skip: int, limit: int) -> list[dict[str, Any]]:
         """A page of a customer's purchases, latest first: ``limit`` after the first ``skip``."""
@@ -331,6 +303,32 @@ class CustomersStorage(UnitOfWork):
             return None
         return collection.find_one({"_id": existing}, UNREAD)
 
+    def _insert_many(
+        self, collection: Collection, documents: list[dict[str, Any]], events: list[dict]
+    ) -> set[str]:
+        """Insert ``documents`` and publish each one's event, but for the ids already taken.
+
+        The events are staged before the insert, each proven by its document
+        carrying its ``event_id``, so a crash in between loses none and announces
+        no document another writer inserted under the same id.
+        """
+        paired = list(zip(documents, events, strict=True))
+        proofs = [(event, {"_id": doc["_id"], "event_id": event["id"]}) for doc, event in paired]
+        stage_id = stage(self.database, collection.name, proofs)
+        taken: set[str] = set()
+        try:
+            collection.insert_many(
+                [{**doc, "event_id": event["id"]} for doc, event in paired], ordered=False
+            )
+        except BulkWriteError as exc:
+            for error in exc.details["writeErrors"]:
+                if error["code"] != DUPLICATE_KEY:
+                    raise
+                taken.add(paired[error["index"]][0]["_id"])
+        announced = [event for doc, event in paired if doc["_id"] not in taken]
+        release(self.database, stage_id, announced, self.publish_many)
+        return taken
+
     def _update(
         self,
         collection: Collection,
@@ -409,20 +407,20 @@ class FakeCustomersStorage(FakeUnitOfWork):
         }
 
     def add_purchases(self, purchases: list[dict[str, Any]], events: list[dict]) -> set[str]:
-        taken = {purchase["_id"] for purchase in purchases if purchase["_id"] in self.purchases}
-        for purchase, event in zip(purchases, events, strict=True):
-            if purchase["_id"] not in self.purchases:
-                self.purchases[purchase["_id"]] = {
-                    **copy.deepcopy(purchase),
-                    "event_id": event["id"],
-                }
-        self.publish_many(
-            [
-                event
-                for purchase, event in zip(purchases, events, strict=True)
-                if purchase["_id"] not in taken
-            ]
-        )
+        return self._insert_many(self.purchases, purchases, events)
+
+    def add_customers(self, customers: list[dict[str, Any]], events: list[dict]) -> set[str]:
+        return self._insert_many(self.customers, customers, events)
+
+    def _insert_many(
+        self, stored: dict[str, dict[str, Any]], documents: list[dict[str, Any]], events: list[dict]
+    ) -> set[str]:
+        taken = {document["_id"] for document in documents if document["_id"] in stored}
+        paired = list(zip(documents, events, strict=True))
+        for document, event in paired:
+            if document["_id"] not in taken:
+                stored[document["_id"]] = {**copy.deepcopy(document), "event_id": event["id"]}
+        self.publish_many([event for doc, event in paired if doc["_id"] not in taken])
         return taken
 
     def find_record(self, kind: str, record_id: str) -> dict[str, Any] | None:

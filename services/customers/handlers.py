@@ -96,7 +96,17 @@ def create_customer(command: CreateCustomer, uow: CustomersStorage) -> dict[str,
     Returns the customer as stored. Conflict when the reference was created
     with other values.
     """
-    customer: dict[str, Any] = {
+    customer = new_customer(command)
+    uow.mark_classification_stale(customer["created_at"])
+    existing = uow.add_customer(customer, events.customer_created(customer))
+    if existing is None:
+        return customer
+    return same_customer(existing, customer)
+
+
+def new_customer(command: CreateCustomer) -> dict[str, Any]:
+    """The record ``command`` creates (its id, when the command has no reference, made up)."""
+    return {
         "_id": command.customer_ref or uuid.uuid4().hex,
         "email": command.email,
         "first_name": command.first_name,
@@ -111,10 +121,11 @@ def create_customer(command: CreateCustomer, uow: CustomersStorage) -> dict[str,
         "created_at": stored_time(command.created_at or utcnow()),
         "version": 0,
     }
-    uow.mark_classification_stale(customer["created_at"])
-    existing = uow.add_customer(customer, events.customer_created(customer))
-    if existing is None:
-        return customer
+
+
+def same_customer(existing: dict[str, Any], customer: dict[str, Any]) -> dict[str, Any]:
+    """``existing``, created under ``customer``'s reference already, when ``customer`` repeats
+    its creation; Conflict when it sets other values."""
     if any(existing.get(field) != customer[field] for field in CREATION_FIELDS):
         raise Conflict(f"customer_ref: {customer['_id']!r} is already recorded with other data")
     return existing

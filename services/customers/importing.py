@@ -15,12 +15,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from clientela.checks import invalid, raise_problems
 from clientela.columns import moment_text, says_yes
 from clientela.errors import ClientelaError, InvalidInput, NotFound
-from clientela.services.customers import events, handlers
+from clientela.services.customers import handlers
 from clientela.services.customers.dependencies import CustomersStorage
 from clientela.services.customers.domain import (
     CreateCustomer,
@@ -28,6 +29,7 @@ from clientela.services.customers.domain import (
     RecordInvoice,
     RecordPurchase,
 )
+from clientela.services.customers.events import customer_created, purchase_recorded
 
 RECORD_KINDS = ("customers", "contracts", "purchases", "invoices")
 CONTRACT_STATUS_NAMES = {
@@ -138,22 +140,57 @@ def _outcome(before: dict[str, Any] | None, after: dict[str, Any]) -> Outcome:
     return "unchanged" if after == before else "updated"
 
 
-def import_customer(row: Fields, now: datetime, uow: CustomersStorage) -> Outcome:
-    """One customer row: created once under its ``customer_ref``."""
-    ref = _required(row, "customer_ref")
-    before = uow.find_customer(ref)
+def _customer(row: Fields, now: datetime) -> dict[str, Any]:
+    """The customer record a row creates, under its ``customer_ref``."""
     typology = _text(row, "typology") or None
-    command = CreateCustomer(
-        customer_ref=ref,
-        email=_text(row, "email").lower() or None,
-        first_name=_text(row, "name"),
-        phone=_text(row, "phone"),
-        company=_text(row, "company"),
-        typology=typology,
-        special=says_yes(_text(row, "special")),
-        created_at=_moment(row, "created_at", now, past=True),
+    return handlers.new_customer(
+        CreateCustomer(
+            customer_ref=_required(row, "customer_ref"),
+            email=_text(row, "email").lower() or None,
+            first_name=_text(row, "name"),
+            phone=_text(row, "phone"),
+            company=_text(row, "company"),
+            typology=typology,
+            special=says_yes(_text(row, "special")),
+            created_at=_moment(row, "created_at", now, past=True),
+        )
     )
-    return _outcome(before, handlers.create_customer(command, uow))
+
+
+def import_customers(
+    rows: list[dict[str, Any]], now: datetime, uow: CustomersStorage
+) -> dict[str, Any]:
+    """A batch of customer rows, each created once under its ``customer_ref``: the batch's
+    customers known already are read in one query, the new ones inserted in one."""
+    report = _new_report()
+    parsed = []
+    for row in rows:
+        try:
+            parsed.append((row["line"], _customer(row["fields"], now)))
+        except ClientelaError as exc:
+            _reject(report, row["line"], exc)
+    known = uow.customers_by_ids({customer["_id"] for _, customer in parsed})
+    new: list[tuple[int, dict[str, Any], Callable[[dict[str, Any]], object]]] = []
+    for line, customer in parsed:
+        try:
+            existing = known.get(customer["_id"])
+            if existing is not None:
+                report[_outcome(existing, handlers.same_customer(existing, customer))] += 1
+                continue
+            known[customer["_id"]] = customer  # the file may list it twice
+            new.append((line, customer, partial(handlers.same_customer, customer=customer)))
+        except ClientelaError as exc:
+            _reject(report, line, exc)
+    if new:
+        uow.mark_classification_stale(min(customer["created_at"] for _, customer, _ in new))
+    _insert_new(
+        new,
+        lambda customers: uow.add_customers(customers, [customer_created(c) for c in customers]),
+        uow.customers_by_ids,
+        report,
+    )
+    report["rejected"].sort(key=lambda rejected: rejected["line"])
+    return report
 
 
 def import_contract(row: Fields, now: datetime, uow: CustomersStorage) -> Outcome:
@@ -214,7 +251,7 @@ def import_purchases(
         {value for _, (col, value), _, _ in parsed if col == "email"}
     )
     recorded = uow.purchases_by_ids({ref for _, _, ref, _ in parsed})
-    new: list[tuple[int, RecordPurchase, dict[str, Any]]] = []
+    new: list[tuple[int, dict[str, Any], Callable[[dict[str, Any]], object]]] = []
     for line, named, ref, command in parsed:
         lookup = by_email if named[0] == "email" else by_ref
         try:
@@ -226,31 +263,40 @@ def import_purchases(
                 continue
             purchase = handlers.new_purchase(command, customer, uow)
             recorded[purchase["_id"]] = purchase  # the file may list it twice
-            new.append((line, command, purchase))
+            new.append((line, purchase, partial(handlers.same_purchase, command=command)))
         except ClientelaError as exc:
             _reject(report, line, exc)
-    _record_new_purchases(new, report, uow)
+    if new:
+        uow.mark_classification_stale(min(purchase["purchased_at"] for _, purchase, _ in new))
+    _insert_new(
+        new,
+        lambda purchases: uow.add_purchases(purchases, [purchase_recorded(p) for p in purchases]),
+        uow.purchases_by_ids,
+        report,
+    )
     report["rejected"].sort(key=lambda rejected: rejected["line"])
     return report
 
 
-def _record_new_purchases(
-    new: list[tuple[int, RecordPurchase, dict[str, Any]]],
+def _insert_new(
+    new: list[tuple[int, dict[str, Any], Callable[[dict[str, Any]], object]]],
+    insert: Callable[[list[dict[str, Any]]], set[str]],
+    read: Callable[[set[str]], dict[str, dict[str, Any]]],
     report: dict[str, Any],
-    uow: CustomersStorage,
 ) -> None:
+    """Insert the batch's ``new`` documents ``(line, document, same)`` and count them created;
+    one another writer inserted meanwhile is unchanged when ``same(stored)`` accepts it as the
+    same, rejected with its Conflict otherwise."""
     if not new:
         return
-    purchases = [purchase for _, _, purchase in new]
-    uow.mark_classification_stale(min(purchase["purchased_at"] for purchase in purchases))
-    taken = uow.add_purchases(purchases, [events.purchase_recorded(p) for p in purchases])
-    meanwhile = uow.purchases_by_ids(taken) if taken else {}  # recorded by another writer
-    for line, command, purchase in new:
-        if purchase["_id"] not in taken:
+    taken = insert([document for _, document, _ in new])
+    meanwhile = read(taken) if taken else {}
+    for line, document, same in new:
+        if document["_id"] not in taken:
             report["created"] += 1
             continue
         try:
-            handlers.same_purchase(meanwhile[purchase["_id"]], command)
+            same(meanwhile[document["_id"]])
             report["unchanged"] += 1
         except ClientelaError as exc:
             _reject(report, line, exc)
@@ -277,11 +323,12 @@ def _missing(name: str) -> datetime:
 
 
 IMPORTERS: dict[str, Callable[[Fields, datetime, CustomersStorage], Outcome]] = {
-    "customers": import_customer,
     "contracts": import_contract,
     "invoices": import_invoice,
 }
 """The kinds imported row by row, each through its use case."""
+BATCH_IMPORTERS = {"customers": import_customers, "purchases": import_purchases}
+"""The kinds files hold most rows of, imported a batch at a time."""
 
 
 def _errors(exc: ClientelaError) -> dict[str, Any]:
@@ -296,8 +343,8 @@ def import_rows(
 ) -> dict[str, Any]:
     """Write a batch of ``kind`` rows (``{"line": n, "fields": {...}}``); the batch's report:
     how many were created, updated and unchanged, and each rejected line with its errors."""
-    if kind == "purchases":
-        return import_purchases(rows, now, uow)
+    if kind in BATCH_IMPORTERS:
+        return BATCH_IMPORTERS[kind](rows, now, uow)
     if kind not in IMPORTERS:
         raise invalid("kind", f"Must be one of: {', '.join(RECORD_KINDS)}.")
     report = _new_report()

@@ -385,6 +385,7 @@ def test_every_query_of_the_storage_uses_an_index(clientela_settings):
         uow.purchases_of("C-1", 0, 10)
         uow.purchase_facts_of("C-1")
         uow.add_purchases([purchase("F-2", "10")], [{"id": "E-10"}])
+        uow.add_customers([operator_customer("CU-9")], [{"id": "E-11"}])
         uow.purchases_by_ids(["F-1", "F-2"])
         uow.customers_by_ids(["C-1", "CU-1"])
         uow.customers_by_emails(["CU-1@example.com"])

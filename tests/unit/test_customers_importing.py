@@ -155,3 +155,28 @@ def test_a_purchase_file_is_recorded_once_however_often_it_or_a_row_repeats(uow)
         "CU-1",
         "CU-1",
     ]
+
+
+def test_a_customer_listed_twice_is_created_once_and_a_clashing_repeat_is_rejected(uow):
+    report = import_rows(
+        "customers",
+        rows(
+            {"customer_ref": "CU-7", "name": "Eva Soto"},
+            {"customer_ref": "CU-7", "name": "Eva Soto"},
+            {"customer_ref": "CU-7", "name": "Eva Sotomayor"},
+            {"name": "Sin clave"},
+        ),
+        NOW,
+        uow,
+    )
+
+    assert report == {
+        "created": 1,
+        "updated": 0,
+        "unchanged": 1,
+        "rejected": [
+            {"line": 4, "errors": {"customer_ref": ["'CU-7' is already recorded with other data"]}},
+            {"line": 5, "errors": {"customer_ref": ["Missing data for required field."]}},
+        ],
+    }
+    assert uow.events.types() == ["customer_created"]
