@@ -40,6 +40,19 @@ class RelayTimer(Timer):
         self.interval = Settings.from_nameko(self.container.config).outbox_relay_interval_s
 
 
+class SettingTimer(Timer):
+    """A timer whose interval is the setting named ``setting`` (in seconds), read when the
+    service starts: ``@SettingTimer.decorator(setting="kpi_alert_check_s")``."""
+
+    def __init__(self, setting: str, **kwargs: Any) -> None:
+        super().__init__(interval=getattr(Settings, setting), **kwargs)
+        self.setting = setting
+
+    def setup(self) -> None:
+        self.interval = getattr(Settings.from_nameko(self.container.config), self.setting)
+        super().setup()
+
+
 REPLY_FAILURES = (ConnectionError, OSError, AMQPError, OperationalError)
 """What publishing a reply raises when the broker went away."""
 
