@@ -96,9 +96,12 @@ def set_reference(reference: dict[str, Any], uow: KpiStorage, now: datetime) -> 
         raise invalid(
             "period", "Must be a period key: 2026 (year), 2026-Q4, 2026-11 or 2026-11-23."
         )
-    key = "|".join((reference["indicator"], reference["label"].strip(), period or "*"))
-    by = reference.pop("by")
-    return uow.save_reference(key, {**reference, "set_by": by, "set_at": now})
+    label = reference["label"].strip()
+    fields = {name: reference[name] for name in ("indicator", "value", "period")}
+    return uow.save_reference(
+        "|".join((reference["indicator"], label, period or "*")),
+        {**fields, "label": label, "set_by": reference["by"], "set_at": now},
+    )
 
 
 def check_targets(uow: KpiStorage, now: datetime) -> list[str]:

@@ -111,7 +111,9 @@ def load_targets(ctx: click.Context, file: Path, by: str, as_json: bool) -> None
     indicator, value, tolerance, granularity, period, segment, direction); bad entries are
     reported by position and field, the good ones are set."""
     try:
-        entries = yaml.safe_load(file.read_text(encoding="utf-8"))
+        # every value read as text (2026-11 stays a period, not a date); the service
+        # parses numbers and names what it cannot parse
+        entries = yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     except yaml.YAMLError as exc:
         raise click.BadParameter(f"not YAML: {exc}", param_hint="FILE") from None
     if not isinstance(entries, list):

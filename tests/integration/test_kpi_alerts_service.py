@@ -147,3 +147,21 @@ def test_targets_keep_their_history_and_refuse_what_the_catalogue_does_not_allow
     review = rpc.kpi.review("2026-10-01", "2027-01-01")
     assert [t["indicator"] for t in review["targets"]] == ["NPS", "SC"]
     assert [r["label"] for r in review["references"]] == ["Sector benchmark"]
+
+
+def test_kpi_checks_the_targets_by_itself_every_kpi_alert_check_s(
+    clientela_platform, clientela_settings
+):
+    rpc = clientela_platform("kpi", settings=clientela_settings.replace(kpi_alert_check_s=0.2))
+    dispatch = event_dispatcher(clientela_settings.nameko_config())
+    due = utcnow() - timedelta(days=1)
+    dispatch("customers", "contract_recorded", contract("K-9", due, due + timedelta(days=3)))
+    rpc.kpi.set_target(by="lucia", indicator="CCT", value=95, granularity="month")
+
+    [alert] = wait_for(lambda: rpc.kpi.alerts(True))
+
+    assert (alert["indicator"], alert["period"], alert["value"]) == (
+        "CCT",
+        period_key(due, "month"),
+        0.0,
+    )

@@ -103,18 +103,23 @@ def test_a_file_of_targets_keeps_the_good_entries_and_names_the_bad_by_position(
         "NPS 30",
         {"indicator": "I1_by_source", "value": 40, "segment": {"source": "fairs"}},
         {"indicator": "NPS", "value": 30, "period": "2026-Q4"},
+        {"indicator": "SC", "value": "85", "tolerance": "2.5", "segment": {}},  # read as text
     ]
 
     loaded = monitoring.set_targets(entries, "lucia", uow, NOW)
 
-    assert [t["indicator"] for t in loaded["saved"]] == ["CCT", "NPS"]
+    assert [(t["indicator"], t["value"]) for t in loaded["saved"]] == [
+        ("CCT", 90),
+        ("NPS", 30),
+        ("SC", 85),
+    ]
     problems = {p["position"]: p["errors"] for p in loaded["problems"]}
     assert sorted(problems) == [2, 3, 4, 5]
     assert "No indicator 'CTT'" in problems[2]["indicator"][0]
     assert problems[3] == {"value": ["Not a valid number."]}
     assert "_schema" in problems[4]
     assert "say whether higher or lower is better" in problems[5]["direction"][0]
-    assert sorted(t.indicator for t in monitoring.in_force(uow)) == ["CCT", "NPS"]
+    assert sorted(t.indicator for t in monitoring.in_force(uow)) == ["CCT", "NPS", "SC"]
 
 
 def test_a_value_out_of_range_raises_one_alert_however_often_it_is_checked(late_quarter):

@@ -138,15 +138,16 @@ def test_a_segment_not_shaped_dimension_equals_value_is_a_usage_error(service):
 
 def test_a_yaml_file_of_targets_is_sent_whole_and_its_refused_entries_named(service, tmp_path):
     service.answers["set_targets"] = {
-        "saved": [CCT],
+        "saved": [CCT, CCT],
         "problems": [
-            {"position": 2, "errors": {"indicator": ["No indicator 'CTT'; known: ..."]}},
-            {"position": 3, "errors": {"value": ["Not a valid number."]}},
+            {"position": 3, "errors": {"indicator": ["No indicator 'CTT'; known: ..."]}},
+            {"position": 4, "errors": {"value": ["Not a valid number."]}},
         ],
     }
     targets = tmp_path / "metas.yaml"
     targets.write_text(
         "- {indicator: CCT, value: 90, tolerance: 5, granularity: quarter}\n"
+        "- {indicator: NPS, value: 30, period: 2026-11-23, segment: {}}\n"
         "- {indicator: CTT, value: 90}\n"
         "- {indicator: complaints, value: many}\n",
         encoding="utf-8",
@@ -155,11 +156,17 @@ def test_a_yaml_file_of_targets_is_sent_whole_and_its_refused_entries_named(serv
     output = run("kpi", "targets", "load", str(targets), "--by", "lucia")
 
     [(method, (entries, by), _)] = service.calls
-    assert (method, by, len(entries)) == ("set_targets", "lucia", 3)
-    assert entries[0] == {"indicator": "CCT", "value": 90, "tolerance": 5, "granularity": "quarter"}
-    assert "1 targets set, 2 entries refused" in output
-    assert "entry 2: indicator: No indicator 'CTT'" in output
-    assert "entry 3: value: Not a valid number." in output
+    assert (method, by, len(entries)) == ("set_targets", "lucia", 4)
+    assert entries[1]["period"] == "2026-11-23"  # not a date: a period key
+    assert entries[0] == {
+        "indicator": "CCT",
+        "value": "90",
+        "tolerance": "5",
+        "granularity": "quarter",
+    }
+    assert "2 targets set, 2 entries refused" in output
+    assert "entry 3: indicator: No indicator 'CTT'" in output
+    assert "entry 4: value: Not a valid number." in output
 
 
 def test_a_file_that_is_not_a_list_is_refused_before_any_call(service, tmp_path):
