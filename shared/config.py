@@ -65,6 +65,7 @@ class Settings:
     api_keys: str = ""
     meta_app_secret: str = ""
     classification_interval_s: float = 60.0
+    kpi_alert_check_s: float = 60.0
     new_customer_days: int = 90
     inactive_customer_days: int = 180
     rfm_months: int = 12
@@ -214,6 +215,7 @@ def _check_ranges(settings: Settings) -> None:
         "rpc_timeout_s",
         "max_request_bytes",
         "classification_interval_s",
+        "kpi_alert_check_s",
         "new_customer_days",
         "inactive_customer_days",
         "rfm_months",

@@ -30,7 +30,7 @@ from clientela.services.kpi.feedback_indicators import (
     ScoredAnswer,
     ServqualAnswer,
 )
-from clientela.storage import FakeUnitOfWork, UnitOfWork
+from clientela.services.kpi.target_storage import FakeTargetStorage, TargetStorage
 
 ATTEMPTS = 10
 """How often a conditional write is redone when another writer got there in between."""
@@ -96,8 +96,8 @@ def _created(fact_id: str, kind: str, subject: str, changes: Iterable[Change]) -
     return fact
 
 
-class KpiStorage(UnitOfWork):
-    """Facts in the kpi database, each written by ``_id``."""
+class KpiStorage(TargetStorage):
+    """Facts in the kpi database, each written by ``_id``; targets, references and alerts."""
 
     @property
     def facts(self) -> Collection:
@@ -355,7 +355,7 @@ def _timed(kind: str, start: datetime | None, end: datetime | None) -> dict[str,
     return {"kind": kind, "at": bounds or {"$ne": None}}
 
 
-class FakeKpiStorage(FakeUnitOfWork):
+class FakeKpiStorage(FakeTargetStorage):
     """:class:`KpiStorage` in memory, for handler unit tests."""
 
     def __init__(self) -> None:
