@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from clientela.events import Event
-from clientela.periods import Period, period_keys
+from clientela.periods import Period, parse_period, period_keys
 from clientela.services.kpi.customer_indicators import (
     POINTS_KINDS,
     RECENT_UPDATE_DAYS,
@@ -36,7 +36,6 @@ from clientela.services.kpi.customer_indicators import (
     CustomerHistory,
     PeriodActivity,
     contract_counts,
-    reported_period,
 )
 from clientela.services.kpi.dependencies import KpiStorage, NpsAnswer
 from clientela.services.kpi.domain import (
@@ -356,7 +355,7 @@ def report_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str
             **activity(key).as_dict(),
             **surveys.get(key, PeriodSurveys()).as_dict(captive),
             **complaints.get(key, PeriodComplaints()).as_dict(),
-            **history.figures(_in_range(reported_period(key, query.granularity), query)),
+            **history.figures(_in_range(parse_period(key), query)),
         }
         for key in sorted(keys)
     ]

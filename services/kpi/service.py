@@ -115,7 +115,8 @@ class KpiService(ServiceBase):
     def indicators(
         self, granularity: str = "month", start: str | None = None, end: str | None = None
     ) -> dict[str, Any]:
-        """Indicators per period: ``granularity`` day/month/quarter/year, ISO ``start``/``end``."""
+        """Indicators per period: ``granularity`` day, week (ISO), month, quarter or year,
+        ISO ``start``/``end``."""
         query = ReportIndicators(
             **load(indicators_query, {"granularity": granularity, "start": start, "end": end})
         )
