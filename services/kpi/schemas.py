@@ -7,6 +7,8 @@ from datetime import UTC
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from clientela.indicators import INDICATORS
+from clientela.services.kpi.trends import DEFAULT_WINDOW
 from clientela.vocabulary import KPI_GRANULARITIES
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -38,4 +40,15 @@ class IndicatorsQuery(Schema):
             raise ValidationError("Must be after start.", field_name="end")
 
 
+class TrendsQuery(IndicatorsQuery):
+    """Trends of one indicator (all of them when None) over the periods of a range, with a
+    rolling mean over ``window`` periods."""
+
+    indicator = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(list(INDICATORS))
+    )
+    window = fields.Integer(load_default=DEFAULT_WINDOW, validate=validate.Range(min=1, max=366))
+
+
 indicators_query = IndicatorsQuery()
+trends_query = TrendsQuery()

@@ -11,8 +11,9 @@ from clientela.service import ServiceBase, api
 from clientela.services.kpi import handlers
 from clientela.services.kpi.dependencies import KpiStorage
 from clientela.services.kpi.documents import Fact
-from clientela.services.kpi.domain import ReportIndicators
-from clientela.services.kpi.schemas import indicators_query
+from clientela.services.kpi.domain import ReportIndicators, ReportTrends
+from clientela.services.kpi.schemas import indicators_query, trends_query
+from clientela.services.kpi.trends import DEFAULT_WINDOW
 from clientela.storage import Storage
 
 
@@ -123,4 +124,30 @@ class KpiService(ServiceBase):
         return {
             "granularity": query.granularity,
             "periods": handlers.report_indicators(query, self.storage),
+        }
+
+    @api
+    def trends(
+        self,
+        indicator: str | None = None,
+        granularity: str = "quarter",
+        start: str | None = None,
+        end: str | None = None,
+        window: int = DEFAULT_WINDOW,
+    ) -> dict[str, Any]:
+        """Each period's change against the previous one and the same period a year before,
+        and its rolling mean over ``window`` periods, for ``indicator`` (every one when None);
+        the periods with activity in ``[start, end)`` as :meth:`indicators` gives them."""
+        given = {
+            "indicator": indicator,
+            "granularity": granularity,
+            "start": start,
+            "end": end,
+            "window": window,
+        }
+        query = ReportTrends(**load(trends_query, given))
+        return {
+            "granularity": query.granularity,
+            "window": query.window,
+            "trends": handlers.report_trends(query, self.storage),
         }
