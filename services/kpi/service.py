@@ -130,7 +130,7 @@ class KpiService(ServiceBase):
     def trends(
         self,
         indicator: str | None = None,
-        granularity: str = "quarter",
+        granularity: str = "month",
         start: str | None = None,
         end: str | None = None,
         window: int = DEFAULT_WINDOW,
