@@ -50,7 +50,7 @@ class TrendFigures:
     """One indicator's (or breakdown part's) trend in the quarter, as kpi computed it."""
 
     part: str | None
-    value: float | None
+    previous: float | None
     change: float | None
     change_pct: float | None
     year_ago: float | None
@@ -236,7 +236,7 @@ def quarter_target(
 def _trend(trend: Mapping[str, Any]) -> TrendFigures:
     return TrendFigures(
         part=trend["part"],
-        value=trend["value"],
+        previous=trend["previous"],
         change=trend["change"],
         change_pct=trend["change_pct"],
         year_ago=trend["year_ago"],

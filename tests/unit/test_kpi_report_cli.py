@@ -215,13 +215,13 @@ def test_the_html_report_by_section_with_trends_targets_and_references(services,
     html = html_file.read_text(encoding="utf-8")
     cct = _row(html, "Contracts fulfilled on time (CCT)")
     assert ">75<" in cct  # 3 of 4 contracts due in the quarter on time
-    assert "-25 (-25 %)" in cct  # against 100 in 2026-Q3
+    assert '-25 (-25 %) <span class="base">from 100</span>' in cct  # 2 of 2 in 2026-Q3
     assert "&ge; 90 &plusmn; 5" in cct and '<span class="out">no</span>' in cct
     nps = _row(html, "Net Promoter Score")
     assert "+16.67 (+50.02 %)" in nps  # from 33.33 in 2026-Q3
-    assert '<td class="num">+50</td>' in nps  # from 0 in 2025-Q4: no % of nothing
+    assert '+50 <span class="base">from 0</span>' in nps  # from 2025-Q4: no % of nothing
     assert "no mean" in nps  # no NPS answer in 2026-Q2
-    assert "Sector benchmark 2025: 32" in nps and '<span class="in">yes</span>' in nps
+    assert "Sector benchmark 2025 (2025): 32" in nps and '<span class="in">yes</span>' in nps
     points = _row(html, "Points earned")
     assert "266.67 (3 q.)" in points  # (300 + 200 + 300) / 3
     assert "no target set" in points

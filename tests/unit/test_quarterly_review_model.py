@@ -134,15 +134,33 @@ def test_the_quarters_trends_go_with_their_indicator_part_by_part():
         "window": 3,
     }
     trends = [
-        {**trend, "indicator": "purchase_value", "part": "MXN", "period": "2026-Q4", "value": 1.5},
-        {**trend, "indicator": "purchase_value", "part": "EUR", "period": "2026-Q4", "value": 8.0},
-        {**trend, "indicator": "purchase_value", "part": "MXN", "period": "2026-Q3", "value": 1.2},
+        {
+            **trend,
+            "indicator": "purchase_value",
+            "part": "MXN",
+            "period": "2026-Q4",
+            "previous": 1.5,
+        },
+        {
+            **trend,
+            "indicator": "purchase_value",
+            "part": "EUR",
+            "period": "2026-Q4",
+            "previous": 8.0,
+        },
+        {
+            **trend,
+            "indicator": "purchase_value",
+            "part": "MXN",
+            "period": "2026-Q3",
+            "previous": 1.2,
+        },
     ]
 
     review = build_review(inputs(trends=trends))
 
     value_line = next(line for line in review.sections[2].lines if line.indicator.breakdown)
-    assert [(t.part, t.value) for t in value_line.trends] == [("MXN", 1.5), ("EUR", 8.0)]
+    assert [(t.part, t.previous) for t in value_line.trends] == [("MXN", 1.5), ("EUR", 8.0)]
 
 
 def test_an_alert_carries_the_action_plan_linked_either_way_and_other_quarters_are_left_out():
