@@ -7,6 +7,8 @@ from datetime import UTC
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from clientela.indicators import INDICATORS
+from clientela.services.kpi.trends import DEFAULT_WINDOW
 from clientela.vocabulary import KPI_GRANULARITIES
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -36,6 +38,16 @@ class IndicatorsQuery(Schema):
     def start_before_end(self, data: dict, **kwargs: object) -> None:
         if data["start"] and data["end"] and data["start"] >= data["end"]:
             raise ValidationError("Must be after start.", field_name="end")
+
+
+class TrendsQuery(IndicatorsQuery):
+    """Trends of one indicator (all of them when None) over the periods of a range, with a
+    rolling mean over ``window`` periods."""
+
+    indicator = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(list(INDICATORS))
+    )
+    window = fields.Integer(load_default=DEFAULT_WINDOW, validate=validate.Range(min=1, max=366))
 
 
 indicators_query = IndicatorsQuery()
@@ -145,3 +157,4 @@ dismiss_input = DismissInput()
 target_schema = TargetSchema()
 reference_schema = ReferenceSchema()
 alert_schema = AlertSchema()
+trends_query = TrendsQuery()

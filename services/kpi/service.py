@@ -13,7 +13,7 @@ from clientela.service import ServiceBase, SettingTimer, api
 from clientela.services.kpi import handlers, monitoring
 from clientela.services.kpi.dependencies import KpiStorage
 from clientela.services.kpi.documents import AlertRecord, Fact, ReferenceRecord, TargetRecord
-from clientela.services.kpi.domain import ReportIndicators
+from clientela.services.kpi.domain import ReportIndicators, ReportTrends
 from clientela.services.kpi.schemas import (
     alert_schema,
     dismiss_input,
@@ -21,7 +21,9 @@ from clientela.services.kpi.schemas import (
     reference_input,
     reference_schema,
     target_schema,
+    trends_query,
 )
+from clientela.services.kpi.trends import DEFAULT_WINDOW
 from clientela.storage import Storage
 
 
@@ -203,11 +205,38 @@ class KpiService(ServiceBase):
     def indicators(
         self, granularity: str = "month", start: str | None = None, end: str | None = None
     ) -> dict[str, Any]:
-        """Indicators per period: ``granularity`` day/month/quarter/year, ISO ``start``/``end``."""
+        """Indicators per period: ``granularity`` day, week (ISO), month, quarter or year,
+        ISO ``start``/``end``."""
         query = ReportIndicators(
             **load(indicators_query, {"granularity": granularity, "start": start, "end": end})
         )
         return {
             "granularity": query.granularity,
             "periods": handlers.report_indicators(query, self.storage),
+        }
+
+    @api
+    def trends(
+        self,
+        indicator: str | None = None,
+        granularity: str = "month",
+        start: str | None = None,
+        end: str | None = None,
+        window: int = DEFAULT_WINDOW,
+    ) -> dict[str, Any]:
+        """Each period's change against the previous one and the same period a year before,
+        and its rolling mean over ``window`` periods, for ``indicator`` (every one when None);
+        the periods with activity in ``[start, end)`` as :meth:`indicators` gives them."""
+        given = {
+            "indicator": indicator,
+            "granularity": granularity,
+            "start": start,
+            "end": end,
+            "window": window,
+        }
+        query = ReportTrends(**load(trends_query, given))
+        return {
+            "granularity": query.granularity,
+            "window": query.window,
+            "trends": handlers.report_trends(query, self.storage),
         }

@@ -410,3 +410,26 @@ def test_the_alerts_of_a_range_are_those_about_periods_overlapping_it(uow):
 
     assert [a["_id"] for a in in_august] == ["year", "q3"]
     assert [a["_id"] for a in in_q3] == ["year", "q3"]  # june ends where Q3 starts
+
+
+def stored_before_weeks(at):
+    """A fact's time as kpi stored it before it kept week keys."""
+    keys = {by: key for by, key in period_keys(at).items() if by != "week"}
+    return Change("at", at, {"at": at, "periods": keys}, earliest=True)
+
+
+def test_facts_stored_before_week_keys_count_in_their_iso_week(uow):
+    monday, sunday = datetime(2026, 11, 30, 8, tzinfo=UTC), datetime(2026, 12, 6, 22, tzinfo=UTC)
+    uow.change_fact("points_earned:e1", "points_earned", "c1", stored_before_weeks(monday))
+    uow.change_fact("points_earned:e2", "points_earned", "c2", stored_before_weeks(sunday))
+    uow.record_once("points_earned:e3", "points_earned", "c3", sunday, points=5)
+    uow.change_fact("conversion:p1", "conversion", "p1", stored_before_weeks(sunday))
+    uow.change_fact("nps:a1", "nps", "c1", stored_before_weeks(monday), latest("1", category="x"))
+    uow.change_fact("complaint:k1", "complaint", "c1", stored_before_weeks(sunday))
+
+    counts = dict(uow.fact_totals("points_earned", "week", None, None))
+
+    assert counts == {"2026-W49": {"count": 3}}
+    assert dict(uow.conversion_counts("week", None, None)) == {"2026-W49": 1}
+    assert [answer.period for answer in uow.nps_answers("week", None, None)] == ["2026-W49"]
+    assert [complaint.period for complaint in uow.complaints("week", None, None)] == ["2026-W49"]
