@@ -67,17 +67,26 @@ class Settings:
     api_keys: str = ""
     meta_app_secret: str = ""
     classification_interval_s: float = 60.0
+    kpi_alert_check_s: float = 60.0
     new_customer_days: int = 90
     inactive_customer_days: int = 180
     rfm_months: int = 12
     abc_months: int = 12
     breach_grace_days: int = 30
+    offered_product_lines: str = ""
     smtp_uri: str = ""
     mail_from: str = ""
 
     def api_key_set(self) -> frozenset[str]:
         """The keys ``Authorization: Bearer <key>`` may carry (``api_keys``, comma-separated)."""
         return frozenset(key.strip() for key in self.api_keys.split(",") if key.strip())
+
+    def product_lines(self) -> frozenset[str]:
+        """The product lines on offer (``offered_product_lines``, comma-separated): what a
+        customer's relationship scope is measured against."""
+        return frozenset(
+            line.strip() for line in self.offered_product_lines.split(",") if line.strip()
+        )
 
     def database_name(self, service: str) -> str:
         """Name of the MongoDB database owned by ``service``."""
@@ -208,6 +217,7 @@ def _check_ranges(settings: Settings) -> None:
         "rpc_timeout_s",
         "max_request_bytes",
         "classification_interval_s",
+        "kpi_alert_check_s",
         "new_customer_days",
         "inactive_customer_days",
         "rfm_months",

@@ -348,6 +348,51 @@ class ChurnAlarmClosed(_Payload):
     closed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
 
 
+class _Segment(fields.Dict):
+    """A segment of an indicator's breakdown: ``{"source": "fairs"}``, empty for none."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(keys=fields.String(), values=fields.String(), **kwargs)
+
+
+_DIRECTION = validate.OneOf(("higher", "lower"))
+
+
+class IndicatorOutOfRange(_Payload):
+    alert_id = fields.String(required=True)
+    indicator = fields.String(required=True)
+    period = fields.String(required=True)
+    granularity = fields.String(required=True)
+    segment = _Segment(required=True)
+    value = fields.Float(required=True, allow_none=True)
+    target = fields.Float(required=True)
+    tolerance = fields.Float(required=True)
+    direction = fields.String(required=True, validate=_DIRECTION)
+    raised_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class ImprovementActionOpened(_Payload):
+    action_id = fields.String(required=True)
+    alert_id = fields.String(required=True, allow_none=True)
+    indicator = fields.String(required=True)
+    target = fields.String(required=True)
+    before = fields.String(required=True, allow_none=True)
+    owner = fields.String(required=True)
+    opened_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    due_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class ImprovementActionClosed(_Payload):
+    action_id = fields.String(required=True)
+    alert_id = fields.String(required=True, allow_none=True)
+    indicator = fields.String(required=True)
+    before = fields.String(required=True, allow_none=True)
+    after = fields.String(required=True)
+    effect = fields.String(required=True, allow_none=True)
+    target_met = fields.Boolean(required=True, allow_none=True)
+    closed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
 CATALOGUE: dict[str, EventType] = {
     event.name: event
     for event in (
@@ -553,6 +598,34 @@ CATALOGUE: dict[str, EventType] = {
             ChurnAlarmClosed(),
             "A churn alarm ended: the customer was `retained` or `lost`, it was a "
             "`false_alarm`, or the risk fell below the threshold by itself (`cleared`).",
+        ),
+        EventType(
+            "improvement_action_opened",
+            1,
+            "loyalty",
+            ImprovementActionOpened(),
+            "A SMART improvement action was opened on `indicator`, to reach `target` by "
+            "`due_at` (decimals as strings); `alert_id` names the kpi alert "
+            "(`indicator_out_of_range`) it answers, null when it answers none.",
+        ),
+        EventType(
+            "improvement_action_closed",
+            1,
+            "loyalty",
+            ImprovementActionClosed(),
+            "An improvement action was closed with the indicator's value `after` it, its "
+            "`effect` (after - before) and whether the target was met (null when there was "
+            "no value before); `alert_id` as when it was opened.",
+        ),
+        EventType(
+            "indicator_out_of_range",
+            1,
+            "kpi",
+            IndicatorOutOfRange(),
+            "An indicator's `value` in `period` (of `granularity`, for `segment`: empty for the "
+            "whole) lies outside `target` +/- `tolerance` (absolute, in the indicator's unit) on "
+            "the bad side of `direction`. Announced once per indicator, period and segment; "
+            "`alert_id` names the alert an improvement action answers.",
         ),
     )
 }

@@ -30,14 +30,17 @@ ABANDON_AFTER_RPC_TIMEOUTS = 10
 """Staged events still unproven after this many RPC timeouts belong to a batch that failed."""
 
 
-class RelayTimer(Timer):
-    """A timer whose interval is the ``outbox_relay_interval_s`` setting."""
+class SettingTimer(Timer):
+    """A timer whose interval is the setting named ``setting`` (in seconds), read when the
+    service starts: ``@SettingTimer.decorator(setting="kpi_alert_check_s")``."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(interval=Settings.outbox_relay_interval_s, eager=True, **kwargs)
+    def __init__(self, setting: str, **kwargs: Any) -> None:
+        super().__init__(interval=getattr(Settings, setting), **kwargs)
+        self.setting = setting
 
     def setup(self) -> None:
-        self.interval = Settings.from_nameko(self.container.config).outbox_relay_interval_s
+        self.interval = getattr(Settings.from_nameko(self.container.config), self.setting)
+        super().setup()
 
 
 REPLY_FAILURES = (ConnectionError, OSError, AMQPError, OperationalError)
@@ -85,7 +88,7 @@ class ServiceBase:
     def settings(self) -> Settings:
         return Settings.from_nameko(self.config)
 
-    @RelayTimer.decorator
+    @SettingTimer.decorator(setting="outbox_relay_interval_s", eager=True)
     def relay_outbox(self) -> int:
         """Publish events that a crash left pending in this service's documents or stages."""
         grace_s = self.settings.outbox_relay_grace_s

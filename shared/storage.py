@@ -38,6 +38,9 @@ from clientela.config import Settings
 from clientela.db import connect_service_database
 from clientela.messaging import EventPublisher
 
+DUPLICATE_KEY = 11000
+"""MongoDB's error code for a write under a unique key (an ``_id``) taken already."""
+
 
 class EventSink(Protocol):
     """Where a unit of work's events go: the service's event bus, or a list in tests."""

@@ -61,9 +61,8 @@ def pytest_load_initial_conftests() -> None:
     threads; unpatched sockets block the hub, and a test waits forever.
     (eventlet's notice that it is in maintenance says nothing to a test run.)
 
-    Hypothesis's plugins stay unloaded: the one trio (which selenium brings)
-    registers would import trio over the patched socket module, which trio
-    cannot wrap, and fail the run.
+    Hypothesis's own plugins are not loaded: trio (which selenium brings)
+    registers one that cannot import over eventlet's patched sockets.
     """
     os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
     with warnings.catch_warnings():

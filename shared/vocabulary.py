@@ -40,7 +40,7 @@ INTERACTION_OUTCOMES = (
 )
 """What came of an interaction with a prospect."""
 
-KPI_GRANULARITIES = ("day", "month", "quarter", "year")
+KPI_GRANULARITIES = ("day", "week", "month", "quarter", "year")
 """The periods the kpi service reports its indicators by."""
 
 CONTRACT_STATUSES = ("open", "delivered", "cancelled", "breached")

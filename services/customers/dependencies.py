@@ -12,11 +12,11 @@ from bson.codec_options import TypeCodec, TypeRegistry
 from bson.decimal128 import Decimal128
 from pymongo import UpdateOne
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from clientela.outbox import flush_pending, insert_once, pending_update
+from clientela.outbox import flush_pending, insert_once, pending_update, release, stage
 from clientela.services.customers.documents import Contract, Customer, Invoice, Letter, Purchase
-from clientela.storage import FakeUnitOfWork, UnitOfWork
+from clientela.storage import DUPLICATE_KEY, FakeUnitOfWork, UnitOfWork
 
 UNREAD = {"outbox": 0, "outbox_pending_at": 0, "history": 0}
 """What reading a record leaves out: its pending events and its change history."""
@@ -81,6 +81,10 @@ class CustomersStorage(UnitOfWork):
         """
         return self._insert(self._customers, customer, event)
 
+    def add_customers(self, customers: list[dict[str, Any]], events: list[dict]) -> set[str]:
+        """As :meth:`add_purchases`, for new customers."""
+        return self._insert_many(self._customers, customers, events)
+
     def find_customer(self, customer_id: str) -> dict[str, Any] | None:
         """The customer with ``customer_id`` (without its history), None when there is none."""
         return self._customers.find_one({"_id": customer_id}, UNREAD)
@@ -94,9 +98,28 @@ class CustomersStorage(UnitOfWork):
         found = self._customers.find({"email": email}, UNREAD).sort("_id", 1).limit(1)
         return next(iter(found), None)
 
+    def customers_by_ids(self, customer_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The customers of ``customer_ids`` that exist, by id (without their history)."""
+        found = self._customers.find({"_id": {"$in": list(customer_ids)}}, UNREAD)
+        return {customer["_id"]: customer for customer in found}
+
+    def customers_by_emails(self, emails: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """For each of ``emails`` a customer has, that customer (the first by id when several
+        share it), as :meth:`find_customer_by_email` finds it."""
+        found = self._customers.find({"email": {"$in": list(emails)}}, UNREAD).sort("_id", 1)
+        first: dict[str, dict[str, Any]] = {}
+        for customer in found:
+            first.setdefault(customer["email"], customer)
+        return first
+
     def find_record(self, kind: str, record_id: str) -> dict[str, Any] | None:
         """The contract, purchase or invoice (``kind``: their collection) ``record_id``."""
         return self._collection(RECORDS[kind]).find_one({"_id": record_id}, UNREAD)
+
+    def purchases_by_ids(self, purchase_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The purchases of ``purchase_ids`` recorded already, by id."""
+        found = self._collection(Purchase).find({"_id": {"$in": list(purchase_ids)}}, UNREAD)
+        return {purchase["_id"]: purchase for purchase in found}
 
     def save_edit(
         self,
@@ -136,10 +159,20 @@ class CustomersStorage(UnitOfWork):
         """
         return self._insert(self._collection(Purchase), purchase, event)
 
+    def add_purchases(self, purchases: list[dict[str, Any]], events: list[dict]) -> set[str]:
+        """Insert new ``purchases`` and publish each one's event (``events``, in the same
+        order), pipelined; returns the ids already taken, for which nothing was written or
+        published."""
+        return self._insert_many(self._collection(Purchase), purchases, events)
+
     def purchases_of(self, customer_id: str, skip: int, limit: int) -> list[dict[str, Any]]:
         """A page of a customer's purchases, latest first: ``limit`` after the first ``skip``."""
         found = self._collection(Purchase).find({"customer_id": customer_id}, UNREAD)
         return list(found.sort([("purchased_at", -1), ("_id", -1)]).skip(skip).limit(limit))
+
+    def purchase_facts_of(self, customer_id: str) -> list[dict[str, Any]]:
+        """Every purchase of a customer: its amount, date and product line."""
+        return list(self._collection(Purchase).find({"customer_id": customer_id}, PURCHASE_FACTS))
 
     # -- contracts and invoices --------------------------------------------------------------
 
@@ -270,6 +303,32 @@ class CustomersStorage(UnitOfWork):
             return None
         return collection.find_one({"_id": existing}, UNREAD)
 
+    def _insert_many(
+        self, collection: Collection, documents: list[dict[str, Any]], events: list[dict]
+    ) -> set[str]:
+        """Insert ``documents`` and publish each one's event, but for the ids already taken.
+
+        The events are staged before the insert, each proven by its document
+        carrying its ``event_id``, so a crash in between loses none and announces
+        no document another writer inserted under the same id.
+        """
+        paired = list(zip(documents, events, strict=True))
+        proofs = [(event, {"_id": doc["_id"], "event_id": event["id"]}) for doc, event in paired]
+        stage_id = stage(self.database, collection.name, proofs)
+        taken: set[str] = set()
+        try:
+            collection.insert_many(
+                [{**doc, "event_id": event["id"]} for doc, event in paired], ordered=False
+            )
+        except BulkWriteError as exc:
+            for error in exc.details["writeErrors"]:
+                if error["code"] != DUPLICATE_KEY:
+                    raise
+                taken.add(paired[error["index"]][0]["_id"])
+        announced = [event for doc, event in paired if doc["_id"] not in taken]
+        release(self.database, stage_id, announced, self.publish_many)
+        return taken
+
     def _update(
         self,
         collection: Collection,
@@ -325,6 +384,45 @@ class FakeCustomersStorage(FakeUnitOfWork):
                 return _read(customer)
         return None
 
+    def customers_by_ids(self, customer_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        return {
+            customer_id: _without_history(self.customers[customer_id])
+            for customer_id in customer_ids
+            if customer_id in self.customers
+        }
+
+    def customers_by_emails(self, emails: Iterable[str]) -> dict[str, dict[str, Any]]:
+        wanted = set(emails)
+        first: dict[str, dict[str, Any]] = {}
+        for _, customer in sorted(self.customers.items()):
+            if customer.get("email") in wanted:
+                first.setdefault(customer["email"], _without_history(customer))
+        return first
+
+    def purchases_by_ids(self, purchase_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        return {
+            purchase_id: copy.deepcopy(self.purchases[purchase_id])
+            for purchase_id in purchase_ids
+            if purchase_id in self.purchases
+        }
+
+    def add_purchases(self, purchases: list[dict[str, Any]], events: list[dict]) -> set[str]:
+        return self._insert_many(self.purchases, purchases, events)
+
+    def add_customers(self, customers: list[dict[str, Any]], events: list[dict]) -> set[str]:
+        return self._insert_many(self.customers, customers, events)
+
+    def _insert_many(
+        self, stored: dict[str, dict[str, Any]], documents: list[dict[str, Any]], events: list[dict]
+    ) -> set[str]:
+        taken = {document["_id"] for document in documents if document["_id"] in stored}
+        paired = list(zip(documents, events, strict=True))
+        for document, event in paired:
+            if document["_id"] not in taken:
+                stored[document["_id"]] = {**copy.deepcopy(document), "event_id": event["id"]}
+        self.publish_many([event for doc, event in paired if doc["_id"] not in taken])
+        return taken
+
     def find_record(self, kind: str, record_id: str) -> dict[str, Any] | None:
         records = {
             "contracts": self.contracts,
@@ -360,6 +458,13 @@ class FakeCustomersStorage(FakeUnitOfWork):
         mine = [p for p in self.purchases.values() if p["customer_id"] == customer_id]
         mine.sort(key=lambda p: (p["purchased_at"], p["_id"]), reverse=True)
         return copy.deepcopy(mine[skip : skip + limit])
+
+    def purchase_facts_of(self, customer_id: str) -> list[dict[str, Any]]:
+        return [
+            {field: p[field] for field in ("_id", *PURCHASE_FACTS) if field in p}
+            for p in self.purchases.values()
+            if p["customer_id"] == customer_id
+        ]
 
     def add_contract(self, contract: dict[str, Any], event: dict) -> dict[str, Any] | None:
         return self._insert(self.contracts, contract, event)

@@ -41,6 +41,8 @@ class Customer(OutboxDocument):
     contacts = ListField(DictField())
     needs = StringField(default="")
     requirements = StringField(default="")
+    declared_spend = StringField(null=True)
+    estimated_spend = StringField(null=True)
     typology = StringField(null=True)
     special = BooleanField(default=False)
     captive = BooleanField(required=True)

@@ -96,7 +96,17 @@ def create_customer(command: CreateCustomer, uow: CustomersStorage) -> dict[str,
     Returns the customer as stored. Conflict when the reference was created
     with other values.
     """
-    customer: dict[str, Any] = {
+    customer = new_customer(command)
+    uow.mark_classification_stale(customer["created_at"])
+    existing = uow.add_customer(customer, events.customer_created(customer))
+    if existing is None:
+        return customer
+    return same_customer(existing, customer)
+
+
+def new_customer(command: CreateCustomer) -> dict[str, Any]:
+    """The record ``command`` creates (its id, when the command has no reference, made up)."""
+    return {
         "_id": command.customer_ref or uuid.uuid4().hex,
         "email": command.email,
         "first_name": command.first_name,
@@ -111,10 +121,11 @@ def create_customer(command: CreateCustomer, uow: CustomersStorage) -> dict[str,
         "created_at": stored_time(command.created_at or utcnow()),
         "version": 0,
     }
-    uow.mark_classification_stale(customer["created_at"])
-    existing = uow.add_customer(customer, events.customer_created(customer))
-    if existing is None:
-        return customer
+
+
+def same_customer(existing: dict[str, Any], customer: dict[str, Any]) -> dict[str, Any]:
+    """``existing``, created under ``customer``'s reference already, when ``customer`` repeats
+    its creation; Conflict when it sets other values."""
     if any(existing.get(field) != customer[field] for field in CREATION_FIELDS):
         raise Conflict(f"customer_ref: {customer['_id']!r} is already recorded with other data")
     return existing
@@ -143,7 +154,10 @@ def edit_customer(command: EditCustomer, uow: CustomersStorage) -> dict[str, Any
     repeated is harmless. Returns the record as it is now.
     """
     changed_at = stored_time(command.changed_at or utcnow())
-    edits = dict(command.edits)
+    edits = {  # spends are kept as exact decimal text, as events carry them
+        field: str(value) if isinstance(value, Decimal) else value
+        for field, value in command.edits.items()
+    }
     if edits.get("typology"):
         edits["typology"] = parse_typology(edits["typology"]).value
     for _ in range(WRITE_ATTEMPTS):
@@ -182,25 +196,37 @@ def record_purchase(command: RecordPurchase, uow: CustomersStorage) -> dict[str,
     Returns the purchase as stored. NotFound for an unknown customer; Conflict
     when a repeated ``purchase_id`` carries another customer, amount or currency.
     """
-    customer = get_customer(command.customer_id, uow)
-    purchased_at = stored_time(command.purchased_at or utcnow())
-    purchase = {
+    purchase = new_purchase(command, get_customer(command.customer_id, uow), uow)
+    uow.mark_classification_stale(purchase["purchased_at"])
+    existing = uow.add_purchase(purchase, events.purchase_recorded(purchase))
+    if existing is None:
+        return purchase
+    return same_purchase(existing, command)
+
+
+def new_purchase(
+    command: RecordPurchase, customer: dict[str, Any], uow: CustomersStorage
+) -> dict[str, Any]:
+    """The purchase ``command`` records for ``customer`` (its id, when the command has none,
+    made up), flagged when it takes the customer over their credit limit."""
+    return {
         "_id": command.purchase_id or uuid.uuid4().hex,
         "customer_id": command.customer_id,
         "amount": command.amount,
         "currency": command.currency,
         "product_line": command.product_line,
         "channel": command.channel,
-        "purchased_at": purchased_at,
+        "purchased_at": stored_time(command.purchased_at or utcnow()),
         "over_limit": over_limit_flag(customer, command.amount, uow),
     }
-    uow.mark_classification_stale(purchased_at)
-    existing = uow.add_purchase(purchase, events.purchase_recorded(purchase))
-    if existing is None:
-        return purchase
+
+
+def same_purchase(existing: dict[str, Any], command: RecordPurchase) -> dict[str, Any]:
+    """``existing``, recorded under the command's ``purchase_id`` already, when the command
+    repeats it; Conflict when it carries another customer, amount or currency."""
     same_request = (command.customer_id, command.amount, command.currency)
     if (existing["customer_id"], existing["amount"], existing["currency"]) != same_request:
-        raise Conflict(f"purchase_id: {purchase['_id']!r} is already recorded with other data")
+        raise Conflict(f"purchase_id: {existing['_id']!r} is already recorded with other data")
     return existing
 
 

@@ -80,6 +80,8 @@ class CustomerEdits(_Input):
     requirements = fields.String()
     typology = fields.String(allow_none=True)
     special = fields.Boolean()
+    declared_spend = fields.Decimal(allow_none=True, validate=[validate.Range(min=0), cents])
+    estimated_spend = fields.Decimal(allow_none=True, validate=[validate.Range(min=0), cents])
 
 
 class ContractInput(_Input):
@@ -225,12 +227,29 @@ class CustomerSchema(Schema):
     requirements = fields.String()
     typology = fields.String(allow_none=True)
     special = fields.Boolean()
+    declared_spend = fields.String(allow_none=True)
+    estimated_spend = fields.String(allow_none=True)
     captive = fields.Boolean()
     origin_source = fields.String()
     created_at = fields.DateTime()
     lost = fields.Nested(LostSchema, allow_none=True)
     classification = fields.Dict(allow_none=True)
     credit = fields.Nested(CreditSchema, allow_none=True)
+
+
+class RelationshipSchema(Schema):
+    """A customer's relationship level: longevity, scope, depth (share of wallet) and
+    referral; ``unmeasured`` names each criterion another service could not give, and why."""
+
+    longevity_days = fields.Integer()
+    product_lines_used = fields.Integer()
+    product_lines_offered = fields.Integer()
+    scope_pct = fields.Float(allow_none=True)
+    share_of_wallet_pct = fields.Float(allow_none=True)
+    spend_source = fields.String(allow_none=True)
+    latest_nps = fields.Integer(allow_none=True)
+    referrals_converted = fields.Integer(allow_none=True)
+    unmeasured = fields.Dict(keys=fields.String(), values=fields.String())
 
 
 class RecordChangeSchema(Schema):
@@ -283,6 +302,7 @@ purchase_schema = PurchaseSchema()
 purchases_page_schema = PurchasesPageSchema()
 customer_schema = CustomerSchema()
 record_change_schema = RecordChangeSchema()
+relationship_schema = RelationshipSchema()
 contract_schema = ContractSchema()
 invoice_schema = InvoiceSchema()
 

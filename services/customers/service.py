@@ -6,14 +6,12 @@ from datetime import date
 from typing import Any
 
 from nameko.rpc import RpcProxy
-from nameko.timer import Timer
 
 from clientela.clock import utcnow
-from clientela.config import Settings
 from clientela.errors import load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
-from clientela.service import ServiceBase, api
+from clientela.service import ServiceBase, SettingTimer, api
 from clientela.services.customers import classifying, collecting, handlers, importing, view
 from clientela.services.customers.dependencies import CustomersStorage
 from clientela.services.customers.documents import Contract, Customer, Invoice, Letter, Purchase
@@ -47,6 +45,7 @@ from clientela.services.customers.schemas import (
     purchase_schema,
     purchases_page_schema,
     record_change_schema,
+    relationship_schema,
 )
 from clientela.services.customers.sections import SectionCall
 from clientela.storage import Storage
@@ -54,17 +53,6 @@ from clientela.storage import Storage
 DOCUMENTS = (Customer, Contract, Purchase, Invoice)
 VIEW_DEADLINE_S = 3.0
 """How long the 360-degree view waits for the other services' sections."""
-
-
-class ClassificationTimer(Timer):
-    """A timer whose interval is the ``classification_interval_s`` setting."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(interval=Settings.classification_interval_s, **kwargs)
-
-    def setup(self) -> None:
-        self.interval = Settings.from_nameko(self.container.config).classification_interval_s
-        super().setup()
 
 
 class CustomersService(ServiceBase):
@@ -171,7 +159,7 @@ class CustomersService(ServiceBase):
 
     # -- classification ----------------------------------------------------------------------
 
-    @ClassificationTimer.decorator
+    @SettingTimer.decorator(setting="classification_interval_s")
     def refresh_classification(self) -> int | None:
         """Reclassify customers when their data changed, and once a day."""
         return classifying.refresh_classification(utcnow(), self.storage, self._windows())
@@ -292,12 +280,14 @@ class CustomersService(ServiceBase):
             caller,
             VIEW_DEADLINE_S,
             self.settings.breach_grace_days,
+            self.settings.product_lines(),
         )
         return {
             "profile": customer_schema.dump(own["profile"]),
             "contracts": contract_schema.dump(own["contracts"], many=True),
             "purchases": purchases_page_schema.dump(own["purchases"]),
             "invoices": invoice_schema.dump(own["invoices"], many=True),
+            "relationship": relationship_schema.dump(own["relationship"]),
             "ageing": {"as_of": day.isoformat(), **ageing_totals(ageing)},
             **remote,
         }

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from clientela import figures
-from clientela.periods import Period, parse_period, period_key
+from clientela.periods import Period, period_key
 
 POINTS_KINDS = ("points_earned", "points_redeemed", "points_expired", "points_adjusted")
 """The loyalty ledger entries summed per period, each named as its event (an adjustment
@@ -25,14 +25,6 @@ _END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 
 RECENT_UPDATE_DAYS = 90
 """I5: a customer's record counts as kept current when it changed in this many days."""
-
-
-def reported_period(key: str, granularity: str) -> Period:
-    """The UTC day, month, quarter or year ``key`` names at ``granularity``."""
-    if granularity == "day":
-        start = datetime.fromisoformat(key).replace(tzinfo=UTC)
-        return Period(start, start + timedelta(days=1), key)
-    return parse_period(key)
 
 
 def contract_counts(status: str, due_at: datetime, delivered_at: datetime | None) -> dict[str, int]:

@@ -16,7 +16,7 @@ from pymongo import UpdateMany
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
-from clientela.periods import period_keys
+from clientela.periods import parse_period, period_key, period_keys
 from clientela.services.kpi.documents import PROSPECT_KINDS, Fact
 from clientela.services.kpi.domain import (
     CAPTURE_DIMENSIONS,
@@ -30,7 +30,7 @@ from clientela.services.kpi.feedback_indicators import (
     ScoredAnswer,
     ServqualAnswer,
 )
-from clientela.storage import FakeUnitOfWork, UnitOfWork
+from clientela.services.kpi.target_storage import FakeTargetStorage, TargetStorage
 
 ATTEMPTS = 10
 """How often a conditional write is redone when another writer got there in between."""
@@ -96,8 +96,8 @@ def _created(fact_id: str, kind: str, subject: str, changes: Iterable[Change]) -
     return fact
 
 
-class KpiStorage(UnitOfWork):
-    """Facts in the kpi database, each written by ``_id``."""
+class KpiStorage(TargetStorage):
+    """Facts in the kpi database, each written by ``_id``; targets, references and alerts."""
 
     @property
     def facts(self) -> Collection:
@@ -239,7 +239,7 @@ class KpiStorage(UnitOfWork):
         projection = {"periods": 1, "subject": 1, "category": 1, "at": 1}
         for fact in self.facts.find(_timed("nps", start, end), projection):  # never merged
             yield NpsAnswer(
-                fact["periods"][granularity], fact["subject"], fact["at"], fact["category"]
+                fact_period(fact, granularity), fact["subject"], fact["at"], fact["category"]
             )
 
     def fact_totals(
@@ -285,7 +285,7 @@ class KpiStorage(UnitOfWork):
         self, granularity: str, start: datetime | None, end: datetime | None
     ) -> Iterator[ServqualAnswer]:
         """Every SERVQUAL answer given in the range."""
-        projection = {"periods": 1, "ratings": 1, "importance": 1}
+        projection = {"periods": 1, "at": 1, "ratings": 1, "importance": 1}
         for fact in self.facts.find(_timed(SERVQUAL, start, end), projection):
             yield _servqual(fact, granularity)
 
@@ -312,32 +312,59 @@ class KpiStorage(UnitOfWork):
         dimensions: tuple[str, ...],
         totals: dict[str, Any],
     ) -> Iterator[tuple[str, dict[str, str], dict[str, Any]]]:
-        """(period, dimension values, ``totals``) of the counting facts of ``kind``, grouped."""
-        keys = {"period": f"$periods.{granularity}", **{name: f"${name}" for name in dimensions}}
+        """(period, dimension values, ``totals``) of the counting facts of ``kind``, grouped.
+
+        A fact stored before ``granularity`` existed (no week key) is grouped by its
+        day, whose week is worked out here and its totals added (``$sum`` figures
+        add, ``$push`` lists join): a day lies in one period of each granularity.
+        """
+        stored = f"$periods.{granularity}"
+        keys = {
+            "period": stored,
+            "day": {"$cond": [stored, None, "$periods.day"]},
+            **{name: f"${name}" for name in dimensions},
+        }
         pipeline = [
             {"$match": _timed(kind, start, end)},
             {"$match": {"merged": {"$ne": True}}},
             {"$group": {"_id": keys, **totals}},
         ]
+        folded: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
         for row in self.facts.aggregate(pipeline):
             group = row.pop("_id")
-            yield group["period"], {name: group.get(name) or "" for name in dimensions}, row
+            period = group.get("period") or _period_of_day(group["day"], granularity)
+            key = (period, tuple(group.get(name) or "" for name in dimensions))
+            held = folded.get(key)
+            folded[key] = row if held is None else {name: held[name] + row[name] for name in row}
+        for (period, origin), row in folded.items():
+            yield period, dict(zip(dimensions, origin, strict=True)), row
+
+
+def _period_of_day(day: str, granularity: str) -> str:
+    """The key of the ``granularity`` period the day ``day`` (``2026-11-30``) lies in."""
+    return period_key(parse_period(day).start, granularity)
+
+
+def fact_period(fact: dict[str, Any], granularity: str) -> str:
+    """The key of the ``granularity`` period of a timed fact: the one stored with it, or
+    worked out from its time for a fact stored before that granularity existed (week)."""
+    return fact["periods"].get(granularity) or period_key(fact["at"], granularity)
 
 
 def _scored(fact: dict[str, Any], granularity: str) -> ScoredAnswer:
     """A scored answer's fact as the indicators count it."""
-    return ScoredAnswer(fact["periods"][granularity], fact["subject"], fact["at"], fact["score"])
+    return ScoredAnswer(fact_period(fact, granularity), fact["subject"], fact["at"], fact["score"])
 
 
 def _servqual(fact: dict[str, Any], granularity: str) -> ServqualAnswer:
     """A SERVQUAL answer's fact as the indicators count it."""
-    return ServqualAnswer(fact["periods"][granularity], fact["ratings"], fact["importance"])
+    return ServqualAnswer(fact_period(fact, granularity), fact["ratings"], fact["importance"])
 
 
 def _complaint(fact: dict[str, Any], granularity: str) -> ComplaintFact:
     """A complaint fact as the indicators count it."""
     return ComplaintFact(
-        fact["periods"][granularity],
+        fact_period(fact, granularity),
         fact["at"],
         fact.get("responded_at"),
         fact.get("resolved_at"),
@@ -355,7 +382,7 @@ def _timed(kind: str, start: datetime | None, end: datetime | None) -> dict[str,
     return {"kind": kind, "at": bounds or {"$ne": None}}
 
 
-class FakeKpiStorage(FakeUnitOfWork):
+class FakeKpiStorage(FakeTargetStorage):
     """:class:`KpiStorage` in memory, for handler unit tests."""
 
     def __init__(self) -> None:
@@ -398,7 +425,7 @@ class FakeKpiStorage(FakeUnitOfWork):
         groups: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
         for fact in self._counting("captured", start, end):
             origin = tuple(fact.get(name) or "" for name in CAPTURE_DIMENSIONS)
-            groups.setdefault((fact["periods"][granularity], origin), []).append(fact)
+            groups.setdefault((fact_period(fact, granularity), origin), []).append(fact)
         for (period, origin), facts in groups.items():
             yield CaptureTotals(
                 period,
@@ -413,7 +440,7 @@ class FakeKpiStorage(FakeUnitOfWork):
     ) -> Iterator[tuple[str, list[float]]]:
         hours: dict[str, list[float]] = {}
         for fact in self._counting("first_contact", start, end):
-            hours.setdefault(fact["periods"][granularity], []).append(fact["hours"])
+            hours.setdefault(fact_period(fact, granularity), []).append(fact["hours"])
         yield from hours.items()
 
     def conversion_counts(
@@ -421,7 +448,7 @@ class FakeKpiStorage(FakeUnitOfWork):
     ) -> Iterator[tuple[str, int]]:
         counts: dict[str, int] = {}
         for fact in self._counting("conversion", start, end):
-            period = fact["periods"][granularity]
+            period = fact_period(fact, granularity)
             counts[period] = counts.get(period, 0) + 1
         yield from counts.items()
 
@@ -430,7 +457,7 @@ class FakeKpiStorage(FakeUnitOfWork):
     ) -> Iterator[NpsAnswer]:
         for fact in self._counting("nps", start, end):
             yield NpsAnswer(
-                fact["periods"][granularity], fact["subject"], fact["at"], fact["category"]
+                fact_period(fact, granularity), fact["subject"], fact["at"], fact["category"]
             )
 
     def fact_totals(
@@ -444,7 +471,7 @@ class FakeKpiStorage(FakeUnitOfWork):
         totals: dict[str, dict[str, int]] = {}
         for fact in self._counting(kind, start, end):
             row = totals.setdefault(
-                fact["periods"][granularity], {"count": 0, **dict.fromkeys(summed, 0)}
+                fact_period(fact, granularity), {"count": 0, **dict.fromkeys(summed, 0)}
             )
             row["count"] += 1
             for name in summed:
@@ -456,7 +483,7 @@ class FakeKpiStorage(FakeUnitOfWork):
     ) -> Iterator[PurchaseTotals]:
         amounts: dict[tuple[str, str], list[str]] = {}
         for fact in self._counting("purchase", start, end):
-            key = (fact["periods"][granularity], fact["currency"])
+            key = (fact_period(fact, granularity), fact["currency"])
             amounts.setdefault(key, []).append(fact["amount"])
         for (period, currency), values in amounts.items():
             yield PurchaseTotals(period, currency, values)

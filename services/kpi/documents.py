@@ -59,6 +59,7 @@ from mongoengine import (
     StringField,
 )
 
+from clientela.outbox import OUTBOX_INDEX, OutboxDocument
 from clientela.services.kpi.customer_indicators import POINTS_KINDS
 from clientela.services.kpi.feedback_indicators import SERVQUAL, SURVEY_SCALES
 
@@ -118,4 +119,80 @@ class Fact(Document):
         "collection": "facts",
         # handlers find facts by _id; the indicators read a kind over a time range
         "indexes": [("kind", "at")],
+    }
+
+
+class TargetRecord(Document):
+    """A target in force (the latest version set) and every version set, oldest first.
+
+    Its ``id`` is the target's key (indicator, granularity, period or ``*``,
+    segment): setting it again pushes a version and replaces what is in force,
+    in one write.
+    """
+
+    id = StringField(primary_key=True)
+    indicator = StringField(required=True)
+    granularity = StringField(required=True)
+    period = StringField(null=True)
+    segment = DictField()
+    value = FloatField(required=True)
+    tolerance = FloatField(required=True)
+    direction = StringField(required=True, choices=("higher", "lower"))
+    set_by = StringField(required=True)
+    set_at = DateTimeField(required=True)
+    history = ListField(DictField())
+
+    meta = {"db_alias": "kpi", "collection": "targets"}
+
+
+class ReferenceRecord(Document):
+    """An external reference value for an indicator (a sector benchmark, last year's audit);
+    ``id`` is indicator, label and period, so setting it again replaces its value."""
+
+    id = StringField(primary_key=True)
+    indicator = StringField(required=True)
+    label = StringField(required=True)
+    period = StringField(null=True)
+    value = FloatField(required=True)
+    set_by = StringField(required=True)
+    set_at = DateTimeField(required=True)
+
+    meta = {"db_alias": "kpi", "collection": "references"}
+
+
+ALERT_STATES = ("open", "linked", "dismissed")
+
+
+class AlertRecord(OutboxDocument):
+    """An indicator found out of range in a period (and segment), raised once.
+
+    ``open`` until an improvement action is linked (``linked``, with the
+    action's outcome once it closes) or it is dismissed with a reason.
+    """
+
+    id = StringField(primary_key=True)
+    indicator = StringField(required=True)
+    granularity = StringField(required=True)
+    period = StringField(required=True)
+    period_start = DateTimeField(required=True)
+    period_end = DateTimeField(required=True)
+    segment = DictField()
+    value = FloatField(null=True)
+    target = FloatField(required=True)
+    tolerance = FloatField(required=True)
+    direction = StringField(required=True, choices=("higher", "lower"))
+    raised_at = DateTimeField(required=True)
+    state = StringField(required=True, choices=ALERT_STATES)
+    open = BooleanField(required=True)
+    action_id = StringField()
+    action = DictField()
+    dismissed_reason = StringField()
+    dismissed_by = StringField()
+    dismissed_at = DateTimeField()
+
+    meta = {
+        "db_alias": "kpi",
+        "collection": "alerts",
+        # open alerts latest first; a report's alerts by the start of their period
+        "indexes": [("open", "-raised_at"), "-raised_at", "period_start", OUTBOX_INDEX],
     }

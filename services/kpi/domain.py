@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from clientela import figures
+from clientela.services.kpi.trends import DEFAULT_WINDOW
 
 CAPTURE_DIMENSIONS = ("source", "fair", "campaign", "channel")
 """What I1 is broken down by (``channel``: the social network or ``utm_source``);
@@ -69,6 +70,18 @@ class ReportIndicators:
     granularity: str = "month"
     start: datetime | None = None
     end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReportTrends:
+    """Report the trends of ``indicator`` (every one when None) in each ``granularity`` period
+    with activity in ``[start, end)``, with rolling means over ``window`` periods."""
+
+    indicator: str | None = None
+    granularity: str = "month"
+    start: datetime | None = None
+    end: datetime | None = None
+    window: int = DEFAULT_WINDOW
 
 
 def change_stamp(at: datetime, rank: int = 0) -> str:

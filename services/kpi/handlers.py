@@ -24,11 +24,13 @@ resolutions and its breaches in any order.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
 from clientela.events import Event
-from clientela.periods import Period, period_keys
+from clientela.indicators import INDICATORS
+from clientela.periods import Period, parse_period, period_keys
 from clientela.services.kpi.customer_indicators import (
     POINTS_KINDS,
     RECENT_UPDATE_DAYS,
@@ -36,7 +38,6 @@ from clientela.services.kpi.customer_indicators import (
     CustomerHistory,
     PeriodActivity,
     contract_counts,
-    reported_period,
 )
 from clientela.services.kpi.dependencies import KpiStorage, NpsAnswer
 from clientela.services.kpi.domain import (
@@ -45,6 +46,7 @@ from clientela.services.kpi.domain import (
     Identity,
     PeriodIndicators,
     ReportIndicators,
+    ReportTrends,
     change_stamp,
     completeness_stamp,
     hours_between,
@@ -61,6 +63,7 @@ from clientela.services.kpi.feedback_indicators import (
     Satisfaction,
     latest_satisfaction,
 )
+from clientela.services.kpi.trends import earliest_needed, trends
 
 
 def handle_prospect_captured(event: Event, uow: KpiStorage) -> None:
@@ -356,10 +359,28 @@ def report_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str
             **activity(key).as_dict(),
             **surveys.get(key, PeriodSurveys()).as_dict(captive),
             **complaints.get(key, PeriodComplaints()).as_dict(),
-            **history.figures(_in_range(reported_period(key, query.granularity), query)),
+            **history.figures(_in_range(parse_period(key), query)),
         }
         for key in sorted(keys)
     ]
+
+
+def report_trends(query: ReportTrends, uow: KpiStorage) -> list[dict[str, object]]:
+    """The trends of the requested indicator(s) in every period with activity in the range,
+    read with the earlier whole periods their comparisons need (the previous period, the
+    rolling window, the same period a year before)."""
+    span = ReportIndicators(query.granularity, query.start, query.end)
+    reported = report_indicators(span, uow)
+    keys = [str(row["period"]) for row in reported]
+    if not keys:
+        return []
+    first = parse_period(earliest_needed(keys, query.granularity, query.window)).start
+    earlier = report_indicators(
+        ReportIndicators(query.granularity, first, parse_period(keys[0]).start), uow
+    )
+    names = INDICATORS if query.indicator is None else [query.indicator]
+    found = trends([*earlier, *reported], keys, query.granularity, names, query.window)
+    return [asdict(trend) for trend in found]
 
 
 def _survey_periods(

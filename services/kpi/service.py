@@ -6,11 +6,13 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from clientela.errors import InvalidInput, load
+from clientela.checks import invalid
+from clientela.clock import utcnow
+from clientela.errors import InvalidInput, load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
-from clientela.service import ServiceBase, api
-from clientela.services.kpi import handlers
+from clientela.service import ServiceBase, SettingTimer, api
+from clientela.services.kpi import handlers, monitoring
 from clientela.services.kpi.dashboard.page import (
     PLOTLY_PATH,
     csv_download,
@@ -23,19 +25,30 @@ from clientela.services.kpi.dashboard.reading import dashboard_view
 from clientela.services.kpi.dashboard.schemas import filters_from
 from clientela.services.kpi.dashboard.web import dashboard_http
 from clientela.services.kpi.dependencies import KpiStorage
-from clientela.services.kpi.documents import Fact
-from clientela.services.kpi.domain import ReportIndicators
-from clientela.services.kpi.schemas import indicators_query
+from clientela.services.kpi.documents import AlertRecord, Fact, ReferenceRecord, TargetRecord
+from clientela.services.kpi.domain import ReportIndicators, ReportTrends
+from clientela.services.kpi.schemas import (
+    alert_schema,
+    dismiss_input,
+    indicators_query,
+    reference_input,
+    reference_schema,
+    target_schema,
+    trends_query,
+)
+from clientela.services.kpi.trends import DEFAULT_WINDOW
 from clientela.storage import Storage
 
 
 class KpiService(ServiceBase):
     """Prospect (I1 to I4), survey and complaint, customer (I5, CCT, purchases, churn) and
-    loyalty indicators, per period, from the platform's events, and their dashboard over
-    HTTP (setting ``dashboard_address``)."""
+    loyalty indicators, per period, from the platform's events; their targets, external
+    references and the alerts raised on values out of range; and their dashboard over HTTP
+    (setting ``dashboard_address``)."""
 
     name = "kpi"
-    storage = Storage(KpiStorage, documents=[Fact])
+    outbox_documents = (AlertRecord,)
+    storage = Storage(KpiStorage, documents=[Fact, TargetRecord, ReferenceRecord, AlertRecord])
 
     @handles("prospects", "prospect_captured")
     def handle_prospect_captured(self, event: Event) -> None:
@@ -125,17 +138,121 @@ class KpiService(ServiceBase):
     def handle_churn_alarm_closed(self, event: Event) -> None:
         handlers.handle_churn_alarm_closed(event, self.storage)
 
+    @handles("loyalty", "improvement_action_opened")
+    def handle_improvement_action_opened(self, event: Event) -> None:
+        monitoring.link_action(event, self.storage)
+
+    @handles("loyalty", "improvement_action_closed")
+    def handle_improvement_action_closed(self, event: Event) -> None:
+        monitoring.record_action_outcome(event, self.storage)
+
+    @SettingTimer.decorator(setting="kpi_alert_check_s")
+    def check_targets_periodically(self) -> list[str]:
+        """Every ``kpi_alert_check_s``: raise the alerts the targets call for."""
+        return monitoring.check_targets(self.storage, utcnow())
+
+    @api
+    def check_targets(self) -> list[str]:
+        """Judge every target on the periods it covers now; the ids of the alerts raised."""
+        return monitoring.check_targets(self.storage, utcnow())
+
+    @api
+    def set_target(self, by: str, **target: Any) -> dict[str, Any]:
+        """Put a target in force (see TargetInput), set ``by`` someone; InvalidInput names
+        each bad field."""
+        saved = monitoring.set_target(target, load_id("by", by), self.storage, utcnow())
+        return target_schema.dump(saved)
+
+    @api
+    def set_targets(self, entries: list[Any], by: str) -> dict[str, Any]:
+        """Put every valid entry (fields as ``set_target``) in force; the bad ones are listed
+        by position with their problems and left out."""
+        if not isinstance(entries, list):
+            raise invalid("entries", "Must be a list of targets.")
+        result = monitoring.set_targets(entries, load_id("by", by), self.storage, utcnow())
+        return {**result, "saved": target_schema.dump(result["saved"], many=True)}
+
+    @api
+    def targets(self) -> list[dict[str, Any]]:
+        """The targets in force, each with its ``history`` of versions (oldest first)."""
+        return target_schema.dump(self.storage.targets(), many=True)
+
+    @api
+    def set_reference(self, **reference: Any) -> dict[str, Any]:
+        """Set an external reference value (indicator, value, label, optional period, by)."""
+        given = load(reference_input, reference)
+        return reference_schema.dump(monitoring.set_reference(given, self.storage, utcnow()))
+
+    @api
+    def references(self) -> list[dict[str, Any]]:
+        """Every external reference value, by indicator."""
+        return reference_schema.dump(self.storage.references(), many=True)
+
+    @api
+    def alerts(self, open_only: bool = True) -> list[dict[str, Any]]:
+        """The alerts, latest raised first; only the open ones unless ``open_only`` is false."""
+        return alert_schema.dump(self.storage.alerts(bool(open_only)), many=True)
+
+    @api
+    def alert(self, alert_id: str) -> dict[str, Any]:
+        """The alert ``alert_id``; NotFound when there is none."""
+        return alert_schema.dump(monitoring.find_alert(load_id("alert_id", alert_id), self.storage))
+
+    @api
+    def dismiss_alert(self, alert_id: str, reason: str, by: str) -> dict[str, Any]:
+        """Dismiss an open alert with a reason; Conflict once it is linked or dismissed."""
+        given = load(dismiss_input, {"alert_id": alert_id, "reason": reason, "by": by})
+        return alert_schema.dump(monitoring.dismiss_alert(uow=self.storage, now=utcnow(), **given))
+
+    @api
+    def review(self, start: str, end: str, open_only: bool = True) -> dict[str, Any]:
+        """Targets covering ``[start, end)`` (ISO), alerts about its periods (open ones with
+        ``open_only``) and external references, as :func:`monitoring.review` gives them."""
+        query = ReportIndicators(
+            **load(indicators_query, {"granularity": "month", "start": start, "end": end})
+        )
+        if query.start is None or query.end is None:
+            raise invalid("start", "Give both start and end.")
+        return monitoring.review(query.start, query.end, self.storage, bool(open_only))
+
     @api
     def indicators(
         self, granularity: str = "month", start: str | None = None, end: str | None = None
     ) -> dict[str, Any]:
-        """Indicators per period: ``granularity`` day/month/quarter/year, ISO ``start``/``end``."""
+        """Indicators per period: ``granularity`` day, week (ISO), month, quarter or year,
+        ISO ``start``/``end``."""
         query = ReportIndicators(
             **load(indicators_query, {"granularity": granularity, "start": start, "end": end})
         )
         return {
             "granularity": query.granularity,
             "periods": handlers.report_indicators(query, self.storage),
+        }
+
+    @api
+    def trends(
+        self,
+        indicator: str | None = None,
+        granularity: str = "month",
+        start: str | None = None,
+        end: str | None = None,
+        window: int = DEFAULT_WINDOW,
+    ) -> dict[str, Any]:
+        """Each period's change against the previous one and the same period a year before,
+        and its rolling mean over ``window`` periods, for ``indicator`` (every one when None);
+        the periods with activity in ``[start, end)`` as :meth:`indicators` gives them."""
+        given = {
+            "indicator": indicator,
+            "granularity": granularity,
+            "start": start,
+            "end": end,
+            "window": window,
+        }
+        query = ReportTrends(**load(trends_query, given))
+        return {
+            "granularity": query.granularity,
+            "window": query.window,
+            "trends": handlers.report_trends(query, self.storage),
         }
 
     @dashboard_http("GET", "/")

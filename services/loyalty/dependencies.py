@@ -40,9 +40,17 @@ def new_account(customer_id: str) -> dict[str, Any]:
     }
 
 
+REFERRAL_SOURCE = "referral:"
+
+
 def referral_source(prospect_id: str) -> str:
     """The source of the journal entry rewarding whoever referred ``prospect_id``."""
-    return f"referral:{prospect_id}"
+    return f"{REFERRAL_SOURCE}{prospect_id}"
+
+
+def is_referral_source(source: str) -> bool:
+    """Whether a journal entry's source is a referral reward (see :func:`referral_source`)."""
+    return source.startswith(REFERRAL_SOURCE)
 
 
 ACCOUNT_FIELDS = tuple(new_account(""))
@@ -176,6 +184,13 @@ class LoyaltyStorage(UnitOfWork):
             {"_id": referral_source(prospect_id)}, {"customer_id": 1}
         )
         return None if found is None else found["customer_id"]
+
+    def referrals_rewarded(self, customer_id: str) -> int:
+        """How many converted prospects the customer was rewarded for referring."""
+        entries = self.database[LedgerEntry._meta["collection"]].find(
+            {"customer_id": customer_id}, {"_id": 1}
+        )
+        return sum(1 for entry in entries if is_referral_source(entry["_id"]))
 
     def due_for_review(self, as_of: datetime) -> list[str]:
         """The customers whose account is due for review by ``as_of``."""
@@ -422,6 +437,13 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
     def rewarded_for(self, prospect_id: str) -> str | None:
         found = self.ledger.get(referral_source(prospect_id))
         return None if found is None else found["customer_id"]
+
+    def referrals_rewarded(self, customer_id: str) -> int:
+        return sum(
+            1
+            for entry in self.ledger.values()
+            if entry["customer_id"] == customer_id and is_referral_source(entry["_id"])
+        )
 
     def due_for_review(self, as_of: datetime) -> list[str]:
         return [

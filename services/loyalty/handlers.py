@@ -180,6 +180,11 @@ def referral_code(
     raise RuntimeError(f"no free referral code found in {CODE_ATTEMPTS} attempts")
 
 
+def referrals_converted(customer_id: str, uow: LoyaltyStorage) -> int:
+    """How many prospects ``customer_id`` referred converted and were rewarded."""
+    return uow.referrals_rewarded(customer_id)
+
+
 def resolve_referral_code(typed: str, uow: LoyaltyStorage) -> str:
     """The id of the customer whose referral code ``typed`` is; NotFound otherwise."""
     owner = _code_owner(typed, uow)

@@ -198,6 +198,11 @@ class LoyaltyService(ServiceBase):
         return balance_schema.dump(handlers.balance(customer_id, self.storage, LATEST_ENTRIES))
 
     @api
+    def referrals_converted(self, customer_id: str) -> int:
+        """How many prospects the customer referred became customers and earned a reward."""
+        return handlers.referrals_converted(load_id("customer_id", customer_id), self.storage)
+
+    @api
     def referral_code(self, customer_id: str) -> str:
         """The customer's referral code (``7KQ2-M9XA``): made on the first call, then the same.
 

@@ -20,6 +20,7 @@ from clientela.cli import (
     demo,
     feedback,
     kpi,
+    kpi_report,
     lead_import,
     loyalty,
     operations,
@@ -90,6 +91,7 @@ for command in (
     feedback.complaints,
 ):
     clientela.add_command(command)
+kpi.kpi.add_command(kpi_report.report)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from clientela.cli.client import platform
 from clientela.cli.file_import import Capture, ImportSummary, import_file
@@ -24,7 +24,17 @@ from clientela.leads import LeadRow, LeadSource, LeadSourceError, RowProblem
 from clientela.workbook import xlsx_rows
 
 ALIASES: dict[str, tuple[str, ...]] = {
-    "customer_ref": ("customer_ref", "ref_cliente", "referencia_cliente", "cliente", "id_cliente"),
+    "customer_ref": (
+        "customer_ref",
+        "ref_cliente",
+        "referencia_cliente",
+        "cliente",
+        "id_cliente",
+        "clave",
+        "clave_cliente",
+        "clave_del_cliente",
+        "no_cliente",
+    ),
     "name": ("name", "nombre", "nombre_completo", "razon_social"),
     "email": ("email", "e_mail", "mail", "correo", "correo_electronico"),
     "phone": ("phone", "telefono", "tel", "celular", "movil"),
@@ -43,7 +53,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "purchase_ref": ("purchase_ref", "compra", "ref_compra", "referencia_compra", "pedido"),
     "product_line": ("product_line", "linea", "linea_producto", "linea_de_producto"),
     "channel": ("channel", "canal"),
-    "purchased_at": ("purchased_at", "fecha_compra", "fecha_de_compra", "comprado"),
+    "purchased_at": ("purchased_at", "fecha_compra", "fecha_de_compra", "comprado", "fecha"),
     "invoice_ref": ("invoice_ref", "factura", "folio", "ref_factura", "numero_factura"),
     "issued_at": ("issued_at", "emitida", "fecha_emision", "fecha_de_emision"),
     "paid_at": ("paid_at", "pagada", "pagado", "fecha_pago", "fecha_de_pago"),
@@ -64,6 +74,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 RECORD_KINDS = tuple(COLUMNS)
 
 
+PREAMBLE_ROWS = 10
+"""Rows an export may print above its header row (company, report title, date), skipped."""
+
+
 class RecordFile(LeadSource):
     """A file of one kind of customer record, read as the lead import reads lead files."""
 
@@ -78,14 +92,28 @@ class RecordFile(LeadSource):
         key = header_key(header)
         return next((name for name in self.columns if key in ALIASES[name]), None)
 
+    def columns_of(self, headers: Sequence[str]) -> list[str | None]:
+        """The column each header names; when two name one column (``Clave cliente`` and
+        ``Cliente``), the first, leftmost, is read and the other ignored."""
+        names: list[str | None] = []
+        for header in headers:
+            name = self.column_of(header)
+            names.append(None if name in names else name)
+        return names
+
     def read(self, path: Path, options: Mapping[str, str]) -> Iterator[LeadRow | RowProblem]:
-        """One item per data row after the header row; blank rows are skipped."""
+        """One item per data row after the header row; blank rows are skipped.
+
+        The header row is the first that names the reference column; up to
+        :data:`PREAMBLE_ROWS` rows above it (an ERP report's title lines) are skipped.
+        """
         if path.suffix.lower() == ".xlsx":
             rows: Iterator[NumberedCells | RowProblem] = xlsx_rows(path, options.get("sheet"))
         else:
             rows = csv_rows(path)
         headers: Sequence[str] | None = None
         names: list[str | None] = []
+        above: list[Sequence[str]] = []
         for row in rows:
             if isinstance(row, RowProblem):
                 yield row
@@ -94,8 +122,13 @@ class RecordFile(LeadSource):
             if not any(cell.strip() for cell in cells):
                 continue
             if headers is None:
-                headers, names = cells, [self.column_of(header) for header in cells]
-                self._require_reference(headers, names, path)
+                names = self.columns_of(cells)
+                if self.columns[0] in names:
+                    headers = cells
+                elif len(above) < PREAMBLE_ROWS:
+                    above.append(cells)
+                else:
+                    self._no_reference(above[0], path)
                 continue
             fields = {
                 name: cell.strip()
@@ -103,18 +136,17 @@ class RecordFile(LeadSource):
                 if name and cell.strip()
             }
             yield LeadRow(line, fields, cells=dict(zip(headers, cells, strict=False)))
+        if headers is None and above:
+            self._no_reference(above[0], path)
         if headers is None:
             raise LeadSourceError(f"{path} is empty: expected a header row")
 
-    def _require_reference(
-        self, headers: Sequence[str], names: list[str | None], path: Path
-    ) -> None:
+    def _no_reference(self, first_row: Sequence[str], path: Path) -> NoReturn:
         reference = self.columns[0]
-        if reference not in names:
-            raise LeadSourceError(
-                f"{path}: no {reference} column among {', '.join(headers)}"
-                f" (accepted headers: {', '.join(ALIASES[reference])})"
-            )
+        raise LeadSourceError(
+            f"{path}: no {reference} column among {', '.join(first_row)}"
+            f" (accepted headers: {', '.join(ALIASES[reference])})"
+        )
 
 
 class _Report:

@@ -26,6 +26,36 @@ def _name(customer: dict[str, Any]) -> str:
     return full or customer.get("company") or customer.get("email") or "-"
 
 
+def relationship_lines(level: dict[str, Any]) -> list[str]:
+    """The four criteria of a relationship level, one line each, for a person to read."""
+    unknown = level["unmeasured"]
+
+    def known(criterion: str, text: str) -> str:
+        return f"unknown ({unknown[criterion]})" if criterion in unknown else text
+
+    scope = (
+        f"{level['product_lines_used']} of {level['product_lines_offered']} product lines"
+        f" ({level['scope_pct']} %)"
+        if level["scope_pct"] is not None
+        else f"{level['product_lines_used']} product lines (none set as offered)"
+    )
+    wallet = (
+        f"{level['share_of_wallet_pct']} % share of wallet ({level['spend_source']} spend)"
+        if level["share_of_wallet_pct"] is not None
+        else "share of wallet unknown (no category spend declared or estimated)"
+    )
+    nps = known(
+        "latest_nps", "never answered" if level["latest_nps"] is None else str(level["latest_nps"])
+    )
+    referrals = known("referrals_converted", str(level["referrals_converted"]))
+    return [
+        f"{'longevity:':<12}{level['longevity_days']} days",
+        f"{'scope:':<12}{scope}",
+        f"{'depth:':<12}{wallet}",
+        f"{'referral:':<12}latest NPS {nps}; referred customers {referrals}",
+    ]
+
+
 @customers.command("list")
 @click.option("--class", "label", type=click.Choice(CLASSES), help="Customers in this class.")
 @click.option("--typology", type=click.Choice(TYPOLOGIES))
@@ -126,6 +156,9 @@ def show(ctx: click.Context, customer_ref: str, as_of: str | None, as_json: bool
     )
     ageing = view["ageing"]
     say(f"\nOwed at {ageing['as_of']}: {ageing['total']} ({ageing['overdue']} overdue)")
+    say("\nRelationship level:")
+    for line in relationship_lines(view["relationship"]):
+        say(f"  {line}")
     for section in ("prospect", "loyalty", "surveys", "complaints", "alarms"):
         part = view[section]
         if part["status"] == "ok":

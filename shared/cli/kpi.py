@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from clientela import indicator_csv
+from clientela.cli import kpi_targets
 from clientela.cli.client import platform
 from clientela.cli.context import settings
 from clientela.cli.output import json_option, print_json, print_table, say, stderr
@@ -180,6 +181,10 @@ def kpi(
     else:
         print_kpi(report)
         say(lag_notice(behind))
+
+
+for subcommand in (kpi_targets.targets, kpi_targets.references, kpi_targets.alerts):
+    kpi.add_command(subcommand)
 
 
 def lag_notice(behind: dict[str, Any]) -> str:

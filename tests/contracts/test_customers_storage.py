@@ -182,6 +182,52 @@ def test_purchases_are_paged_latest_first(uow):
     assert uow.purchases_of("C-2", 0, 2) == []
 
 
+def test_a_batch_of_purchases_is_inserted_and_announced_but_for_ids_taken(uow):
+    uow.add_purchase(purchase("F-1", "10"), {"id": "E-1"})
+
+    taken = uow.add_purchases(
+        [purchase("F-1", "99"), purchase("F-2", "20"), purchase("F-3", "30")],
+        [{"id": "E-2"}, {"id": "E-3"}, {"id": "E-4"}],
+    )
+
+    assert taken == {"F-1"}
+    assert [e["id"] for e in uow.events.envelopes] == ["E-1", "E-3", "E-4"]
+    stored = uow.purchases_by_ids(["F-1", "F-2", "F-3", "F-404"])
+    assert {ref: p["amount"] for ref, p in stored.items()} == {
+        "F-1": Decimal("10"),
+        "F-2": Decimal("20"),
+        "F-3": Decimal("30"),
+    }
+
+
+def test_customers_are_found_in_bulk_by_id_and_by_e_mail(uow):
+    uow.add_customer(operator_customer("CU-2", email="shared@example.com"), {"id": "E-1"})
+    uow.add_customer(operator_customer("CU-1", email="shared@example.com"), {"id": "E-2"})
+    uow.add_customer(operator_customer("CU-3"), {"id": "E-3"})
+
+    by_id = uow.customers_by_ids(["CU-1", "CU-3", "CU-404"])
+    by_email = uow.customers_by_emails(["shared@example.com", "nobody@example.com"])
+
+    assert sorted(by_id) == ["CU-1", "CU-3"]
+    assert {email: c["_id"] for email, c in by_email.items()} == {
+        "shared@example.com": "CU-1",  # the first by id, as find_customer_by_email has it
+    }
+    assert "history" not in by_id["CU-1"] and "outbox" not in by_id["CU-1"]
+
+
+def test_a_customer_s_purchase_facts_are_their_amounts_dates_and_lines(uow):
+    uow.add_purchase({**purchase("F-1", "10.50"), "product_line": "seeds"}, {"id": "E-1"})
+    uow.add_purchase({**purchase("F-2", "4"), "product_line": "tools"}, {"id": "E-2"})
+
+    facts = sorted(uow.purchase_facts_of("C-1"), key=lambda fact: fact["_id"])
+
+    assert [(f["amount"], f["product_line"], f["purchased_at"]) for f in facts] == [
+        (Decimal("10.50"), "seeds", CREATED_AT),
+        (Decimal("4"), "tools", CREATED_AT),
+    ]
+    assert uow.purchase_facts_of("C-2") == []
+
+
 def test_classification_input_and_results_round_trip_and_the_job_stays_stale_if_noted_later(uow):
     uow.add_customer(operator_customer("CU-1", typology="prescriber"), {"id": "E-1"})
     uow.add_purchase({**purchase("F-1", "10.50"), "customer_id": "CU-1"}, {"id": "E-2"})
@@ -337,6 +383,12 @@ def test_every_query_of_the_storage_uses_an_index(clientela_settings):
         uow.customer_history("CU-1")
         uow.add_purchase(purchase("F-1", "10"), {"id": "E-4"})
         uow.purchases_of("C-1", 0, 10)
+        uow.purchase_facts_of("C-1")
+        uow.add_purchases([purchase("F-2", "10")], [{"id": "E-10"}])
+        uow.add_customers([operator_customer("CU-9")], [{"id": "E-11"}])
+        uow.purchases_by_ids(["F-1", "F-2"])
+        uow.customers_by_ids(["C-1", "CU-1"])
+        uow.customers_by_emails(["CU-1@example.com"])
         uow.add_contract(contract("K-1"), {"id": "E-5"})
         uow.update_contract("K-1", {"status": "open"}, {"status": "cancelled"}, {"id": "E-6"})
         uow.contracts_of("C-1")

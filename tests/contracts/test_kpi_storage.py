@@ -289,3 +289,147 @@ def test_servqual_answers_keep_their_ratings_and_importance(uow):
     uow.record_once("response:r2", "servqual", "c2", MAR, ratings=[], importance={})
 
     assert list(uow.servqual_answers("month", None, MAR)) == [("2026-01", ratings, importance)]
+
+
+NOV = datetime(2026, 11, 15, 10, tzinfo=UTC)
+Q3 = (datetime(2026, 7, 1, tzinfo=UTC), datetime(2026, 10, 1, tzinfo=UTC))
+CCT_TARGET = {
+    "indicator": "CCT",
+    "granularity": "quarter",
+    "period": None,
+    "segment": {},
+    "value": 90.0,
+    "tolerance": 5.0,
+    "direction": "higher",
+}
+
+
+def out_of_range(alert_id, period_start, period_end, raised_at, period="2026-Q3"):
+    alert = {
+        "_id": alert_id,
+        "indicator": "CCT",
+        "granularity": "quarter",
+        "period": period,
+        "period_start": period_start,
+        "period_end": period_end,
+        "segment": {},
+        "value": 50.0,
+        "target": 90.0,
+        "tolerance": 5.0,
+        "direction": "higher",
+        "raised_at": raised_at,
+        "state": "open",
+        "open": True,
+    }
+    return alert, {"id": f"event-{alert_id}", "type": "indicator_out_of_range"}
+
+
+def test_a_target_set_again_keeps_every_version_and_the_latest_in_force(uow):
+    uow.save_target("CCT|quarter|*|", CCT_TARGET, "lucia", NOV)
+    saved = uow.save_target("CCT|quarter|*|", {**CCT_TARGET, "value": 95.0}, "marta", NOV)
+    uow.save_target("NPS|month|*|", {**CCT_TARGET, "indicator": "NPS"}, "ana", NOV)
+
+    assert (saved["_id"], saved["value"], saved["set_by"], saved["set_at"]) == (
+        "CCT|quarter|*|",
+        95.0,
+        "marta",
+        NOV,
+    )
+    assert [(v["value"], v["set_by"]) for v in saved["history"]] == [
+        (90.0, "lucia"),
+        (95.0, "marta"),
+    ]
+    assert [(t["_id"], t["value"]) for t in uow.targets()] == [
+        ("CCT|quarter|*|", 95.0),
+        ("NPS|month|*|", 90.0),
+    ]
+
+
+def test_a_reference_set_again_replaces_its_value(uow):
+    reference = {"indicator": "NPS", "label": "Sector", "period": None, "value": 30.0}
+    uow.save_reference("NPS|Sector|*", {**reference, "set_by": "ana", "set_at": NOV})
+    saved = uow.save_reference(
+        "NPS|Sector|*", {**reference, "value": 34.0, "set_by": "ana", "set_at": NOV}
+    )
+
+    assert (saved["_id"], saved["value"]) == ("NPS|Sector|*", 34.0)
+    assert [(r["_id"], r["value"], r["label"]) for r in uow.references()] == [
+        ("NPS|Sector|*", 34.0, "Sector")
+    ]
+
+
+def test_an_alert_is_raised_and_announced_once(uow):
+    alert, event = out_of_range("oor-1", *Q3, NOV)
+
+    assert uow.raise_alert(alert, event) is True
+    assert uow.raise_alert({**alert, "value": 10.0}, {**event, "id": "event-again"}) is False
+
+    assert [e["id"] for e in uow.events.envelopes] == ["event-oor-1"]
+    found = uow.alert("oor-1")
+    assert (found["value"], found["state"], found["period_start"]) == (50.0, "open", Q3[0])
+    assert "outbox" not in found
+    assert uow.alert("oor-2") is None
+
+
+def test_alerts_are_listed_latest_first_open_ones_alone_on_request(uow):
+    for number in range(3):
+        uow.raise_alert(*out_of_range(f"oor-{number}", *Q3, NOV + timedelta(hours=number)))
+    uow.change_alert("oor-1", {"state": "linked", "open": False, "action_id": "A-1"})
+
+    assert [a["_id"] for a in uow.alerts(open_only=False)] == ["oor-2", "oor-1", "oor-0"]
+    assert [a["_id"] for a in uow.alerts(open_only=True)] == ["oor-2", "oor-0"]
+
+
+def test_an_alert_changes_only_in_the_state_asked_for(uow):
+    uow.raise_alert(*out_of_range("oor-1", *Q3, NOV))
+
+    assert uow.change_alert("oor-1", {"state": "dismissed", "open": False}, "open") is True
+    assert uow.change_alert("oor-1", {"state": "dismissed", "dismissed_by": "x"}, "open") is False
+    assert uow.change_alert("oor-2", {"state": "linked"}) is False
+    assert uow.change_alert("oor-1", {"state": "linked", "action_id": "A-1"}) is True
+
+    found = uow.alert("oor-1")
+    assert (found["state"], found["action_id"], found.get("dismissed_by")) == (
+        "linked",
+        "A-1",
+        None,
+    )
+
+
+def test_the_alerts_of_a_range_are_those_about_periods_overlapping_it(uow):
+    year = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
+    june = (datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 7, 1, tzinfo=UTC))
+    uow.raise_alert(*out_of_range("q3", *Q3, NOV))
+    uow.raise_alert(*out_of_range("year", *year, NOV + timedelta(hours=1), period="2026"))
+    uow.raise_alert(*out_of_range("june", *june, NOV + timedelta(hours=2), period="2026-06"))
+
+    in_august = uow.alerts_overlapping(
+        datetime(2026, 8, 1, tzinfo=UTC), datetime(2026, 9, 1, tzinfo=UTC)
+    )
+    in_q3 = uow.alerts_overlapping(*Q3)
+
+    assert [a["_id"] for a in in_august] == ["year", "q3"]
+    assert [a["_id"] for a in in_q3] == ["year", "q3"]  # june ends where Q3 starts
+
+
+def stored_before_weeks(at):
+    """A fact's time as kpi stored it before it kept week keys."""
+    keys = {by: key for by, key in period_keys(at).items() if by != "week"}
+    return Change("at", at, {"at": at, "periods": keys}, earliest=True)
+
+
+def test_facts_stored_before_week_keys_count_in_their_iso_week(uow):
+    monday, sunday = datetime(2026, 11, 30, 8, tzinfo=UTC), datetime(2026, 12, 6, 22, tzinfo=UTC)
+    uow.change_fact("points_earned:e1", "points_earned", "c1", stored_before_weeks(monday))
+    uow.change_fact("points_earned:e2", "points_earned", "c2", stored_before_weeks(sunday))
+    uow.record_once("points_earned:e3", "points_earned", "c3", sunday, points=5)
+    uow.change_fact("conversion:p1", "conversion", "p1", stored_before_weeks(sunday))
+    uow.change_fact("nps:a1", "nps", "c1", stored_before_weeks(monday), latest("1", category="x"))
+    uow.change_fact("complaint:k1", "complaint", "c1", stored_before_weeks(sunday))
+
+    counts = dict(uow.fact_totals("points_earned", "week", None, None))
+
+    assert counts == {"2026-W49": {"count": 3}}
+    assert dict(uow.conversion_counts("week", None, None)) == {"2026-W49": 1}
+    assert [answer.period for answer in uow.nps_answers("week", None, None)] == ["2026-W49"]
+    assert [complaint.period for complaint in uow.complaints("week", None, None)] == ["2026-W49"]

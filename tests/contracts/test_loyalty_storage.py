@@ -150,6 +150,21 @@ def test_who_was_rewarded_for_a_referral_is_found_by_the_prospect(uow):
     assert uow.rewarded_for("P-nobody") is None
 
 
+def test_a_customer_s_referral_rewards_are_counted_apart_from_their_other_points(uow):
+    assert uow.referrals_rewarded("C-1") == 0
+    uow.post(
+        change(
+            0,
+            [entry("referral:P-luis", 500, 0), entry("purchase:F-1", 40, 1)],
+            540,
+        )
+    )
+    uow.post(change(1, [entry("referral:P-eva", 500, 2)], 1040))
+
+    assert uow.referrals_rewarded("C-1") == 2
+    assert uow.referrals_rewarded("C-2") == 0
+
+
 def test_purchases_and_answers_are_kept_once_per_id(uow):
     uow.add_purchase_fact("F-1", "C-1", MARCH[0], Decimal("99.90"))
     uow.add_purchase_fact("F-1", "C-1", MARCH[1], Decimal("1"))

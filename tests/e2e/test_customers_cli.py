@@ -26,6 +26,7 @@ def test_a_converted_prospect_is_seen_whole_listed_and_counted(clientela, env, p
     shown = clientela(env, "customers", "show", customer_id)
     assert shown.returncode == 0, shown.stderr
     assert "Navarro SL" in shown.stdout and "Owed at" in shown.stdout
+    assert "longevity:  0 days" in shown.stdout
     missing = clientela(env, "customers", "show", "CU-404")
     assert missing.returncode == 2 and "CU-404" in missing.stderr
 

@@ -2,8 +2,8 @@
 its figures from published events; the charts render with data points, filters change
 them, the downloads answer.
 
-Screenshots are kept under ``$CLIENTELA_TEST_ARTIFACTS`` (default: ``artifacts/`` at the
-repository's root, git-ignored), in ``kpi-dashboard/``.
+Screenshots are kept in ``tests/artifacts/dashboard/`` (git-ignored), or in
+``$CLIENTELA_TEST_ARTIFACTS/dashboard/`` when that is set.
 """
 
 import csv
@@ -24,7 +24,7 @@ from clientela.messaging import EventBus
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 ARTIFACTS = Path(
-    os.environ.get("CLIENTELA_TEST_ARTIFACTS") or Path(__file__).parents[2] / "artifacts"
+    os.environ.get("CLIENTELA_TEST_ARTIFACTS") or Path(__file__).parents[1] / "artifacts"
 )
 WAIT_S = 30
 
@@ -134,7 +134,7 @@ def browser():
 
 
 def screenshot(browser, name: str) -> None:
-    folder = ARTIFACTS / "kpi-dashboard"
+    folder = ARTIFACTS / "dashboard"
     folder.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(folder / f"{name}.png"))
 
@@ -230,7 +230,7 @@ def test_bad_filters_get_a_page_saying_what_is_wrong(dashboard, browser):
     browser.get(f"{dashboard}/?by=fortnight&from=2026-03-01")
 
     errors = browser.find_element(By.ID, "errors").text
-    assert "by: Must be one of: day, month, quarter, year." in errors
+    assert "by: Must be one of: day, week, month, quarter, year." in errors
     assert browser.find_elements(By.CSS_SELECTOR, ".plot") == []
     screenshot(browser, "bad-filter")
 

@@ -23,6 +23,7 @@ from pymongo import monitoring
 
 from clientela.events import new_event, parse_event
 from clientela.services.kpi import handlers
+from clientela.services.kpi import monitoring as alerting
 from clientela.services.kpi.dependencies import KpiStorage
 from clientela.services.kpi.domain import ReportIndicators
 from clientela.storage import RecordedEvents
@@ -317,3 +318,63 @@ def _point_lookup(value):
     if isinstance(value, dict):
         return list(value) == ["$in"] and all(isinstance(v, str) for v in value["$in"])
     return isinstance(value, str)
+
+
+def test_alerts_are_raised_linked_and_dismissed_by_id_and_listed_by_index(recorded):
+    uow, recorder = recorded
+    now = datetime(2026, 11, 15, 10, tzinfo=UTC)
+    due = datetime(2026, 11, 3, tzinfo=UTC)
+    for contract_id in ("k1", "k2"):
+        contract = {
+            "contract_id": contract_id,
+            "customer_id": "c1",
+            "value": "1000.00",
+            "currency": "EUR",
+            "signed_at": due - timedelta(days=30),
+            "due_at": due,
+            "delivered_at": due + timedelta(days=2),
+            "status": "delivered",
+        }
+        handlers.handle_contract_recorded(event("contract_recorded", **contract), uow)
+    for indicator in ("CCT", "contracts_on_time"):
+        alerting.set_target({"indicator": indicator, "value": 90}, "ana", uow, now)
+    recorder.commands.clear()
+
+    late, none_on_time_in_october = alerting.check_targets(uow, now)
+    opened = {
+        "action_id": "A-1",
+        "alert_id": late,
+        "indicator": "CCT",
+        "target": "90",
+        "before": "0",
+        "owner": "ana",
+        "opened_at": now,
+        "due_at": now + timedelta(days=30),
+    }
+    alerting.link_action(event("improvement_action_opened", **opened), uow)
+    alerting.dismiss_alert(
+        none_on_time_in_october, "both shipments held at customs", "ana", uow, now
+    )
+    uow.alerts(open_only=True)
+    uow.alerts_overlapping(datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
+
+    on_alerts = [c for c in recorder.commands if c.get(next(iter(c))) == "alerts"]
+    filters = [
+        found
+        for command in on_alerts
+        for found in [
+            command.get("filter"),
+            command.get("query"),
+            *(u["q"] for u in command.get("updates", [])),
+        ]
+        if found is not None
+    ]
+    assert filters
+    indexed = [
+        found
+        for found in filters
+        if isinstance(found.get("_id"), str) or set(found) in ({"open"}, {"period_start"})
+    ]
+    assert filters == indexed
+    assert uow.alert(late)["state"] == "linked"
+    assert uow.alert(none_on_time_in_october)["state"] == "dismissed"

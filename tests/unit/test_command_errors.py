@@ -35,11 +35,11 @@ def test_a_broker_or_database_failure_is_one_line_with_exit_2(failure, monkeypat
 
 
 def test_a_usage_error_says_what_is_valid_with_exit_2(capsys):
-    assert run(["kpi", "--by", "week"]) == 2
+    assert run(["kpi", "--by", "fortnight"]) == 2
 
     out, err = capsys.readouterr()
     assert out == ""
-    assert "'week' is not one of 'day', 'month', 'quarter', 'year'" in err
+    assert "'fortnight' is not one of 'day', 'week', 'month', 'quarter', 'year'" in err
     assert "Traceback" not in err
 
 

@@ -126,3 +126,57 @@ def test_contracts_take_spanish_statuses_and_may_fall_due_in_the_future(uow):
     ]
     [stored] = handlers.contracts_of("CU-2", uow, datetime.now(UTC))
     assert stored["status"] == "open"
+
+
+def test_a_purchase_file_is_recorded_once_however_often_it_or_a_row_repeats(uow):
+    import_rows("customers", customer_rows(), NOW, uow)
+    bought = {"customer_ref": "CU-1", "amount": "10", "purchased_at": "2026-06-01"}
+    file = rows(
+        {**bought, "purchase_ref": "P-1"},
+        {**bought, "purchase_ref": "P-2", "customer_ref": "", "email": "ANA@example.com"},
+        {**bought, "purchase_ref": "P-1"},  # the export lists an order twice
+        {**bought, "purchase_ref": "P-2", "amount": "99"},  # another order under a used ref
+    )
+
+    first = import_rows("purchases", file, NOW, uow)
+    again = import_rows("purchases", file[:3], NOW, uow)
+
+    assert first == {
+        "created": 2,
+        "updated": 0,
+        "unchanged": 1,
+        "rejected": [
+            {"line": 5, "errors": {"purchase_id": ["'P-2' is already recorded with other data"]}}
+        ],
+    }
+    assert again == {"created": 0, "updated": 0, "unchanged": 3, "rejected": []}
+    assert uow.events.types() == ["customer_created"] * 2 + ["purchase_recorded"] * 2
+    assert [p["customer_id"] for p in handlers.purchases_page("CU-1", 1, 10, uow)["items"]] == [
+        "CU-1",
+        "CU-1",
+    ]
+
+
+def test_a_customer_listed_twice_is_created_once_and_a_clashing_repeat_is_rejected(uow):
+    report = import_rows(
+        "customers",
+        rows(
+            {"customer_ref": "CU-7", "name": "Eva Soto"},
+            {"customer_ref": "CU-7", "name": "Eva Soto"},
+            {"customer_ref": "CU-7", "name": "Eva Sotomayor"},
+            {"name": "Sin clave"},
+        ),
+        NOW,
+        uow,
+    )
+
+    assert report == {
+        "created": 1,
+        "updated": 0,
+        "unchanged": 1,
+        "rejected": [
+            {"line": 4, "errors": {"customer_ref": ["'CU-7' is already recorded with other data"]}},
+            {"line": 5, "errors": {"customer_ref": ["Missing data for required field."]}},
+        ],
+    }
+    assert uow.events.types() == ["customer_created"]

@@ -107,3 +107,9 @@ def test_explaining_an_unknown_indicator_names_the_known_ones():
 
     assert result.exit_code == 2
     assert "no indicator 'I9'; known: I1_new_prospects" in result.output
+
+
+def test_weeks_are_asked_for_by_name(service):
+    run("kpi", "--by", "week", "--from", "2026-11-30", "--json")
+
+    assert service.calls == [("indicators", ("week", "2026-11-30", None), {})]

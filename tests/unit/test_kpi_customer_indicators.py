@@ -5,12 +5,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from clientela.events import new_event, parse_event
+from clientela.periods import parse_period
 from clientela.services.kpi import handlers
 from clientela.services.kpi.customer_indicators import (
     Alarm,
     CustomerHistory,
     contract_counts,
-    reported_period,
 )
 from clientela.services.kpi.dependencies import FakeKpiStorage
 from clientela.services.kpi.domain import ReportIndicators
@@ -317,7 +317,7 @@ def test_contract_counts(status, delivered, counts):
 
 def test_active_customers_exclude_those_lost_before():
     history = CustomerHistory(created={"a": JAN, "b": FEB}, lost={"a": FEB})
-    march = reported_period("2026-03", "month")
+    march = parse_period("2026-03")
 
     assert history.count_active_at(FEB) == 1  # a, lost at that very moment, still counts
     assert history.count_active_in(march) == 1
@@ -328,7 +328,7 @@ def test_a_customer_marked_lost_before_its_creation_counts_as_lost_when_created(
     history = CustomerHistory(created={"a": MAR}, lost={"a": JAN})
 
     assert history.count_active_at(MAR + timedelta(days=1)) == 0
-    assert history.count_active_in(reported_period("2026-03", "month")) == 1
+    assert history.count_active_in(parse_period("2026-03")) == 1
 
 
 def test_an_alarm_is_open_from_its_raise_until_it_closes():
@@ -340,12 +340,3 @@ def test_an_alarm_is_open_from_its_raise_until_it_closes():
         True,
     ]
     assert not alarm.open_at(MAR + timedelta(seconds=1))
-
-
-def test_reported_period_of_a_day():
-    day = reported_period("2026-03-10", "day")
-
-    assert (day.start, day.end) == (
-        datetime(2026, 3, 10, tzinfo=UTC),
-        datetime(2026, 3, 11, tzinfo=UTC),
-    )

@@ -99,6 +99,7 @@ def test_a_breakdown_is_a_series_per_part_with_gaps_where_a_period_lacks_it():
             ["2026-02-27", "2026-02-28", "2026-03-01", "2026-03-02"],
         ),
         ("year", ["2024", "2026"], ["2024", "2025", "2026"]),
+        ("week", ["2025-W52", "2026-W02"], ["2025-W52", "2026-W01", "2026-W02"]),
     ],
 )
 def test_periods_without_activity_are_on_the_axis_without_figures(granularity, keys, between):

@@ -58,6 +58,9 @@ _TYPOLOGY_NAMES = {
     "usuario final": Typology.END_USER,
     "intermediate": Typology.INTERMEDIATE,
     "intermediario": Typology.INTERMEDIATE,
+    "distributor": Typology.INTERMEDIATE,
+    "distribuidor": Typology.INTERMEDIATE,
+    "mayorista": Typology.INTERMEDIATE,
     "prescriber": Typology.PRESCRIBER,
     "prescriptor": Typology.PRESCRIBER,
 }

@@ -30,6 +30,8 @@ MAINTAINED_FIELDS = frozenset(
         "requirements",
         "typology",
         "special",
+        "declared_spend",
+        "estimated_spend",
     }
 )
 """The fields of the customer record an edit may change."""

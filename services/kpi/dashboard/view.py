@@ -16,8 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from clientela.indicators import INDICATORS, SECTIONS, Better, Indicator
-from clientela.periods import period_key
-from clientela.services.kpi.customer_indicators import reported_period
+from clientela.periods import period_key, shift_period
 
 SOURCE_BREAKDOWN = "source"
 """The breakdown the source filter narrows (I1 by source)."""
@@ -175,7 +174,7 @@ def every_period(periods: Sequence[Mapping[str, Any]], filters: Filters) -> list
     )
     keys = [first]
     while keys[-1] < last:
-        keys.append(period_key(reported_period(keys[-1], by).end, by))
+        keys.append(shift_period(keys[-1], by, 1))
     held = {row["period"]: dict(row) for row in periods}
     return [held.get(key, {"period": key}) for key in keys]
 

@@ -40,7 +40,7 @@ from clientela.services.prospects.domain.review import (
     suggested_pair,
 )
 from clientela.services.prospects.domain.search import ProspectQuery
-from clientela.storage import UnitOfWork
+from clientela.storage import DUPLICATE_KEY, UnitOfWork
 
 VERSION = "version"
 """Incremented by every write to a profile (``{"$inc": {VERSION: 1}}``)."""
@@ -73,8 +73,6 @@ CLAIM_GRACE = timedelta(seconds=5)
 
 (Were a slow writer's claim taken over, the person would get two profiles
 sharing an e-mail or phone, which the next lead carrying it merges.)"""
-
-DUPLICATE_KEY = 11000
 
 
 def mongo_filter(query: ProspectQuery) -> dict[str, Any]:
