@@ -1,6 +1,7 @@
 """The kpi dashboard in headless Chromium: a running kpi on the real broker and database,
-its figures from published events; the charts render with data points, filters change
-them, the downloads answer.
+its figures from published events, with targets set and an alert raised; the charts
+render with data points and targets, the alert is listed, filters change the charts,
+the downloads answer.
 
 Screenshots are kept in ``tests/artifacts/dashboard/`` (git-ignored), or in
 ``$CLIENTELA_TEST_ARTIFACTS/dashboard/`` when that is set.
@@ -115,6 +116,9 @@ def dashboard(clientela_platform, clientela_settings) -> str:
             and periods[-1]["purchases"] == 1
         ),
     )
+    rpc.kpi.set_target(by="lucia", indicator="I1_new_prospects", value=6, tolerance=1)
+    rpc.kpi.set_target(by="lucia", indicator="NPS", value=50, tolerance=10, period="2026-01")
+    rpc.kpi.check_targets()  # January's NPS is 0: out of range
     return f"http://{clientela_settings.dashboard_address}"
 
 
@@ -153,14 +157,21 @@ def rendered(browser, chart_id: str) -> dict:
     )
     return browser.execute_script(
         "const chart = document.getElementById(arguments[0]);"
-        "return {traces: chart.data.map(t => ({name: t.name, x: t.x, y: t.y})),"
+        "return {traces: chart.data.map(t => ({name: t.name, x: t.x, y: t.y, meta: t.meta})),"
         " points: chart.querySelectorAll('.scatterlayer .trace .points path').length};",
         chart_id,
     )
 
 
 def trace(chart: dict, name: str) -> dict:
-    return next(t for t in chart["traces"] if t["name"] == name)
+    """The series called ``name``: its name, x and y."""
+    found = next(t for t in chart["traces"] if t["name"] == name)
+    return {key: found[key] for key in ("name", "x", "y")}
+
+
+def drawn(chart: dict, meta: str) -> list[tuple[list, list]]:
+    """The x and y of the traces tagged ``meta`` (``target:NPS``, ``tolerance:NPS``)."""
+    return [(t["x"], t["y"]) for t in chart["traces"] if t["meta"] == meta]
 
 
 def download(url: str) -> tuple[str, str]:
@@ -186,11 +197,15 @@ def test_the_dashboard_draws_the_quarter_and_filters_change_the_charts(dashboard
     }
     assert trace(prospects, "New prospects by source: fairs")["y"] == [4, 1, None]
     assert prospects["points"] >= 3 * 3  # every period of I1, by fairs, by webforms...
+    assert drawn(prospects, "target:I1_new_prospects") == [(months, [6, 6, 6])]
+    assert drawn(prospects, "tolerance:I1_new_prospects") == [(months, [5, 5, 5])]
     feedback = rendered(browser, "chart-feedback")
     assert trace(feedback, "Net Promoter Score")["y"] == [0.0, 100.0, None]
+    assert drawn(feedback, "target:NPS") == [(["2026-01"], [50])]
     customers = rendered(browser, "chart-customers")
     assert trace(customers, "Purchase value: MXN")["y"] == [1250.0, None, 830.5]
-    assert browser.find_element(By.ID, "alerts").text.endswith("No open alert.")
+    alerts = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "#alerts tr.alert")]
+    assert any(row.startswith("Net Promoter Score 2026-01 0.0 50.0 open") for row in alerts)
     screenshot(browser, "by-month")
 
     Select(browser.find_element(By.ID, "filter-source")).select_by_value("fairs")
@@ -208,6 +223,7 @@ def test_the_dashboard_draws_the_quarter_and_filters_change_the_charts(dashboard
         "y": [5],
     }
     assert trace(prospects, "New prospects")["y"] == [16]
+    assert drawn(prospects, "target:I1_new_prospects") == []  # a monthly target
     screenshot(browser, "by-quarter-fairs")
 
     kind, text = download(browser.find_element(By.ID, "download-csv").get_attribute("href"))

@@ -254,7 +254,7 @@ def test_the_json_download_holds_the_filters_periods_targets_and_alerts():
     }
     assert [row["I1_new_prospects"] for row in body["periods"]] == [17, 7, 11]
     target = {"indicator": "NPS", "value": 50.0, "tolerance": 10.0, "direction": "higher"}
-    assert body["targets"] == [{**target, "period": None}]
+    assert body["targets"] == [{**target, "period": None, "part": None}]
     assert body["alerts"][0]["alert_id"] == "A-1"
 
 

@@ -46,7 +46,7 @@ def section_figure(section: Section, periods: tuple[str, ...]) -> go.Figure:
         title={"text": section.title},
         height=120 + PLOT_HEIGHT_PX * max(len(units), 1),
         margin={"l": 60, "r": 20, "t": 80, "b": 40},
-        legend={"orientation": "v", "x": 1.02, "y": 1},
+        legend={"orientation": "v", "x": 1.02, "y": 1, "traceorder": "grouped"},
         hovermode="x unified",
     )
     return figure
@@ -69,7 +69,7 @@ def _line(series: Series) -> go.Scatter:
 
 def _target_traces(target: Target, periods: tuple[str, ...]) -> list[go.Scatter]:
     """The traces drawing ``target`` on ``periods``; none when its period is not shown."""
-    title = INDICATORS[target.indicator].title
+    title = INDICATORS[target.indicator].title + (f": {target.part}" if target.part else "")
     name = f"Target: {title} ({_bound(target)})"
     if target.period is not None:
         if target.period not in periods:
@@ -80,7 +80,7 @@ def _target_traces(target: Target, periods: tuple[str, ...]) -> list[go.Scatter]
                 x=[target.period],
                 y=[target.value],
                 name=name,
-                meta=f"target:{target.indicator}",
+                meta=f"target:{target.key}",
                 mode="markers",
                 marker={"symbol": "diamond", "size": 11, "color": TARGET_COLOUR},
                 error_y={
@@ -97,7 +97,7 @@ def _target_traces(target: Target, periods: tuple[str, ...]) -> list[go.Scatter]
         x=every,
         y=[target.threshold] * len(every),
         name=f"Tolerance: {title}",
-        meta=f"tolerance:{target.indicator}",
+        meta=f"tolerance:{target.key}",
         mode="lines",
         line={"width": 0},
         showlegend=False,
@@ -107,7 +107,7 @@ def _target_traces(target: Target, periods: tuple[str, ...]) -> list[go.Scatter]
         x=every,
         y=[target.value] * len(every),
         name=name,
-        meta=f"target:{target.indicator}",
+        meta=f"target:{target.key}",
         mode="lines",
         line={"dash": "dash", "color": TARGET_COLOUR},
         fill="tonexty",

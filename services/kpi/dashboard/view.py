@@ -67,15 +67,21 @@ def _moment(moment: datetime | None) -> str | None:
 
 @dataclass(frozen=True)
 class Target:
-    """A target on ``indicator``: ``value`` with ``tolerance`` in the indicator's unit,
-    a floor when ``direction`` is higher (better), a ceiling when lower; for one
-    ``period`` (its key) or, when None, for every period."""
+    """A target on ``indicator`` (on one ``part`` of it, for a breakdown): ``value`` with
+    ``tolerance`` in the indicator's unit, a floor when ``direction`` is higher (better),
+    a ceiling when lower; for one ``period`` (its key) or, when None, for every period."""
 
     indicator: str
     value: float
     tolerance: float
     direction: str
     period: str | None = None
+    part: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The series it is drawn on: ``NAME`` or ``NAME.PART``."""
+        return f"{self.indicator}.{self.part}" if self.part else self.indicator
 
     @property
     def threshold(self) -> float:
@@ -226,7 +232,7 @@ def sections(
     periods: Sequence[Mapping[str, Any]], targets: Iterable[Target]
 ) -> tuple[Section, ...]:
     """One section per section of the catalogue, in its order, with the series of its
-    indicators and the targets set on the indicators it draws."""
+    indicators and the targets set on the series it draws."""
     targets = tuple(targets)
     shaped = []
     for title in SECTIONS:
@@ -236,10 +242,8 @@ def sections(
             if indicator.section == title
             for series in series_of(periods, indicator)
         ]
-        names = {series.indicator.name for series in drawn}
-        shaped.append(
-            Section(title, tuple(drawn), tuple(t for t in targets if t.indicator in names))
-        )
+        keys = {series.key for series in drawn}
+        shaped.append(Section(title, tuple(drawn), tuple(t for t in targets if t.key in keys)))
     return tuple(shaped)
 
 
