@@ -126,6 +126,15 @@ def test_the_axis_spans_the_range_asked_for():
     assert build_view(filters, []).period_keys == ()
 
 
+def test_a_range_too_long_to_fill_spans_the_periods_with_activity():
+    filters = filters_from({"by": "day", "from": "1900-01-01"})
+    report = [month("2026-01-30", {"fairs": 2}), month("2026-02-01", {"fairs": 1})]
+
+    view = build_view(filters, report)
+
+    assert view.period_keys == ("2026-01-30", "2026-01-31", "2026-02-01")
+
+
 def test_an_indicator_without_a_figure_in_any_period_is_not_drawn():
     view = build_view(Filters(), REPORT)
 

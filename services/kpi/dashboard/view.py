@@ -18,6 +18,9 @@ from urllib.parse import urlencode
 from clientela.indicators import INDICATORS, SECTIONS, Better, Indicator
 from clientela.periods import period_key, shift_period
 
+MAX_FILLED_PERIODS = 1000
+"""How many periods a range asked for may put on the axis, quiet ones included."""
+
 SOURCE_BREAKDOWN = "source"
 """The breakdown the source filter narrows (I1 by source)."""
 
@@ -166,23 +169,31 @@ class DashboardView:
 
 
 def every_period(periods: Sequence[Mapping[str, Any]], filters: Filters) -> list[dict[str, Any]]:
-    """``periods`` (oldest first) with every other period of the filters' range, or else
-    between the first and the last, as a row of its key alone: the axis shows time as it
-    passed, a quiet month as a gap. Nothing when no period had activity."""
+    """``periods`` (oldest first) with every other period of the filters' range, as a row
+    of its key alone: the axis shows time as it passed, a quiet month as a gap. A range
+    of more than ``MAX_FILLED_PERIODS`` (days since 1900, say) is filled only between the
+    first and the last period with activity. Nothing when no period had activity."""
     if not periods:
         return []
     by = filters.granularity
-    first = period_key(filters.start, by) if filters.start else periods[0]["period"]
-    last = (
-        period_key(filters.end - timedelta(microseconds=1), by)
-        if filters.end
-        else periods[-1]["period"]
+    active = (periods[0]["period"], periods[-1]["period"])
+    asked = (
+        period_key(filters.start, by) if filters.start else active[0],
+        period_key(filters.end - timedelta(microseconds=1), by) if filters.end else active[1],
     )
+    keys = _keys_between(*asked, by, MAX_FILLED_PERIODS) or _keys_between(*active, by, None)
+    held = {row["period"]: dict(row) for row in periods}
+    return [held.get(key, {"period": key}) for key in keys or ()]
+
+
+def _keys_between(first: str, last: str, by: str, limit: int | None) -> list[str] | None:
+    """The keys of the periods from ``first`` to ``last``; None past ``limit`` of them."""
     keys = [first]
     while keys[-1] < last:
+        if limit is not None and len(keys) >= limit:
+            return None
         keys.append(shift_period(keys[-1], by, 1))
-    held = {row["period"]: dict(row) for row in periods}
-    return [held.get(key, {"period": key}) for key in keys]
+    return keys
 
 
 def source_choices(periods: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
