@@ -12,6 +12,7 @@ import io
 import json
 import os
 import shutil
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -249,6 +250,10 @@ def test_bad_filters_get_a_page_saying_what_is_wrong(dashboard, browser):
     assert "by: Must be one of: day, week, month, quarter, year." in errors
     assert browser.find_elements(By.CSS_SELECTOR, ".plot") == []
     screenshot(browser, "bad-filter")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        download(f"{dashboard}/data.csv?by=month&to=yesterday")
+    assert refused.value.code == 400
+    assert json.load(refused.value)["errors"] == {"to": ["Not a valid datetime."]}
 
 
 def _attached(element) -> bool:
