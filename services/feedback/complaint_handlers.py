@@ -88,7 +88,8 @@ def open_complaint(command: OpenComplaint, uow: FeedbackStorage) -> dict[str, An
     """Open a complaint or suggestion and start its timers; returns it as stored.
 
     The same ``complaint_ref`` opens once: a replayed call or import row
-    returns the complaint first stored and announces nothing. NotFound for a
+    returns the complaint first stored and announces nothing. One opened
+    already resolved (an import) is announced as resolved too. NotFound for a
     customer feedback was never told about.
     """
     if command.customer_id is not None and not uow.is_known_customer(command.customer_id):
@@ -102,9 +103,13 @@ def open_complaint(command: OpenComplaint, uow: FeedbackStorage) -> dict[str, An
         description=command.description,
         opened_at=command.opened_at or utcnow(),
         owner=command.owner,
+        responded_at=command.responded_at,
+        resolved_at=command.resolved_at,
+        resolution=command.resolution,
     )
     record = _record(complaint)
-    existing = uow.add_complaint(record, events.complaint_opened(record))
+    resolved = [events.complaint_resolved(record)] if complaint.resolved_at else []
+    existing = uow.add_complaint(record, events.complaint_opened(record), resolved)
     return record if existing is None else existing
 
 

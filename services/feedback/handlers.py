@@ -31,7 +31,10 @@ from clientela.services.feedback.domain.surveys import (
 def handle_customer_created(event: Event, uow: FeedbackStorage) -> None:
     """Keep the announced customer so answers can be checked against it (idempotent)."""
     payload = event.payload
-    uow.remember_customer(payload["customer_id"], payload["name"], payload["captive"])
+    email = payload.get("email")
+    uow.remember_customer(
+        payload["customer_id"], payload["name"], payload["captive"], email and email.lower()
+    )
 
 
 def record_nps(command: RecordNps, uow: FeedbackStorage) -> dict[str, Any]:
