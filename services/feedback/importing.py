@@ -2,7 +2,8 @@
 
 Each row goes through the same use case as a single RPC call, so the answers
 reach kpi through the same events, and it is idempotent on its reference:
-imported again it is ``unchanged``. A row whose customer (by
+imported again it is ``unchanged`` (or ``updated``, for a complaint whose
+later export brings its response or resolution). A row whose customer (by
 ``customer_ref``, else ``email``) feedback does not know, or with a moment in
 the future, is rejected with the reason, and the rest of the batch goes on.
 
@@ -80,6 +81,8 @@ SEVERITY_NAMES = {
     "critical": "critical",
     "critica": "critical",
 }
+IMPORTED_RESOLUTION = "resolved (as imported)"
+"""The resolution of an imported complaint resolved in a row that does not say how."""
 IMPORT_CHANNEL = "import"
 """The channel of an imported response whose row names none."""
 
@@ -204,7 +207,11 @@ def _importance(ratings: list[dict[str, Any]]) -> dict[str, int]:
 
 def import_complaint(row: Fields, now: datetime, uow: FeedbackStorage) -> Outcome:
     """One complaint row: opened once under its ``complaint_ref``, with its response and
-    resolution times when the row has them; breaches follow as for any complaint."""
+    resolution times when the row has them; breaches follow as for any complaint.
+
+    Imported again with a response or resolution the stored complaint lacks (a later export),
+    the complaint is responded to or resolved then: ``updated``.
+    """
     ref = required(row, "complaint_ref")
     customer_id = _customer_id(row, uow)
     severity = SEVERITY_NAMES.get(plain(required(row, "severity")))
@@ -226,12 +233,27 @@ def import_complaint(row: Fields, now: datetime, uow: FeedbackStorage) -> Outcom
         opened_at=opened_at,
         responded_at=responded_at,
         resolved_at=resolved_at,
-        resolution=text(row, "resolution"),
+        resolution=text(row, "resolution") or (IMPORTED_RESOLUTION if resolved_at else ""),
     )
-    if uow.complaint(ref) is not None:
-        return "unchanged"
-    complaint_handlers.open_complaint(command, uow)
-    return "created"
+    stored = uow.complaint(ref)
+    if stored is None:
+        complaint_handlers.open_complaint(command, uow)
+        return "created"
+    return _catch_up(stored, command, uow)
+
+
+def _catch_up(stored: dict[str, Any], command: OpenComplaint, uow: FeedbackStorage) -> Outcome:
+    """Respond to and resolve ``stored`` as the row says, where it has not been yet."""
+    moved: Outcome = "unchanged"
+    if command.responded_at is not None and stored["responded_at"] is None:
+        complaint_handlers.respond_to_complaint(stored["_id"], command.responded_at, uow)
+        moved = "updated"
+    if command.resolved_at is not None and stored["resolved_at"] is None:
+        complaint_handlers.resolve_complaint(
+            stored["_id"], command.resolution, command.resolved_at, uow
+        )
+        moved = "updated"
+    return moved
 
 
 IMPORTERS: dict[str, Callable[[Fields, datetime, FeedbackStorage], Outcome]] = {

@@ -173,3 +173,18 @@ def test_complaint_times_out_of_order_are_rejected_naming_the_field(uow):
         (6, ["description"]),
     ]
     assert uow.events.envelopes == []
+
+
+def test_a_later_export_responds_to_and_resolves_an_imported_complaint_once(uow):
+    opened = complaint("Q-1", responded_at="", resolved_at="")
+    importing.import_rows("complaints", rows(opened), NOW, uow)
+
+    later = importing.import_rows("complaints", rows(complaint("Q-1")), NOW, uow)
+    again = importing.import_rows("complaints", rows(complaint("Q-1")), NOW, uow)
+
+    assert (later["updated"], again["unchanged"]) == (1, 1)
+    assert uow.events.types() == ["complaint_opened", "complaint_resolved"]
+    resolved = uow.events.envelopes[-1]["payload"]
+    assert resolved["responded_at"] == "2026-03-02T15:00:00+00:00"
+    assert resolved["resolved_at"] == "2026-03-04T12:00:00+00:00"
+    assert resolved["resolution"] == "resolved (as imported)"
