@@ -14,9 +14,9 @@ from typing import Any
 from mongoengine import Document
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from clientela.outbox import PENDING, insert_once
+from clientela.outbox import PENDING, insert_once, release, stage
 from clientela.services.feedback.casework_documents import (
     CorrectiveActionRecord,
     ImportedRating,
@@ -24,10 +24,15 @@ from clientela.services.feedback.casework_documents import (
     InterviewRecord,
     RequirementRecord,
 )
-from clientela.services.feedback.documents import KnownCustomer, SurveyResponse
+from clientela.services.feedback.documents import ComplaintRecord, KnownCustomer, SurveyResponse
 from clientela.storage import FakeUnitOfWork, UnitOfWork
 
 _HIDDEN = {"outbox": 0, PENDING: 0}
+DUPLICATE_KEY = 11000
+BATCHED: dict[str, type[Document]] = {"responses": SurveyResponse, "complaints": ComplaintRecord}
+"""What :meth:`CaseworkStorage.add_batch` writes: imported survey responses and complaints."""
+Entries = list[tuple[dict[str, Any], list[dict]]]
+"""Records to insert, each with the events announcing it."""
 
 
 class CaseworkStorage(UnitOfWork):
@@ -49,6 +54,32 @@ class CaseworkStorage(UnitOfWork):
         """The id of the known customer with e-mail ``email`` (lower case), or None."""
         found = self._records(KnownCustomer).find_one({"email": email}, {"_id": 1})
         return None if found is None else found["_id"]
+
+    def add_batch(self, kind: str, entries: Entries) -> list[int]:
+        """Insert each ``(record, events)`` of ``kind`` (responses or complaints) whose ``_id``
+        is free, then publish their events, pipelined; the positions of the entries whose
+        ``_id`` was taken (nothing is written or published for them).
+
+        The events are staged before the write, so a crash between the write
+        and the publishing leaves them for the relay.
+        """
+        if not entries:
+            return []
+        records = self._records(BATCHED[kind])
+        proofs = [(event, {"_id": record["_id"]}) for record, events in entries for event in events]
+        stage_id = stage(self.database, records.name, proofs)
+        try:
+            records.insert_many([record for record, _ in entries], ordered=False)
+            taken: list[int] = []
+        except BulkWriteError as exc:
+            errors = exc.details["writeErrors"]
+            if any(error["code"] != DUPLICATE_KEY for error in errors):
+                raise
+            taken = sorted(error["index"] for error in errors)
+        skipped = set(taken)
+        written = [e for n, (_, events) in enumerate(entries) if n not in skipped for e in events]
+        release(self.database, stage_id, written, self.publish_many)
+        return taken
 
     def response(self, response_id: str) -> dict[str, Any] | None:
         """The survey response stored under key ``response_id``, or None."""
@@ -153,6 +184,7 @@ class FakeCaseworkStorage(FakeUnitOfWork):
 
     customers: dict[str, dict[str, Any]]
     responses: dict[str, dict[str, Any]]
+    complaint_records: dict[str, dict[str, Any]]
 
     def __init__(self) -> None:
         super().__init__()
@@ -171,6 +203,17 @@ class FakeCaseworkStorage(FakeUnitOfWork):
 
     def customer_by_email(self, email: str) -> str | None:
         return next((c for c, known in self.customers.items() if known.get("email") == email), None)
+
+    def add_batch(self, kind: str, entries: Entries) -> list[int]:
+        records = self.responses if kind == "responses" else self.complaint_records
+        taken = []
+        for position, (record, events) in enumerate(entries):
+            if record["_id"] in records:
+                taken.append(position)
+                continue
+            records[record["_id"]] = copy.deepcopy(record)
+            self.publish_many(events)
+        return taken
 
     def response(self, response_id: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.responses.get(response_id))

@@ -88,12 +88,20 @@ def open_complaint(command: OpenComplaint, uow: FeedbackStorage) -> dict[str, An
     """Open a complaint or suggestion and start its timers; returns it as stored.
 
     The same ``complaint_ref`` opens once: a replayed call or import row
-    returns the complaint first stored and announces nothing. One opened
-    already resolved (an import) is announced as resolved too. NotFound for a
+    returns the complaint first stored and announces nothing. NotFound for a
     customer feedback was never told about.
     """
     if command.customer_id is not None and not uow.is_known_customer(command.customer_id):
         raise NotFound(f"customer_id: no customer {command.customer_id!r} is known to feedback")
+    record, announced = new_complaint(command)
+    existing = uow.add_complaint(record, announced[0], announced[1:])
+    return record if existing is None else existing
+
+
+def new_complaint(command: OpenComplaint) -> tuple[dict[str, Any], list[dict]]:
+    """The complaint ``command`` opens, as stored with its timers, and the events announcing
+    it: ``complaint_opened``, then ``complaint_resolved`` for one opened already resolved
+    (an import)."""
     complaint = Complaint(
         complaint_ref=command.complaint_ref,
         customer_id=command.customer_id,
@@ -109,8 +117,7 @@ def open_complaint(command: OpenComplaint, uow: FeedbackStorage) -> dict[str, An
     )
     record = _record(complaint)
     resolved = [events.complaint_resolved(record)] if complaint.resolved_at else []
-    existing = uow.add_complaint(record, events.complaint_opened(record), resolved)
-    return record if existing is None else existing
+    return record, [events.complaint_opened(record), *resolved]
 
 
 def _stored(complaint_ref: str, uow: FeedbackStorage) -> dict[str, Any]:

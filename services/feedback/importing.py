@@ -1,6 +1,6 @@
 """Importing survey responses and complaints, a batch of file rows at a time.
 
-Each row goes through the same use case as a single RPC call, so the answers
+Each row is built by the same use case as a single RPC call, so the answers
 reach kpi through the same events, and it is idempotent on its reference:
 imported again it is ``unchanged`` (or ``updated``, for a complaint whose
 later export brings its response or resolution). A row whose customer (by
@@ -12,12 +12,17 @@ Responses land in one survey per kind (``nps``, ``csat``, ``ces``,
 SERVQUAL answer spans one row per item, sharing its ``response_ref``: each
 row's rating is kept, and the answer is recorded once every item of the
 question has arrived, whatever their order or batch.
+
+The new responses and complaints of a batch are inserted together, their
+events published pipelined (staged first, so a crash loses none); a row that
+moves what is stored (a SERVQUAL item, a complaint's later resolution) is
+written on its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +40,7 @@ from clientela.import_rows import (
     text,
 )
 from clientela.services.feedback import complaint_handlers, handlers, records
+from clientela.services.feedback.casework_storage import Entries
 from clientela.services.feedback.dependencies import FeedbackStorage
 from clientela.services.feedback.domain.checks import require_not_before, require_whole
 from clientela.services.feedback.domain.commands import (
@@ -87,6 +93,33 @@ IMPORT_CHANNEL = "import"
 """The channel of an imported response whose row names none."""
 
 
+@dataclass
+class Batch:
+    """One batch of rows being imported: the unit of work, the time of the import, the
+    questions read so far, and the new records to insert together (with their events)."""
+
+    uow: FeedbackStorage
+    now: datetime
+    questions: dict[QuestionKind, Question] = field(default_factory=dict)
+    new: dict[str, Entries] = field(default_factory=lambda: {"responses": [], "complaints": []})
+
+    def question(self, kind: QuestionKind) -> Question:
+        """The question responses of ``kind`` are imported into, its survey defined when
+        missing."""
+        if kind not in self.questions:
+            stored = self.uow.survey(kind)
+            if stored is None:
+                question = QuestionSpec(str(kind), str(kind), IMPORTED_SURVEYS[kind])
+                command = DefineSurvey(str(kind), f"Imported {kind.upper()}", (question,))
+                stored = handlers.define_survey(command, self.uow)
+            self.questions[kind] = records.survey_from(stored).question(str(kind))
+        return self.questions[kind]
+
+    def write(self) -> int:
+        """Insert the new records, announcing them; how many were there already."""
+        return sum(len(self.uow.add_batch(kind, entries)) for kind, entries in self.new.items())
+
+
 def _customer_id(row: Fields, uow: FeedbackStorage) -> str:
     """The customer the row names by ``customer_ref``, else by ``email``; NotFound otherwise."""
     ref = text(row, "customer_ref")
@@ -122,24 +155,15 @@ def _survey_kind(row: Fields) -> QuestionKind:
     return QuestionKind(kind)
 
 
-def _imported_question(kind: QuestionKind, uow: FeedbackStorage) -> Question:
-    """The question responses of ``kind`` are imported into, its survey defined when missing."""
-    stored = uow.survey(kind)
-    if stored is None:
-        question = QuestionSpec(str(kind), str(kind), IMPORTED_SURVEYS[kind])
-        command = DefineSurvey(str(kind), f"Imported {kind.upper()}", (question,))
-        stored = handlers.define_survey(command, uow)
-    return records.survey_from(stored).question(str(kind))
-
-
-def import_response(row: Fields, now: datetime, uow: FeedbackStorage) -> Outcome:
+def import_response(row: Fields, batch: Batch) -> Outcome:
     """One response row (or, for SERVQUAL, one item of a response): recorded once under
     its ``response_ref``."""
+    uow = batch.uow
     ref = required(row, "response_ref")
     kind = _survey_kind(row)
     customer_id = _customer_id(row, uow)
-    answered_at = required_moment(row, "answered_at", now, past=True)
-    question = _imported_question(kind, uow)
+    answered_at = required_moment(row, "answered_at", batch.now, past=True)
+    question = batch.question(kind)
     if uow.response(response_key(kind, customer_id, ref)) is not None:
         return "unchanged"
     command = RecordResponse(
@@ -154,7 +178,8 @@ def import_response(row: Fields, now: datetime, uow: FeedbackStorage) -> Outcome
     )
     if kind is QuestionKind.SERVQUAL:
         return _import_rating(row, question, command, uow)
-    handlers.record_response(replace(command, answer=_number(row, "score")), uow)
+    answered = handlers.new_response(replace(command, answer=_number(row, "score")), question)
+    batch.new["responses"].append((answered[0], [answered[1]]))
     return "created"
 
 
@@ -205,13 +230,14 @@ def _importance(ratings: list[dict[str, Any]]) -> dict[str, int]:
     return points
 
 
-def import_complaint(row: Fields, now: datetime, uow: FeedbackStorage) -> Outcome:
+def import_complaint(row: Fields, batch: Batch) -> Outcome:
     """One complaint row: opened once under its ``complaint_ref``, with its response and
     resolution times when the row has them; breaches follow as for any complaint.
 
     Imported again with a response or resolution the stored complaint lacks (a later export),
     the complaint is responded to or resolved then: ``updated``.
     """
+    uow, now = batch.uow, batch.now
     ref = required(row, "complaint_ref")
     customer_id = _customer_id(row, uow)
     severity = SEVERITY_NAMES.get(plain(required(row, "severity")))
@@ -237,7 +263,7 @@ def import_complaint(row: Fields, now: datetime, uow: FeedbackStorage) -> Outcom
     )
     stored = uow.complaint(ref)
     if stored is None:
-        complaint_handlers.open_complaint(command, uow)
+        batch.new["complaints"].append(complaint_handlers.new_complaint(command))
         return "created"
     return _catch_up(stored, command, uow)
 
@@ -256,7 +282,7 @@ def _catch_up(stored: dict[str, Any], command: OpenComplaint, uow: FeedbackStora
     return moved
 
 
-IMPORTERS: dict[str, Callable[[Fields, datetime, FeedbackStorage], Outcome]] = {
+IMPORTERS: dict[str, Callable[[Fields, Batch], Outcome]] = {
     "responses": import_response,
     "complaints": import_complaint,
 }
@@ -269,4 +295,10 @@ def import_rows(
     how many were created, updated and unchanged, and each rejected line with its errors."""
     if kind not in IMPORTERS:
         raise invalid("kind", f"Must be one of: {', '.join(RECORD_KINDS)}.")
-    return import_batch(IMPORTERS[kind], rows, now, uow)
+    batch = Batch(uow, now)
+    importer = IMPORTERS[kind]
+    report = import_batch(lambda row, _now, _uow: importer(row, batch), rows, now, uow)
+    there_already = batch.write()
+    report["created"] -= there_already
+    report["unchanged"] += there_already
+    return report

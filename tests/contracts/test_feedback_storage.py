@@ -325,3 +325,21 @@ def test_an_imported_rating_replaces_its_earlier_self_and_is_read_by_response(uo
     assert uow.keep_rating(rating("K-1", 2, 6))["perception"] == 5
 
     assert [(r["item"], r["perception"]) for r in uow.ratings_of("K-1")] == [(1, 5), (2, 6)]
+
+
+def test_a_batch_inserts_the_free_records_and_announces_only_them(uow):
+    uow.add_response(response("K-1", "C-1", 1), {"id": "E-1", "type": "survey_responded"})
+    entries = [
+        (response("K-1", "C-2", 2), [{"id": "E-2", "type": "survey_responded"}]),
+        (response("K-2", "C-1", 3), [{"id": "E-3", "type": "survey_responded"}]),
+        (response("K-2", "C-2", 4), [{"id": "E-4", "type": "survey_responded"}]),
+    ]
+
+    assert uow.add_batch("responses", entries) == [0, 2]
+    assert uow.add_batch("responses", []) == []
+
+    assert [e["id"] for e in uow.events.envelopes] == ["E-1", "E-3"]
+    assert (uow.response("K-1")["customer_id"], uow.response("K-2")["customer_id"]) == (
+        "C-1",
+        "C-1",
+    )
