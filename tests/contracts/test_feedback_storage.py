@@ -343,3 +343,13 @@ def test_a_batch_inserts_the_free_records_and_announces_only_them(uow):
         "C-1",
         "C-1",
     )
+
+
+def test_a_complaint_inserted_with_further_events_announces_them_all_once(uow):
+    opened = {"id": "E-1", "type": "complaint_opened"}
+    resolved = {"id": "E-2", "type": "complaint_resolved"}
+    assert uow.add_complaint(complaint("Q-1", 2, "resolved"), opened, [resolved]) is None
+    again = uow.add_complaint(complaint("Q-1", 2), {"id": "E-3", "type": "complaint_opened"})
+
+    assert again["status"] == "resolved"
+    assert [e["id"] for e in uow.events.envelopes] == ["E-1", "E-2"]
