@@ -1,9 +1,9 @@
 """The 360-degree view of a customer: this service's record and each other owner's section.
 
 The profile, contracts, purchases, invoices and ageing are this service's
-own; the prospect history, loyalty points, survey answers, complaints and open
-alarms belong to other services and are asked of them (see
-:mod:`clientela.services.customers.sections`).
+own; the prospect history, loyalty points, survey answers, complaints,
+requirements, lost-customer interviews and open alarms belong to other
+services and are asked of them (see :mod:`clientela.services.customers.sections`).
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ REMOTE_SECTIONS = {
     "loyalty": ("loyalty", "balance"),
     "surveys": ("feedback", "answers"),
     "complaints": ("feedback", "customer_complaints"),
+    "requirements": ("feedback", "customer_requirements"),
+    "interviews": ("feedback", "customer_interviews"),
 }
 """Section: (owning service, its RPC method taking the customer id)."""
 LATEST_PURCHASES = 20

@@ -126,7 +126,8 @@ def show(ctx: click.Context, customer_ref: str, as_of: str | None, as_json: bool
     )
     ageing = view["ageing"]
     say(f"\nOwed at {ageing['as_of']}: {ageing['total']} ({ageing['overdue']} overdue)")
-    for section in ("prospect", "loyalty", "surveys", "complaints", "alarms"):
+    sections = ("prospect", "loyalty", "surveys", "complaints", "requirements", "interviews")
+    for section in (*sections, "alarms"):
         part = view[section]
         if part["status"] == "ok":
             say(f"{section}: {'-' if part['data'] is None else 'available (see --json)'}")
