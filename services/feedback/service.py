@@ -233,7 +233,8 @@ class FeedbackService(ServiceBase):
     def plan_action(self, action_ref: str, **plan: Any) -> dict[str, Any]:
         """Plan a corrective action (cause, action, owner, due_at, complaint_refs); the same
         ``action_ref`` plans once. See ActionInput."""
-        action = CorrectiveAction(**load(action_input, {"action_ref": action_ref, **plan}))
+        data = load(action_input, {"action_ref": action_ref, **plan})
+        action = CorrectiveAction(**{**data, "complaint_refs": tuple(data["complaint_refs"])})
         return action_schema.dump(casework.plan_action(action, self.storage))
 
     @api
