@@ -111,16 +111,21 @@ def check_action(
 
 
 def list_actions(
-    status: str | None, complaint_ref: str | None, limit: int, uow: FeedbackStorage
+    status: str | None, complaint_ref: str | None, limit: int, now: datetime, uow: FeedbackStorage
 ) -> list[dict[str, Any]]:
     """Corrective actions, soonest due first: those of ``complaint_ref``, or up to ``limit``
-    of them (only those in ``status`` if given)."""
+    of them (only those in ``status`` if given); each says whether it is ``overdue`` at
+    ``now`` (still planned after its due date)."""
     if complaint_ref is not None:
-        found = uow.actions_for(complaint_ref)
-        return [a for a in found if status in (None, a["status"])]
-    if status is not None:
-        status = str(require_choice("status", status, ActionStatus))
-    return uow.actions(status, limit)
+        found = [a for a in uow.actions_for(complaint_ref) if status in (None, a["status"])]
+    else:
+        if status is not None:
+            status = str(require_choice("status", status, ActionStatus))
+        found = uow.actions(status, limit)
+    return [
+        {**record, "overdue": _domain(CorrectiveAction, record, "action_ref").is_overdue(now)}
+        for record in found
+    ]
 
 
 # -- critical incidents ----------------------------------------------------------------------

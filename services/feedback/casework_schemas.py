@@ -55,6 +55,7 @@ class ActionSchema(Schema):
     completed_at = fields.DateTime(allow_none=True)
     effective = fields.Boolean(allow_none=True)
     effect_note = fields.String()
+    overdue = fields.Boolean()
 
 
 class IncidentInput(_Input):

@@ -270,8 +270,9 @@ class FeedbackService(ServiceBase):
     def actions(
         self, status: str | None = None, complaint_ref: str | None = None
     ) -> list[dict[str, Any]]:
-        """Corrective actions, soonest due first: of ``complaint_ref``, in ``status``."""
-        found = casework.list_actions(status, complaint_ref, LIST_LIMIT, self.storage)
+        """Corrective actions, soonest due first: of ``complaint_ref``, in ``status``; each
+        says whether it is ``overdue``."""
+        found = casework.list_actions(status, complaint_ref, LIST_LIMIT, utcnow(), self.storage)
         return action_schema.dump(found, many=True)
 
     @api

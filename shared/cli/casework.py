@@ -140,7 +140,7 @@ def list_actions(
         [
             [
                 a["action_ref"],
-                a["status"],
+                f"{a['status']} (overdue)" if a.get("overdue") else a["status"],
                 a["owner"],
                 a["due_at"],
                 ", ".join(a["complaint_refs"]) or None,

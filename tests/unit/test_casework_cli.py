@@ -67,7 +67,7 @@ def service(monkeypatch):
             "plan_action": ACTION,
             "check_action": closed,
             "complete_action": {**ACTION, "status": "done"},
-            "actions": [ACTION],
+            "actions": [{**ACTION, "overdue": True}],
             "record_incident": INCIDENT,
             "incidents": [INCIDENT],
             "interview_lost_customer": INTERVIEW,
@@ -109,7 +109,7 @@ def test_complaints_action_done_close_and_list(service):
     assert service.calls[-1] == (
         "check_action", ("CA-1",), {"effective": True, "note": "No double charge"})  # fmt: skip
     listed = run("complaints", "action", "list", "--complaint", "Q-1")
-    assert "Skip invoices already sent" in listed
+    assert "Skip invoices already sent" in listed and "planned (overdue)" in listed
     assert service.calls[-1] == ("actions", (None, "Q-1"), {})
 
 

@@ -51,9 +51,18 @@ def test_a_corrective_action_is_planned_done_and_checked_effective(uow):
 
     assert planned["status"] == "planned"
     assert (closed["status"], closed["complaint_refs"]) == ("effective", ["Q-1", "Q-2"])
-    assert [a["_id"] for a in casework.list_actions(None, "Q-2", 10, uow)] == ["CA-1"]
-    assert casework.list_actions("planned", None, 10, uow) == []
-    assert casework.list_actions("effective", None, 10, uow)[0]["effect_note"].startswith("No")
+    assert [a["_id"] for a in casework.list_actions(None, "Q-2", 10, MARCH, uow)] == ["CA-1"]
+    assert casework.list_actions("planned", None, 10, MARCH, uow) == []
+    [effective] = casework.list_actions("effective", None, 10, MARCH, uow)
+    assert effective["effect_note"].startswith("No") and not effective["overdue"]
+
+
+def test_an_action_still_planned_after_its_due_date_is_listed_overdue(uow):
+    casework.plan_action(plan("CA-1", "Q-1"), uow)
+    before, after = datetime(2026, 3, 20, tzinfo=UTC), datetime(2026, 3, 21, tzinfo=UTC)
+
+    assert not casework.list_actions(None, None, 10, before, uow)[0]["overdue"]
+    assert casework.list_actions("planned", None, 10, after, uow)[0]["overdue"]
 
 
 def test_an_action_on_an_unknown_complaint_or_checked_before_done_is_refused(uow):
