@@ -178,6 +178,10 @@ class CaseworkStorage(UnitOfWork):
         found = self._records(ImportedRating).find({"response_id": response_id})
         return sorted(found, key=lambda rating: rating["item"])
 
+    def drop_ratings(self, response_id: str) -> None:
+        """Forget the imported item ratings of ``response_id`` (its answer is recorded)."""
+        self._records(ImportedRating).delete_many({"response_id": response_id})
+
 
 class FakeCaseworkStorage(FakeUnitOfWork):
     """:class:`CaseworkStorage` in memory."""
@@ -289,3 +293,7 @@ class FakeCaseworkStorage(FakeUnitOfWork):
     def ratings_of(self, response_id: str) -> list[dict[str, Any]]:
         found = [r for r in self.rating_records.values() if r["response_id"] == response_id]
         return copy.deepcopy(sorted(found, key=lambda r: r["item"]))
+
+    def drop_ratings(self, response_id: str) -> None:
+        for rating in self.ratings_of(response_id):
+            del self.rating_records[rating["_id"]]

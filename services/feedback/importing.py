@@ -10,7 +10,7 @@ the future, is rejected with the reason, and the rest of the batch goes on.
 Responses land in one survey per kind (``nps``, ``csat``, ``ces``,
 ``servqual``), defined on first import with one question of that kind. A
 SERVQUAL answer spans one row per item, sharing its ``response_ref``: each
-row's rating is kept, and the answer is recorded once every item of the
+row's rating is kept until the answer is recorded, once every item of the
 question has arrived, whatever their order or batch.
 
 The new responses and complaints of a batch are inserted together, their
@@ -213,6 +213,7 @@ def _import_rating(
         }
         raw = {"rows": [{k: v for k, v in r.items() if k != "response_id"} for r in ratings]}
         handlers.record_response(replace(command, answer=answer, raw=raw), uow)
+        uow.drop_ratings(key)
     return outcome(before, rating)
 
 

@@ -325,6 +325,9 @@ def test_an_imported_rating_replaces_its_earlier_self_and_is_read_by_response(uo
     assert uow.keep_rating(rating("K-1", 2, 6))["perception"] == 5
 
     assert [(r["item"], r["perception"]) for r in uow.ratings_of("K-1")] == [(1, 5), (2, 6)]
+    uow.drop_ratings("K-1")
+    assert uow.ratings_of("K-1") == []
+    assert [r["_id"] for r in uow.ratings_of("K-2")] == ["K-2:1"]
 
 
 def test_a_batch_inserts_the_free_records_and_announces_only_them(uow):

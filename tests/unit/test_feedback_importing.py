@@ -101,6 +101,7 @@ def test_a_servqual_answer_is_recorded_once_its_last_item_arrives_in_any_batch(u
     assert answer["importance"] == IMPORTANCE
     assert len(answer["ratings"]) == 22
     assert {r["perception"] - r["expectation"] for r in answer["ratings"]} == {-2}
+    assert uow.rating_records == {}  # the answer keeps them; the item rows are forgotten
 
 
 def test_a_servqual_row_off_its_item_or_with_uneven_importance_is_rejected(uow):
