@@ -43,6 +43,7 @@ def platform(clientela_platform):
                 priority="must", source="visit",
             ),
             not_yet=(NotFound,),
+            timeout_s=60,
         )  # fmt: skip
     return rpc
 
@@ -99,7 +100,7 @@ def test_a_lost_customer_interview_becomes_the_customers_loss_reason(platform):
             interviewed_at="2026-05-04T16:00:00+00:00",
         )
 
-    lost = wait_for(lambda: rpc.customers.get("CU-1")["lost"])
+    lost = wait_for(lambda: rpc.customers.get("CU-1")["lost"], timeout_s=60)
 
     assert lost == {
         "lost_at": "2026-05-04T16:00:00+00:00",
