@@ -11,7 +11,26 @@ from clientela.errors import InvalidInput, load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
 from clientela.service import ServiceBase, api
-from clientela.services.feedback import complaint_handlers, handlers
+from clientela.services.feedback import casework, complaint_handlers, handlers, importing
+from clientela.services.feedback.casework_documents import (
+    CorrectiveActionRecord,
+    ImportedRating,
+    IncidentRecord,
+    InterviewRecord,
+    RequirementRecord,
+)
+from clientela.services.feedback.casework_schemas import (
+    action_input,
+    action_schema,
+    effect_input,
+    incident_input,
+    incident_schema,
+    interview_input,
+    interview_schema,
+    requirement_input,
+    requirement_schema,
+    settle_input,
+)
 from clientela.services.feedback.dependencies import FeedbackStorage
 from clientela.services.feedback.documents import (
     ComplaintRecord,
@@ -27,6 +46,10 @@ from clientela.services.feedback.domain.commands import (
     QuestionSpec,
     RecordResponse,
 )
+from clientela.services.feedback.domain.corrective_actions import CorrectiveAction
+from clientela.services.feedback.domain.incidents import CriticalIncident
+from clientela.services.feedback.domain.interviews import LostCustomerInterview
+from clientela.services.feedback.domain.requirements import CustomerRequirement
 from clientela.services.feedback.schemas import (
     complaint_input,
     complaint_schema,
@@ -49,10 +72,21 @@ class FeedbackService(ServiceBase):
     """Surveys and their responses from customers."""
 
     name = "feedback"
-    outbox_documents = (NpsAnswer, SurveyResponse, ComplaintRecord)
+    outbox_documents = (NpsAnswer, SurveyResponse, ComplaintRecord, InterviewRecord)
     storage = Storage(
         FeedbackStorage,
-        documents=[KnownCustomer, NpsAnswer, SurveyDefinition, SurveyResponse, ComplaintRecord],
+        documents=[
+            KnownCustomer,
+            NpsAnswer,
+            SurveyDefinition,
+            SurveyResponse,
+            ComplaintRecord,
+            CorrectiveActionRecord,
+            IncidentRecord,
+            InterviewRecord,
+            RequirementRecord,
+            ImportedRating,
+        ],
     )
 
     @handles("customers", "customer_created")
@@ -185,3 +219,122 @@ class FeedbackService(ServiceBase):
     def review_breaches(self) -> int:
         """Every minute: announce ``complaint_breached`` for the targets missed."""
         return complaint_handlers.review_breaches(utcnow(), self.storage)
+
+    @api
+    def import_records(self, kind: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        """Import a batch of file rows (``{"line", "fields"}``) of survey ``responses`` or
+        ``complaints``; reports how many were created, updated and unchanged, and each
+        rejected line with its errors."""
+        return importing.import_rows(kind, rows, utcnow(), self.storage)
+
+    # -- corrective actions and critical incidents -------------------------------------------
+
+    @api
+    def plan_action(self, action_ref: str, **plan: Any) -> dict[str, Any]:
+        """Plan a corrective action (cause, action, owner, due_at, complaint_refs); the same
+        ``action_ref`` plans once. See ActionInput."""
+        data = load(action_input, {"action_ref": action_ref, **plan})
+        action = CorrectiveAction(**{**data, "complaint_refs": tuple(data["complaint_refs"])})
+        return action_schema.dump(casework.plan_action(action, self.storage))
+
+    @api
+    def link_action(self, action_ref: str, complaint_ref: str) -> dict[str, Any]:
+        """The corrective action also answers ``complaint_ref``."""
+        found = casework.link_action(
+            load_id("action_ref", action_ref),
+            load_id("complaint_ref", complaint_ref),
+            self.storage,
+        )
+        return action_schema.dump(found)
+
+    @api
+    def complete_action(self, action_ref: str) -> dict[str, Any]:
+        """The corrective action was done now."""
+        found = casework.complete_action(load_id("action_ref", action_ref), utcnow(), self.storage)
+        return action_schema.dump(found)
+
+    @api
+    def check_action(self, action_ref: str, **effect: Any) -> dict[str, Any]:
+        """The effect of the done action (``effective``, ``note``): it closes the action."""
+        data = load(effect_input, effect)
+        found = casework.check_action(
+            load_id("action_ref", action_ref),
+            data["checked_at"] or utcnow(),
+            data["effective"],
+            data["note"],
+            self.storage,
+        )
+        return action_schema.dump(found)
+
+    @api
+    def actions(
+        self, status: str | None = None, complaint_ref: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Corrective actions, soonest due first: of ``complaint_ref``, in ``status``; each
+        says whether it is ``overdue``."""
+        found = casework.list_actions(status, complaint_ref, LIST_LIMIT, utcnow(), self.storage)
+        return action_schema.dump(found, many=True)
+
+    @api
+    def record_incident(self, incident_ref: str, **incident: Any) -> dict[str, Any]:
+        """Record a critical incident as the customer told it; see IncidentInput."""
+        data = load(incident_input, {"incident_ref": incident_ref, **incident})
+        recorded = CriticalIncident(**{**data, "recorded_at": data["recorded_at"] or utcnow()})
+        return incident_schema.dump(casework.record_incident(recorded, self.storage))
+
+    @api
+    def link_incident(self, incident_ref: str, action_ref: str) -> dict[str, Any]:
+        """Corrective action ``action_ref`` answers the incident."""
+        found = casework.link_incident(
+            load_id("incident_ref", incident_ref), load_id("action_ref", action_ref), self.storage
+        )
+        return incident_schema.dump(found)
+
+    @api
+    def incidents(self) -> list[dict[str, Any]]:
+        """Critical incidents, latest first."""
+        return incident_schema.dump(casework.list_incidents(LIST_LIMIT, self.storage), many=True)
+
+    # -- lost-customer interviews and customer requirements ----------------------------------
+
+    @api
+    def interview_lost_customer(self, interview_ref: str, **interview: Any) -> dict[str, Any]:
+        """Record why a lost customer left (``lost_customer_interviewed``); see InterviewInput."""
+        data = load(interview_input, {"interview_ref": interview_ref, **interview})
+        data["interviewed_at"] = data["interviewed_at"] or utcnow()
+        data["reasons"] = tuple(data["reasons"])
+        recorded = casework.interview_lost_customer(LostCustomerInterview(**data), self.storage)
+        return interview_schema.dump(recorded)
+
+    @api
+    def customer_interviews(self, customer_id: str) -> list[dict[str, Any]]:
+        """The customer's lost-customer interviews, latest first."""
+        found = casework.customer_interviews(load_id("customer_id", customer_id), self.storage)
+        return interview_schema.dump(found, many=True)
+
+    @api
+    def document_requirement(self, requirement_ref: str, **requirement: Any) -> dict[str, Any]:
+        """Document a customer's requirement with its priority; see RequirementInput."""
+        data = load(requirement_input, {"requirement_ref": requirement_ref, **requirement})
+        data["documented_at"] = data["documented_at"] or utcnow()
+        recorded = casework.document_requirement(CustomerRequirement(**data), self.storage)
+        return requirement_schema.dump(recorded)
+
+    @api
+    def settle_requirement(self, requirement_ref: str, **settlement: Any) -> dict[str, Any]:
+        """The requirement met or dropped (``status``, ``note``)."""
+        data = load(settle_input, settlement)
+        found = casework.settle_requirement(
+            load_id("requirement_ref", requirement_ref),
+            data["status"],
+            data["note"],
+            data["settled_at"] or utcnow(),
+            self.storage,
+        )
+        return requirement_schema.dump(found)
+
+    @api
+    def customer_requirements(self, customer_id: str) -> list[dict[str, Any]]:
+        """The customer's requirements, open ones first, by priority (must first)."""
+        found = casework.customer_requirements(load_id("customer_id", customer_id), self.storage)
+        return requirement_schema.dump(found, many=True)

@@ -16,6 +16,7 @@ from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout
 
 from clientela.cli import (
+    casework,
     customers,
     demo,
     feedback,
@@ -89,9 +90,13 @@ for command in (
     loyalty.actions,
     feedback.surveys,
     feedback.complaints,
+    casework.incidents,
+    casework.interviews,
+    casework.requirements,
 ):
     clientela.add_command(command)
 kpi.kpi.add_command(kpi_report.report)
+feedback.complaints.add_command(casework.action)
 
 
 def run(argv: list[str] | None = None) -> int:
