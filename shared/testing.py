@@ -60,7 +60,10 @@ def pytest_load_initial_conftests() -> None:
     nameko services (started by ``clientela_platform``) run in eventlet green
     threads; unpatched sockets block the hub, and a test waits forever.
     (eventlet's notice that it is in maintenance says nothing to a test run.)
+    Hypothesis loads no third-party plugins then: trio's (installed with
+    selenium) fails to import on eventlet's green sockets.
     """
+    os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
         import eventlet
@@ -285,6 +288,7 @@ def _test_settings(amqp_uri: str, mongo_uri: str, data_dir: Path) -> Settings:
         outbox_relay_grace_s=2.0,
         rpc_timeout_s=30,
         http_address=f"127.0.0.1:{free_port()}",
+        feedback_http_address=f"127.0.0.1:{free_port()}",
         api_keys=TEST_API_KEY,
     )
 

@@ -27,6 +27,7 @@ from clientela.cli import (
     reference,
     review,
     running,
+    survey_invitations,
 )
 from clientela.cli.client import ServiceUnavailable
 from clientela.cli.context import start
@@ -90,6 +91,8 @@ for command in (
     feedback.complaints,
 ):
     clientela.add_command(command)
+for command in survey_invitations.COMMANDS:
+    feedback.surveys.add_command(command)
 
 
 def run(argv: list[str] | None = None) -> int:
