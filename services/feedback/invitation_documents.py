@@ -10,7 +10,8 @@ class SurveyRecipient(Document):
 
     ``consented``/``suppressed`` None until an operator says otherwise (the
     ``survey_consent_default`` setting then decides consent);
-    ``first_purchase_id`` is the purchase that made them a buyer.
+    ``first_purchase_id`` is the purchase that made them a buyer;
+    ``anniversary`` the month and day (``MM-DD``) they became a customer.
     """
 
     id = StringField(primary_key=True)
@@ -19,11 +20,12 @@ class SurveyRecipient(Document):
     phone = StringField(default="")
     language = StringField(default="")
     since = DateTimeField(null=True)
+    anniversary = StringField(null=True)
     consented = BooleanField(null=True)
     suppressed = BooleanField(null=True)
     first_purchase_id = StringField(null=True)
 
-    meta = {"db_alias": "feedback", "collection": "survey_recipients"}
+    meta = {"db_alias": "feedback", "collection": "survey_recipients", "indexes": ["anniversary"]}
 
 
 class SurveyInvitation(Document):
@@ -53,6 +55,15 @@ class SurveyInvitation(Document):
         "collection": "invitations",
         "indexes": [("customer_id", "send_at"), "next_attempt_at"],
     }
+
+
+class SurveySchedule(Document):
+    """The last day (``YYYY-MM-DD``) a daily job of the invitations ran, by job name."""
+
+    id = StringField(primary_key=True)
+    last_day = StringField(required=True)
+
+    meta = {"db_alias": "feedback", "collection": "survey_schedule"}
 
 
 class SurveyPanel(Document):

@@ -11,12 +11,13 @@ comes from what caused it, so a redelivered event invites once.
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from clientela.channel_calls import collect, deliver
@@ -24,7 +25,7 @@ from clientela.channels import ChannelAnswer, Invitation, SurveyQuestion
 from clientela.checks import invalid
 from clientela.errors import Conflict, InvalidInput, NotFound
 from clientela.events import Event
-from clientela.periods import parse_period, period_key
+from clientela.periods import Period, parse_period, period_key
 from clientela.services.feedback import handlers, records
 from clientela.services.feedback.dependencies import FeedbackStorage
 from clientela.services.feedback.domain.commands import RecordResponse
@@ -33,6 +34,7 @@ from clientela.services.feedback.domain.invitations import (
     Panel,
     Recipient,
     Trigger,
+    anniversary_in,
     decide,
     panel_invitations,
 )
@@ -48,15 +50,20 @@ SEND_BATCH = 200
 LIVE_STATES = ("due", "sent", "failed", "answered")
 """States of invitations that count towards the frequency cap."""
 PANEL_PERIOD = "quarter"
+ANNIVERSARIES = "anniversaries"
+ANNIVERSARY_CATCH_UP = 31
+"""How many past days of anniversaries a round makes up for after the service was down."""
+SEND_LEASE = timedelta(minutes=1)
+"""How long after its channel's time limit an invitation taken for sending waits before
+another sender may take it (when the one that took it died meanwhile)."""
 
 
 def remember_recipient(event: Event, uow: FeedbackStorage) -> None:
     """Keep how to reach an announced customer, and since when they are one (idempotent)."""
     payload = event.payload
-    uow.remember_recipient(
-        payload["customer_id"],
-        {"name": payload["name"], "email": payload["email"] or "", "since": payload["created_at"]},
-    )
+    since = payload["created_at"]
+    contact = {"name": payload["name"], "email": payload["email"] or "", "since": since}
+    uow.remember_recipient(payload["customer_id"], {**contact, "anniversary": f"{since:%m-%d}"})
 
 
 def _recipient(customer_id: str, uow: FeedbackStorage, setup: InvitationSetup) -> Recipient:
@@ -264,6 +271,47 @@ def invite_panels(now: datetime, uow: FeedbackStorage, setup: InvitationSetup) -
     return due
 
 
+def _month_days(day: date) -> list[str]:
+    """The anniversaries (``MM-DD``) falling on ``day``: 29 February's on 28 February
+    of other years."""
+    days = [f"{day:%m-%d}"]
+    if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
+        days.append("02-29")
+    return days
+
+
+def invite_anniversaries(now: datetime, uow: FeedbackStorage, setup: InvitationSetup) -> int:
+    """Invite the customers whose anniversary as customers fell since the last run (up to
+    :data:`ANNIVERSARY_CATCH_UP` days back) and today; how many invitations are due."""
+    if Trigger.ANNIVERSARY not in setup.rules:
+        return 0
+    today = now.astimezone(UTC).date()
+    last = uow.last_day(ANNIVERSARIES)
+    first = today - timedelta(days=ANNIVERSARY_CATCH_UP)
+    if last is not None:
+        first = max(first, date.fromisoformat(last) + timedelta(days=1))
+    due = 0
+    day = first
+    while day <= today:
+        start = datetime.combine(day, time(), UTC)
+        span = Period(start, start + timedelta(days=1))
+        for month_day in _month_days(day):
+            for recipient in uow.recipients_with_anniversary(month_day):
+                moment = (
+                    anniversary_in(recipient["since"], span) if recipient.get("since") else None
+                )
+                if moment is None:
+                    continue
+                cause = f"anniversary:{moment.year}"
+                invited = invite(
+                    Trigger.ANNIVERSARY, recipient["_id"], cause, moment, now, uow, setup
+                )
+                due += invited is not None and invited["state"] == "due"
+        day += timedelta(days=1)
+    uow.mark_day(ANNIVERSARIES, today.isoformat())
+    return due
+
+
 def _invitation(
     record: dict[str, Any],
     survey: Survey,
@@ -303,12 +351,17 @@ def send_due(now: datetime, uow: FeedbackStorage, setup: InvitationSetup) -> dic
     """Send the invitations due by ``now`` through their channels, batch by channel.
 
     Each outcome is recorded on its invitation: sent, or failed with the
-    reason and retried later. Returns how many were sent and how many failed.
+    reason and retried later. An invitation is taken before it is sent, so
+    instances of the service running side by side send it once. Returns how
+    many were sent and how many failed.
     """
     batches: dict[str, list[tuple[dict[str, Any], Invitation]]] = defaultdict(list)
     outcome = {"sent": 0, "failed": 0}
     surveys: dict[str, Survey | None] = {}
+    lease = now + timedelta(seconds=setup.timeout_s) + SEND_LEASE
     for record in uow.invitations_to_send(now, SEND_BATCH):
+        if not uow.claim_invitation(record["_id"], record["next_attempt_at"], lease):
+            continue  # another instance of the service is sending it
         survey_id = record["survey_id"]
         if survey_id not in surveys:
             stored = uow.survey(survey_id)
@@ -470,16 +523,13 @@ def collect_answers(now: datetime, uow: FeedbackStorage, setup: InvitationSetup)
 
 
 def set_preferences(
-    customer_id: str, consented: bool | None, suppressed: bool | None, uow: FeedbackStorage
+    customer_id: str, preferences: Mapping[str, Any], uow: FeedbackStorage
 ) -> dict[str, Any]:
-    """Record whether the customer agrees to surveys and whether they must not be contacted."""
-    changes = {
-        name: value
-        for name, value in (("consented", consented), ("suppressed", suppressed))
-        if value is not None
-    }
+    """Record the given ``preferences`` of the customer for surveys: ``consented``,
+    ``suppressed`` (never contact them), ``phone`` and ``language``."""
+    changes = {name: value for name, value in preferences.items() if value is not None}
     if not changes:
-        raise invalid("consented", "Give consented, suppressed or both.")
+        raise invalid("consented", "Give consented, suppressed, phone or language.")
     uow.set_recipient_preferences(customer_id, changes)
     found = uow.recipient(customer_id)
     assert found is not None  # just written

@@ -37,7 +37,7 @@ class PanelInput(Schema):
 
 
 class PreferencesInput(Schema):
-    """Whether a customer agrees to surveys, and whether they must not be contacted."""
+    """A customer's preferences for surveys; those left out are kept as they were."""
 
     class Meta:
         unknown = RAISE
@@ -45,6 +45,10 @@ class PreferencesInput(Schema):
     customer_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
     consented = fields.Boolean(load_default=None, allow_none=True, truthy={True}, falsy={False})
     suppressed = fields.Boolean(load_default=None, allow_none=True, truthy={True}, falsy={False})
+    phone = fields.String(load_default=None, validate=validate.Length(min=3, max=30))
+    language = fields.String(
+        load_default=None, validate=validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    )
 
 
 class InvitationSchema(Schema):
@@ -81,6 +85,8 @@ class PreferencesSchema(Schema):
     customer_id = fields.String(attribute="_id")
     consented = fields.Boolean(allow_none=True)
     suppressed = fields.Boolean(allow_none=True)
+    phone = fields.String(dump_default="")
+    language = fields.String(dump_default="")
 
 
 send_input = SendInput()

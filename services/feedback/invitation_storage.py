@@ -16,6 +16,7 @@ from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 RECIPIENTS, INVITATIONS, PANELS = "survey_recipients", "invitations", "panels"
+SCHEDULE = "survey_schedule"
 
 
 class InvitationStorage:
@@ -50,6 +51,27 @@ class InvitationStorage:
         )
         found = recipients.find_one({"_id": customer_id}, {"first_purchase_id": 1})
         return found is not None and found.get("first_purchase_id") == purchase_id
+
+    def recipients_with_anniversary(self, month_day: str) -> list[dict[str, Any]]:
+        """The recipients who became customers on ``month_day`` (``MM-DD``) of some year."""
+        return list(self._of(RECIPIENTS).find({"anniversary": month_day}))
+
+    def last_day(self, job: str) -> str | None:
+        """The last day (``YYYY-MM-DD``) daily ``job`` ran, or None."""
+        found = self._of(SCHEDULE).find_one({"_id": job})
+        return None if found is None else found["last_day"]
+
+    def mark_day(self, job: str, day: str) -> None:
+        """Record that daily ``job`` ran for ``day``."""
+        self._of(SCHEDULE).update_one({"_id": job}, {"$set": {"last_day": day}}, upsert=True)
+
+    def claim_invitation(self, invitation_id: str, due_at: datetime, until: datetime) -> bool:
+        """Take the invitation due at ``due_at`` for sending, putting its next attempt off to
+        ``until``; False when another sender took it first."""
+        written = self._of(INVITATIONS).update_one(
+            {"_id": invitation_id, "next_attempt_at": due_at}, {"$set": {"next_attempt_at": until}}
+        )
+        return written.modified_count == 1
 
     def add_invitation(self, invitation: dict[str, Any]) -> bool:
         """Insert ``invitation`` unless its ``_id`` is taken; whether this call inserted it."""
@@ -106,6 +128,7 @@ class FakeInvitationStorage:
         self.recipients: dict[str, dict[str, Any]] = {}
         self.invitation_records: dict[str, dict[str, Any]] = {}
         self.panel_records: dict[str, dict[str, Any]] = {}
+        self.schedule: dict[str, str] = {}
 
     def remember_recipient(self, customer_id: str, contact: dict[str, Any]) -> None:
         self.recipients.setdefault(customer_id, {"_id": customer_id}).update(copy.deepcopy(contact))
@@ -121,6 +144,23 @@ class FakeInvitationStorage:
         if stored.get("first_purchase_id") is None:
             stored["first_purchase_id"] = purchase_id
         return bool(stored["first_purchase_id"] == purchase_id)
+
+    def recipients_with_anniversary(self, month_day: str) -> list[dict[str, Any]]:
+        found = [r for r in self.recipients.values() if r.get("anniversary") == month_day]
+        return copy.deepcopy(found)
+
+    def last_day(self, job: str) -> str | None:
+        return self.schedule.get(job)
+
+    def mark_day(self, job: str, day: str) -> None:
+        self.schedule[job] = day
+
+    def claim_invitation(self, invitation_id: str, due_at: datetime, until: datetime) -> bool:
+        stored = self.invitation_records.get(invitation_id)
+        if stored is None or stored.get("next_attempt_at") != due_at:
+            return False
+        stored["next_attempt_at"] = until
+        return True
 
     def add_invitation(self, invitation: dict[str, Any]) -> bool:
         if invitation["_id"] in self.invitation_records:

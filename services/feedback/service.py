@@ -37,6 +37,7 @@ from clientela.services.feedback.invitation_documents import (
     SurveyInvitation,
     SurveyPanel,
     SurveyRecipient,
+    SurveySchedule,
 )
 from clientela.services.feedback.invitation_schemas import (
     invitation_schema,
@@ -85,6 +86,7 @@ class FeedbackService(ServiceBase):
             SurveyRecipient,
             SurveyInvitation,
             SurveyPanel,
+            SurveySchedule,
         ],
     )
     invitation_setup = InvitationSetupProvider()
@@ -318,23 +320,19 @@ class FeedbackService(ServiceBase):
         return response_schema.dump(recorded, many=True)
 
     @api
-    def set_survey_preferences(
-        self, customer_id: str, consented: bool | None = None, suppressed: bool | None = None
-    ) -> dict[str, Any]:
-        """Record whether the customer agrees to be surveyed and whether they must not be
-        contacted at all."""
-        data = load(
-            preferences_input,
-            {"customer_id": customer_id, "consented": consented, "suppressed": suppressed},
-        )
-        found = invitation_handlers.set_preferences(
-            data["customer_id"], data["consented"], data["suppressed"], self.storage
-        )
+    def set_survey_preferences(self, customer_id: str, **preferences: Any) -> dict[str, Any]:
+        """Record the customer's preferences for surveys: ``consented`` (agrees to be
+        surveyed), ``suppressed`` (must not be contacted at all), ``phone`` (for SMS and
+        calls) and ``language`` (``es``, ``en``...); see PreferencesInput."""
+        data = load(preferences_input, {"customer_id": customer_id, **preferences})
+        customer_id = data.pop("customer_id")
+        found = invitation_handlers.set_preferences(customer_id, data, self.storage)
         return preferences_schema.dump(found)
 
     @api
     def run_invitation_round(self) -> dict[str, int]:
-        """Invite the panels due, send the invitations due, collect the channels' answers."""
+        """Invite the panels and anniversaries due, send the invitations due, collect the
+        channels' answers; how many of each."""
         return self._invitation_round()
 
     @timer(interval=INVITATION_ROUND_S)
@@ -345,9 +343,12 @@ class FeedbackService(ServiceBase):
     def _invitation_round(self) -> dict[str, int]:
         now = utcnow()
         panels = invitation_handlers.invite_panels(now, self.storage, self.invitation_setup)
+        anniversaries = invitation_handlers.invite_anniversaries(
+            now, self.storage, self.invitation_setup
+        )
         sent = invitation_handlers.send_due(now, self.storage, self.invitation_setup)
         collected = invitation_handlers.collect_answers(now, self.storage, self.invitation_setup)
-        return {"panel_invited": panels, **sent, **collected}
+        return {"panel_invited": panels, "anniversary_invited": anniversaries, **sent, **collected}
 
     @page("GET", "/surveys/<token>")
     def survey_form(self, request: Request, token: str) -> Response:

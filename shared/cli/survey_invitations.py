@@ -1,4 +1,5 @@
-"""``clientela surveys send|panel|answer|invitations``: invitations through the feedback service."""
+"""``clientela surveys send|panel|answer|invitations|preferences``: invitations through the
+feedback service."""
 
 from __future__ import annotations
 
@@ -130,5 +131,38 @@ def invitations(ctx: click.Context, customer_id: str, as_json: bool) -> None:
     print_table(INVITATION_COLUMNS, _invitation_rows(found), empty="(no invitations)")
 
 
-COMMANDS = (send, define_panel, answer, invitations)
+@click.command()
+@click.argument("customer_id", metavar="CUSTOMER")
+@click.option("--consent/--no-consent", default=None, help="Agrees to be surveyed, or not.")
+@click.option("--suppress/--no-suppress", default=None, help="Never contact them, or again.")
+@click.option("--phone", help="The number for SMS and calls (E.164: +52...).")
+@click.option("--language", help="The language of their surveys (es, en...).")
+@json_option
+@click.pass_context
+def preferences(
+    ctx: click.Context,
+    customer_id: str,
+    consent: bool | None,
+    suppress: bool | None,
+    phone: str | None,
+    language: str | None,
+    as_json: bool,
+) -> None:
+    """Record a customer's survey preferences: consent, suppression, phone, language."""
+    given = {"consented": consent, "suppressed": suppress, "phone": phone, "language": language}
+    chosen = {name: value for name, value in given.items() if value is not None}
+    if not chosen:
+        raise click.UsageError("give at least one of the options")
+    with platform(settings(ctx), "feedback") as rpc:
+        found = rpc.feedback.set_survey_preferences(customer_id, **chosen)
+    if as_json:
+        print_json(found)
+        return
+    print_table(
+        ["customer", "consented", "suppressed", "phone", "language"],
+        [[found[k] for k in ("customer_id", "consented", "suppressed", "phone", "language")]],
+    )
+
+
+COMMANDS = (send, define_panel, answer, invitations, preferences)
 """The commands this module adds to ``clientela surveys``."""

@@ -93,3 +93,27 @@ def test_a_panel_keeps_its_members_and_is_claimed_once_a_period(uow):
     assert uow.panel("Q") == found
     assert uow.claim_panel_period("Q", "2026-Q2")
     assert not uow.claim_panel_period("nobody", "2026-Q2")
+
+
+def test_recipients_are_found_by_the_day_they_became_customers(uow):
+    uow.remember_recipient("C-1", {"name": "Ana", "anniversary": "03-10"})
+    uow.remember_recipient("C-2", {"name": "Bo", "anniversary": "03-11"})
+    assert [r["_id"] for r in uow.recipients_with_anniversary("03-10")] == ["C-1"]
+    assert uow.recipients_with_anniversary("12-25") == []
+
+
+def test_a_daily_job_remembers_the_last_day_it_ran(uow):
+    assert uow.last_day("anniversaries") is None
+    uow.mark_day("anniversaries", "2026-03-10")
+    uow.mark_day("anniversaries", "2026-03-11")
+    assert uow.last_day("anniversaries") == "2026-03-11"
+
+
+def test_an_invitation_is_taken_for_sending_by_one_sender_only(uow):
+    uow.add_invitation(invitation("I-1"))
+    lease = MARCH + timedelta(minutes=2)
+    assert uow.claim_invitation("I-1", MARCH, lease)
+    assert not uow.claim_invitation("I-1", MARCH, lease)
+    assert uow.invitations_to_send(MARCH, limit=10) == []
+    assert [i["_id"] for i in uow.invitations_to_send(lease, limit=10)] == ["I-1"]
+    assert not uow.claim_invitation("I-9", MARCH, lease)

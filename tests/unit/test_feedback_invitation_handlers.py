@@ -125,8 +125,8 @@ def test_a_second_purchase_within_the_frequency_cap_is_refused_and_says_why(uow)
 
 def test_suppressed_or_unconsenting_customers_are_not_invited(uow):
     setup = setup_with(Outbox())
-    invitation_handlers.set_preferences("C-ana", None, True, uow)
-    invitation_handlers.set_preferences("C-bo", False, None, uow)
+    invitation_handlers.set_preferences("C-ana", {"suppressed": True}, uow)
+    invitation_handlers.set_preferences("C-bo", {"consented": False, "language": "es"}, uow)
     for ref in ("C-ana", "C-bo"):
         event = purchase(f"V-{ref}", MARCH, customer=ref)
         invitation_handlers.handle_purchase_recorded(event, MARCH, uow, setup)
@@ -272,3 +272,45 @@ def test_sending_on_a_channel_nobody_installed_is_refused_naming_those_there_are
     with pytest.raises(InvalidInput) as refused:
         invitation_handlers.send_survey("S-1", "fax", ["C-ana"], MARCH, uow, setup_with(Outbox()))
     assert "outbox" in str(refused.value.errors["channel"])
+
+
+def customer_since(ref, since, uow):
+    payload = {
+        "customer_id": ref,
+        "prospect_id": None,
+        "name": ref,
+        "email": f"{ref.lower()}@example.mx",
+        "captive": True,
+        "created_at": since,
+    }
+    invitation_handlers.remember_recipient(parse_event(new_event("customer_created", payload)), uow)
+
+
+def test_anniversaries_invite_on_the_day_once_and_days_missed_are_made_up(uow):
+    setup = setup_with(Outbox(), survey_triggers="anniversary=S-1/outbox")
+    customer_since("C-2024", datetime(2024, 3, 10, 9, tzinfo=UTC), uow)
+    customer_since("C-leap", datetime(2024, 2, 29, 9, tzinfo=UTC), uow)
+    customer_since("C-new", datetime(2026, 3, 10, 9, tzinfo=UTC), uow)
+
+    assert invitation_handlers.invite_anniversaries(MARCH, uow, setup) == 2
+    assert invitation_handlers.invite_anniversaries(MARCH, uow, setup) == 0
+    [march] = uow.invitations_of("C-2024")
+    assert (march["trigger"], march["send_at"]) == (
+        "anniversary",
+        datetime(2026, 3, 10, 9, tzinfo=UTC),
+    )
+    [leap] = uow.invitations_of("C-leap")
+    assert leap["send_at"] == datetime(2026, 2, 28, 9, tzinfo=UTC)  # made up, 29 Feb on the 28th
+    assert uow.invitations_of("C-new") == []  # becoming a customer is no anniversary
+
+
+def test_an_invitation_taken_by_one_sender_is_not_sent_by_another(uow):
+    outbox = Outbox()
+    setup = setup_with(outbox)
+    invitation_handlers.send_survey("S-1", "outbox", ["C-ana"], MARCH, uow, setup)
+    [due] = uow.invitations_to_send(MARCH, 10)
+    assert uow.claim_invitation(due["_id"], due["next_attempt_at"], MARCH + timedelta(minutes=2))
+    assert invitation_handlers.send_due(MARCH, uow, setup) == {"sent": 0, "failed": 0}
+    later = MARCH + timedelta(minutes=2)
+    assert invitation_handlers.send_due(later, uow, setup) == {"sent": 1, "failed": 0}
+    assert len(outbox.sent) == 1

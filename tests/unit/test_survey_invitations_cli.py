@@ -56,6 +56,13 @@ def service(monkeypatch):
             "define_panel": PANEL,
             "answer_invitation": RESPONSES,
             "invitations": INVITATIONS[:1],
+            "set_survey_preferences": {
+                "customer_id": "C-ana",
+                "consented": None,
+                "suppressed": True,
+                "phone": "+525511112222",
+                "language": "",
+            },
         },
     )
 
@@ -108,3 +115,15 @@ def test_answer_reads_numbers_as_numbers_and_the_rest_as_text(service):
 def test_invitations_lists_a_customers_invitations(service):
     assert "9f2c" in run("surveys", "invitations", "C-ana")
     assert json.loads(run("surveys", "invitations", "C-ana", "--json")) == INVITATIONS[:1]
+
+
+def test_preferences_sends_only_what_is_given(service):
+    output = run("surveys", "preferences", "C-ana", "--suppress", "--phone", "+525511112222")
+    assert "+525511112222" in output
+    assert service.calls[-1] == (
+        "set_survey_preferences",
+        ("C-ana",),
+        {"suppressed": True, "phone": "+525511112222"},
+    )
+    result = CliRunner().invoke(clientela, ["surveys", "preferences", "C-ana"])
+    assert result.exit_code == 2
