@@ -8,7 +8,7 @@ same on both (``tests/contracts/test_feedback_invitation_storage.py``).
 from __future__ import annotations
 
 import copy
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import ASCENDING
@@ -17,6 +17,8 @@ from pymongo.errors import DuplicateKeyError
 
 RECIPIENTS, INVITATIONS, PANELS = "survey_recipients", "invitations", "panels"
 SCHEDULE = "survey_schedule"
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+"""Before any invitation's next attempt."""
 
 
 class InvitationStorage:
@@ -92,7 +94,10 @@ class InvitationStorage:
 
     def invitations_to_send(self, now: datetime, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` invitations whose next attempt is due by ``now``, earliest first."""
-        found = self._of(INVITATIONS).find({"next_attempt_at": {"$lte": now}})
+        # bounded below too: SecantusDB would otherwise walk the index's nulls (every
+        # invitation sent or answered) before the first date
+        due = {"$gte": EARLIEST, "$lte": now}
+        found = self._of(INVITATIONS).find({"next_attempt_at": due})
         return list(found.sort("next_attempt_at", ASCENDING).limit(limit))
 
     def update_invitation(self, invitation_id: str, changes: dict[str, Any]) -> None:
