@@ -240,6 +240,8 @@ def _check_ranges(settings: Settings) -> None:
     for name in ("http_address", "health_address", "feedback_http_address"):
         if not re.fullmatch(r"[^:\s]+:\d{1,5}", getattr(settings, name)):
             problems.append(f"{name}: must be HOST:PORT")
+    if settings.survey_link_secret and len(settings.survey_link_secret.encode()) < 32:
+        problems.append("survey_link_secret: must be at least 32 characters (or empty)")
     try:
         completeness_weights(settings.completeness_weights)
     except ValueError as exc:

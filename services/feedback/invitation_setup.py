@@ -18,7 +18,8 @@ from typing import Any
 from nameko.extensions import DependencyProvider
 
 from clientela.channels import SurveyChannel
-from clientela.config import Settings
+from clientela.config import ConfigError, Settings
+from clientela.errors import InvalidInput
 from clientela.plugin_manager import load_plugins
 from clientela.services.feedback.domain.invitations import InvitationPolicy, Trigger
 from clientela.services.feedback.domain.tokens import MIN_SECRET_BYTES
@@ -65,14 +66,22 @@ def link_secret(settings: Settings) -> bytes:
     return path.read_text(encoding="ascii").strip().encode()
 
 
+def _rules(settings: Settings) -> dict[Trigger, TriggerRule]:
+    try:
+        return trigger_rules(settings.survey_triggers)
+    except InvalidInput as exc:
+        raise ConfigError(f"survey_triggers: {exc.errors['survey_triggers'][0]}") from None
+
+
 def build_setup(settings: Settings, channels: Mapping[str, SurveyChannel]) -> InvitationSetup:
-    """The setup ``settings`` describe, with ``channels``."""
+    """The setup ``settings`` describe, with ``channels``; ConfigError naming
+    ``survey_triggers`` when it cannot be read."""
     return InvitationSetup(
         policy=InvitationPolicy(
             quiet_period=timedelta(hours=settings.survey_quiet_hours),
             frequency_cap=timedelta(days=settings.survey_frequency_cap_days),
         ),
-        rules=trigger_rules(settings.survey_triggers),
+        rules=_rules(settings),
         secret=link_secret(settings),
         link_base=(settings.survey_public_url or f"http://{settings.feedback_http_address}").rstrip(
             "/"

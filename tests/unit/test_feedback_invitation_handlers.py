@@ -7,7 +7,7 @@ import eventlet
 import pytest
 
 from clientela.channels import ChannelAnswer, ChannelError, Delivery, SurveyChannel
-from clientela.config import Settings
+from clientela.config import ConfigError, Settings
 from clientela.errors import Conflict, InvalidInput
 from clientela.events import new_event, parse_event
 from clientela.services.feedback import handlers, invitation_handlers
@@ -314,3 +314,48 @@ def test_an_invitation_taken_by_one_sender_is_not_sent_by_another(uow):
     later = MARCH + timedelta(minutes=2)
     assert invitation_handlers.send_due(later, uow, setup) == {"sent": 1, "failed": 0}
     assert len(outbox.sent) == 1
+
+
+def test_a_delivered_contract_and_a_resolved_complaint_invite_once_each(uow):
+    rules = "contract_delivered=S-1/outbox, complaint_resolved=S-1/outbox"
+    setup = setup_with(Outbox(), survey_triggers=rules, survey_frequency_cap_days=0)
+    contract = {
+        "contract_id": "K-1",
+        "customer_id": "C-ana",
+        "value": 90000.0,
+        "currency": "MXN",
+        "signed_at": MARCH - timedelta(days=60),
+        "due_at": MARCH,
+        "delivered_at": None,
+        "status": "open",
+    }
+    for payload in (contract, {**contract, "delivered_at": MARCH, "status": "delivered"}):
+        event = parse_event(new_event("contract_recorded", payload))
+        invitation_handlers.handle_contract_recorded(event, MARCH, uow, setup)
+        invitation_handlers.handle_contract_recorded(event, MARCH, uow, setup)
+    resolved = {
+        "complaint_ref": "Q-7",
+        "customer_id": "C-ana",
+        "kind": "complaint",
+        "category": "delivery",
+        "severity": "high",
+        "opened_at": MARCH - timedelta(days=3),
+        "responded_at": MARCH - timedelta(days=2),
+        "resolved_at": MARCH,
+        "resolution": "Pedido repuesto",
+    }
+    anonymous = {**resolved, "complaint_ref": "Q-8", "customer_id": None}
+    for payload in (resolved, anonymous):
+        event = parse_event(new_event("complaint_resolved", payload))
+        invitation_handlers.handle_complaint_resolved(event, MARCH, uow, setup)
+    invited = uow.invitations_of("C-ana")
+    assert sorted((i["trigger"], i["cause"]) for i in invited) == [
+        ("complaint_resolved", "Q-7"),
+        ("contract_delivered", "K-1"),
+    ]
+    assert {i["send_at"] for i in invited} == {MARCH + timedelta(hours=48)}
+
+
+def test_trigger_rules_that_cannot_be_read_stop_the_service_naming_the_setting():
+    with pytest.raises(ConfigError, match="survey_triggers: 'birthday' is not a trigger"):
+        setup_with(Outbox(), survey_triggers="birthday=S-1/outbox")
