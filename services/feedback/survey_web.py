@@ -41,6 +41,27 @@ _pages = jinja2.Environment(
     autoescape=True,
 )
 
+WORDING = {
+    "en": {
+        "hello": "Hello {name}, thank you for taking a moment to tell us.",
+        "send": "Send",
+        "thanks": "Thank you",
+        "recorded": "Your answers were recorded.",
+    },
+    "es": {
+        "hello": "Hola {name}, gracias por dedicarnos un momento.",
+        "send": "Enviar",
+        "thanks": "Gracias",
+        "recorded": "Sus respuestas quedaron registradas.",
+    },
+}
+"""The form's own words in each language it speaks; English for any other."""
+
+
+def _words(language: str) -> dict[str, str]:
+    return WORDING.get(language.split("-")[0].lower(), WORDING["en"])
+
+
 _REFUSALS = {
     TokenProblem.MALFORMED: (400, "This is not a survey link"),
     TokenProblem.BAD_SIGNATURE: (400, "This link is not valid"),
@@ -105,13 +126,15 @@ def show_form(token: str, now: datetime, uow: FeedbackStorage, setup: Invitation
         for q in survey.current_questions()
         if q.kind is not QuestionKind.SERVQUAL
     ]
+    language = contact.get("language") or "en"
     return _page(
         200,
         "survey.html",
         survey=survey,
         questions=questions,
         customer_name=contact.get("name", ""),
-        language=contact.get("language") or "en",
+        language=language,
+        words=_words(language),
     )
 
 
@@ -158,7 +181,8 @@ def submit_form(
         return _answered()
     except (InvalidInput, NotFound) as exc:
         return notice(400, "Please check your answers", str(exc))
-    return notice(200, "Thank you", "Your answers were recorded.")
+    words = _words((uow.recipient(claims.customer_id) or {}).get("language") or "en")
+    return notice(200, words["thanks"], words["recorded"])
 
 
 class SurveyPageServer(ClosingWebServer):

@@ -51,6 +51,7 @@ def test_the_form_asks_the_current_questions_escaped_without_servqual():
     page = survey_web.show_form(token, MARCH, uow, SETUP)
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and '<html lang="es">' in html
+    assert "Hola Ana Ruiz, gracias por dedicarnos un momento." in html and "Enviar" in html
     assert "How easy was it to &lt;b&gt;order&lt;/b&gt;?" in html
     assert html.count('name="effort"') == 7 and 'name="why"' in html
     assert "Rate our service" not in html
@@ -59,7 +60,8 @@ def test_the_form_asks_the_current_questions_escaped_without_servqual():
 def test_a_form_answered_twice_records_once_and_the_second_gets_the_answered_page():
     uow, token = prepared()
     form = MultiDict({"effort": "6", "why": "Rápido"})
-    assert survey_web.submit_form(token, form, MARCH, uow, SETUP).status_code == 200
+    thanks = survey_web.submit_form(token, form, MARCH, uow, SETUP)
+    assert thanks.status_code == 200 and "Gracias" in thanks.get_data(as_text=True)
     again = survey_web.submit_form(token, MultiDict({"effort": "1"}), MARCH, uow, SETUP)
     assert again.status_code == 409 and "Already answered" in again.get_data(as_text=True)
     assert sorted((r["question"], r["score"]) for r in uow.responses_of("C-1")) == [
