@@ -74,6 +74,18 @@ class Settings:
     offered_product_lines: str = ""
     smtp_uri: str = ""
     mail_from: str = ""
+    smtp_starttls: bool = False
+    feedback_http_address: str = "127.0.0.1:8003"
+    survey_public_url: str = ""
+    survey_link_secret: str = ""
+    survey_link_days: int = 14
+    survey_quiet_hours: float = 48.0
+    survey_frequency_cap_days: int = 30
+    survey_triggers: str = ""
+    survey_consent_default: bool = True
+    survey_channel_timeout_s: float = 30.0
+    survey_retry_delay_s: float = 600.0
+    survey_max_attempts: int = 5
 
     def api_key_set(self) -> frozenset[str]:
         """The keys ``Authorization: Bearer <key>`` may carry (``api_keys``, comma-separated)."""
@@ -207,6 +219,9 @@ def _check_ranges(settings: Settings) -> None:
         "referral_reward_points",
         "outbox_relay_grace_s",
         "breach_grace_days",
+        "survey_quiet_hours",
+        "survey_frequency_cap_days",
+        "survey_retry_delay_s",
     ):
         if getattr(settings, name) < 0:
             problems.append(f"{name}: must not be negative")
@@ -220,6 +235,9 @@ def _check_ranges(settings: Settings) -> None:
         "inactive_customer_days",
         "rfm_months",
         "abc_months",
+        "survey_link_days",
+        "survey_channel_timeout_s",
+        "survey_max_attempts",
     ):
         if getattr(settings, name) <= 0:
             problems.append(f"{name}: must be positive")
@@ -229,9 +247,11 @@ def _check_ranges(settings: Settings) -> None:
         time_zone(settings.default_time_zone)
     except ValueError as exc:
         problems.append(f"default_time_zone: {exc}")
-    for name in ("http_address", "health_address"):
+    for name in ("http_address", "health_address", "feedback_http_address"):
         if not re.fullmatch(r"[^:\s]+:\d{1,5}", getattr(settings, name)):
             problems.append(f"{name}: must be HOST:PORT")
+    if settings.survey_link_secret and len(settings.survey_link_secret.encode()) < 32:
+        problems.append("survey_link_secret: must be at least 32 characters (or empty)")
     try:
         completeness_weights(settings.completeness_weights)
     except ValueError as exc:

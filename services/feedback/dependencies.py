@@ -20,13 +20,19 @@ from clientela.services.feedback.documents import (
     SurveyDefinition,
     SurveyResponse,
 )
+from clientela.services.feedback.invitation_storage import (
+    FakeInvitationStorage,
+    InvitationStorage,
+)
 
 HIDDEN = {"outbox": 0, PENDING: 0}
 """What no query returns: the events still waiting to be published."""
 
 
-class FeedbackStorage(CaseworkStorage):
-    """Known customers, surveys, their responses and NPS answers, in the feedback database."""
+class FeedbackStorage(InvitationStorage, CaseworkStorage):
+    """Known customers, surveys, their responses and NPS answers, in the feedback database;
+    invitations, their recipients and panels through :class:`InvitationStorage`, casework
+    through :class:`CaseworkStorage`."""
 
     def _collection(self, document: type[Document]) -> Collection:
         return self.database[document._meta["collection"]]
@@ -172,7 +178,7 @@ def _newest_first(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=lambda record: record["answered_at"], reverse=True)
 
 
-class FakeFeedbackStorage(FakeCaseworkStorage):
+class FakeFeedbackStorage(FakeInvitationStorage, FakeCaseworkStorage):
     """:class:`FeedbackStorage` in memory, for handler unit tests."""
 
     def __init__(self) -> None:

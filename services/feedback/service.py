@@ -5,13 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from nameko.timer import timer
+from werkzeug.wrappers import Request, Response
 
 from clientela.clock import utcnow
 from clientela.errors import InvalidInput, load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
 from clientela.service import ServiceBase, api
-from clientela.services.feedback import casework, complaint_handlers, handlers, importing
+from clientela.services.feedback import (
+    casework,
+    complaint_handlers,
+    handlers,
+    importing,
+    invitation_handlers,
+    survey_web,
+)
 from clientela.services.feedback.casework_documents import (
     CorrectiveActionRecord,
     ImportedRating,
@@ -50,6 +58,21 @@ from clientela.services.feedback.domain.corrective_actions import CorrectiveActi
 from clientela.services.feedback.domain.incidents import CriticalIncident
 from clientela.services.feedback.domain.interviews import LostCustomerInterview
 from clientela.services.feedback.domain.requirements import CustomerRequirement
+from clientela.services.feedback.invitation_documents import (
+    SurveyInvitation,
+    SurveyPanel,
+    SurveyRecipient,
+    SurveySchedule,
+)
+from clientela.services.feedback.invitation_schemas import (
+    invitation_schema,
+    panel_input,
+    panel_schema,
+    preferences_input,
+    preferences_schema,
+    send_input,
+)
+from clientela.services.feedback.invitation_setup import InvitationSetupProvider
 from clientela.services.feedback.schemas import (
     complaint_input,
     complaint_schema,
@@ -61,10 +84,14 @@ from clientela.services.feedback.schemas import (
     survey_input,
     survey_schema,
 )
+from clientela.services.feedback.survey_web import page
 from clientela.storage import Storage
 
 BREACH_REVIEW_S = 60
 """How often the complaint targets are checked for breaches."""
+INVITATION_ROUND_S = 10
+"""How often panels are invited, due invitations sent and channels' answers collected."""
+DEFAULT_CHANNEL = "email"
 LIST_LIMIT = 1000
 
 
@@ -86,12 +113,18 @@ class FeedbackService(ServiceBase):
             InterviewRecord,
             RequirementRecord,
             ImportedRating,
+            SurveyRecipient,
+            SurveyInvitation,
+            SurveyPanel,
+            SurveySchedule,
         ],
     )
+    invitation_setup = InvitationSetupProvider()
 
     @handles("customers", "customer_created")
     def handle_customer_created(self, event: Event) -> None:
         handlers.handle_customer_created(event, self.storage)
+        invitation_handlers.remember_recipient(event, self.storage)
 
     @api
     def record_nps(self, customer_id: str, score: int, **details: Any) -> dict[str, Any]:
@@ -338,3 +371,142 @@ class FeedbackService(ServiceBase):
         """The customer's requirements, open ones first, by priority (must first)."""
         found = casework.customer_requirements(load_id("customer_id", customer_id), self.storage)
         return requirement_schema.dump(found, many=True)
+
+    # -- invitations: triggers, the sending round, channels' answers, the web form ----------
+
+    @handles("customers", "purchase_recorded")
+    def handle_purchase_recorded(self, event: Event) -> None:
+        invitation_handlers.handle_purchase_recorded(
+            event, utcnow(), self.storage, self.invitation_setup
+        )
+
+    @handles("customers", "contract_recorded")
+    def handle_contract_recorded(self, event: Event) -> None:
+        invitation_handlers.handle_contract_recorded(
+            event, utcnow(), self.storage, self.invitation_setup
+        )
+
+    @handles("feedback", "complaint_resolved")
+    def handle_complaint_resolved(self, event: Event) -> None:
+        invitation_handlers.handle_complaint_resolved(
+            event, utcnow(), self.storage, self.invitation_setup
+        )
+
+    @api
+    def send_survey(
+        self,
+        survey_id: str,
+        channel: str | None = None,
+        customer_ids: list[str] | None = None,
+        panel: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Invite the customers (or the panel's members) now, then send what is due;
+        returns each invitation with its state: sent, failed, due or refused (and why)."""
+        asked = {"survey_id": survey_id, "channel": channel, "customer_ids": customer_ids}
+        data = load(send_input, {**asked, "panel": panel})
+        now = utcnow()
+        if data["panel"] is not None:
+            invited = invitation_handlers.invite_panel(
+                data["panel"], now, self.storage, self.invitation_setup
+            )
+        else:
+            invited = invitation_handlers.send_survey(
+                data["survey_id"],
+                data["channel"] or DEFAULT_CHANNEL,
+                data["customer_ids"] or [],
+                now,
+                self.storage,
+                self.invitation_setup,
+            )
+        invitation_handlers.send_due(now, self.storage, self.invitation_setup)
+        found = [self.storage.invitation(i["_id"]) for i in invited]
+        return invitation_schema.dump([i for i in found if i is not None], many=True)
+
+    @api
+    def define_panel(
+        self, name: str, survey_id: str, channel: str, customer_ids: list[str]
+    ) -> dict[str, Any]:
+        """Keep panel ``name``: the customers invited to the survey on the channel every quarter."""
+        given = {"name": name, "survey_id": survey_id, "channel": channel}
+        data = load(panel_input, {**given, "customer_ids": customer_ids})
+        found = invitation_handlers.define_panel(
+            data["name"],
+            data["survey_id"],
+            data["channel"],
+            data["customer_ids"],
+            self.storage,
+            self.invitation_setup,
+        )
+        return panel_schema.dump(found)
+
+    @api
+    def panels(self) -> list[dict[str, Any]]:
+        """Every panel with its members."""
+        return panel_schema.dump(self.storage.panels(), many=True)
+
+    @api
+    def invitations(self, customer_id: str) -> list[dict[str, Any]]:
+        """The customer's invitations with their state, by when they are to be sent."""
+        customer_id = load_id("customer_id", customer_id)
+        found = invitation_handlers.invitations_of(customer_id, self.storage)
+        return invitation_schema.dump(found, many=True)
+
+    @api
+    def answer_invitation(
+        self, invitation_id: str, answers: dict[str, Any], channel: str = "call"
+    ) -> list[dict[str, Any]]:
+        """Record answers to an invitation (question key -> answer), as an agent enters
+        them after a call; once: Conflict when it was answered already."""
+        if not isinstance(answers, dict):
+            raise InvalidInput({"answers": ["Give question key -> answer."]})
+        recorded = invitation_handlers.answer_invitation(
+            load_id("invitation_id", invitation_id),
+            answers,
+            load_id("channel", channel),
+            utcnow(),
+            self.storage,
+        )
+        return response_schema.dump(recorded, many=True)
+
+    @api
+    def set_survey_preferences(self, customer_id: str, **preferences: Any) -> dict[str, Any]:
+        """Record the customer's preferences for surveys: ``consented`` (agrees to be
+        surveyed), ``suppressed`` (must not be contacted at all), ``phone`` (for SMS and
+        calls) and ``language`` (``es``, ``en``...); see PreferencesInput."""
+        data = load(preferences_input, {"customer_id": customer_id, **preferences})
+        customer_id = data.pop("customer_id")
+        found = invitation_handlers.set_preferences(customer_id, data, self.storage)
+        return preferences_schema.dump(found)
+
+    @api
+    def run_invitation_round(self) -> dict[str, int]:
+        """Invite the panels and anniversaries due, send the invitations due, collect the
+        channels' answers; how many of each."""
+        return self._invitation_round()
+
+    @timer(interval=INVITATION_ROUND_S)
+    def invitation_round(self) -> dict[str, int]:
+        """Every few seconds: the round :meth:`run_invitation_round` runs."""
+        return self._invitation_round()
+
+    def _invitation_round(self) -> dict[str, int]:
+        now = utcnow()
+        panels = invitation_handlers.invite_panels(now, self.storage, self.invitation_setup)
+        anniversaries = invitation_handlers.invite_anniversaries(
+            now, self.storage, self.invitation_setup
+        )
+        sent = invitation_handlers.send_due(now, self.storage, self.invitation_setup)
+        collected = invitation_handlers.collect_answers(now, self.storage, self.invitation_setup)
+        return {"panel_invited": panels, "anniversary_invited": anniversaries, **sent, **collected}
+
+    @page("GET", "/surveys/<token>")
+    def survey_form(self, request: Request, token: str) -> Response:
+        """The web-link survey form."""
+        return survey_web.show_form(token, utcnow(), self.storage, self.invitation_setup)
+
+    @page("POST", "/surveys/<token>")
+    def submit_survey_form(self, request: Request, token: str) -> Response:
+        """The web-link survey form, answered."""
+        return survey_web.submit_form(
+            token, request.form, utcnow(), self.storage, self.invitation_setup
+        )

@@ -29,6 +29,7 @@ from clientela.cli import (
     reference,
     review,
     running,
+    survey_invitations,
 )
 from clientela.cli.client import ServiceUnavailable
 from clientela.cli.context import start
@@ -97,6 +98,8 @@ for command in (
     clientela.add_command(command)
 kpi.kpi.add_command(kpi_report.report)
 feedback.complaints.add_command(casework.action)
+for command in survey_invitations.COMMANDS:
+    feedback.surveys.add_command(command)
 
 
 def run(argv: list[str] | None = None) -> int:

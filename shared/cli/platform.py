@@ -45,6 +45,8 @@ def serve(
     check_broker(settings.amqp_uri)
     if "prospects" in service_names:
         refuse_taken_address("http_address", settings.http_address)
+    if "feedback" in service_names:
+        refuse_taken_address("feedback_http_address", settings.feedback_http_address)
     if not join:
         refuse_running_platform(settings, service_names)
     with database_settings(settings, join) as effective:

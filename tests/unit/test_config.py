@@ -186,6 +186,10 @@ def test_an_empty_text_setting_is_an_error_not_the_word_none(config_file):
         ({"CLIENTELA_RPC_TIMEOUT_S": "0"}, "rpc_timeout_s"),
         ({"CLIENTELA_EMBEDDED_DB_PORT": "70000"}, "embedded_db_port"),
         ({"CLIENTELA_HEALTH_ADDRESS": "8001"}, "health_address"),
+        ({"CLIENTELA_FEEDBACK_HTTP_ADDRESS": "localhost"}, "feedback_http_address"),
+        ({"CLIENTELA_SURVEY_LINK_SECRET": "short"}, "survey_link_secret: must be at least 32"),
+        ({"CLIENTELA_SURVEY_LINK_DAYS": "0"}, "survey_link_days"),
+        ({"CLIENTELA_SURVEY_CHANNEL_TIMEOUT_S": "0"}, "survey_channel_timeout_s"),
         ({"CLIENTELA_DEFAULT_TIME_ZONE": "Europe/Madird"}, "default_time_zone.*Europe/Madird"),
     ],
 )
