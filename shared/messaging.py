@@ -10,6 +10,9 @@
   after the configured number of attempts, parked in ``<queue>.parked`` with the
   error in its headers, where an operator can inspect and replay it. A message
   that is not a valid event (not even JSON) is parked at once.
+- :func:`handles_batch` declares one that receives a list of such events, up to
+  ``event_batch_size`` at a time, acked together once it returns; a failed
+  batch is handled again one event at a time, retried and parked as above.
 - :func:`declare_topology` declares every exchange, queue and binding of the
   platform before any service starts, so no event is dropped for lack of a
   bound queue even when the consuming service is not running yet.
