@@ -49,6 +49,8 @@ class Settings:
     log_format: str = "text"
     event_retry_attempts: int = 5
     event_retry_delay_ms: int = 2000
+    event_batch_size: int = 200
+    event_batch_linger_ms: int = 50
     outbox_relay_interval_s: float = 5.0
     outbox_relay_grace_s: float = 10.0
     rpc_timeout_s: float = 60.0
@@ -215,6 +217,7 @@ def _check_ranges(settings: Settings) -> None:
         problems.append("embedded_db_port: must be a TCP port (1-65535)")
     for name in (
         "event_retry_delay_ms",
+        "event_batch_linger_ms",
         "points_per_currency_unit",
         "referral_reward_points",
         "outbox_relay_grace_s",
@@ -231,6 +234,7 @@ def _check_ranges(settings: Settings) -> None:
         "max_request_bytes",
         "classification_interval_s",
         "kpi_alert_check_s",
+        "event_batch_size",
         "new_customer_days",
         "inactive_customer_days",
         "rfm_months",

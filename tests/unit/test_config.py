@@ -181,6 +181,8 @@ def test_an_empty_text_setting_is_an_error_not_the_word_none(config_file):
         ({"CLIENTELA_LOG_FORMAT": "xml"}, "log_format"),
         ({"CLIENTELA_EVENT_RETRY_ATTEMPTS": "0"}, "event_retry_attempts"),
         ({"CLIENTELA_EVENT_RETRY_DELAY_MS": "-1"}, "event_retry_delay_ms"),
+        ({"CLIENTELA_EVENT_BATCH_SIZE": "0"}, "event_batch_size"),
+        ({"CLIENTELA_EVENT_BATCH_LINGER_MS": "-5"}, "event_batch_linger_ms"),
         ({"CLIENTELA_POINTS_PER_CURRENCY_UNIT": "-0.5"}, "points_per_currency_unit"),
         ({"CLIENTELA_REFERRAL_REWARD_POINTS": "-1"}, "referral_reward_points"),
         ({"CLIENTELA_RPC_TIMEOUT_S": "0"}, "rpc_timeout_s"),
