@@ -118,7 +118,12 @@ def import_kind(rpc, kind: str, path: Path, total: int, batch: int) -> tuple[Imp
         print(f"\r  {kind}: {summary.rows}/{total} rows, {rate:.0f}/s", end="", file=sys.stderr)
 
     summary = import_file(
-        RecordFile(kind), path, {}, records_capture(rpc, kind), batch_size=batch, progress=show
+        RecordFile(kind),
+        path,
+        {},
+        records_capture(rpc, "customers", kind),
+        batch_size=batch,
+        progress=show,
     )
     print(file=sys.stderr)
     return summary, time.perf_counter() - started

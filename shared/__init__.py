@@ -18,6 +18,14 @@ from importlib.metadata import version as _version
 
 import pluggy
 
+from clientela.channels import (
+    ChannelAnswer,
+    ChannelError,
+    Delivery,
+    Invitation,
+    SurveyChannel,
+    SurveyQuestion,
+)
 from clientela.leads import (
     CONSENT_FIELDS,
     LEAD_FIELDS,
@@ -43,12 +51,18 @@ __all__ = [
     "MERGE",
     "ORIGIN_FIELDS",
     "SUGGEST",
+    "ChannelAnswer",
+    "ChannelError",
+    "Delivery",
+    "Invitation",
     "LeadRow",
     "LeadSource",
     "LeadSourceError",
     "MatchRule",
     "QualificationRule",
     "RowProblem",
+    "SurveyChannel",
+    "SurveyQuestion",
     "__version__",
     "hookimpl",
 ]

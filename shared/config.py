@@ -50,6 +50,8 @@ class Settings:
     log_format: str = "text"
     event_retry_attempts: int = 5
     event_retry_delay_ms: int = 2000
+    event_batch_size: int = 200
+    event_batch_linger_ms: int = 50
     outbox_relay_interval_s: float = 5.0
     outbox_relay_grace_s: float = 10.0
     rpc_timeout_s: float = 60.0
@@ -76,6 +78,18 @@ class Settings:
     offered_product_lines: str = ""
     smtp_uri: str = ""
     mail_from: str = ""
+    smtp_starttls: bool = False
+    feedback_http_address: str = "127.0.0.1:8003"
+    survey_public_url: str = ""
+    survey_link_secret: str = ""
+    survey_link_days: int = 14
+    survey_quiet_hours: float = 48.0
+    survey_frequency_cap_days: int = 30
+    survey_triggers: str = ""
+    survey_consent_default: bool = True
+    survey_channel_timeout_s: float = 30.0
+    survey_retry_delay_s: float = 600.0
+    survey_max_attempts: int = 5
 
     def api_key_set(self) -> frozenset[str]:
         """The keys ``Authorization: Bearer <key>`` may carry (``api_keys``, comma-separated)."""
@@ -205,10 +219,14 @@ def _check_ranges(settings: Settings) -> None:
         problems.append("embedded_db_port: must be a TCP port (1-65535)")
     for name in (
         "event_retry_delay_ms",
+        "event_batch_linger_ms",
         "points_per_currency_unit",
         "referral_reward_points",
         "outbox_relay_grace_s",
         "breach_grace_days",
+        "survey_quiet_hours",
+        "survey_frequency_cap_days",
+        "survey_retry_delay_s",
     ):
         if getattr(settings, name) < 0:
             problems.append(f"{name}: must not be negative")
@@ -218,10 +236,14 @@ def _check_ranges(settings: Settings) -> None:
         "max_request_bytes",
         "classification_interval_s",
         "kpi_alert_check_s",
+        "event_batch_size",
         "new_customer_days",
         "inactive_customer_days",
         "rfm_months",
         "abc_months",
+        "survey_link_days",
+        "survey_channel_timeout_s",
+        "survey_max_attempts",
     ):
         if getattr(settings, name) <= 0:
             problems.append(f"{name}: must be positive")
@@ -231,9 +253,11 @@ def _check_ranges(settings: Settings) -> None:
         time_zone(settings.default_time_zone)
     except ValueError as exc:
         problems.append(f"default_time_zone: {exc}")
-    for name in ("http_address", "health_address", "dashboard_address"):
+    for name in ("http_address", "health_address", "feedback_http_address", "dashboard_address"):
         if not re.fullmatch(r"[^:\s]+:\d{1,5}", getattr(settings, name)):
             problems.append(f"{name}: must be HOST:PORT")
+    if settings.survey_link_secret and len(settings.survey_link_secret.encode()) < 32:
+        problems.append("survey_link_secret: must be at least 32 characters (or empty)")
     try:
         completeness_weights(settings.completeness_weights)
     except ValueError as exc:

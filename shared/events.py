@@ -281,6 +281,29 @@ class ComplaintBreached(_Payload):
     due_at = fields.AwareDateTime(required=True, default_timezone=UTC)
 
 
+LOSS_REASONS = (
+    "price",
+    "quality",
+    "service",
+    "delivery",
+    "competitor",
+    "need_ended",
+    "relocation",
+    "other",
+)
+"""Why a customer left, as a lost-customer interview classifies it (feedback's ``LossReason``)."""
+
+
+class LostCustomerInterviewed(_Payload):
+    interview_ref = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    interviewer = fields.String(required=True)
+    interviewed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    reasons = fields.List(fields.String(validate=validate.OneOf(LOSS_REASONS)), required=True)
+    main_reason = fields.String(required=True, validate=validate.OneOf(LOSS_REASONS))
+    loss_reason = fields.String(required=True)
+
+
 class PointsEarned(_Payload):
     entry_id = fields.String(required=True)
     customer_id = fields.String(required=True)
@@ -544,6 +567,14 @@ CATALOGUE: dict[str, EventType] = {
             ComplaintBreached(),
             "A complaint missed its response or resolution target (`deadline`), due at "
             "`due_at`; announced once per complaint and target.",
+        ),
+        EventType(
+            "lost_customer_interviewed",
+            1,
+            "feedback",
+            LostCustomerInterviewed(),
+            "A customer who left was interviewed: the `reasons` they gave (the first is "
+            "`main_reason`), and `loss_reason`, the line customers records as why they were lost.",
         ),
         EventType(
             "points_earned",

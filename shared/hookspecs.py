@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pluggy
 
+from clientela.channels import SurveyChannel
 from clientela.leads import LeadSource
 from clientela.rules import MatchRule, QualificationRule
 
@@ -77,6 +78,31 @@ def clientela_qualification_rules(register: Callable[[QualificationRule], None])
     again whenever the profile changes; ``clientela rules`` lists every rule
     with its points.
     An exception raised here disables this plugin's rules only.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def clientela_survey_channels(register: Callable[[SurveyChannel], None]) -> None:
+    """Register survey channels (e-mail, SMS, calls, a suggestion box...).
+
+    :param register: call it once per :class:`clientela.SurveyChannel` instance
+        the plugin provides. When two plugins register the same ``name`` the
+        first one called wins; built-in channels run ``trylast`` so that a
+        third-party plugin can replace them.
+    :returns: nothing.
+
+    Called once when the feedback service starts, and by ``clientela plugins``.
+    The service then calls each channel's ``send`` with batches of
+    :class:`clientela.Invitation` due on it (each with its customer, contact,
+    survey questions, signed link and language), expecting one
+    :class:`clientela.Delivery` per invitation, and the ``collect`` of every
+    channel for the answers it gathered (:class:`clientela.ChannelAnswer`).
+    Each call has ``survey_channel_timeout_s`` seconds: a channel that raises
+    or hangs fails its own batch, each invitation recorded as failed with the
+    reason and retried later, and the other channels go on.
+    An exception raised here disables this plugin's channels only.
 
     .. versionadded:: 0.1
     """

@@ -10,6 +10,9 @@
   after the configured number of attempts, parked in ``<queue>.parked`` with the
   error in its headers, where an operator can inspect and replay it. A message
   that is not a valid event (not even JSON) is parked at once.
+- :func:`handles_batch` declares one that receives a list of such events, up to
+  ``event_batch_size`` at a time, acked together once it returns; a failed
+  batch is handled again one event at a time, retried and parked as above.
 - :func:`declare_topology` declares every exchange, queue and binding of the
   platform before any service starts, so no event is dropped for lack of a
   bound queue even when the consuming service is not running yet.
@@ -35,16 +38,19 @@ import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import amqp
+import eventlet
 from kombu import Connection, Exchange, Queue
 from kombu.exceptions import OperationalError
 from kombu.pools import connections
 from nameko.amqp.publish import Publisher
 from nameko.containers import get_service_name
 from nameko.events import SERVICE_POOL, EventHandler
+from nameko.exceptions import ContainerBeingKilled
 from nameko.extensions import DependencyProvider
 from nameko.messaging import Consumer, QueueConsumer
 from nameko.rpc import RpcProxy
@@ -269,7 +275,11 @@ class ReliableEventHandler(EventHandler):
                 message, f"invalid event: type {event.type!r} routed as {self.event_type!r}"
             )
             return
-        super().handle_message(event, message)
+        self.dispatch(event, message)
+
+    def dispatch(self, event: Any, message: Any) -> None:
+        """Run the handler on a valid ``event`` (of ``message``) in a worker of its own."""
+        EventHandler.handle_message(self, event, message)
 
     def handle_undecodable(self, message: Any, exc: Exception) -> None:
         """Park a message whose body could not be decoded at all."""
@@ -396,6 +406,107 @@ def forward(
 
 handles = ReliableEventHandler.decorator
 """Decorate a service method as the handler of ``(source_service, event_type)``."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A valid event and the message that delivered it, waiting for its batch."""
+
+    event: Any
+    message: Any
+
+
+class BatchQueueConsumer(ParkingQueueConsumer):
+    """The queue consumer of batch handlers, on a channel of its own.
+
+    Each of its handlers may hold twice ``event_batch_size`` messages unacked,
+    so that the next batch fills while one is being written.
+    """
+
+    @property
+    def prefetch_count(self) -> int:
+        return 2 * Settings.from_nameko(self.container.config).event_batch_size
+
+
+class BatchEventHandler(ReliableEventHandler):
+    """An event handler whose method receives a list of events, written in one go.
+
+    Valid events wait until ``event_batch_size`` of them have arrived, or
+    ``event_batch_linger_ms`` after the first one, and the method then runs
+    once for all of them; their messages are acked together once it returns.
+    Should it fail, each event of the batch is handled again on its own (a
+    list of one), so a poison event is retried and parked as with
+    :func:`handles` while the others are acked. Invalid events are parked at
+    once, as there.
+    """
+
+    queue_consumer = BatchQueueConsumer()
+
+    def setup(self) -> None:
+        super().setup()
+        self._pending: list[Delivery] = []
+
+    def stop(self) -> None:
+        super().stop()  # no more deliveries: what waits is handled before the workers end
+        self._flush()
+
+    def dispatch(self, event: Any, message: Any) -> None:
+        self._pending.append(Delivery(event, message))
+        if len(self._pending) >= self.settings.event_batch_size:
+            self._flush()
+        elif len(self._pending) == 1:
+            self.container.spawn_managed_thread(
+                partial(self._flush_after_linger, self._pending),
+                identifier=f"{self.queue.name}.linger",
+            )
+
+    def _flush_after_linger(self, batch: list[Delivery]) -> None:
+        eventlet.sleep(self.settings.event_batch_linger_ms / 1000)
+        if batch is self._pending:
+            self._flush()
+
+    def _flush(self) -> None:
+        batch, self._pending = self._pending, []
+        if not batch:
+            return
+        try:
+            self.container.spawn_worker(
+                self,
+                ([delivery.event for delivery in batch],),
+                {},
+                context_data=self.unpack_message_headers(batch[0].message),
+                handle_result=partial(self._batch_handled, batch),
+            )
+        except ContainerBeingKilled:
+            for delivery in batch:
+                self.queue_consumer.requeue_message(delivery.message)
+
+    def _batch_handled(
+        self, batch: list[Delivery], worker_ctx: Any, result: Any = None, exc_info: Any = None
+    ) -> tuple[Any, Any]:
+        if exc_info is None:
+            for delivery in batch:
+                self._ack(delivery.message)
+        elif len(batch) == 1:
+            self.handle_message_processed(batch[0].message, result, exc_info)
+        else:
+            log.warning(
+                "a batch of events failed; handling each on its own",
+                extra={"queue": self.queue.name, "events": len(batch), "error": repr(exc_info[1])},
+            )
+            # not in this worker: each event needs a worker of its own, and this one's
+            # place in the pool is freed only once it returns
+            self.container.spawn_managed_thread(partial(self._handle_one_by_one, batch))
+        return result, exc_info
+
+    def _handle_one_by_one(self, batch: list[Delivery]) -> None:
+        for delivery in batch:
+            EventHandler.handle_message(self, [delivery.event], delivery.message)
+
+
+handles_batch = BatchEventHandler.decorator
+"""Decorate a service method as the handler of ``(source_service, event_type)`` that receives
+the events in batches (see :class:`BatchEventHandler`)."""
 
 
 def inbox_exchange(service_name: str) -> Exchange:

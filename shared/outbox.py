@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -112,18 +112,23 @@ def insert_once(
     envelope: dict,
     publish: Publish,
     update: dict[str, Any] | None = None,
+    also: Sequence[dict] = (),
 ) -> Any | None:
     """Insert ``document`` announcing ``envelope`` unless ``match`` finds one already.
 
     The check and the insert are one atomic upsert, so concurrent or repeated
     calls (a redelivered event) insert and announce at most once. ``update``
-    adds operators applied in both cases. ``document`` may leave ``_id`` to
+    adds operators applied in both cases; ``also`` are further events announced
+    with ``envelope``, after it. ``document`` may leave ``_id`` to
     ``match``. Returns the ``_id`` of the document
     that already existed, or None when this call inserted it (and published).
     """
     before = collection.find_one_and_update(
         match,
-        {"$setOnInsert": {**document, "outbox": [envelope], PENDING: utcnow()}, **(update or {})},
+        {
+            "$setOnInsert": {**document, "outbox": [envelope, *also], PENDING: utcnow()},
+            **(update or {}),
+        },
         upsert=True,
         projection={"_id": 1},
         return_document=ReturnDocument.BEFORE,
@@ -134,7 +139,7 @@ def insert_once(
     if before is None and collection.find_one(
         {"_id": document_id, "outbox.id": envelope["id"]}, {"_id": 1}
     ):
-        flush_pending(collection, document_id, [envelope], publish)
+        flush_pending(collection, document_id, [envelope, *also], publish)
         return None
     existing = before or collection.find_one(match, {"_id": 1})
     assert existing is not None  # the upsert above wrote it

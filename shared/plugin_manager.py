@@ -23,6 +23,7 @@ from typing import Any
 import pluggy
 
 from clientela import hookspecs
+from clientela.channels import SurveyChannel
 from clientela.leads import LeadSource
 from clientela.rules import MatchRule, QualificationRule
 
@@ -105,11 +106,16 @@ class Plugins:
         """Every qualification rule plugins registered, by name."""
         return self._collect("clientela_qualification_rules", QualificationRule)
 
+    def survey_channels(self) -> Mapping[str, SurveyChannel]:
+        """Every survey channel plugins registered, by name."""
+        return self._collect("clientela_survey_channels", SurveyChannel)
+
     def describe(self) -> list[PluginInfo]:
         """Every discovered plugin with what it provides (or why it failed)."""
         self.lead_sources()
         self.match_rules()
         self.qualification_rules()
+        self.survey_channels()
         return sorted(self.infos.values(), key=lambda info: info.name)
 
 

@@ -289,6 +289,7 @@ def _test_settings(amqp_uri: str, mongo_uri: str, data_dir: Path) -> Settings:
         outbox_relay_grace_s=2.0,
         rpc_timeout_s=30,
         http_address=f"127.0.0.1:{free_port()}",
+        feedback_http_address=f"127.0.0.1:{free_port()}",
         dashboard_address=f"127.0.0.1:{free_port()}",
         api_keys=TEST_API_KEY,
     )

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from clientela.errors import Conflict
+from clientela.events import Event
 from clientela.services.customers import events
 from clientela.services.customers.dependencies import CustomersStorage
 from clientela.services.customers.domain.classification import (
@@ -117,6 +118,21 @@ def mark_lost(
     ):
         raise Conflict(f"customer_id: {customer_id!r} changed meanwhile; try again")
     return {**customer, "lost": lost}
+
+
+def handle_lost_customer_interviewed(event: Event, uow: CustomersStorage) -> None:
+    """A lost-customer interview gives the reason the customer was lost.
+
+    The reason goes on the customer's lost mark, which keeps its date; a
+    customer not yet marked lost is marked lost as of the interview. A
+    redelivered event changes nothing; an unknown customer is ignored.
+    """
+    interview = event.payload
+    customer = uow.find_customer(interview["customer_id"])
+    if customer is None:
+        return
+    lost_at = (customer.get("lost") or {}).get("lost_at") or interview["interviewed_at"]
+    mark_lost(customer["_id"], interview["loss_reason"], lost_at, uow)
 
 
 def list_customers(

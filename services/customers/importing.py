@@ -10,17 +10,29 @@ with the reason, and the rest of the batch goes on.
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
 from clientela.checks import invalid, raise_problems
-from clientela.columns import moment_text, says_yes
-from clientela.errors import ClientelaError, InvalidInput, NotFound
+from clientela.columns import says_yes
+from clientela.errors import ClientelaError, NotFound
+from clientela.import_rows import (
+    Fields,
+    Outcome,
+    import_batch,
+    moment,
+    new_report,
+    outcome,
+    plain,
+    reject,
+    required,
+    required_moment,
+    text,
+)
 from clientela.services.customers import handlers
 from clientela.services.customers.dependencies import CustomersStorage
 from clientela.services.customers.domain import (
@@ -44,73 +56,34 @@ CONTRACT_STATUS_NAMES = {
     "incumplido": "breached",
 }
 
-Fields = Mapping[str, str]
-Outcome = str
-"""``created``, ``updated`` or ``unchanged``."""
-
-
-def _plain(value: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", value.strip().lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def _text(row: Fields, name: str) -> str:
-    return (row.get(name) or "").strip()
-
-
-def _required(row: Fields, name: str) -> str:
-    value = _text(row, name)
-    if not value:
-        raise invalid(name, "Missing data for required field.")
-    return value
-
-
-def _moment(row: Fields, name: str, now: datetime, past: bool) -> datetime | None:
-    """The row's date or time ``name`` (UTC when written without a zone); None when blank.
-
-    With ``past``, a moment after ``now`` is refused: it has not happened yet.
-    """
-    value = _text(row, name)
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(moment_text(value).replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise invalid(name, str(exc)) from None
-    if moment.utcoffset() is None:
-        moment = moment.replace(tzinfo=UTC)
-    if past and moment > now:
-        raise invalid(name, "Is in the future; it must have happened already.")
-    return moment
-
 
 def _amount(row: Fields, name: str) -> Decimal:
     """Money as written: ``1234.50``, ``1,234.50``, ``$1,234.50`` or, Spanish style,
     ``1234,50``."""
-    text = _required(row, name).replace(" ", "").lstrip("$€")
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
+    written = required(row, name).replace(" ", "").lstrip("$€")
+    if "," in written and "." not in written:
+        written = written.replace(",", ".")
     try:
-        amount = Decimal(text.replace(",", ""))
+        amount = Decimal(written.replace(",", ""))
     except InvalidOperation:
-        raise invalid(name, f"{_text(row, name)!r} is not an amount.") from None
+        raise invalid(name, f"{text(row, name)!r} is not an amount.") from None
     if not amount.is_finite() or amount < 0 or amount != round(amount, 2):
         raise invalid(name, "Must be a non-negative amount with at most two decimals.")
     return amount
 
 
 def _currency(row: Fields) -> str:
-    currency = _text(row, "currency").upper() or "MXN"
+    currency = text(row, "currency").upper() or "MXN"
     raise_problems({"currency": None if len(currency) == 3 else "Must be a 3-letter code."})
     return currency
 
 
 def _customer_named(row: Fields) -> tuple[str, str]:
     """How the row names its customer: ``("customer_ref", ref)``, else ``("email", email)``."""
-    ref = _text(row, "customer_ref")
+    ref = text(row, "customer_ref")
     if ref:
         return "customer_ref", ref
-    email = _text(row, "email").lower()
+    email = text(row, "email").lower()
     if not email:
         raise invalid("customer_ref", "Give the customer's customer_ref or email.")
     return "email", email
@@ -134,25 +107,19 @@ def _customer_id(row: Fields, uow: CustomersStorage) -> str:
     return _found(named, lookup(value))["_id"]
 
 
-def _outcome(before: dict[str, Any] | None, after: dict[str, Any]) -> Outcome:
-    if before is None:
-        return "created"
-    return "unchanged" if after == before else "updated"
-
-
 def _customer(row: Fields, now: datetime) -> dict[str, Any]:
     """The customer record a row creates, under its ``customer_ref``."""
-    typology = _text(row, "typology") or None
+    typology = text(row, "typology") or None
     return handlers.new_customer(
         CreateCustomer(
-            customer_ref=_required(row, "customer_ref"),
-            email=_text(row, "email").lower() or None,
-            first_name=_text(row, "name"),
-            phone=_text(row, "phone"),
-            company=_text(row, "company"),
+            customer_ref=required(row, "customer_ref"),
+            email=text(row, "email").lower() or None,
+            first_name=text(row, "name"),
+            phone=text(row, "phone"),
+            company=text(row, "company"),
             typology=typology,
-            special=says_yes(_text(row, "special")),
-            created_at=_moment(row, "created_at", now, past=True),
+            special=says_yes(text(row, "special")),
+            created_at=moment(row, "created_at", now, past=True),
         )
     )
 
@@ -162,25 +129,25 @@ def import_customers(
 ) -> dict[str, Any]:
     """A batch of customer rows, each created once under its ``customer_ref``: the batch's
     customers known already are read in one query, the new ones inserted in one."""
-    report = _new_report()
+    report = new_report()
     parsed = []
     for row in rows:
         try:
             parsed.append((row["line"], _customer(row["fields"], now)))
         except ClientelaError as exc:
-            _reject(report, row["line"], exc)
+            reject(report, row["line"], exc)
     known = uow.customers_by_ids({customer["_id"] for _, customer in parsed})
     new: list[tuple[int, dict[str, Any], Callable[[dict[str, Any]], object]]] = []
     for line, customer in parsed:
         try:
             existing = known.get(customer["_id"])
             if existing is not None:
-                report[_outcome(existing, handlers.same_customer(existing, customer))] += 1
+                report[outcome(existing, handlers.same_customer(existing, customer))] += 1
                 continue
             known[customer["_id"]] = customer  # the file may list it twice
             new.append((line, customer, partial(handlers.same_customer, customer=customer)))
         except ClientelaError as exc:
-            _reject(report, line, exc)
+            reject(report, line, exc)
     if new:
         uow.mark_classification_stale(min(customer["created_at"] for _, customer, _ in new))
     _insert_new(
@@ -195,8 +162,8 @@ def import_customers(
 
 def import_contract(row: Fields, now: datetime, uow: CustomersStorage) -> Outcome:
     """One contract row: recorded once under its ``contract_ref``, later rows move its state."""
-    ref = _required(row, "contract_ref")
-    status = CONTRACT_STATUS_NAMES.get(_plain(_text(row, "status") or "open"))
+    ref = required(row, "contract_ref")
+    status = CONTRACT_STATUS_NAMES.get(plain(text(row, "status") or "open"))
     if status is None:
         raise invalid("status", "Must be one of: open, delivered, cancelled, breached.")
     command = RecordContract(
@@ -204,15 +171,15 @@ def import_contract(row: Fields, now: datetime, uow: CustomersStorage) -> Outcom
         customer_id=_customer_id(row, uow),
         value=_amount(row, "value"),
         currency=_currency(row),
-        signed_at=_moment(row, "signed_at", now, past=True) or _missing("signed_at"),
-        due_at=_moment(row, "due_at", now, past=False) or _missing("due_at"),
-        delivered_at=_moment(row, "delivered_at", now, past=True),
+        signed_at=required_moment(row, "signed_at", now, past=True),
+        due_at=required_moment(row, "due_at", now, past=False),
+        delivered_at=moment(row, "delivered_at", now, past=True),
         status=status,
     )
     if status == "delivered" and command.delivered_at is None:
         raise invalid("delivered_at", "Required when status is delivered.")
     before = uow.find_record("contracts", ref)
-    return _outcome(before, handlers.record_contract(command, uow))
+    return outcome(before, handlers.record_contract(command, uow))
 
 
 def _purchase(row: Fields, ref: str, now: datetime) -> RecordPurchase:
@@ -222,9 +189,9 @@ def _purchase(row: Fields, ref: str, now: datetime) -> RecordPurchase:
         purchase_id=ref,
         amount=_amount(row, "amount"),
         currency=_currency(row),
-        product_line=_text(row, "product_line"),
-        channel=_text(row, "channel"),
-        purchased_at=_moment(row, "purchased_at", now, past=True) or _missing("purchased_at"),
+        product_line=text(row, "product_line"),
+        channel=text(row, "channel"),
+        purchased_at=required_moment(row, "purchased_at", now, past=True),
     )
 
 
@@ -237,15 +204,15 @@ def import_purchases(
     queries at a time rather than row by row: its customers, the purchases it
     repeats, and one insert of the new ones with their events.
     """
-    report = _new_report()
+    report = new_report()
     parsed = []
     for row in rows:
         try:
-            ref = _required(row["fields"], "purchase_ref")
+            ref = required(row["fields"], "purchase_ref")
             named = _customer_named(row["fields"])
             parsed.append((row["line"], named, ref, _purchase(row["fields"], ref, now)))
         except ClientelaError as exc:
-            _reject(report, row["line"], exc)
+            reject(report, row["line"], exc)
     by_ref = uow.customers_by_ids({value for _, (col, value), _, _ in parsed if col != "email"})
     by_email = uow.customers_by_emails(
         {value for _, (col, value), _, _ in parsed if col == "email"}
@@ -259,13 +226,13 @@ def import_purchases(
             command = replace(command, customer_id=customer["_id"])
             existing = recorded.get(ref)
             if existing is not None:
-                report[_outcome(existing, handlers.same_purchase(existing, command))] += 1
+                report[outcome(existing, handlers.same_purchase(existing, command))] += 1
                 continue
             purchase = handlers.new_purchase(command, customer, uow)
             recorded[purchase["_id"]] = purchase  # the file may list it twice
             new.append((line, purchase, partial(handlers.same_purchase, command=command)))
         except ClientelaError as exc:
-            _reject(report, line, exc)
+            reject(report, line, exc)
     if new:
         uow.mark_classification_stale(min(purchase["purchased_at"] for _, purchase, _ in new))
     _insert_new(
@@ -299,27 +266,23 @@ def _insert_new(
             same(meanwhile[document["_id"]])
             report["unchanged"] += 1
         except ClientelaError as exc:
-            _reject(report, line, exc)
+            reject(report, line, exc)
 
 
 def import_invoice(row: Fields, now: datetime, uow: CustomersStorage) -> Outcome:
     """One invoice row: recorded once under its ``invoice_ref``, a later row may pay it."""
-    ref = _required(row, "invoice_ref")
+    ref = required(row, "invoice_ref")
     command = RecordInvoice(
         invoice_ref=ref,
         customer_id=_customer_id(row, uow),
         amount=_amount(row, "amount"),
         currency=_currency(row),
-        issued_at=_moment(row, "issued_at", now, past=True) or _missing("issued_at"),
-        due_at=_moment(row, "due_at", now, past=False) or _missing("due_at"),
-        paid_at=_moment(row, "paid_at", now, past=True),
+        issued_at=required_moment(row, "issued_at", now, past=True),
+        due_at=required_moment(row, "due_at", now, past=False),
+        paid_at=moment(row, "paid_at", now, past=True),
     )
     before = uow.find_record("invoices", ref)
-    return _outcome(before, handlers.record_invoice(command, uow))
-
-
-def _missing(name: str) -> datetime:
-    raise invalid(name, "Missing data for required field.")
+    return outcome(before, handlers.record_invoice(command, uow))
 
 
 IMPORTERS: dict[str, Callable[[Fields, datetime, CustomersStorage], Outcome]] = {
@@ -331,13 +294,6 @@ BATCH_IMPORTERS = {"customers": import_customers, "purchases": import_purchases}
 """The kinds files hold most rows of, imported a batch at a time."""
 
 
-def _errors(exc: ClientelaError) -> dict[str, Any]:
-    if isinstance(exc, InvalidInput):
-        return exc.errors
-    field, _, message = str(exc).partition(": ")
-    return {field: [message]} if message else {"row": [field]}
-
-
 def import_rows(
     kind: str, rows: list[dict[str, Any]], now: datetime, uow: CustomersStorage
 ) -> dict[str, Any]:
@@ -347,18 +303,4 @@ def import_rows(
         return BATCH_IMPORTERS[kind](rows, now, uow)
     if kind not in IMPORTERS:
         raise invalid("kind", f"Must be one of: {', '.join(RECORD_KINDS)}.")
-    report = _new_report()
-    for row in rows:
-        try:
-            report[IMPORTERS[kind](row["fields"], now, uow)] += 1
-        except ClientelaError as exc:
-            _reject(report, row["line"], exc)
-    return report
-
-
-def _new_report() -> dict[str, Any]:
-    return {"created": 0, "updated": 0, "unchanged": 0, "rejected": []}
-
-
-def _reject(report: dict[str, Any], line: int, exc: ClientelaError) -> None:
-    report["rejected"].append({"line": line, "errors": _errors(exc)})
+    return import_batch(IMPORTERS[kind], rows, now, uow)

@@ -70,6 +70,10 @@ class CustomersService(ServiceBase):
     def handle_prospect_converted(self, event: Event) -> None:
         handlers.create_captive_customer(event, self.storage)
 
+    @handles("feedback", "lost_customer_interviewed")
+    def handle_lost_customer_interviewed(self, event: Event) -> None:
+        classifying.handle_lost_customer_interviewed(event, self.storage)
+
     @api
     def create(self, **customer: Any) -> dict[str, Any]:
         """Create a customer (operator); see CustomerInput. The same customer_ref creates once."""

@@ -5,6 +5,9 @@ own; the prospect history, loyalty points, survey answers, complaints, open
 alarms and converted referrals belong to other services and are asked of them
 (see :mod:`clientela.services.customers.sections`). The relationship level
 draws on both.
+own; the prospect history, loyalty points, survey answers, complaints,
+requirements, lost-customer interviews and open alarms belong to other
+services and are asked of them (see :mod:`clientela.services.customers.sections`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ REMOTE_SECTIONS = {
     "surveys": ("feedback", "answers"),
     "complaints": ("feedback", "customer_complaints"),
     "referrals": ("loyalty", "referrals_converted"),
+    "requirements": ("feedback", "customer_requirements"),
+    "interviews": ("feedback", "customer_interviews"),
 }
 """Section: (owning service, its RPC method taking the customer id)."""
 LATEST_PURCHASES = 20

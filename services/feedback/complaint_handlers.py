@@ -93,6 +93,15 @@ def open_complaint(command: OpenComplaint, uow: FeedbackStorage) -> dict[str, An
     """
     if command.customer_id is not None and not uow.is_known_customer(command.customer_id):
         raise NotFound(f"customer_id: no customer {command.customer_id!r} is known to feedback")
+    record, announced = new_complaint(command)
+    existing = uow.add_complaint(record, announced[0], announced[1:])
+    return record if existing is None else existing
+
+
+def new_complaint(command: OpenComplaint) -> tuple[dict[str, Any], list[dict]]:
+    """The complaint ``command`` opens, as stored with its timers, and the events announcing
+    it: ``complaint_opened``, then ``complaint_resolved`` for one opened already resolved
+    (an import)."""
     complaint = Complaint(
         complaint_ref=command.complaint_ref,
         customer_id=command.customer_id,
@@ -102,10 +111,13 @@ def open_complaint(command: OpenComplaint, uow: FeedbackStorage) -> dict[str, An
         description=command.description,
         opened_at=command.opened_at or utcnow(),
         owner=command.owner,
+        responded_at=command.responded_at,
+        resolved_at=command.resolved_at,
+        resolution=command.resolution,
     )
     record = _record(complaint)
-    existing = uow.add_complaint(record, events.complaint_opened(record))
-    return record if existing is None else existing
+    resolved = [events.complaint_resolved(record)] if complaint.resolved_at else []
+    return record, [events.complaint_opened(record), *resolved]
 
 
 def _stored(complaint_ref: str, uow: FeedbackStorage) -> dict[str, Any]:

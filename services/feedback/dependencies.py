@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
 
 from clientela.outbox import PENDING, flush_pending, insert_once, pending_update
+from clientela.services.feedback.casework_storage import CaseworkStorage, FakeCaseworkStorage
 from clientela.services.feedback.documents import (
     ComplaintRecord,
     KnownCustomer,
@@ -19,22 +20,31 @@ from clientela.services.feedback.documents import (
     SurveyDefinition,
     SurveyResponse,
 )
-from clientela.storage import FakeUnitOfWork, UnitOfWork
+from clientela.services.feedback.invitation_storage import (
+    FakeInvitationStorage,
+    InvitationStorage,
+)
 
 HIDDEN = {"outbox": 0, PENDING: 0}
 """What no query returns: the events still waiting to be published."""
 
 
-class FeedbackStorage(UnitOfWork):
-    """Known customers, surveys, their responses and NPS answers, in the feedback database."""
+class FeedbackStorage(InvitationStorage, CaseworkStorage):
+    """Known customers, surveys, their responses and NPS answers, in the feedback database;
+    invitations, their recipients and panels through :class:`InvitationStorage`, casework
+    through :class:`CaseworkStorage`."""
 
     def _collection(self, document: type[Document]) -> Collection:
         return self.database[document._meta["collection"]]
 
-    def remember_customer(self, customer_id: str, name: str, captive: bool) -> None:
+    def remember_customer(
+        self, customer_id: str, name: str, captive: bool, email: str | None = None
+    ) -> None:
         """Keep (or refresh) a customer announced by the customers service."""
         self._collection(KnownCustomer).update_one(
-            {"_id": customer_id}, {"$set": {"name": name, "captive": captive}}, upsert=True
+            {"_id": customer_id},
+            {"$set": {"name": name, "captive": captive, "email": email}},
+            upsert=True,
         )
 
     def is_known_customer(self, customer_id: str) -> bool:
@@ -94,13 +104,16 @@ class FeedbackStorage(UnitOfWork):
         )
         return list(found.sort([("survey_id", ASCENDING), ("answered_at", ASCENDING)]))
 
-    def add_complaint(self, complaint: dict[str, Any], event: dict) -> dict[str, Any] | None:
-        """Insert ``complaint`` and publish ``event`` with it, unless its reference is taken.
+    def add_complaint(
+        self, complaint: dict[str, Any], event: dict, also: Sequence[dict] = ()
+    ) -> dict[str, Any] | None:
+        """Insert ``complaint`` and publish ``event`` (then ``also``) with it, unless its
+        reference is taken.
 
         Returns the complaint stored under that reference when there was one
         (nothing is published then), None when this call inserted it.
         """
-        return self._insert_once(ComplaintRecord, complaint, event)
+        return self._insert_once(ComplaintRecord, complaint, event, also)
 
     def complaint(self, complaint_ref: str) -> dict[str, Any] | None:
         """The complaint ``complaint_ref``, or None."""
@@ -146,10 +159,16 @@ class FeedbackStorage(UnitOfWork):
         return list(found.sort(watch, ASCENDING))
 
     def _insert_once(
-        self, document: type[Document], record: dict[str, Any], event: dict
+        self,
+        document: type[Document],
+        record: dict[str, Any],
+        event: dict,
+        also: Sequence[dict] = (),
     ) -> dict[str, Any] | None:
         collection = self._collection(document)
-        existing = insert_once(collection, {"_id": record["_id"]}, record, event, self.publish)
+        existing = insert_once(
+            collection, {"_id": record["_id"]}, record, event, self.publish, also=also
+        )
         if existing is None:
             return None
         return collection.find_one({"_id": existing}, HIDDEN)
@@ -159,7 +178,7 @@ def _newest_first(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(records, key=lambda record: record["answered_at"], reverse=True)
 
 
-class FakeFeedbackStorage(FakeUnitOfWork):
+class FakeFeedbackStorage(FakeInvitationStorage, FakeCaseworkStorage):
     """:class:`FeedbackStorage` in memory, for handler unit tests."""
 
     def __init__(self) -> None:
@@ -170,8 +189,15 @@ class FakeFeedbackStorage(FakeUnitOfWork):
         self.responses: dict[str, dict[str, Any]] = {}
         self.complaint_records: dict[str, dict[str, Any]] = {}
 
-    def remember_customer(self, customer_id: str, name: str, captive: bool) -> None:
-        self.customers[customer_id] = {"_id": customer_id, "name": name, "captive": captive}
+    def remember_customer(
+        self, customer_id: str, name: str, captive: bool, email: str | None = None
+    ) -> None:
+        self.customers[customer_id] = {
+            "_id": customer_id,
+            "name": name,
+            "captive": captive,
+            "email": email,
+        }
 
     def is_known_customer(self, customer_id: str) -> bool:
         return customer_id in self.customers
@@ -210,8 +236,10 @@ class FakeFeedbackStorage(FakeUnitOfWork):
         ]
         return copy.deepcopy(sorted(found, key=lambda r: r["answered_at"]))
 
-    def add_complaint(self, complaint: dict[str, Any], event: dict) -> dict[str, Any] | None:
-        return self._insert_once(self.complaint_records, complaint, event)
+    def add_complaint(
+        self, complaint: dict[str, Any], event: dict, also: Sequence[dict] = ()
+    ) -> dict[str, Any] | None:
+        return self._insert_once(self.complaint_records, complaint, event, also)
 
     def complaint(self, complaint_ref: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.complaint_records.get(complaint_ref))
@@ -248,10 +276,14 @@ class FakeFeedbackStorage(FakeUnitOfWork):
         return copy.deepcopy(sorted(found, key=lambda c: c[watch]))
 
     def _insert_once(
-        self, records: dict[str, dict[str, Any]], record: dict[str, Any], event: dict
+        self,
+        records: dict[str, dict[str, Any]],
+        record: dict[str, Any],
+        event: dict,
+        also: Sequence[dict] = (),
     ) -> dict[str, Any] | None:
         if record["_id"] in records:
             return copy.deepcopy(records[record["_id"]])
         records[record["_id"]] = copy.deepcopy(record)
-        self.publish(event)
+        self.publish_many([event, *also])
         return None

@@ -22,8 +22,9 @@ class KnownCustomer(Document):
     id = StringField(primary_key=True)
     name = StringField(required=True)
     captive = BooleanField(required=True)
+    email = StringField(null=True)
 
-    meta = {"db_alias": "feedback", "collection": "customers"}
+    meta = {"db_alias": "feedback", "collection": "customers", "indexes": ["email"]}
 
 
 class NpsAnswer(OutboxDocument):

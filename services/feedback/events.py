@@ -93,3 +93,20 @@ def complaint_breached(complaint: dict[str, Any], deadline: str, due_at: Any) ->
             "due_at": due_at,
         },
     )
+
+
+def lost_customer_interviewed(interview: dict[str, Any], loss_reason: str) -> dict:
+    """``lost_customer_interviewed``: why a customer who left says they left."""
+    return new_event(
+        "lost_customer_interviewed",
+        {
+            "interview_ref": interview["_id"],
+            "customer_id": interview["customer_id"],
+            "interviewer": interview["interviewer"],
+            "interviewed_at": interview["interviewed_at"],
+            "reasons": interview["reasons"],
+            "main_reason": interview["reasons"][0],
+            "loss_reason": loss_reason,
+        },
+        occurred_at=interview["interviewed_at"],
+    )

@@ -31,7 +31,10 @@ from clientela.services.feedback.domain.surveys import (
 def handle_customer_created(event: Event, uow: FeedbackStorage) -> None:
     """Keep the announced customer so answers can be checked against it (idempotent)."""
     payload = event.payload
-    uow.remember_customer(payload["customer_id"], payload["name"], payload["captive"])
+    email = payload.get("email")
+    uow.remember_customer(
+        payload["customer_id"], payload["name"], payload["captive"], email and email.lower()
+    )
 
 
 def record_nps(command: RecordNps, uow: FeedbackStorage) -> dict[str, Any]:
@@ -113,9 +116,8 @@ def record_response(command: RecordResponse, uow: FeedbackStorage) -> dict[str, 
 
     The same survey, customer and reference record once: a replayed link,
     message or import row returns the response first stored and announces
-    nothing. A signed NPS answer is announced as ``survey_answered``, any
-    other response as ``survey_responded``. NotFound for an unknown survey or
-    customer; InvalidInput naming the field of an answer off its question's scale.
+    nothing. NotFound for an unknown survey or customer; InvalidInput naming
+    the field of an answer off its question's scale.
     """
     stored = uow.survey(command.survey_id)
     if stored is None:
@@ -124,6 +126,19 @@ def record_response(command: RecordResponse, uow: FeedbackStorage) -> dict[str, 
     if customer_id is not None and not uow.is_known_customer(customer_id):
         raise NotFound(f"customer_id: no customer {customer_id!r} is known to feedback")
     question = records.survey_from(stored).question(command.question)
+    response, announced = new_response(command, question)
+    existing = uow.add_response(response, announced)
+    return response if existing is None else existing
+
+
+def new_response(command: RecordResponse, question: Question) -> tuple[dict[str, Any], dict]:
+    """The response ``command`` gives to ``question``, as stored, and the event announcing it.
+
+    A signed NPS answer is announced as ``survey_answered``, any other
+    response as ``survey_responded``. InvalidInput naming the field of an
+    answer off its question's scale.
+    """
+    customer_id = command.customer_id
     response: dict[str, Any] = {
         "_id": response_key(command.survey_id, customer_id, command.reference),
         "survey_id": command.survey_id,
@@ -147,8 +162,7 @@ def record_response(command: RecordResponse, uow: FeedbackStorage) -> dict[str, 
         )
     else:
         announced = events.survey_responded(response)
-    existing = uow.add_response(response, announced)
-    return response if existing is None else existing
+    return response, announced
 
 
 def _answer_fields(question: Question, answer: Any) -> dict[str, Any]:

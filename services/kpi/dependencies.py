@@ -12,9 +12,9 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from pymongo import UpdateMany
+from pymongo import InsertOne, UpdateMany, UpdateOne
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from clientela.periods import parse_period, period_key, period_keys
 from clientela.services.kpi.documents import PROSPECT_KINDS, Fact
@@ -24,6 +24,7 @@ from clientela.services.kpi.domain import (
     merge_change,
     winning,
 )
+from clientela.services.kpi.fact_batch import FactChanges, FactWrites
 from clientela.services.kpi.feedback_indicators import (
     SERVQUAL,
     ComplaintFact,
@@ -34,6 +35,7 @@ from clientela.services.kpi.target_storage import FakeTargetStorage, TargetStora
 
 ATTEMPTS = 10
 """How often a conditional write is redone when another writer got there in between."""
+DUPLICATE_KEY = 11000
 
 
 class CaptureTotals(NamedTuple):
@@ -172,6 +174,92 @@ class KpiStorage(TargetStorage):
             if self.facts.update_one({"_id": fact_id, **held}, {"$set": values}).matched_count:
                 return False
         raise RuntimeError(f"fact {fact_id}: it keeps changing; the event will be retried")
+
+    def write_facts(self, writes: FactWrites) -> None:
+        """Apply a batch's fact writes as :meth:`record_once`, :meth:`change_fact` and
+        :meth:`change_prospect_fact` would one by one, in a few statements for the batch.
+
+        The facts recorded once are inserted in one unordered bulk write (one
+        already stored stays as it is). The changed facts, and the ``merge``
+        facts of the prospects among them, are read in one ``_id $in`` query
+        and their winning changes sent in one unordered bulk write: an insert
+        per new fact, an update conditioned on what was read per stored one.
+        Should another writer get there in between (a duplicate insert, an
+        update that matched nothing), the batch's changes are read and applied
+        again; those already applied then change nothing. A prospect fact this
+        created takes a merge change recorded meanwhile, as in
+        :meth:`change_prospect_fact`.
+        """
+        if writes.recorded:
+            self._write_unordered([InsertOne(fact) for fact in writes.recorded.values()])
+        remaining = writes.changed
+        for _ in range(ATTEMPTS):
+            created, remaining = self._change_in_bulk(remaining)
+            self._copy_merge_changes([writes.changed[fact_id] for fact_id in created])
+            if not remaining:
+                return
+        raise RuntimeError(f"{len(remaining)} facts keep changing; the events will be retried")
+
+    def _change_in_bulk(
+        self, wanted: dict[str, FactChanges]
+    ) -> tuple[list[str], dict[str, FactChanges]]:
+        """Apply ``wanted`` over the facts as read now; (ids created, what to do again)."""
+        merge_ids = {changes.merge_id for changes in wanted.values() if changes.merge_id}
+        ids = [*wanted, *merge_ids]
+        found = {fact["_id"]: fact for fact in self.facts.find({"_id": {"$in": ids}})}
+        inserts: list[str] = []
+        updates: list[str] = []
+        requests: list[InsertOne | UpdateOne] = []
+        for fact_id, fact_changes in wanted.items():
+            merge = found.get(fact_changes.merge_id) if fact_changes.merge_id else None
+            changes = [*fact_changes.changes.values(), *_merge_changes(merge)]
+            fact = found.get(fact_id)
+            if fact is None:
+                inserts.append(fact_id)
+                kind, subject = fact_changes.kind, fact_changes.subject
+                requests.append(InsertOne(_created(fact_id, kind, subject, changes)))
+                continue
+            changed = winning(changes, fact)
+            if changed:
+                updates.append(fact_id)
+                held = {change.field: fact.get(change.field) for change in changed}
+                values = {
+                    name: value for change in changed for name, value in change.values.items()
+                }
+                requests.append(UpdateOne({"_id": fact_id, **held}, {"$set": values}))
+        if not requests:
+            return [], {}
+        duplicates, matched = self._write_unordered(requests)
+        again = {inserts[index] for index in duplicates}
+        if matched < len(updates):
+            again.update(updates)  # which one missed is not told: all are read again
+        created = [fact_id for fact_id in inserts if fact_id not in again]
+        return created, {fact_id: wanted[fact_id] for fact_id in again}
+
+    def _write_unordered(self, requests: list[Any]) -> tuple[list[int], int]:
+        """Send ``requests`` in one unordered bulk write; (positions of the inserts refused
+        as duplicates, updates matched). Any other error is raised."""
+        try:
+            result = self.facts.bulk_write(requests, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(error["code"] != DUPLICATE_KEY for error in errors):
+                raise
+            return [error["index"] for error in errors], exc.details.get("nMatched", 0)
+        return [], result.matched_count
+
+    def _copy_merge_changes(self, created: list[FactChanges]) -> None:
+        """Give prospect facts just created the merge change recorded while they were not."""
+        merge_ids = [changes.merge_id for changes in created if changes.merge_id]
+        if not merge_ids:
+            return
+        projection = {"merged": 1, "merge_stamp": 1}
+        for merge in self.facts.find({"_id": {"$in": merge_ids}}, projection):
+            state = _merge_state(merge)
+            if state:
+                prospect_id = merge["_id"].removeprefix("merge:")
+                kinds = [c.kind for c in created if c.merge_id == merge["_id"]]
+                self.apply_merge_change(prospect_id, *state, kinds=kinds)
 
     def merge_state(self, prospect_id: str) -> tuple[bool, str] | None:
         """(merged, stamp) of the prospect's latest merge change, None before any."""
@@ -406,6 +494,14 @@ class FakeKpiStorage(FakeTargetStorage):
     def change_prospect_fact(self, kind: str, prospect_id: str, *changes: Change) -> None:
         merge = _merge_changes(self.facts.get(f"merge:{prospect_id}"))
         self.change_fact(f"{kind}:{prospect_id}", kind, prospect_id, *changes, *merge)
+
+    def write_facts(self, writes: FactWrites) -> None:
+        for fact_id, fields in writes.recorded.items():
+            self.facts.setdefault(fact_id, copy.deepcopy(fields))
+        for fact_id, fact_changes in writes.changed.items():
+            merge = self.facts.get(fact_changes.merge_id) if fact_changes.merge_id else None
+            changes = [*fact_changes.changes.values(), *_merge_changes(merge)]
+            self.change_fact(fact_id, fact_changes.kind, fact_changes.subject, *changes)
 
     def merge_state(self, prospect_id: str) -> tuple[bool, str] | None:
         return _merge_state(self.facts.get(f"merge:{prospect_id}"))

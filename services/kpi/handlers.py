@@ -24,6 +24,7 @@ resolutions and its breaches in any order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -53,6 +54,7 @@ from clientela.services.kpi.domain import (
     latest_per_customer,
     merge_stamp,
 )
+from clientela.services.kpi.fact_batch import FactWriter, FactWrites
 from clientela.services.kpi.feedback_indicators import (
     CSAT_SATISFIED,
     NPS_SATISFIED,
@@ -66,7 +68,19 @@ from clientela.services.kpi.feedback_indicators import (
 from clientela.services.kpi.trends import earliest_needed, trends
 
 
-def handle_prospect_captured(event: Event, uow: KpiStorage) -> None:
+def handle_in_bulk(
+    handler: Callable[[Event, FactWriter], None], events: list[Event], uow: KpiStorage
+) -> None:
+    """Run ``handler`` on each event of a batch, then write every fact they change at once
+    (see :meth:`~clientela.services.kpi.dependencies.KpiStorage.write_facts`): the end state
+    is the one the events give one by one."""
+    writes = FactWrites()
+    for event in events:
+        handler(event, writes)
+    uow.write_facts(writes)
+
+
+def handle_prospect_captured(event: Event, uow: FactWriter) -> None:
     """A prospect reached clientela: it counts when and where the person was identified."""
     prospect = event.payload
     stamp = completeness_stamp(prospect["captured_at"], from_update=False)
@@ -78,7 +92,7 @@ def handle_prospect_captured(event: Event, uow: KpiStorage) -> None:
     )
 
 
-def handle_prospect_updated(event: Event, uow: KpiStorage) -> None:
+def handle_prospect_updated(event: Event, uow: FactWriter) -> None:
     """A prospect's profile changed: keep its latest completeness and, when the event says,
     when and where the person was first identified and first contacted.
 
@@ -144,7 +158,7 @@ def handle_prospect_unmerged(event: Event, uow: KpiStorage) -> None:
     _record_merge_change(uow, event.payload["restored_id"], False, event.payload["unmerged_at"])
 
 
-def handle_survey_answered(event: Event, uow: KpiStorage) -> None:
+def handle_survey_answered(event: Event, uow: FactWriter) -> None:
     """An NPS answer counts once, in the period it was given."""
     answer = event.payload
     uow.record_once(
@@ -156,7 +170,7 @@ def handle_survey_answered(event: Event, uow: KpiStorage) -> None:
     )
 
 
-def handle_survey_responded(event: Event, uow: KpiStorage) -> None:
+def handle_survey_responded(event: Event, uow: FactWriter) -> None:
     """A signed CSAT, CES or SERVQUAL answer counts once, in the period it was given;
     anonymous answers and other questions do not count."""
     response = event.payload
@@ -206,7 +220,7 @@ def handle_complaint_breached(event: Event, uow: KpiStorage) -> None:
     _change_complaint(uow, event.payload, Change("breached", True, {"breached": True}))
 
 
-def handle_customer_created(event: Event, uow: KpiStorage) -> None:
+def handle_customer_created(event: Event, uow: FactWriter) -> None:
     """A customer counts as new in the period it was created, and as active from then on;
     a captive one counts in I6."""
     customer = event.payload
@@ -254,7 +268,7 @@ def handle_contract_recorded(event: Event, uow: KpiStorage) -> None:
     )
 
 
-def handle_purchase_recorded(event: Event, uow: KpiStorage) -> None:
+def handle_purchase_recorded(event: Event, uow: FactWriter) -> None:
     """A purchase counts once, with its amount, in the period it was made."""
     purchase = event.payload
     uow.record_once(
@@ -267,7 +281,7 @@ def handle_purchase_recorded(event: Event, uow: KpiStorage) -> None:
     )
 
 
-def handle_points_earned(event: Event, uow: KpiStorage) -> None:
+def handle_points_earned(event: Event, uow: FactWriter) -> None:
     """Points credited count once, in the period they were earned."""
     _record_points(uow, "points_earned", event.payload, event.payload["earned_at"])
 
@@ -432,7 +446,7 @@ def _in_range(period: Period, query: ReportIndicators) -> Period:
     return Period(start, end, period.key)
 
 
-def _record_points(uow: KpiStorage, kind: str, entry: dict[str, Any], at: datetime) -> None:
+def _record_points(uow: FactWriter, kind: str, entry: dict[str, Any], at: datetime) -> None:
     """A loyalty ledger entry of ``kind`` counts its points once, at ``at``."""
     uow.record_once(
         f"{kind}:{entry['entry_id']}", kind, entry["customer_id"], at, points=entry["points"]
@@ -480,7 +494,7 @@ def _completeness_change(completeness: float, stamp: str) -> Change:
 
 
 def _set_contact(
-    uow: KpiStorage,
+    uow: FactWriter,
     prospect_id: str,
     identified_at: datetime,
     contacted_at: datetime | None,

@@ -10,7 +10,7 @@ from clientela.checks import invalid
 from clientela.clock import utcnow
 from clientela.errors import InvalidInput, load, load_id
 from clientela.events import Event
-from clientela.messaging import handles
+from clientela.messaging import handles, handles_batch
 from clientela.service import ServiceBase, SettingTimer, api
 from clientela.services.kpi import handlers, monitoring
 from clientela.services.kpi.dashboard.page import (
@@ -50,13 +50,13 @@ class KpiService(ServiceBase):
     outbox_documents = (AlertRecord,)
     storage = Storage(KpiStorage, documents=[Fact, TargetRecord, ReferenceRecord, AlertRecord])
 
-    @handles("prospects", "prospect_captured")
-    def handle_prospect_captured(self, event: Event) -> None:
-        handlers.handle_prospect_captured(event, self.storage)
+    @handles_batch("prospects", "prospect_captured")
+    def handle_prospect_captured(self, events: list[Event]) -> None:
+        handlers.handle_in_bulk(handlers.handle_prospect_captured, events, self.storage)
 
-    @handles("prospects", "prospect_updated")
-    def handle_prospect_updated(self, event: Event) -> None:
-        handlers.handle_prospect_updated(event, self.storage)
+    @handles_batch("prospects", "prospect_updated")
+    def handle_prospect_updated(self, events: list[Event]) -> None:
+        handlers.handle_in_bulk(handlers.handle_prospect_updated, events, self.storage)
 
     @handles("prospects", "prospect_merged")
     def handle_prospect_merged(self, event: Event) -> None:
@@ -74,13 +74,13 @@ class KpiService(ServiceBase):
     def handle_prospect_converted(self, event: Event) -> None:
         handlers.handle_prospect_converted(event, self.storage)
 
-    @handles("feedback", "survey_answered")
-    def handle_survey_answered(self, event: Event) -> None:
-        handlers.handle_survey_answered(event, self.storage)
+    @handles_batch("feedback", "survey_answered")
+    def handle_survey_answered(self, events: list[Event]) -> None:
+        handlers.handle_in_bulk(handlers.handle_survey_answered, events, self.storage)
 
-    @handles("feedback", "survey_responded")
-    def handle_survey_responded(self, event: Event) -> None:
-        handlers.handle_survey_responded(event, self.storage)
+    @handles_batch("feedback", "survey_responded")
+    def handle_survey_responded(self, events: list[Event]) -> None:
+        handlers.handle_in_bulk(handlers.handle_survey_responded, events, self.storage)
 
     @handles("feedback", "complaint_opened")
     def handle_complaint_opened(self, event: Event) -> None:
@@ -94,9 +94,9 @@ class KpiService(ServiceBase):
     def handle_complaint_breached(self, event: Event) -> None:
         handlers.handle_complaint_breached(event, self.storage)
 
-    @handles("customers", "customer_created")
-    def handle_customer_created(self, event: Event) -> None:
-        handlers.handle_customer_created(event, self.storage)
+    @handles_batch("customers", "customer_created")
+    def handle_customer_created(self, events: list[Event]) -> None:
+        handlers.handle_in_bulk(handlers.handle_customer_created, events, self.storage)
 
     @handles("customers", "customer_updated")
     def handle_customer_updated(self, event: Event) -> None:
@@ -110,13 +110,13 @@ class KpiService(ServiceBase):
     def handle_contract_recorded(self, event: Event) -> None:
         handlers.handle_contract_recorded(event, self.storage)
 
-    @handles("customers", "purchase_recorded")
-    def handle_purchase_recorded(self, event: Event) -> None:
-        handlers.handle_purchase_recorded(event, self.storage)
+    @handles_batch("customers", "purchase_recorded")
+    def handle_purchase_recorded(self, events: list[Event]) -> None:
+        handlers.handle_in_bulk(handlers.handle_purchase_recorded, events, self.storage)
 
-    @handles("loyalty", "points_earned")
-    def handle_points_earned(self, event: Event) -> None:
-        handlers.handle_points_earned(event, self.storage)
+    @handles_batch("loyalty", "points_earned")
+    def handle_points_earned(self, events: list[Event]) -> None:
+        handlers.handle_in_bulk(handlers.handle_points_earned, events, self.storage)
 
     @handles("loyalty", "points_redeemed")
     def handle_points_redeemed(self, event: Event) -> None:

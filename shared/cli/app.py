@@ -16,6 +16,7 @@ from kombu.exceptions import OperationalError
 from nameko.exceptions import RemoteError, RpcTimeout
 
 from clientela.cli import (
+    casework,
     customers,
     demo,
     feedback,
@@ -28,6 +29,7 @@ from clientela.cli import (
     reference,
     review,
     running,
+    survey_invitations,
 )
 from clientela.cli.client import ServiceUnavailable
 from clientela.cli.context import start
@@ -89,9 +91,15 @@ for command in (
     loyalty.actions,
     feedback.surveys,
     feedback.complaints,
+    casework.incidents,
+    casework.interviews,
+    casework.requirements,
 ):
     clientela.add_command(command)
 kpi.kpi.add_command(kpi_report.report)
+feedback.complaints.add_command(casework.action)
+for command in survey_invitations.COMMANDS:
+    feedback.surveys.add_command(command)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -83,14 +83,20 @@ class RecordFile(LeadSource):
 
     options = {"sheet": "the worksheet of an .xlsx file (default: the first)"}
 
-    def __init__(self, kind: str) -> None:
+    def __init__(
+        self,
+        kind: str,
+        columns: Mapping[str, tuple[str, ...]] = COLUMNS,
+        aliases: Mapping[str, tuple[str, ...]] = ALIASES,
+    ) -> None:
         self.name = kind
-        self.columns = COLUMNS[kind]
+        self.columns = columns[kind]
+        self.aliases = aliases
 
     def column_of(self, header: str) -> str | None:
         """The column of this kind ``header`` names, None for one the import ignores."""
         key = header_key(header)
-        return next((name for name in self.columns if key in ALIASES[name]), None)
+        return next((name for name in self.columns if key in self.aliases[name]), None)
 
     def columns_of(self, headers: Sequence[str]) -> list[str | None]:
         """The column each header names; when two name one column (``Clave cliente`` and
@@ -145,7 +151,7 @@ class RecordFile(LeadSource):
         reference = self.columns[0]
         raise LeadSourceError(
             f"{path}: no {reference} column among {', '.join(first_row)}"
-            f" (accepted headers: {', '.join(ALIASES[reference])})"
+            f" (accepted headers: {', '.join(self.aliases[reference])})"
         )
 
 
@@ -160,23 +166,27 @@ class _Report:
         return {**report, "merged": report["updated"]}
 
 
-def records_capture(rpc: Any, kind: str) -> Capture:
-    """Sends each batch of ``kind`` rows to the customers service, leaving its reply pending."""
-    return lambda rows, _: _Report(rpc.customers.import_records.call_async(kind, rows))
+def records_capture(rpc: Any, service: str, kind: str) -> Capture:
+    """Sends each batch of ``kind`` rows to ``service``, leaving its reply pending."""
+    importer = getattr(rpc, service).import_records
+    return lambda rows, _: _Report(importer.call_async(kind, rows))
 
 
-def import_records(
-    settings: Settings, kind: str, path: Path, options: Mapping[str, str]
+def import_record_file(
+    settings: Settings,
+    service: str,
+    source: RecordFile,
+    path: Path,
+    options: Mapping[str, str],
 ) -> ImportSummary:
-    """Import the ``kind`` records of ``path`` into the running customers service."""
-    source = RecordFile(kind)
+    """Import the records ``source`` reads in ``path`` into the running ``service``."""
     unknown = source.unknown_options(options)
     if unknown:
-        raise ConfigError(f"option {', '.join(unknown)}: import {kind} takes only sheet")
+        raise ConfigError(f"option {', '.join(unknown)}: import {source.name} takes only sheet")
     if not path.is_file():
         raise ConfigError(f"file: {path} does not exist")
     with (
-        platform(settings, "customers") as rpc,
+        platform(settings, service) as rpc,
         import_progress(count_rows(source, path, options)) as progress,
     ):
         [task] = progress.task_ids
@@ -184,7 +194,15 @@ def import_records(
         def advance(summary: ImportSummary) -> None:
             progress.update(task, completed=summary.rows, rejected=len(summary.rejected))
 
-        return import_file(source, path, options, records_capture(rpc, kind), progress=advance)
+        capture = records_capture(rpc, service, source.name)
+        return import_file(source, path, options, capture, progress=advance)
+
+
+def import_records(
+    settings: Settings, kind: str, path: Path, options: Mapping[str, str]
+) -> ImportSummary:
+    """Import the ``kind`` records of ``path`` into the running customers service."""
+    return import_record_file(settings, "customers", RecordFile(kind), path, options)
 
 
 def record_counts(summary: ImportSummary) -> dict[str, Any]:

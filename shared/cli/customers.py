@@ -159,7 +159,8 @@ def show(ctx: click.Context, customer_ref: str, as_of: str | None, as_json: bool
     say("\nRelationship level:")
     for line in relationship_lines(view["relationship"]):
         say(f"  {line}")
-    for section in ("prospect", "loyalty", "surveys", "complaints", "alarms"):
+    sections = ("prospect", "loyalty", "surveys", "complaints", "requirements", "interviews")
+    for section in (*sections, "alarms"):
         part = view[section]
         if part["status"] == "ok":
             say(f"{section}: {'-' if part['data'] is None else 'available (see --json)'}")

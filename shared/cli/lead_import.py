@@ -169,15 +169,20 @@ def import_command(
     as_json: bool,
 ) -> None:
     """Feed FILE to the lead source SOURCE (e.g. fairs, see `clientela plugins`), or import
-    customer records: SOURCE customers, contracts, purchases or invoices.
+    customer records: SOURCE customers, contracts, purchases or invoices, or feedback:
+    SOURCE responses or complaints.
 
     Rejected rows go to a rejects file, with their line and reason.
     """
-    # imported here: customer_import builds on this module's progress bar and counting
-    from clientela.cli import customer_import
+    # imported here: the record imports build on this module's progress bar and counting
+    from clientela.cli import customer_import, feedback_import
 
-    records = source in customer_import.RECORD_KINDS
-    importing = customer_import.import_records if records else import_leads
+    record_imports = {
+        **dict.fromkeys(customer_import.RECORD_KINDS, customer_import.import_records),
+        **dict.fromkeys(feedback_import.RECORD_KINDS, feedback_import.import_feedback),
+    }
+    records = source in record_imports
+    importing = record_imports.get(source, import_leads)
     summary = importing(settings(ctx), source, file, parse_options(list(options)))
     rejects = rejects or file.with_name(f"{file.name}.rejects.csv")
     if summary.rejected:

@@ -21,7 +21,11 @@ from clientela.supervision import SupervisedRunner
 
 log = logging.getLogger(__name__)
 
-SERVED_ADDRESSES = {"prospects": "http_address", "kpi": "dashboard_address"}
+SERVED_ADDRESSES = {
+    "prospects": "http_address",
+    "feedback": "feedback_http_address",
+    "kpi": "dashboard_address",
+}
 """The setting naming the HTTP address each service that serves HTTP listens on."""
 
 
@@ -43,8 +47,8 @@ def serve(
     Unless ``join``, a platform already running on the broker's virtual host,
     or another platform's embedded database on the port, is refused
     (ConfigError, EmbeddedDatabaseError) rather than silently shared. A taken
-    ``http_address`` (prospects' webhook) or ``dashboard_address`` (kpi's
-    dashboard) is refused either way.
+    ``http_address`` (prospects' webhook), ``feedback_http_address`` (survey
+    pages) or ``dashboard_address`` (kpi's dashboard) is refused either way.
     """
     check_broker(settings.amqp_uri)
     for service, setting in SERVED_ADDRESSES.items():

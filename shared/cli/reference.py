@@ -40,6 +40,9 @@ def plugins(as_json: bool) -> None:
         taken = "any (not declared)" if source.options is None else ", ".join(source.options)
         rows.append([name, source.description, taken or "none"])
     print_table(["lead source", "description", "options"], rows)
+    say()
+    channels = [[name, c.description] for name, c in sorted(found.survey_channels().items())]
+    print_table(["survey channel", "description"], channels, empty="(no survey channels)")
 
 
 @click.command()

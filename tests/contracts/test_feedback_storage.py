@@ -175,3 +175,184 @@ def test_watched_complaints_are_those_due_by_now_for_that_target(uow):
     now = datetime(2026, 3, 3, tzinfo=UTC)
     assert [c["_id"] for c in uow.watched("response", now)] == ["Q-1"]
     assert uow.watched("resolution", now) == []
+
+
+# -- casework, imported ratings and customers by e-mail ----------------------------------------
+
+
+def test_a_customer_is_found_by_the_email_it_was_announced_with(uow):
+    uow.remember_customer("C-1", "Ana", captive=True, email="ana@example.com")
+    uow.remember_customer("C-2", "Bo", captive=False)
+    assert uow.customer_by_email("ana@example.com") == "C-1"
+    assert uow.customer_by_email("bo@example.com") is None
+
+
+def test_a_response_is_read_back_by_its_key(uow):
+    uow.add_response(response("K-1", "C-1", 3), {"id": "E-1", "type": "survey_responded"})
+    assert uow.response("K-1")["customer_id"] == "C-1"
+    assert "outbox" not in uow.response("K-1")
+    assert uow.response("K-2") is None
+
+
+def action(ref: str, due_day: int, *complaints: str, status: str = "planned") -> dict:
+    return {
+        "_id": ref,
+        "cause": "Invoices sent twice",
+        "action": "Fix the nightly job",
+        "owner": "lu",
+        "due_at": datetime(2026, 3, due_day, tzinfo=UTC),
+        "complaint_refs": list(complaints),
+        "completed_at": None,
+        "effective": None,
+        "effect_note": "",
+        "status": status,
+        "revision": 1,
+    }
+
+
+def test_an_action_is_inserted_once_and_updated_only_at_its_revision(uow):
+    assert uow.add_action(action("CA-1", 20, "Q-1")) is None
+    assert uow.add_action(action("CA-1", 25))["due_at"] == datetime(2026, 3, 20, tzinfo=UTC)
+
+    assert uow.update_action("CA-1", 1, {"status": "done"})
+    assert not uow.update_action("CA-1", 1, {"status": "effective"})
+    assert (uow.action("CA-1")["status"], uow.action("CA-1")["revision"]) == ("done", 2)
+    assert uow.action("CA-404") is None
+
+
+def test_actions_are_listed_soonest_due_first_by_status_or_complaint(uow):
+    uow.add_action(action("CA-1", 20, "Q-1", "Q-2"))
+    uow.add_action(action("CA-2", 10, "Q-2", status="done"))
+    uow.add_action(action("CA-3", 15))
+
+    assert [a["_id"] for a in uow.actions(None, 10)] == ["CA-2", "CA-3", "CA-1"]
+    assert [a["_id"] for a in uow.actions("planned", 1)] == ["CA-3"]
+    assert [a["_id"] for a in uow.actions_for("Q-2")] == ["CA-2", "CA-1"]
+    assert uow.actions_for("Q-3") == []
+
+
+def incident(ref: str, day: int) -> dict:
+    return {
+        "_id": ref,
+        "customer_id": "C-1",
+        "encounter": "phone",
+        "valence": "dissatisfying",
+        "story": "On hold for 40 minutes",
+        "occurred_at": datetime(2026, 3, day, tzinfo=UTC),
+        "recorded_at": datetime(2026, 3, day, 12, tzinfo=UTC),
+        "complaint_ref": None,
+        "action_refs": [],
+    }
+
+
+def test_incidents_are_kept_once_latest_first_and_linked_to_an_action_once(uow):
+    assert uow.add_incident(incident("CI-1", 2)) is None
+    uow.add_incident(incident("CI-2", 5))
+    assert uow.add_incident(incident("CI-1", 9))["occurred_at"].day == 2
+
+    uow.link_incident_action("CI-1", "CA-1")
+    uow.link_incident_action("CI-1", "CA-1")
+
+    assert uow.incident("CI-1")["action_refs"] == ["CA-1"]
+    assert [i["_id"] for i in uow.incidents(10)] == ["CI-2", "CI-1"]
+    assert uow.incident("CI-404") is None
+
+
+def interview(ref: str, day: int) -> dict:
+    return {
+        "_id": ref,
+        "customer_id": "C-1",
+        "interviewer": "Marta",
+        "interviewed_at": datetime(2026, 5, day, tzinfo=UTC),
+        "reasons": ["competitor", "price"],
+        "notes": "",
+    }
+
+
+def test_an_interview_is_inserted_and_announced_once(uow):
+    assert uow.add_interview(interview("INT-1", 4), {"id": "E-1", "type": "x"}) is None
+    uow.add_interview(interview("INT-2", 9), {"id": "E-2", "type": "x"})
+    again = uow.add_interview(interview("INT-1", 20), {"id": "E-3", "type": "x"})
+
+    assert again["interviewed_at"].day == 4 and "outbox" not in again
+    assert [e["id"] for e in uow.events.envelopes] == ["E-1", "E-2"]
+    assert [i["_id"] for i in uow.interviews_of("C-1")] == ["INT-2", "INT-1"]
+    assert uow.interviews_of("C-2") == []
+
+
+def requirement(ref: str, customer_id: str = "C-1") -> dict:
+    return {
+        "_id": ref,
+        "customer_id": customer_id,
+        "statement": "Invoices in CFDI 4.0",
+        "priority": "must",
+        "source": "visit",
+        "documented_at": datetime(2026, 3, 2, tzinfo=UTC),
+        "status": "open",
+        "settled_at": None,
+        "settlement": "",
+    }
+
+
+def test_a_requirement_is_kept_once_and_settled_only_while_open(uow):
+    assert uow.add_requirement(requirement("RQ-1")) is None
+    assert uow.add_requirement(requirement("RQ-1", "C-2"))["customer_id"] == "C-1"
+    uow.add_requirement(requirement("RQ-2", "C-2"))
+
+    assert uow.settle_requirement("RQ-1", {"status": "met", "settlement": "Done"})
+    assert not uow.settle_requirement("RQ-1", {"status": "dropped", "settlement": "No"})
+    assert uow.requirement("RQ-1")["status"] == "met"
+    assert [r["_id"] for r in uow.requirements_of("C-1")] == ["RQ-1"]
+    assert uow.requirement("RQ-404") is None
+
+
+def rating(response_id: str, item: int, perception: int) -> dict:
+    return {
+        "_id": f"{response_id}:{item}",
+        "response_id": response_id,
+        "item": item,
+        "dimension": "tangibility",
+        "expectation": 7,
+        "perception": perception,
+        "importance": 20,
+    }
+
+
+def test_an_imported_rating_replaces_its_earlier_self_and_is_read_by_response(uow):
+    assert uow.keep_rating(rating("K-1", 2, 5)) is None
+    uow.keep_rating(rating("K-1", 1, 5))
+    uow.keep_rating(rating("K-2", 1, 5))
+    assert uow.keep_rating(rating("K-1", 2, 6))["perception"] == 5
+
+    assert [(r["item"], r["perception"]) for r in uow.ratings_of("K-1")] == [(1, 5), (2, 6)]
+    uow.drop_ratings("K-1")
+    assert uow.ratings_of("K-1") == []
+    assert [r["_id"] for r in uow.ratings_of("K-2")] == ["K-2:1"]
+
+
+def test_a_batch_inserts_the_free_records_and_announces_only_them(uow):
+    uow.add_response(response("K-1", "C-1", 1), {"id": "E-1", "type": "survey_responded"})
+    entries = [
+        (response("K-1", "C-2", 2), [{"id": "E-2", "type": "survey_responded"}]),
+        (response("K-2", "C-1", 3), [{"id": "E-3", "type": "survey_responded"}]),
+        (response("K-2", "C-2", 4), [{"id": "E-4", "type": "survey_responded"}]),
+    ]
+
+    assert uow.add_batch("responses", entries) == [0, 2]
+    assert uow.add_batch("responses", []) == []
+
+    assert [e["id"] for e in uow.events.envelopes] == ["E-1", "E-3"]
+    assert (uow.response("K-1")["customer_id"], uow.response("K-2")["customer_id"]) == (
+        "C-1",
+        "C-1",
+    )
+
+
+def test_a_complaint_inserted_with_further_events_announces_them_all_once(uow):
+    opened = {"id": "E-1", "type": "complaint_opened"}
+    resolved = {"id": "E-2", "type": "complaint_resolved"}
+    assert uow.add_complaint(complaint("Q-1", 2, "resolved"), opened, [resolved]) is None
+    again = uow.add_complaint(complaint("Q-1", 2), {"id": "E-3", "type": "complaint_opened"})
+
+    assert again["status"] == "resolved"
+    assert [e["id"] for e in uow.events.envelopes] == ["E-1", "E-2"]

@@ -7,6 +7,7 @@ import pytest
 from clientela.periods import period_keys
 from clientela.services.kpi.dependencies import FakeKpiStorage, KpiStorage
 from clientela.services.kpi.domain import Change, merge_change
+from clientela.services.kpi.fact_batch import FactWrites
 from clientela.storage import RecordedEvents
 
 JAN = datetime(2026, 1, 10, 9, tzinfo=UTC)
@@ -433,3 +434,44 @@ def test_facts_stored_before_week_keys_count_in_their_iso_week(uow):
     assert dict(uow.conversion_counts("week", None, None)) == {"2026-W49": 1}
     assert [answer.period for answer in uow.nps_answers("week", None, None)] == ["2026-W49"]
     assert [complaint.period for complaint in uow.complaints("week", None, None)] == ["2026-W49"]
+
+
+def test_a_batch_of_writes_ends_as_the_same_writes_made_one_by_one(uow):
+    uow.record_once("purchase:x1", "purchase", "c1", JAN, amount="120.50", currency="MXN")
+    uow.change_fact("captured:p1", "captured", "p1", latest("2", completeness=20.0))
+    uow.change_fact("merge:p2", "merge", "p2", merge_change(True, "m1"))
+    batch = FactWrites()
+    batch.record_once("purchase:x1", "purchase", "c1", MAR, amount="999.00", currency="MXN")
+    batch.record_once("purchase:x2", "purchase", "c2", MAR, amount="80.00", currency="MXN")
+    batch.record_once("purchase:x2", "purchase", "c2", JAN, amount="1.00", currency="MXN")
+    batch.change_fact("captured:p1", "captured", "p1", latest("3", completeness=30.0))
+    batch.change_fact("captured:p1", "captured", "p1", latest("1", completeness=10.0))
+    batch.change_prospect_fact("captured", "p2", latest("4", completeness=40.0), earliest(MAR))
+    batch.change_prospect_fact("captured", "p2", latest("5", completeness=50.0), earliest(JAN))
+
+    uow.write_facts(batch)
+
+    stored, new = uow.fact("purchase:x1"), uow.fact("purchase:x2")
+    assert (stored["amount"], stored["at"]) == ("120.50", JAN)
+    assert (new["kind"], new["subject"], new["amount"], new["at"]) == (
+        "purchase",
+        "c2",
+        "80.00",
+        MAR,
+    )
+    assert uow.fact("captured:p1")["completeness"] == 30.0
+    merged_away = uow.fact("captured:p2")
+    assert (merged_away["completeness"], merged_away["at"]) == (50.0, JAN)
+    assert (merged_away["merged"], merged_away["merge_stamp"]) == (True, "m1")
+
+
+def test_a_batch_written_again_changes_nothing(uow):
+    batch = FactWrites()
+    batch.record_once("nps:a1", "nps", "c1", JAN, category="promoter")
+    batch.change_prospect_fact("captured", "p1", latest("2", completeness=20.0), earliest(JAN))
+    uow.write_facts(batch)
+    first = (uow.fact("nps:a1"), uow.fact("captured:p1"))
+
+    uow.write_facts(batch)
+
+    assert (uow.fact("nps:a1"), uow.fact("captured:p1")) == first

@@ -29,6 +29,7 @@ def env(amqp_uri, tmp_path):
         "CLIENTELA_OUTBOX_RELAY_INTERVAL_S": "1",
         "CLIENTELA_HTTP_ADDRESS": f"127.0.0.1:{free_port()}",
         "CLIENTELA_HEALTH_ADDRESS": f"127.0.0.1:{free_port()}",
+        "CLIENTELA_FEEDBACK_HTTP_ADDRESS": f"127.0.0.1:{free_port()}",
         "CLIENTELA_DASHBOARD_ADDRESS": f"127.0.0.1:{free_port()}",
     }
 

@@ -231,6 +231,7 @@ def test_a_second_platform_on_the_host_is_refused_unless_joined(
         "CLIENTELA_DATA_DIR": str(tmp_path / "other-data"),
         "CLIENTELA_HEALTH_ADDRESS": f"127.0.0.1:{free_port()}",
         "CLIENTELA_HTTP_ADDRESS": f"127.0.0.1:{free_port()}",
+        "CLIENTELA_FEEDBACK_HTTP_ADDRESS": f"127.0.0.1:{free_port()}",
         "CLIENTELA_DASHBOARD_ADDRESS": f"127.0.0.1:{free_port()}",
     }
 
@@ -255,6 +256,11 @@ def test_a_second_platform_on_the_host_is_refused_unless_joined(
     same_port = clientela(other, "run", "prospects")
     assert same_port.returncode == 2
     assert f"http_address: {env['CLIENTELA_HTTP_ADDRESS']} is taken" in same_port.stderr
+    other["CLIENTELA_FEEDBACK_HTTP_ADDRESS"] = env["CLIENTELA_FEEDBACK_HTTP_ADDRESS"]
+    same_pages = clientela(other, "run", "feedback")
+    assert same_pages.returncode == 2
+    taken = f"feedback_http_address: {env['CLIENTELA_FEEDBACK_HTTP_ADDRESS']} is taken"
+    assert taken in same_pages.stderr
     other["CLIENTELA_DASHBOARD_ADDRESS"] = env["CLIENTELA_DASHBOARD_ADDRESS"]
     same_dashboard = clientela(other, "run", "kpi")
     assert same_dashboard.returncode == 2
@@ -262,7 +268,11 @@ def test_a_second_platform_on_the_host_is_refused_unless_joined(
         same_dashboard.stderr
     )
     assert "Traceback" not in (
-        same_vhost.stderr + same_database.stderr + same_port.stderr + same_dashboard.stderr
+        same_vhost.stderr
+        + same_database.stderr
+        + same_port.stderr
+        + same_pages.stderr
+        + same_dashboard.stderr
     )
 
 

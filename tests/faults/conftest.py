@@ -408,6 +408,7 @@ def platform_env(amqp_uri: str, tmp_path: Path) -> dict[str, str]:
         "CLIENTELA_DB_PREFIX": f"f{uuid.uuid4().hex[:10]}",
         "CLIENTELA_HTTP_ADDRESS": f"127.0.0.1:{free_port()}",
         "CLIENTELA_HEALTH_ADDRESS": f"127.0.0.1:{free_port()}",
+        "CLIENTELA_FEEDBACK_HTTP_ADDRESS": f"127.0.0.1:{free_port()}",
         "CLIENTELA_API_KEYS": TEST_API_KEY,
         "CLIENTELA_OUTBOX_RELAY_INTERVAL_S": "1",
         "CLIENTELA_EVENT_RETRY_DELAY_MS": "500",

@@ -77,7 +77,7 @@ def test_an_erp_report_workbook_imports_as_it_comes_out(clientela_platform, tmp_
     rpc = clientela_platform("customers")
 
     def import_records(kind, path):
-        return import_file(RecordFile(kind), path, {}, records_capture(rpc, kind))
+        return import_file(RecordFile(kind), path, {}, records_capture(rpc, "customers", kind))
 
     customers = import_records("customers", customers_workbook(tmp_path / "clientes.xlsx"))
     sales = import_records("purchases", sales_workbook(tmp_path / "ventas.xlsx"))

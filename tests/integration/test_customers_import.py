@@ -24,7 +24,7 @@ def test_customers_then_their_invoices_are_imported_once(clientela_platform, tmp
     customers = rpc.customers
 
     def import_records(kind, path):
-        return import_file(RecordFile(kind), path, {}, records_capture(rpc, kind))
+        return import_file(RecordFile(kind), path, {}, records_capture(rpc, "customers", kind))
 
     (tmp_path / "clientes.csv").write_text(CUSTOMERS, encoding="utf-8")
     (tmp_path / "facturas.csv").write_text(INVOICES, encoding="utf-8")

@@ -153,6 +153,32 @@ def test_handlers_find_facts_by_index_and_converge_in_any_order(recorded):
     assert matches and all(set(match) == {"kind", "at"} for match in matches), matches
 
 
+def test_batches_find_facts_by_id_and_end_as_events_one_by_one(recorded):
+    uow, recorder = recorded
+    early = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    origin = {"source": "fairs", "fair": "Expo Norte 2026", "identified_at": early}
+    capture = {"captured_at": early, "completeness": 40.0, "score": 10, **origin}
+    update = {"score": 20, "reason": "edit", "updated_at": early + timedelta(days=1), **origin}
+    merge = {"survivor_id": "p0", "merged_id": "p2", "reason": "x", "by": "ana"}
+    handlers.handle_prospect_merged(event("prospect_merged", **merge, merged_at=early), uow)
+    recorder.commands.clear()
+    updates = [
+        event("prospect_updated", prospect_id=f"p{n}", **update, completeness=90.0)
+        for n in range(1, 4)
+    ]
+    captures = [event("prospect_captured", prospect_id=f"p{n}", **capture) for n in range(1, 4)]
+
+    handlers.handle_in_bulk(handlers.handle_prospect_updated, updates[:2], uow)
+    handlers.handle_in_bulk(handlers.handle_prospect_captured, [*captures, captures[0]], uow)
+    handlers.handle_in_bulk(handlers.handle_prospect_updated, updates, uow)
+
+    facts = [uow.fact(f"captured:p{n}") for n in range(1, 4)]
+    assert [(fact["at"], fact["completeness"]) for fact in facts] == [(early, 90.0)] * 3
+    assert [fact.get("merged", False) for fact in facts] == [False, True, False]
+    assert recorder.commands, "no query was recorded"
+    assert [command for command in recorder.commands if not _by_id(command)] == []
+
+
 def test_customer_and_loyalty_handlers_find_facts_by_index(recorded):
     uow, recorder = recorded
     due = datetime(2026, 3, 20, tzinfo=UTC)

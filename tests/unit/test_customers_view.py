@@ -81,6 +81,8 @@ def test_the_view_asks_each_owner_for_its_section_of_this_customer():
     assert sorted(asked) == [
         ("feedback", "answers", ("CU-1",)),
         ("feedback", "customer_complaints", ("CU-1",)),
+        ("feedback", "customer_interviews", ("CU-1",)),
+        ("feedback", "customer_requirements", ("CU-1",)),
         ("loyalty", "alarms", (True,)),
         ("loyalty", "balance", ("CU-1",)),
         ("loyalty", "referrals_converted", ("CU-1",)),

@@ -78,5 +78,7 @@ def test_customers_are_learnt_from_their_announcement_once_however_often_it_arri
     handlers.handle_customer_created(event, uow)
     handlers.handle_customer_created(event, uow)
 
-    assert uow.customers == {"C-2": {"_id": "C-2", "name": "Luis Gómez", "captive": True}}
+    assert uow.customers == {
+        "C-2": {"_id": "C-2", "name": "Luis Gómez", "captive": True, "email": "ana@example.com"}
+    }
     handlers.record_nps(RecordNps("C-2", 8), uow)

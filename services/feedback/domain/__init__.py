@@ -5,7 +5,8 @@ Besides NPS categories and the commands below, one module per subject:
 ``surveys`` (questions, scales, answer checks), ``scores`` (NPS, CSAT, CES,
 SERVQUAL, SC, I6), ``responses`` (the key a response counts once under),
 ``tokens`` (web-link tokens), ``invitations`` (triggers, consent, frequency
-cap, panel), ``complaints`` (targets, timers, breaches, figures),
+cap, panel), ``trigger_rules`` (which survey and channel a trigger uses),
+``complaints`` (targets, timers, breaches, figures),
 ``corrective_actions`` and ``incidents``. Instants are time-zone aware, and
 bad input raises ``clientela.errors.InvalidInput`` naming the field.
 """

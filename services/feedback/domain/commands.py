@@ -51,7 +51,8 @@ class RecordResponse:
 class OpenComplaint:
     """Open a complaint or suggestion; the same ``complaint_ref`` opens once.
 
-    ``customer_id`` None is an anonymous one; ``opened_at`` None is now.
+    ``customer_id`` None is an anonymous one; ``opened_at`` None is now. An
+    imported complaint may come already responded to or resolved.
     """
 
     complaint_ref: str
@@ -62,3 +63,6 @@ class OpenComplaint:
     kind: str = "complaint"
     owner: str | None = None
     opened_at: datetime | None = None
+    responded_at: datetime | None = None
+    resolved_at: datetime | None = None
+    resolution: str = ""

@@ -2,7 +2,8 @@
 
 Triggers: after a purchase or a delivered contract; at lifecycle moments (the
 first purchase, the anniversary of becoming a customer, a complaint
-resolved); and the fixed panel, the same customers surveyed every period.
+resolved); the fixed panel, the same customers surveyed every period; and an
+operator's request (``clientela surveys send``).
 Event-driven triggers wait a quiet period so the survey arrives once the
 experience is complete, not while it is still going on.
 
@@ -34,6 +35,7 @@ class Trigger(StrEnum):
     ANNIVERSARY = "anniversary"
     COMPLAINT_RESOLVED = "complaint_resolved"
     PANEL = "panel"
+    REQUEST = "request"
 
 
 QUIET_TRIGGERS = frozenset(
