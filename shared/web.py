@@ -20,7 +20,7 @@ from nameko.web.server import WebServer
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
-from clientela.config import Settings
+from clientela.config import Settings, host_port
 from clientela.errors import EXPECTED_ERRORS, Conflict, InvalidInput, NotFound
 
 STATUS_CODES = {InvalidInput: 400, NotFound: 404, Conflict: 409}
@@ -72,6 +72,17 @@ class ClosingWebServer(WebServer):
         if self._sock is not None:
             self._sock.close()
         super().kill()
+
+
+class SettingWebServer(ClosingWebServer):
+    """A :class:`ClosingWebServer` of its own, listening on the ``HOST:PORT`` of the setting
+    ``address_setting`` names, for a service serving pages beside prospects' API."""
+
+    address_setting: str
+
+    @property
+    def bind_addr(self) -> tuple[str, int]:
+        return host_port(getattr(Settings.from_nameko(self.container.config), self.address_setting))
 
 
 class JsonHttpHandler(HttpRequestHandler):

@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Request, Response
 
-from clientela.config import Settings, host_port
+from clientela.config import Settings
 from clientela.errors import Conflict, InvalidInput, NotFound
 from clientela.services.feedback import invitation_handlers, records
 from clientela.services.feedback.dependencies import FeedbackStorage
@@ -31,7 +31,7 @@ from clientela.services.feedback.domain.tokens import (
     verify_token,
 )
 from clientela.services.feedback.invitation_setup import InvitationSetup
-from clientela.web import ClosingWebServer
+from clientela.web import SettingWebServer
 
 CHANNEL = "weblink"
 """The channel answers through the form are recorded under."""
@@ -185,12 +185,10 @@ def submit_form(
     return notice(200, words["thanks"], words["recorded"])
 
 
-class SurveyPageServer(ClosingWebServer):
+class SurveyPageServer(SettingWebServer):
     """The web server of the survey pages, on ``feedback_http_address``."""
 
-    @property
-    def bind_addr(self) -> tuple[str, int]:
-        return host_port(Settings.from_nameko(self.container.config).feedback_http_address)
+    address_setting = "feedback_http_address"
 
 
 class PageHandler(HttpRequestHandler):

@@ -10,19 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.web.server import BindAddress, parse_address
 from werkzeug.wrappers import Response
 
-from clientela.config import Settings
-from clientela.web import ClosingWebServer, JsonHttpHandler
+from clientela.web import JsonHttpHandler, SettingWebServer
 
 
-class DashboardServer(ClosingWebServer):
-    """A web server listening on the ``dashboard_address`` setting."""
+class DashboardServer(SettingWebServer):
+    """The dashboard's web server, on the ``dashboard_address`` setting."""
 
-    @property
-    def bind_addr(self) -> BindAddress:
-        return parse_address(Settings.from_nameko(self.container.config).dashboard_address)
+    address_setting = "dashboard_address"
 
 
 class DashboardHandler(JsonHttpHandler):
