@@ -10,10 +10,11 @@ from clientela.errors import load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
 from clientela.service import ServiceBase, SettingTimer, api
-from clientela.services.kpi import handlers, monitoring
+from clientela.services.kpi import handlers, monitoring, rebuild
 from clientela.services.kpi.dependencies import KpiStorage
 from clientela.services.kpi.documents import AlertRecord, Fact, ReferenceRecord, TargetRecord
 from clientela.services.kpi.domain import ReportIndicators, ReportTrends
+from clientela.services.kpi.rebuild import DEFAULT_COMPARED
 from clientela.services.kpi.schemas import (
     alert_schema,
     dismiss_input,
@@ -25,6 +26,7 @@ from clientela.services.kpi.schemas import (
 )
 from clientela.services.kpi.trends import DEFAULT_WINDOW
 from clientela.storage import Storage
+from clientela.vocabulary import KPI_GRANULARITIES
 
 
 class KpiService(ServiceBase):
@@ -240,3 +242,30 @@ class KpiService(ServiceBase):
             "window": query.window,
             "trends": handlers.report_trends(query, self.storage),
         }
+
+    @api
+    def rebuild_start(self) -> None:
+        """Begin a rebuild: empty the facts rebuilt aside (the live ones stay in use)."""
+        self.storage.start_rebuild()
+
+    @api
+    def rebuild_apply(self, events: list[Any]) -> dict[str, int]:
+        """Apply a page of replayed events (a service's ``replay``) to the rebuilt facts."""
+        if not isinstance(events, list):
+            raise invalid("events", "Must be a list of event envelopes.")
+        return rebuild.apply_replayed(events, self.storage)
+
+    @api
+    def rebuild_compare(self, granularities: list[str] | None = None) -> list[dict[str, Any]]:
+        """The indicators whose rebuilt value differs from the live one, per period of each
+        of ``granularities`` (default month and quarter)."""
+        wanted = list(granularities or DEFAULT_COMPARED)
+        unknown = [name for name in wanted if name not in KPI_GRANULARITIES]
+        if unknown:
+            raise invalid("granularities", f"Unknown: {', '.join(unknown)}.")
+        return rebuild.compare(wanted, self.storage)
+
+    @api
+    def rebuild_swap(self) -> dict[str, int]:
+        """Put the rebuilt facts in place of the live ones; how many facts there are now."""
+        return {"facts": self.storage.swap_rebuilt()}
