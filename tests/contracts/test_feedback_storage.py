@@ -175,3 +175,14 @@ def test_watched_complaints_are_those_due_by_now_for_that_target(uow):
     now = datetime(2026, 3, 3, tzinfo=UTC)
     assert [c["_id"] for c in uow.watched("response", now)] == ["Q-1"]
     assert uow.watched("resolution", now) == []
+
+
+def test_answers_are_replayed_a_page_at_a_time_in_id_order(uow):
+    for answer_id, score in (("A-2", 7), ("A-1", 9), ("A-3", 10)):
+        uow.add_answer(answer(answer_id, score), {"id": f"E-{answer_id}", "type": "x"})
+
+    first = uow.replay_documents("nps_answers", None, 2)
+
+    assert first == [answer("A-1", 9), answer("A-2", 7)]
+    assert uow.replay_documents("nps_answers", "A-2", 2) == [answer("A-3", 10)]
+    assert uow.replay_documents("complaints", None, 2) == []
