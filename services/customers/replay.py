@@ -2,7 +2,8 @@
 
 A customer gives back its creation, its loss mark and every change its history
 keeps; a contract its state now; a purchase itself. A contract's earlier states
-and a loss mark later replaced are not kept: only the latest.
+and a loss mark later replaced are not kept: only the latest; the creation
+carries the name and e-mail the record has now.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from clientela.replay import ReplaySource, replayed
 from clientela.services.customers import events
 from clientela.services.customers.domain.history import FieldChange, RecordChange
 
-REPLAY_GAPS = ("customers: a contract's earlier states and replaced loss marks are not kept",)
+REPLAY_GAPS = (
+    "customers: a contract's earlier states and replaced loss marks are not kept; a "
+    "customer's creation carries its name and e-mail as they are now",
+)
 
 
 def customer_events(customer: dict[str, Any]) -> list[dict]:

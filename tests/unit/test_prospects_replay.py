@@ -10,10 +10,6 @@ from clientela.config import Settings, completeness_weights
 from clientela.errors import InvalidInput
 from clientela.events import parse_event
 from clientela.replay import replay_page
-from clientela.services.kpi import handlers as kpi_handlers
-from clientela.services.kpi.dependencies import FakeKpiStorage
-from clientela.services.kpi.domain import ReportIndicators
-from clientela.services.kpi.rebuild import HANDLERS, apply_replayed
 from clientela.services.prospects.dependencies.fake import FakeProspectsStorage
 from clientela.services.prospects.domain.commands import (
     ConvertProspect,
@@ -27,6 +23,8 @@ from clientela.services.prospects.domain.scoring import Qualifier
 from clientela.services.prospects.handlers import capture, followup, merging, profile
 from clientela.services.prospects.intake import rows_to_capture
 from clientela.services.prospects.replay import REPLAY_GAPS, REPLAY_SOURCES
+
+from . import replay_checks
 
 RULES = ProfileRules(
     Matcher(), Qualifier(), completeness_weights(Settings().completeness_weights), "ES"
@@ -81,13 +79,7 @@ def quarter(uow):
 
 
 def replay_all(uow, limit=500):
-    events, after = [], None
-    while True:
-        page = replay_page(REPLAY_SOURCES, uow.replay_documents, after, limit, REPLAY_GAPS)
-        events.extend(page["events"])
-        after = page["next"]
-        if after is None:
-            return events
+    return replay_checks.replay_all(REPLAY_SOURCES, uow, limit)
 
 
 def test_each_profile_gives_back_its_capture_first_contact_conversion_and_merges(uow, quarter):
@@ -124,20 +116,11 @@ def test_replayed_events_keep_their_ids_from_one_replay_to_the_next(uow, quarter
 
 
 def test_kpi_counts_the_replayed_events_as_it_counted_the_live_ones(uow, quarter):
-    live = FakeKpiStorage()
-    for envelope in uow.events.envelopes:
-        event = parse_event(envelope)
-        if event.type in HANDLERS:
-            HANDLERS[event.type](event, live)
-    rebuilt = FakeKpiStorage()
-    apply_replayed(replay_all(uow), rebuilt)
-    rebuilt.swap_rebuilt()
+    reports = replay_checks.kpi_reports(uow.events.envelopes, replay_all(uow))
 
-    for granularity in ("month", "quarter"):
-        query = ReportIndicators(granularity)
-        expected = kpi_handlers.report_indicators(query, live)
-        assert kpi_handlers.report_indicators(query, rebuilt) == expected
-    january = kpi_handlers.report_indicators(ReportIndicators("month"), rebuilt)[0]
+    for live, rebuilt in reports:
+        assert rebuilt == live
+    january = reports[0][1][0]
     assert (january["period"], january["I1_by_source"]) == ("2026-01", {"webforms": 1})
 
 
