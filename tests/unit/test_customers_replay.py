@@ -1,11 +1,13 @@
 """The customers service's replay on its in-memory unit of work: records as the handlers left
 them give back the events kpi counts, as they were announced, the latest state of each."""
 
-from datetime import UTC, datetime
+import itertools
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
+from clientela import events
 from clientela.events import new_event, parse_event
 from clientela.services.customers import classifying, handlers
 from clientela.services.customers.dependencies import FakeCustomersStorage
@@ -25,9 +27,14 @@ MARCH = datetime(2026, 3, 2, 10, tzinfo=UTC)
 
 
 @pytest.fixture
-def uow():
+def uow(monkeypatch):
     """Dora, created in January: her record corrected twice, two purchases, a contract
-    delivered late, lost in March; Eva, a converted prospect."""
+    delivered late, lost in March; Eva, a converted prospect. Events are announced a
+    millisecond apart: kpi keeps a contract's latest state by when it was announced."""
+    ticks = itertools.count()
+    monkeypatch.setattr(
+        events, "utcnow", lambda: MARCH + timedelta(days=1, milliseconds=next(ticks))
+    )
     storage = FakeCustomersStorage()
     handlers.create_customer(CreateCustomer("CU-dora", created_at=JANUARY, company="Dora"), storage)
     converted = {

@@ -1,6 +1,7 @@
 """The prospects service's replay on its in-memory unit of work: profiles as handlers left
 them give back the events kpi counts, and kpi counts them as it counted the live ones."""
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -34,7 +35,16 @@ FEBRUARY = datetime(2026, 2, 3, 10, tzinfo=UTC)
 
 
 @pytest.fixture
-def uow():
+def uow(monkeypatch):
+    """The unit of work, on a clock that moves a millisecond at each reading: kpi keeps the
+    latest of two changes by time, which two changes made in one millisecond do not tell."""
+    ticks = itertools.count()
+
+    def ticking():
+        return datetime(2026, 3, 1, 9, tzinfo=UTC) + timedelta(milliseconds=next(ticks))
+
+    for module in (capture, followup, merging, profile):
+        monkeypatch.setattr(module, "utcnow", ticking)
     return FakeProspectsStorage()
 
 
