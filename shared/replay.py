@@ -5,9 +5,14 @@ with ``{"events": [...], "next": cursor | None, "gaps": [...]}``: the events
 re-derived from its stored documents, in the shape its ``events.py`` builds
 them, with ids derived from what they announce (a replay twice gives the same
 ids). A service reads its :class:`ReplaySource` collections one after another,
-each by ``_id`` (``_id > after``, sorted, ``limit`` documents: one index walk,
-whatever the collection's size); the cursor ``<source>:<last _id>`` says where
-the next page starts. ``gaps`` say what the stored state cannot give back.
+each by ``_id`` (``_id > after``, sorted, ``limit`` documents); the cursor
+``<source>:<last _id>`` says where the next page starts. ``gaps`` say what the
+stored state cannot give back.
+
+On MongoDB a page is a walk of the ``_id`` index, the same cost at any size.
+SecantusDB answers a range of ``_id`` with a collection scan (and an open range
+of any index by reading all of it before the limit): there a page costs in
+proportion to the documents stored (``bench/bench_replay_pages.py``).
 """
 
 from __future__ import annotations

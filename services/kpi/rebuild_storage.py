@@ -12,8 +12,6 @@ from __future__ import annotations
 import copy
 from typing import Any, Self
 
-from pymongo import ASCENDING
-
 from clientela.services.kpi.documents import Fact
 from clientela.storage import FakeUnitOfWork, UnitOfWork
 
@@ -34,9 +32,13 @@ class FactRebuild(UnitOfWork):
         return aside
 
     def start_rebuild(self) -> None:
-        """Empty the rebuilt facts, indexed as the live ones are, for a new rebuild."""
+        """Empty the rebuilt facts, with the indexes :class:`Fact` declares, for a new
+        rebuild."""
         self.database.drop_collection(REBUILT_FACTS)
-        self.database[REBUILT_FACTS].create_index([("kind", ASCENDING), ("at", ASCENDING)])
+        rebuilt = self.database[REBUILT_FACTS]
+        for index in Fact._meta["index_specs"]:
+            options = {name: value for name, value in index.items() if name != "fields"}
+            rebuilt.create_index(index["fields"], **options)
 
     def swap_rebuilt(self) -> int:
         """Put the rebuilt facts in place of the live ones; how many there are now."""
