@@ -1,17 +1,20 @@
 """kpi's rebuild on the in-memory unit of work: replayed events go through the live handlers
 into facts kept aside, and the indicators they give are compared with the live ones."""
 
+import inspect
 from datetime import UTC, datetime
 
 import pytest
 
 from clientela.errors import InvalidInput
 from clientela.events import new_event
+from clientela.messaging import ReliableEventHandler
 from clientela.replay import replayed
 from clientela.services.kpi import handlers
 from clientela.services.kpi.dependencies import FakeKpiStorage
 from clientela.services.kpi.domain import ReportIndicators
-from clientela.services.kpi.rebuild import apply_replayed, compare, differences, same
+from clientela.services.kpi.rebuild import HANDLERS, apply_replayed, compare, differences, same
+from clientela.services.kpi.service import KpiService
 
 MARCH = datetime(2026, 3, 10, 12, tzinfo=UTC)
 APRIL = datetime(2026, 4, 2, 9, tzinfo=UTC)
@@ -144,3 +147,21 @@ def test_a_period_only_one_side_has_differs_in_each_of_its_figures():
 )
 def test_figures_are_the_same_up_to_the_rounding_of_sums(first, second, equal):
     assert same(first, second) is equal
+
+
+def test_every_event_kpi_records_facts_from_is_rebuilt_through_the_handler_it_takes_live():
+    subscribed = {
+        entrypoint.event_type: name
+        for name, method in inspect.getmembers(KpiService, inspect.isfunction)
+        for entrypoint in getattr(method, "nameko_entrypoints", ())
+        if isinstance(entrypoint, ReliableEventHandler)
+    }
+
+    # improvement actions are linked to alerts, kpi's own data, which a rebuild keeps
+    assert subscribed.keys() - HANDLERS.keys() == {
+        "improvement_action_opened",
+        "improvement_action_closed",
+    }
+    assert HANDLERS.keys() <= subscribed.keys()
+    for event_type, handler in HANDLERS.items():
+        assert handler is getattr(handlers, subscribed[event_type]), event_type
