@@ -20,9 +20,6 @@ from clientela.services.kpi import handlers
 from clientela.services.kpi.dependencies import KpiStorage
 from clientela.services.kpi.domain import ReportIndicators
 
-DEFAULT_COMPARED = ("month", "quarter")
-"""The granularities a rebuild compares by default."""
-
 Handler = Callable[[Event, KpiStorage], None]
 
 HANDLERS: dict[str, Handler] = {

@@ -14,7 +14,6 @@ from clientela.services.kpi import handlers, monitoring, rebuild
 from clientela.services.kpi.dependencies import KpiStorage
 from clientela.services.kpi.documents import AlertRecord, Fact, ReferenceRecord, TargetRecord
 from clientela.services.kpi.domain import ReportIndicators, ReportTrends
-from clientela.services.kpi.rebuild import DEFAULT_COMPARED
 from clientela.services.kpi.schemas import (
     alert_schema,
     dismiss_input,
@@ -256,13 +255,12 @@ class KpiService(ServiceBase):
         return rebuild.apply_replayed(events, self.storage)
 
     @api
-    def rebuild_compare(self, granularities: list[str] | None = None) -> list[dict[str, Any]]:
+    def rebuild_compare(self, granularities: list[str]) -> list[dict[str, Any]]:
         """The indicators whose rebuilt value differs from the live one, per period of each
-        of ``granularities`` (default month and quarter)."""
-        wanted = list(granularities or DEFAULT_COMPARED)
-        unknown = [name for name in wanted if name not in KPI_GRANULARITIES]
-        if unknown:
-            raise invalid("granularities", f"Unknown: {', '.join(unknown)}.")
+        of ``granularities`` (day, week, month, quarter, year)."""
+        wanted = list(granularities) if isinstance(granularities, list) else []
+        if not wanted or not set(wanted) <= set(KPI_GRANULARITIES):
+            raise invalid("granularities", f"Give some of: {', '.join(KPI_GRANULARITIES)}.")
         return rebuild.compare(wanted, self.storage)
 
     @api

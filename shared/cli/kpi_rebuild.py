@@ -20,7 +20,9 @@ from clientela.vocabulary import KPI_GRANULARITIES
 
 REPLAYED = ("prospects", "customers", "feedback", "loyalty")
 """The services replayed, in order."""
-PAGE_EVENTS = 500
+PAGE_DOCUMENTS = 500
+COMPARED = ("month", "quarter")
+"""The periods compared unless ``--by`` says otherwise."""
 
 
 def replay_into_kpi(rpc: Any, limit: int) -> Iterator[dict[str, Any]]:
@@ -108,7 +110,7 @@ def print_rebuild(result: dict[str, Any]) -> None:
 @click.option(
     "--page",
     type=click.IntRange(1, 5000),
-    default=PAGE_EVENTS,
+    default=PAGE_DOCUMENTS,
     show_default=True,
     help="Stored documents read per replayed page.",
 )
@@ -118,7 +120,7 @@ def rebuild(
     ctx: click.Context, check: bool, granularities: tuple[str, ...], page: int, as_json: bool
 ) -> None:
     """Rebuild the indicators from the owning services' stored data and swap them in."""
-    wanted = list(granularities or ("month", "quarter"))
+    wanted = list(granularities or COMPARED)
     with platform(settings(ctx), "kpi", *REPLAYED) as rpc:
         result = rebuild_kpi(rpc, wanted, check, page)
     if as_json:
