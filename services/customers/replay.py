@@ -1,9 +1,10 @@
 """The customer events kpi counts, replayed from the stored records (see :mod:`clientela.replay`).
 
 A customer gives back its creation, its loss mark and every change its history
-keeps; a contract its state now; a purchase itself. A contract's earlier states
-and a loss mark later replaced are not kept: only the latest; the creation
-carries the name and e-mail the record has now.
+keeps (under the id of the event that announced it, so that kpi counts a change
+once whether it comes live or replayed); a contract its state now; a purchase
+itself. A contract's earlier states and a loss mark later replaced are not kept:
+only the latest; the creation carries the name and e-mail the record has now.
 """
 
 from __future__ import annotations
@@ -31,9 +32,11 @@ def customer_events(customer: dict[str, Any]) -> list[dict]:
             entry["changed_at"],
             tuple(FieldChange(c["field"], c["before"], c["after"]) for c in entry["changes"]),
         )
-        found.append(
-            replayed(events.customer_updated(change), f"customer_updated:{customer_id}:{number}")
-        )
+        announced = events.customer_updated(change)
+        if entry.get("event_id"):
+            found.append({**announced, "id": entry["event_id"]})
+        else:  # changes kept before their event's id was
+            found.append(replayed(announced, f"customer_updated:{customer_id}:{number}"))
     if customer.get("lost"):
         lost = events.customer_lost(customer_id, customer["lost"])
         found.append(replayed(lost, f"customer_lost:{customer_id}"))

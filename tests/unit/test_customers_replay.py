@@ -97,3 +97,25 @@ def test_kpi_counts_the_replayed_events_as_it_counted_the_live_ones(uow):
     for live, rebuilt in replay_checks.kpi_reports(uow.events.envelopes, replayed):
         assert rebuilt == live
     assert len({e["id"] for e in replayed}) == len(replayed)
+
+
+def updates(envelopes):
+    return sorted(e["id"] for e in envelopes if e["type"] == "customer_updated")
+
+
+def test_a_change_is_replayed_under_the_id_it_was_announced_with(uow):
+    # kpi counts a record update by its event's id: live and replayed, it counts once
+    replayed = replay_checks.replay_all(REPLAY_SOURCES, uow)
+
+    assert updates(replayed) == updates(uow.events.envelopes)
+
+
+def test_a_change_kept_without_its_events_id_is_replayed_under_the_same_id_each_time(uow):
+    for entry in uow.customers["CU-dora"]["history"]:
+        del entry["event_id"]
+
+    first = replay_checks.replay_all(REPLAY_SOURCES, uow)
+
+    assert updates(first) == updates(replay_checks.replay_all(REPLAY_SOURCES, uow, limit=1))
+    assert len(updates(first)) == 2
+    assert not set(updates(first)) & set(updates(uow.events.envelopes))
