@@ -21,6 +21,7 @@ from clientela.vocabulary import KPI_GRANULARITIES
 REPLAYED = ("prospects", "customers", "feedback", "loyalty")
 """The services replayed, in order."""
 PAGE_DOCUMENTS = 500
+"""Stored documents a service reads per replayed page, unless ``--page`` says otherwise."""
 COMPARED = ("month", "quarter")
 """The periods compared unless ``--by`` says otherwise."""
 
@@ -56,7 +57,7 @@ def rebuild_kpi(rpc: Any, granularities: list[str], check: bool, limit: int) -> 
     for page in replay_into_kpi(rpc, limit):
         replayed[page["service"]] += page["events"]
         applied += page["applied"]
-        gaps.extend(gap for gap in page["gaps"] if gap not in gaps)
+        gaps.extend(sorted(set(page["gaps"]) - set(gaps)))
         progress.print(
             f"{page['service']}: {replayed[page['service']]} events replayed, "
             f"{applied} applied in all"
