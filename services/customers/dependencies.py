@@ -15,6 +15,7 @@ from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from clientela.outbox import flush_pending, insert_once, pending_update, release, stage
+from clientela.replay import documents_after, stored_after
 from clientela.services.customers.documents import Contract, Customer, Invoice, Letter, Purchase
 from clientela.storage import DUPLICATE_KEY, FakeUnitOfWork, UnitOfWork
 
@@ -61,6 +62,12 @@ class CustomersStorage(UnitOfWork):
     @property
     def _customers(self) -> Collection:
         return self._collection(Customer)
+
+    def replay_documents(self, source: str, after: str | None, limit: int) -> list[dict[str, Any]]:
+        """The first ``limit`` documents of collection ``source`` (customers, contracts,
+        purchases) by ``_id`` after ``after``, to replay."""
+        codecs = self.database.codec_options.with_options(type_registry=DECIMALS)
+        return documents_after(self.database.get_collection(source, codecs), after, limit)
 
     # -- customers ---------------------------------------------------------------------------
 
@@ -357,6 +364,11 @@ class FakeCustomersStorage(FakeUnitOfWork):
         self.invoices: dict[str, dict[str, Any]] = {}
         self.letters: dict[str, dict[str, Any]] = {}
         self.jobs: dict[str, dict[str, Any]] = {}
+
+    def replay_documents(self, source: str, after: str | None, limit: int) -> list[dict[str, Any]]:
+        stored = {"customers": self.customers, "contracts": self.contracts}
+        stored["purchases"] = self.purchases
+        return stored_after(stored[source], after, limit)
 
     def add_captive_customer(self, customer: dict[str, Any], event: dict) -> str | None:
         existing = self.find_customer_by_prospect(customer["prospect_id"])

@@ -166,17 +166,19 @@ def edit_customer(command: EditCustomer, uow: CustomersStorage) -> dict[str, Any
         if change is None:
             return customer
         values = {c.field: c.after for c in change.changes}
+        announced = events.customer_updated(change)
         entry = {
             "changed_by": change.changed_by,
             "changed_at": change.changed_at,
             "changes": [
                 {"field": c.field, "before": c.before, "after": c.after} for c in change.changes
             ],
+            "event_id": announced["id"],  # a replay announces the change under the same id
         }
         if CLASSIFIED_FIELDS & set(values):
             uow.mark_classification_stale(changed_at)
         version = customer.get("version")
-        if uow.save_edit(customer["_id"], version, values, entry, events.customer_updated(change)):
+        if uow.save_edit(customer["_id"], version, values, entry, announced):
             return {**customer, **values, "version": (version or 0) + 1}
     raise Conflict(f"customer_id: {command.customer_id!r} kept changing meanwhile; try again")
 

@@ -11,6 +11,7 @@ from clientela.clock import utcnow
 from clientela.errors import load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
+from clientela.replay import DEFAULT_REPLAY_LIMIT, replay_page
 from clientela.service import ServiceBase, SettingTimer, api
 from clientela.services.customers import classifying, collecting, handlers, importing, view
 from clientela.services.customers.dependencies import CustomersStorage
@@ -25,6 +26,7 @@ from clientela.services.customers.domain import (
 from clientela.services.customers.domain.classification import ClassificationWindows
 from clientela.services.customers.domain.credit import CreditAssessment
 from clientela.services.customers.letters import PostOffice
+from clientela.services.customers.replay import REPLAY_GAPS, REPLAY_SOURCES
 from clientela.services.customers.schemas import (
     ageing_totals,
     as_of_input,
@@ -73,6 +75,12 @@ class CustomersService(ServiceBase):
     @handles("feedback", "lost_customer_interviewed")
     def handle_lost_customer_interviewed(self, event: Event) -> None:
         classifying.handle_lost_customer_interviewed(event, self.storage)
+
+    @api
+    def replay(self, after: str | None = None, limit: int = DEFAULT_REPLAY_LIMIT) -> dict[str, Any]:
+        """A page of the customer events kpi counts, re-derived from the stored data:
+        ``{"events", "next" (the cursor of the next page, None at the end), "gaps"}``."""
+        return replay_page(REPLAY_SOURCES, self.storage.replay_documents, after, limit, REPLAY_GAPS)
 
     @api
     def create(self, **customer: Any) -> dict[str, Any]:

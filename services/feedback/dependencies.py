@@ -12,6 +12,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
 
 from clientela.outbox import PENDING, flush_pending, insert_once, pending_update
+from clientela.replay import documents_after, stored_after
 from clientela.services.feedback.casework_storage import CaseworkStorage, FakeCaseworkStorage
 from clientela.services.feedback.documents import (
     ComplaintRecord,
@@ -36,6 +37,11 @@ class FeedbackStorage(InvitationStorage, CaseworkStorage):
 
     def _collection(self, document: type[Document]) -> Collection:
         return self.database[document._meta["collection"]]
+
+    def replay_documents(self, source: str, after: str | None, limit: int) -> list[dict[str, Any]]:
+        """The first ``limit`` documents of collection ``source`` (nps_answers, responses,
+        complaints) by ``_id`` after ``after``, to replay."""
+        return documents_after(self.database[source], after, limit)
 
     def remember_customer(
         self, customer_id: str, name: str, captive: bool, email: str | None = None
@@ -188,6 +194,11 @@ class FakeFeedbackStorage(FakeInvitationStorage, FakeCaseworkStorage):
         self.survey_definitions: dict[str, dict[str, Any]] = {}
         self.responses: dict[str, dict[str, Any]] = {}
         self.complaint_records: dict[str, dict[str, Any]] = {}
+
+    def replay_documents(self, source: str, after: str | None, limit: int) -> list[dict[str, Any]]:
+        stored = {"nps_answers": self.answers, "responses": self.responses}
+        stored["complaints"] = self.complaint_records
+        return stored_after(stored[source], after, limit)
 
     def remember_customer(
         self, customer_id: str, name: str, captive: bool, email: str | None = None

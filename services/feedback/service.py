@@ -11,6 +11,7 @@ from clientela.clock import utcnow
 from clientela.errors import InvalidInput, load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
+from clientela.replay import DEFAULT_REPLAY_LIMIT, replay_page
 from clientela.service import ServiceBase, api
 from clientela.services.feedback import (
     casework,
@@ -73,6 +74,7 @@ from clientela.services.feedback.invitation_schemas import (
     send_input,
 )
 from clientela.services.feedback.invitation_setup import InvitationSetupProvider
+from clientela.services.feedback.replay import REPLAY_GAPS, REPLAY_SOURCES
 from clientela.services.feedback.schemas import (
     complaint_input,
     complaint_schema,
@@ -125,6 +127,12 @@ class FeedbackService(ServiceBase):
     def handle_customer_created(self, event: Event) -> None:
         handlers.handle_customer_created(event, self.storage)
         invitation_handlers.remember_recipient(event, self.storage)
+
+    @api
+    def replay(self, after: str | None = None, limit: int = DEFAULT_REPLAY_LIMIT) -> dict[str, Any]:
+        """A page of the feedback events kpi counts, re-derived from the stored data:
+        ``{"events", "next" (the cursor of the next page, None at the end), "gaps"}``."""
+        return replay_page(REPLAY_SOURCES, self.storage.replay_documents, after, limit, REPLAY_GAPS)
 
     @api
     def record_nps(self, customer_id: str, score: int, **details: Any) -> dict[str, Any]:

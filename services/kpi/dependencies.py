@@ -17,7 +17,7 @@ from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from clientela.periods import parse_period, period_key, period_keys
-from clientela.services.kpi.documents import PROSPECT_KINDS, Fact
+from clientela.services.kpi.documents import PROSPECT_KINDS
 from clientela.services.kpi.domain import (
     CAPTURE_DIMENSIONS,
     Change,
@@ -31,6 +31,7 @@ from clientela.services.kpi.feedback_indicators import (
     ScoredAnswer,
     ServqualAnswer,
 )
+from clientela.services.kpi.rebuild_storage import FactRebuild, FakeFactRebuild
 from clientela.services.kpi.target_storage import FakeTargetStorage, TargetStorage
 
 ATTEMPTS = 10
@@ -98,13 +99,14 @@ def _created(fact_id: str, kind: str, subject: str, changes: Iterable[Change]) -
     return fact
 
 
-class KpiStorage(TargetStorage):
-    """Facts in the kpi database, each written by ``_id``; targets, references and alerts."""
+class KpiStorage(TargetStorage, FactRebuild):
+    """Facts in the kpi database, each written by ``_id``; targets, references and alerts;
+    facts rebuilt aside."""
 
     @property
     def facts(self) -> Collection:
-        """The ``facts`` collection."""
-        return self.database[Fact._meta["collection"]]
+        """The facts collection (``facts``, or ``facts_rebuilt`` while rebuilding)."""
+        return self.database[self.facts_collection]
 
     def fact(self, fact_id: str) -> dict[str, Any] | None:
         """The fact ``fact_id`` as stored, None when there is none."""
@@ -470,7 +472,7 @@ def _timed(kind: str, start: datetime | None, end: datetime | None) -> dict[str,
     return {"kind": kind, "at": bounds or {"$ne": None}}
 
 
-class FakeKpiStorage(FakeTargetStorage):
+class FakeKpiStorage(FakeTargetStorage, FakeFactRebuild):
     """:class:`KpiStorage` in memory, for handler unit tests."""
 
     def __init__(self) -> None:

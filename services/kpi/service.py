@@ -12,7 +12,7 @@ from clientela.errors import InvalidInput, load, load_id
 from clientela.events import Event
 from clientela.messaging import handles, handles_batch
 from clientela.service import ServiceBase, SettingTimer, api
-from clientela.services.kpi import handlers, monitoring
+from clientela.services.kpi import handlers, monitoring, rebuild
 from clientela.services.kpi.dashboard.page import (
     PLOTLY_PATH,
     csv_download,
@@ -38,6 +38,7 @@ from clientela.services.kpi.schemas import (
 )
 from clientela.services.kpi.trends import DEFAULT_WINDOW
 from clientela.storage import Storage
+from clientela.vocabulary import KPI_GRANULARITIES
 
 
 class KpiService(ServiceBase):
@@ -279,3 +280,29 @@ class KpiService(ServiceBase):
     def plotly_js(self, request: Request) -> Response:
         """plotly's bundled script, so that the dashboard needs no network beyond kpi."""
         return plotly_script(request)
+
+    @api
+    def rebuild_start(self) -> None:
+        """Begin a rebuild: empty the facts rebuilt aside (the live ones stay in use)."""
+        self.storage.start_rebuild()
+
+    @api
+    def rebuild_apply(self, events: list[Any]) -> dict[str, int]:
+        """Apply a page of replayed events (a service's ``replay``) to the rebuilt facts."""
+        if not isinstance(events, list):
+            raise invalid("events", "Must be a list of event envelopes.")
+        return rebuild.apply_replayed(events, self.storage)
+
+    @api
+    def rebuild_compare(self, granularities: list[str]) -> list[dict[str, Any]]:
+        """The indicators whose rebuilt value differs from the live one, per period of each
+        of ``granularities`` (day, week, month, quarter, year)."""
+        wanted = list(granularities) if isinstance(granularities, list) else []
+        if not wanted or not set(wanted) <= set(KPI_GRANULARITIES):
+            raise invalid("granularities", f"Give some of: {', '.join(KPI_GRANULARITIES)}.")
+        return rebuild.compare(wanted, self.storage)
+
+    @api
+    def rebuild_swap(self) -> dict[str, int]:
+        """Put the rebuilt facts in place of the live ones; how many facts there are now."""
+        return {"facts": self.storage.swap_rebuilt()}

@@ -14,6 +14,7 @@ from pymongo.errors import DuplicateKeyError
 
 from clientela.clock import utcnow
 from clientela.outbox import PENDING, flush_pending, insert_once, pending_update
+from clientela.replay import documents_after, stored_after
 from clientela.services.loyalty.documents import (
     AnswerFact,
     ChurnAlarm,
@@ -99,6 +100,11 @@ def _complaint_changes(
 class LoyaltyStorage(UnitOfWork):
     """Points accounts and journals, members and their referral codes, the purchases and
     answers churn risk reads, churn alarms and improvement actions, in the loyalty database."""
+
+    def replay_documents(self, source: str, after: str | None, limit: int) -> list[dict[str, Any]]:
+        """The first ``limit`` documents of collection ``source`` (ledger, alarms) by ``_id``
+        after ``after``, to replay."""
+        return documents_after(self.database[source], after, limit)
 
     def account(self, customer_id: str) -> dict[str, Any]:
         """The customer's account (:func:`new_account` when they have none).
@@ -408,6 +414,10 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
         self.alarms: dict[str, dict[str, Any]] = {}
         self.complaints: dict[str, dict[str, Any]] = {}
         self.actions: dict[str, dict[str, Any]] = {}
+
+    def replay_documents(self, source: str, after: str | None, limit: int) -> list[dict[str, Any]]:
+        stored = {"ledger": self.ledger, "alarms": self.alarms}
+        return stored_after(stored[source], after, limit)
 
     def account(self, customer_id: str) -> dict[str, Any]:
         return copy.deepcopy(self.accounts.get(customer_id, new_account(customer_id)))

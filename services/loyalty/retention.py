@@ -130,7 +130,7 @@ def assess_risk(
     # the live one found below) or raises the same number (and one insert wins).
     number = uow.alarm_count(customer_id) + 1
     live = uow.live_alarm(customer_id)
-    current = _alarm(live) if live else None
+    current = alarm_from_document(live) if live else None
     decision = alarm_decision(risk, current, SETTINGS)
     if decision is AlarmDecision.RAISE:
         alarm = raise_alarm(f"{customer_id}-{number}", risk)
@@ -210,7 +210,7 @@ def _save(before: Alarm, after: Alarm, uow: LoyaltyStorage) -> None:
 
 
 def _found(alarm_id: str, uow: LoyaltyStorage) -> Alarm:
-    return _alarm(_found_document(alarm_id, uow))
+    return alarm_from_document(_found_document(alarm_id, uow))
 
 
 def _found_document(alarm_id: str, uow: LoyaltyStorage) -> dict[str, Any]:
@@ -236,7 +236,8 @@ def _alarm_document(alarm: Alarm) -> dict[str, Any]:
     }
 
 
-def _alarm(document: dict[str, Any]) -> Alarm:
+def alarm_from_document(document: dict[str, Any]) -> Alarm:
+    """The churn alarm a stored document holds."""
     return Alarm(
         alarm_id=document["_id"],
         customer_id=document["customer_id"],

@@ -9,6 +9,7 @@ from nameko.timer import timer
 from clientela.errors import load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
+from clientela.replay import DEFAULT_REPLAY_LIMIT, replay_page
 from clientela.service import ServiceBase, api
 from clientela.services.loyalty import handlers, improvement, retention
 from clientela.services.loyalty.dependencies import LoyaltyStorage
@@ -24,6 +25,7 @@ from clientela.services.loyalty.documents import (
     ReferralCode,
 )
 from clientela.services.loyalty.domain.actions import SmartStatement
+from clientela.services.loyalty.replay import REPLAY_GAPS, REPLAY_SOURCES
 from clientela.services.loyalty.schemas import (
     action_input,
     action_schema,
@@ -104,6 +106,12 @@ class LoyaltyService(ServiceBase):
     def review_risks(self) -> int:
         """Daily: rescore every customer's churn risk (idleness grows by itself)."""
         return retention.review_risks(self.storage)
+
+    @api
+    def replay(self, after: str | None = None, limit: int = DEFAULT_REPLAY_LIMIT) -> dict[str, Any]:
+        """A page of the loyalty events kpi counts, re-derived from the stored data:
+        ``{"events", "next" (the cursor of the next page, None at the end), "gaps"}``."""
+        return replay_page(REPLAY_SOURCES, self.storage.replay_documents, after, limit, REPLAY_GAPS)
 
     @api
     def add_action(self, **action: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from clientela.events import Event
 from clientela.leads import LeadSourceError
 from clientela.messaging import InboxMessage, consumes_inbox, handles
 from clientela.payloads import check_options
+from clientela.replay import DEFAULT_REPLAY_LIMIT, replay_page
 from clientela.service import ServiceBase, api
 from clientela.services.prospects.dependencies import PipelineProvider, ProspectsStorage
 from clientela.services.prospects.documents import (
@@ -40,6 +41,7 @@ from clientela.services.prospects.handlers import (
     search,
 )
 from clientela.services.prospects.intake import payload_to_capture, rows_to_capture
+from clientela.services.prospects.replay import REPLAY_GAPS, REPLAY_SOURCES
 from clientela.services.prospects.schemas import (
     conversion_schema,
     find_schema,
@@ -125,6 +127,12 @@ class ProspectsService(ServiceBase):
                     ]
                 }
             )
+
+    @api
+    def replay(self, after: str | None = None, limit: int = DEFAULT_REPLAY_LIMIT) -> dict[str, Any]:
+        """A page of the prospect events kpi counts, re-derived from the stored profiles:
+        ``{"events", "next" (the cursor of the next page, None at the end), "gaps"}``."""
+        return replay_page(REPLAY_SOURCES, self.storage.replay_documents, after, limit, REPLAY_GAPS)
 
     @api
     def convert(self, prospect_id: str, basis: str, reference: str = "") -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from clientela import indicator_csv
-from clientela.cli import kpi_targets
+from clientela.cli import kpi_rebuild, kpi_targets
 from clientela.cli.client import platform
 from clientela.cli.context import settings
 from clientela.cli.output import json_option, print_json, print_table, say, stderr
@@ -185,6 +185,7 @@ def kpi(
 
 for subcommand in (kpi_targets.targets, kpi_targets.references, kpi_targets.alerts):
     kpi.add_command(subcommand)
+kpi.add_command(kpi_rebuild.rebuild)
 
 
 def lag_notice(behind: dict[str, Any]) -> str:

@@ -418,3 +418,16 @@ def test_every_query_of_the_storage_uses_an_index(clientela_settings):
 
     assert any("customer_id" in query for _, query in recorder.queries), "nothing recorded"
     assert scans == [], "\n".join(map(str, scans))
+
+
+def test_customers_and_their_purchases_are_replayed_a_page_at_a_time_in_id_order(uow):
+    for customer_id in ("C-2", "C-1", "C-3"):
+        uow.add_customer(customer(customer_id, f"P-{customer_id}"), {"id": f"E-{customer_id}"})
+    uow.add_purchase(purchase("PU-2", "12.50"), {"id": "E-PU-2"})
+    uow.add_purchase(purchase("PU-1", "80.00"), {"id": "E-PU-1"})
+
+    first = uow.replay_documents("customers", None, 2)
+
+    assert first == [customer("C-1", "P-C-1"), customer("C-2", "P-C-2")]
+    assert [c["_id"] for c in uow.replay_documents("customers", "C-2", 2)] == ["C-3"]
+    assert uow.replay_documents("purchases", "PU-1", 5) == [purchase("PU-2", "12.50")]

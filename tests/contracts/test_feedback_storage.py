@@ -356,3 +356,14 @@ def test_a_complaint_inserted_with_further_events_announces_them_all_once(uow):
 
     assert again["status"] == "resolved"
     assert [e["id"] for e in uow.events.envelopes] == ["E-1", "E-2"]
+
+
+def test_answers_are_replayed_a_page_at_a_time_in_id_order(uow):
+    for answer_id, score in (("A-2", 7), ("A-1", 9), ("A-3", 10)):
+        uow.add_answer(answer(answer_id, score), {"id": f"E-{answer_id}", "type": "x"})
+
+    first = uow.replay_documents("nps_answers", None, 2)
+
+    assert first == [answer("A-1", 9), answer("A-2", 7)]
+    assert uow.replay_documents("nps_answers", "A-2", 2) == [answer("A-3", 10)]
+    assert uow.replay_documents("complaints", None, 2) == []

@@ -475,3 +475,20 @@ def test_a_batch_written_again_changes_nothing(uow):
     uow.write_facts(batch)
 
     assert (uow.fact("nps:a1"), uow.fact("captured:p1")) == first
+
+
+def test_facts_rebuilt_aside_replace_the_live_ones_only_when_swapped_in(uow):
+    uow.record_once("nps:live", "nps", "c1", JAN, category="promoter")
+    uow.start_rebuild()
+    aside = uow.rebuilt()
+    aside.record_once("nps:a1", "nps", "c1", MAR, category="passive")
+    aside.change_fact("conversion:p1", "conversion", "p1", earliest(MAR))
+
+    assert (uow.fact("nps:live") is not None, uow.fact("nps:a1")) == (True, None)
+    assert aside.fact("nps:a1")["category"] == "passive"
+    assert uow.swap_rebuilt() == 2
+    assert (uow.fact("nps:live"), uow.fact("nps:a1")["category"]) == (None, "passive")
+    assert [fact.subject for fact in uow.timed_facts("nps", None, None)] == ["c1"]
+    uow.start_rebuild()
+    assert uow.rebuilt().fact("nps:a1") is None
+    assert uow.fact("conversion:p1")["at"] == MAR

@@ -323,3 +323,14 @@ def test_entries_a_crash_left_on_the_account_reach_the_journal_when_it_is_read(
     assert uow.account("C-1")["balance"] == 150
     assert uow.journal("C-1", 2) == [entry("purchase:F-1", 100, 0), stranded]
     assert database[PointsAccount._meta["collection"]].find_one({"_id": "C-1"})["pending"] == []
+
+
+def test_alarms_are_replayed_a_page_at_a_time_in_id_order(uow):
+    for alarm_id, day in (("C-2-1", 2), ("C-1-1", 1), ("C-3-1", 3)):
+        uow.add_alarm(alarm(alarm_id, day, alarm_id[:3]), {"id": f"E-{alarm_id}"})
+
+    first = uow.replay_documents("alarms", None, 2)
+
+    assert first == [alarm("C-1-1", 1), alarm("C-2-1", 2, "C-2")]
+    assert uow.replay_documents("alarms", "C-2-1", 2) == [alarm("C-3-1", 3, "C-3")]
+    assert uow.replay_documents("ledger", None, 2) == []

@@ -340,3 +340,15 @@ def test_pairs_are_decided_once_and_dismissed_even_unseen(uow):
         }
     )
     assert [p["_id"] for p in uow.open_pairs(10)] == ["eva|pia"]
+
+
+def test_profiles_are_replayed_a_page_at_a_time_in_id_order(uow):
+    uow.insert_profiles([profile("P-3"), profile("P-1", minutes=1), profile("P-2")])
+
+    first = uow.replay_documents("prospects", None, 2)
+    rest = uow.replay_documents("prospects", first[-1]["_id"], 2)
+
+    assert [p["_id"] for p in first] == ["P-1", "P-2"]
+    assert first[0] == profile("P-1", minutes=1)
+    assert [p["_id"] for p in rest] == ["P-3"]
+    assert uow.replay_documents("prospects", "P-3", 2) == []

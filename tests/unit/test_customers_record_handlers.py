@@ -64,6 +64,7 @@ def test_an_edit_keeps_who_when_and_each_field_before_and_after(uow, customer_id
     record = handlers.edit_customer(EditCustomer(customer_id, edits, "maria", at), uow)
 
     assert (record["phone"], record["first_name"]) == ("555-0101", "Ana María")
+    [updated] = uow.events.envelopes
     assert handlers.customer_history(customer_id, uow) == [
         {
             "changed_by": "maria",
@@ -73,9 +74,9 @@ def test_an_edit_keeps_who_when_and_each_field_before_and_after(uow, customer_id
                 {"field": "needs", "before": None, "after": "fast delivery"},
                 {"field": "phone", "before": "", "after": "555-0101"},
             ],
+            "event_id": updated["id"],
         }
     ]
-    [updated] = uow.events.envelopes
     assert updated["type"] == "customer_updated"
     assert updated["payload"] == {
         "customer_id": customer_id,

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from clientela.replay import stored_after
 from clientela.services.prospects.dependencies.storage import (
     CAPTURE_CHANGES,
     CLAIM_GRACE,
@@ -51,6 +52,9 @@ class FakeProspectsStorage(FakeUnitOfWork):
         self.lines: dict[str, dict[str, Any]] = {}
         self.claims: dict[str, dict[str, Any]] = {}
         self.staged: dict[str, list[tuple[dict, str, str | None]]] = {}
+
+    def replay_documents(self, source: str, after: str | None, limit: int) -> list[dict[str, Any]]:
+        return stored_after(self.profiles, after, limit)
 
     # -- one profile -------------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from pymongo.errors import BulkWriteError
 
 from clientela.outbox import PENDING, flush_pending, pending_update, release, stage
 from clientela.payloads import batches
+from clientela.replay import documents_after
 from clientela.services.prospects.documents import (
     Claim,
     FollowUp,
@@ -117,6 +118,11 @@ class ProspectsStorage(UnitOfWork):
     @property
     def _claims(self) -> Collection:
         return self.database[Claim._meta["collection"]]
+
+    def replay_documents(self, source: str, after: str | None, limit: int) -> list[dict[str, Any]]:
+        """The first ``limit`` profiles by ``_id`` after ``after``, to replay (only source:
+        ``prospects``)."""
+        return documents_after(self._profiles, after, limit)
 
     # -- one profile -------------------------------------------------------------------------
 

@@ -1,0 +1,70 @@
+"""The kpi service's storage of a rebuild: facts written aside, then swapped in, and its fake.
+
+:class:`~clientela.services.kpi.dependencies.KpiStorage` and its fake take these
+methods over. A rebuild writes its facts into the ``facts_rebuilt`` collection
+through a unit of work like the live one (:meth:`FactRebuild.rebuilt`), so the
+same handlers write them the same way; swapping renames that collection over
+``facts`` in one step. Targets, references and alerts are not touched.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Self
+
+from clientela.services.kpi.documents import Fact
+from clientela.storage import FakeUnitOfWork, UnitOfWork
+
+FACTS = Fact._meta["collection"]
+REBUILT_FACTS = f"{FACTS}_rebuilt"
+
+
+class FactRebuild(UnitOfWork):
+    """Facts rebuilt aside in the kpi database, swapped in once complete."""
+
+    facts_collection: str = FACTS
+    """The collection this unit of work reads and writes facts in."""
+
+    def rebuilt(self) -> Self:
+        """A unit of work like this one whose facts are those being rebuilt."""
+        aside = copy.copy(self)
+        aside.facts_collection = REBUILT_FACTS
+        return aside
+
+    def start_rebuild(self) -> None:
+        """Empty the rebuilt facts, with the indexes :class:`Fact` declares, for a new
+        rebuild."""
+        self.database.drop_collection(REBUILT_FACTS)
+        rebuilt = self.database[REBUILT_FACTS]
+        for index in Fact._meta["index_specs"]:
+            options = {name: value for name, value in index.items() if name != "fields"}
+            rebuilt.create_index(index["fields"], **options)
+
+    def swap_rebuilt(self) -> int:
+        """Put the rebuilt facts in place of the live ones; how many there are now."""
+        rebuilt = self.database[REBUILT_FACTS]
+        count = rebuilt.estimated_document_count()
+        rebuilt.rename(FACTS, dropTarget=True)
+        return count
+
+
+class FakeFactRebuild(FakeUnitOfWork):
+    """:class:`FactRebuild` in memory."""
+
+    facts: dict[str, dict[str, Any]]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rebuilt_facts: dict[str, dict[str, Any]] = {}
+
+    def rebuilt(self) -> Self:
+        aside = copy.copy(self)
+        aside.facts = self.rebuilt_facts
+        return aside
+
+    def start_rebuild(self) -> None:
+        self.rebuilt_facts.clear()
+
+    def swap_rebuilt(self) -> int:
+        self.facts, self.rebuilt_facts = self.rebuilt_facts, {}
+        return len(self.facts)
