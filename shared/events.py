@@ -348,6 +348,28 @@ class ChurnAlarmClosed(_Payload):
     closed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
 
 
+class ImprovementActionOpened(_Payload):
+    action_id = fields.String(required=True)
+    alert_id = fields.String(required=True, allow_none=True)
+    indicator = fields.String(required=True)
+    target = fields.String(required=True)
+    before = fields.String(required=True, allow_none=True)
+    owner = fields.String(required=True)
+    opened_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    due_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class ImprovementActionClosed(_Payload):
+    action_id = fields.String(required=True)
+    alert_id = fields.String(required=True, allow_none=True)
+    indicator = fields.String(required=True)
+    before = fields.String(required=True, allow_none=True)
+    after = fields.String(required=True)
+    effect = fields.String(required=True, allow_none=True)
+    target_met = fields.Boolean(required=True, allow_none=True)
+    closed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
 CATALOGUE: dict[str, EventType] = {
     event.name: event
     for event in (
@@ -553,6 +575,24 @@ CATALOGUE: dict[str, EventType] = {
             ChurnAlarmClosed(),
             "A churn alarm ended: the customer was `retained` or `lost`, it was a "
             "`false_alarm`, or the risk fell below the threshold by itself (`cleared`).",
+        ),
+        EventType(
+            "improvement_action_opened",
+            1,
+            "loyalty",
+            ImprovementActionOpened(),
+            "A SMART improvement action was opened on `indicator` (its value `before`, read "
+            "from kpi unless given, and the `target`, both decimal texts), owned by `owner`, "
+            "due at `due_at`; `alert_id` is the kpi alert it answers, if any.",
+        ),
+        EventType(
+            "improvement_action_closed",
+            1,
+            "loyalty",
+            ImprovementActionClosed(),
+            "An improvement action was closed with the indicator's value `after` (read from "
+            "kpi unless given); `effect` is after minus before and `target_met` whether the "
+            "target was reached (both None without a value before).",
         ),
     )
 }

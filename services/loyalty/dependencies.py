@@ -349,34 +349,40 @@ class LoyaltyStorage(UnitOfWork):
         found = codes.find_one({"_id": code}, {"customer_id": 1})
         return None if found is None else found["customer_id"]
 
-    def add_action(self, action: dict[str, Any]) -> dict[str, Any] | None:
-        """Insert improvement ``action``; the action stored under its id when there was one."""
+    def add_action(self, action: dict[str, Any], event: dict) -> dict[str, Any] | None:
+        """Insert improvement ``action`` and publish ``event``; the action stored under its
+        id (nothing published) when there was one."""
         actions = self.database[ImprovementActionRecord._meta["collection"]]
-        try:
-            actions.insert_one(action)
-        except DuplicateKeyError:
-            return actions.find_one({"_id": action["_id"]})
-        return None
+        if insert_once(actions, {"_id": action["_id"]}, action, event, self.publish) is None:
+            return None
+        return self.find_action(action["_id"])
 
     def find_action(self, action_id: str) -> dict[str, Any] | None:
         """The improvement action ``action_id``, None when there is none."""
         return self.database[ImprovementActionRecord._meta["collection"]].find_one(
-            {"_id": action_id}
+            {"_id": action_id}, {"outbox": 0, PENDING: 0}
         )
 
     def list_actions(self, open_only: bool, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` improvement actions, soonest due first; with ``open_only``, the
         open ones."""
         actions = self.database[ImprovementActionRecord._meta["collection"]]
-        found = actions.find({"state": "open"} if open_only else {})
+        found = actions.find({"state": "open"} if open_only else {}, {"outbox": 0, PENDING: 0})
         return list(found.sort("due_at", ASCENDING).limit(limit))
 
-    def update_action(self, action_id: str, state: str, changes: dict[str, Any]) -> bool:
-        """Apply ``changes`` to the action if it is still in ``state``; False otherwise."""
-        written = self.database[ImprovementActionRecord._meta["collection"]].update_one(
-            {"_id": action_id, "state": state}, {"$set": changes}
+    def update_action(
+        self, action_id: str, state: str, changes: dict[str, Any], event: dict
+    ) -> bool:
+        """Apply ``changes`` to the action if it is still in ``state``, announcing ``event``;
+        False, with nothing written, otherwise."""
+        actions = self.database[ImprovementActionRecord._meta["collection"]]
+        written = actions.update_one(
+            {"_id": action_id, "state": state}, {"$set": changes, **pending_update([event])}
         )
-        return bool(written.matched_count)
+        if not written.matched_count:
+            return False
+        flush_pending(actions, action_id, [event], self.publish)
+        return True
 
 
 class FakeLoyaltyStorage(FakeUnitOfWork):
@@ -546,10 +552,11 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
         found = self.codes.get(code)
         return None if found is None else found["customer_id"]
 
-    def add_action(self, action: dict[str, Any]) -> dict[str, Any] | None:
+    def add_action(self, action: dict[str, Any], event: dict) -> dict[str, Any] | None:
         if action["_id"] in self.actions:
             return copy.deepcopy(self.actions[action["_id"]])
         self.actions[action["_id"]] = copy.deepcopy(action)
+        self.publish(event)
         return None
 
     def find_action(self, action_id: str) -> dict[str, Any] | None:
@@ -560,9 +567,12 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
         actions.sort(key=lambda action: action["due_at"])
         return copy.deepcopy(actions[:limit])
 
-    def update_action(self, action_id: str, state: str, changes: dict[str, Any]) -> bool:
+    def update_action(
+        self, action_id: str, state: str, changes: dict[str, Any], event: dict
+    ) -> bool:
         action = self.actions.get(action_id)
         if action is None or action["state"] != state:
             return False
         action.update(copy.deepcopy(changes))
+        self.publish(event)
         return True

@@ -167,9 +167,10 @@ class ReferralCode(Document):
     meta = {"db_alias": "loyalty", "collection": "referral_codes"}
 
 
-class ImprovementActionRecord(Document):
+class ImprovementActionRecord(OutboxDocument):
     """A SMART improvement action: its opportunity, its answers to each criterion, who
-    owns it, the indicator it targets, and once closed the value after and when."""
+    owns it, the indicator it targets (measured over ``granularity`` periods), the kpi
+    alert it answers (``alert_id``, if any), and once closed the value after and when."""
 
     id = StringField(primary_key=True)
     opportunity = StringField(required=True)
@@ -183,6 +184,8 @@ class ImprovementActionRecord(Document):
     indicator = StringField(required=True)
     target = StringField(required=True)
     before = StringField()
+    alert_id = StringField()
+    granularity = StringField()
     opened_at = DateTimeField(required=True)
     due_at = DateTimeField(required=True)
     state = StringField(required=True)
@@ -192,5 +195,5 @@ class ImprovementActionRecord(Document):
     meta = {
         "db_alias": "loyalty",
         "collection": "actions",
-        "indexes": [("state", "due_at"), "due_at"],
+        "indexes": [("state", "due_at"), "due_at", OUTBOX_INDEX],
     }

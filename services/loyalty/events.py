@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from clientela.events import new_event
+from clientela.services.loyalty.domain.actions import ImprovementAction
 from clientela.services.loyalty.domain.churn import Alarm, RiskReason
 from clientela.services.loyalty.domain.tiers import TierChange
 
@@ -132,4 +134,45 @@ def churn_alarm_closed(alarm: Alarm) -> dict:
             "closed_at": alarm.closed_at,
         },
         occurred_at=alarm.closed_at,
+    )
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    """A decimal as events and documents carry it: its text, None for None."""
+    return None if value is None else str(value)
+
+
+def improvement_action_opened(action: ImprovementAction) -> dict:
+    """``improvement_action_opened``: a SMART action was opened (maybe for a kpi alert)."""
+    return new_event(
+        "improvement_action_opened",
+        {
+            "action_id": action.action_id,
+            "alert_id": action.alert_id,
+            "indicator": action.indicator,
+            "target": str(action.target),
+            "before": decimal_text(action.before),
+            "owner": action.owner,
+            "opened_at": action.opened_at,
+            "due_at": action.due_at,
+        },
+        occurred_at=action.opened_at,
+    )
+
+
+def improvement_action_closed(action: ImprovementAction) -> dict:
+    """``improvement_action_closed``: an action was closed with its measured effect."""
+    return new_event(
+        "improvement_action_closed",
+        {
+            "action_id": action.action_id,
+            "alert_id": action.alert_id,
+            "indicator": action.indicator,
+            "before": decimal_text(action.before),
+            "after": decimal_text(action.after),
+            "effect": decimal_text(action.effect),
+            "target_met": action.target_met,
+            "closed_at": action.closed_at,
+        },
+        occurred_at=action.closed_at,
     )

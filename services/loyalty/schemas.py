@@ -6,6 +6,9 @@ from datetime import UTC
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from clientela.services.loyalty.domain.measures import DEFAULT_GRANULARITY
+from clientela.vocabulary import KPI_GRANULARITIES
+
 _KEY = validate.Length(min=1, max=200)
 
 
@@ -100,8 +103,11 @@ class AlarmSchema(Schema):
 class ActionInput(Schema):
     """An improvement action to open; ``action_id`` makes a retried call harmless.
 
-    ``specific``, ``measurable``, ``achievable`` and ``relevant`` answer each
-    SMART question (the due date answers the time-bound one).
+    ``before`` is read from kpi when not given, over the latest complete period
+    of ``granularity``; ``alert_id`` is the kpi alert the action answers.
+
+        ``specific``, ``measurable``, ``achievable`` and ``relevant`` answer each
+        SMART question (the due date answers the time-bound one).
     """
 
     class Meta:
@@ -120,16 +126,21 @@ class ActionInput(Schema):
     target = fields.Decimal(required=True, allow_nan=False)
     due_at = fields.AwareDateTime(required=True, default_timezone=UTC)
     before = fields.Decimal(load_default=None, allow_none=True, allow_nan=False)
+    alert_id = fields.String(load_default=None, allow_none=True, validate=_KEY)
+    granularity = fields.String(
+        load_default=DEFAULT_GRANULARITY, validate=validate.OneOf(KPI_GRANULARITIES)
+    )
 
 
 class CloseActionInput(Schema):
-    """An improvement action to close, with the indicator's value after it."""
+    """An improvement action to close, with the indicator's value after it (None: read
+    from kpi)."""
 
     class Meta:
         unknown = RAISE
 
     action_id = fields.String(required=True, validate=_KEY)
-    after = fields.Decimal(required=True, allow_nan=False)
+    after = fields.Decimal(load_default=None, allow_none=True, allow_nan=False)
 
 
 class ActionSchema(Schema):
@@ -147,6 +158,8 @@ class ActionSchema(Schema):
     indicator = fields.String()
     target = fields.String()
     before = fields.String(allow_none=True)
+    alert_id = fields.String(allow_none=True)
+    granularity = fields.String()
     opened_at = fields.DateTime()
     due_at = fields.DateTime()
     state = fields.String()

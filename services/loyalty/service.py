@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from clientela.errors import load, load_id
@@ -24,6 +25,7 @@ from clientela.services.loyalty.documents import (
     ReferralCode,
 )
 from clientela.services.loyalty.domain.actions import SmartStatement
+from clientela.services.loyalty.measuring import kpi_indicators
 from clientela.services.loyalty.schemas import (
     action_input,
     action_schema,
@@ -50,7 +52,8 @@ class LoyaltyService(ServiceBase):
     rewards, expired with time, adjusted by hand) and their churn-risk alarms."""
 
     name = "loyalty"
-    outbox_documents = (PointsAccount, ChurnAlarm)
+    outbox_documents = (PointsAccount, ChurnAlarm, ImprovementActionRecord)
+    kpi = RpcProxy("kpi")
     storage = Storage(
         LoyaltyStorage,
         documents=[
@@ -108,13 +111,19 @@ class LoyaltyService(ServiceBase):
     @api
     def add_action(self, **action: Any) -> dict[str, Any]:
         """Open a SMART improvement action (see ActionInput); InvalidInput names each
-        criterion it fails."""
+        criterion it fails. ``before`` is read from kpi unless given (Unavailable when kpi
+        does not answer, NotFound when it has no value)."""
         given = load(action_input, action)
         statement = SmartStatement(
             *(given.pop(name) for name in ("specific", "measurable", "achievable", "relevant"))
         )
         return action_schema.dump(
-            improvement.add_action(statement=statement, uow=self.storage, **given)
+            improvement.add_action(
+                statement=statement,
+                uow=self.storage,
+                indicators=kpi_indicators(self.kpi),
+                **given,
+            )
         )
 
     @api
@@ -123,10 +132,15 @@ class LoyaltyService(ServiceBase):
         return actions_schema.dump(improvement.list_actions(bool(open_only), self.storage))
 
     @api
-    def close_action(self, action_id: str, after: str) -> dict[str, Any]:
-        """Close an improvement action with the indicator's value after it."""
+    def close_action(self, action_id: str, after: str | None = None) -> dict[str, Any]:
+        """Close an improvement action with the indicator's value after it, read from kpi
+        unless given (Unavailable when kpi does not answer, NotFound when it has none)."""
         closing = load(close_action_input, {"action_id": action_id, "after": after})
-        return action_schema.dump(improvement.close_action(uow=self.storage, **closing))
+        return action_schema.dump(
+            improvement.close_action(
+                uow=self.storage, indicators=kpi_indicators(self.kpi), **closing
+            )
+        )
 
     @api
     def matrix(self, period: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from clientela.services.loyalty.dependencies import (
 )
 from clientela.services.loyalty.documents import (
     ChurnAlarm,
+    ImprovementActionRecord,
     LedgerEntry,
     PointsAccount,
     ReferralCode,
@@ -28,7 +29,7 @@ def uow(request):
         return FakeLoyaltyStorage()
     database = request.getfixturevalue("service_database")("loyalty")
     # the indexes as the service creates them: one code per customer is one's promise
-    for document in (LedgerEntry, PointsAccount, ReferralCode, ChurnAlarm):
+    for document in (LedgerEntry, PointsAccount, ReferralCode, ChurnAlarm, ImprovementActionRecord):
         for index in document._meta["index_specs"]:
             options = {key: value for key, value in index.items() if key != "fields"}
             database[document._meta["collection"]].create_index(index["fields"], **options)
@@ -262,6 +263,8 @@ def action(action_id: str, due_day: int, state: str = "open") -> dict:
         "indicator": "NPS",
         "target": "20",
         "before": "5",
+        "alert_id": "AL-3",
+        "granularity": "month",
         "opened_at": MARCH[0],
         "due_at": MARCH[due_day],
         "state": state,
@@ -270,25 +273,36 @@ def action(action_id: str, due_day: int, state: str = "open") -> dict:
     }
 
 
-def test_an_action_is_added_once_and_listed_soonest_due_first(uow):
-    assert uow.add_action(action("ACT-1", 20)) is None
-    assert uow.add_action({**action("ACT-1", 20), "owner": "luis"}) == action("ACT-1", 20)
-    uow.add_action(action("ACT-2", 10, state="closed"))
-    uow.add_action(action("ACT-3", 15))
+def announced(action_id: str, what: str = "opened") -> dict:
+    return {"id": f"E-{action_id}-{what}", "type": f"improvement_action_{what}"}
+
+
+def test_an_action_is_added_once_announced_once_and_listed_soonest_due_first(uow):
+    assert uow.add_action(action("ACT-1", 20), announced("ACT-1")) is None
+    duplicate = {**action("ACT-1", 20), "owner": "luis"}
+    assert uow.add_action(duplicate, announced("ACT-1")) == action("ACT-1", 20)
+    uow.add_action(action("ACT-2", 10, state="closed"), announced("ACT-2"))
+    uow.add_action(action("ACT-3", 15), announced("ACT-3"))
 
     assert uow.find_action("ACT-1") == action("ACT-1", 20)
     assert uow.find_action("ACT-9") is None
     assert [a["_id"] for a in uow.list_actions(False, 10)] == ["ACT-2", "ACT-3", "ACT-1"]
     assert [a["_id"] for a in uow.list_actions(True, 1)] == ["ACT-3"]
+    assert [e["id"] for e in uow.events.envelopes] == [
+        "E-ACT-1-opened",
+        "E-ACT-2-opened",
+        "E-ACT-3-opened",
+    ]
 
 
-def test_an_action_moves_only_from_the_state_it_was_read_in(uow):
-    uow.add_action(action("ACT-1", 20))
+def test_an_action_moves_only_from_the_state_it_was_read_in_announcing_it(uow):
+    uow.add_action(action("ACT-1", 20), announced("ACT-1"))
     closed = {"state": "closed", "after": "22", "closed_at": MARCH[25]}
 
-    assert uow.update_action("ACT-1", "closed", closed) is False
-    assert uow.update_action("ACT-1", "open", closed) is True
+    assert uow.update_action("ACT-1", "closed", closed, announced("ACT-1", "closed")) is False
+    assert uow.update_action("ACT-1", "open", closed, announced("ACT-1", "closed")) is True
     assert uow.find_action("ACT-1") == {**action("ACT-1", 20), **closed}
+    assert [e["id"] for e in uow.events.envelopes] == ["E-ACT-1-opened", "E-ACT-1-closed"]
 
 
 @pytest.mark.integration
