@@ -370,6 +370,23 @@ class ImprovementActionClosed(_Payload):
     closed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
 
 
+class RetentionCaseOpened(_Payload):
+    case_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    reason = fields.String(required=True)
+    opened_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class RetentionCaseClosed(_Payload):
+    case_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    outcome = fields.String(required=True, validate=validate.OneOf(("retained", "lost")))
+    offer = fields.String(required=True, allow_none=True)
+    offers = fields.Integer(required=True, validate=validate.Range(min=0))
+    opened_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    closed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
 CATALOGUE: dict[str, EventType] = {
     event.name: event
     for event in (
@@ -575,6 +592,22 @@ CATALOGUE: dict[str, EventType] = {
             ChurnAlarmClosed(),
             "A churn alarm ended: the customer was `retained` or `lost`, it was a "
             "`false_alarm`, or the risk fell below the threshold by itself (`cleared`).",
+        ),
+        EventType(
+            "retention_case_opened",
+            1,
+            "loyalty",
+            RetentionCaseOpened(),
+            "A customer announced they are leaving, for `reason`: a retention case opens, "
+            "where offers are made to keep them.",
+        ),
+        EventType(
+            "retention_case_closed",
+            1,
+            "loyalty",
+            RetentionCaseClosed(),
+            "A retention case ended: the customer accepted `offer` and was `retained`, or was "
+            "`lost` (`offer`: the latest offer made, None if none); `offers`: how many were made.",
         ),
         EventType(
             "improvement_action_opened",

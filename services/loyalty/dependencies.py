@@ -24,6 +24,7 @@ from clientela.services.loyalty.documents import (
     PointsAccount,
     PurchaseFact,
     ReferralCode,
+    RetentionCaseRecord,
 )
 from clientela.storage import FakeUnitOfWork, UnitOfWork
 
@@ -384,6 +385,52 @@ class LoyaltyStorage(UnitOfWork):
         flush_pending(actions, action_id, [event], self.publish)
         return True
 
+    def live_case(self, customer_id: str) -> dict[str, Any] | None:
+        """The customer's retention case that has not ended, None when there is none."""
+        return self.database[RetentionCaseRecord._meta["collection"]].find_one(
+            {"customer_id": customer_id, "live": True}, {"outbox": 0, PENDING: 0}
+        )
+
+    def case_count(self, customer_id: str) -> int:
+        """How many retention cases the customer has had, ended or not."""
+        return self.database[RetentionCaseRecord._meta["collection"]].count_documents(
+            {"customer_id": customer_id}
+        )
+
+    def find_case(self, case_id: str) -> dict[str, Any] | None:
+        """The retention case ``case_id``, None when there is none."""
+        return self.database[RetentionCaseRecord._meta["collection"]].find_one(
+            {"_id": case_id}, {"outbox": 0, PENDING: 0}
+        )
+
+    def add_case(self, case: dict[str, Any], event: dict) -> bool:
+        """Insert retention ``case`` and publish ``event``; False (nothing published) if its
+        id is taken."""
+        cases = self.database[RetentionCaseRecord._meta["collection"]]
+        return insert_once(cases, {"_id": case["_id"]}, case, event, self.publish) is None
+
+    def update_case(
+        self, case_id: str, steps: int, changes: dict[str, Any], event: dict | None
+    ) -> bool:
+        """Apply ``changes`` to the case if it still has ``steps`` steps, announcing
+        ``event``; False, with nothing written, when it moved meanwhile."""
+        cases = self.database[RetentionCaseRecord._meta["collection"]]
+        update: dict[str, Any] = {"$set": changes}
+        if event is not None:
+            update.update(pending_update([event]))
+        if not cases.update_one({"_id": case_id, "steps": steps}, update).matched_count:
+            return False
+        if event is not None:
+            flush_pending(cases, case_id, [event], self.publish)
+        return True
+
+    def list_cases(self, live_only: bool, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` retention cases, latest announced first; with ``live_only``, those
+        not ended."""
+        cases = self.database[RetentionCaseRecord._meta["collection"]]
+        found = cases.find({"live": True} if live_only else {}, {"outbox": 0, PENDING: 0})
+        return list(found.sort("announced_at", DESCENDING).limit(limit))
+
 
 class FakeLoyaltyStorage(FakeUnitOfWork):
     """:class:`LoyaltyStorage` in memory, for handler unit tests."""
@@ -399,6 +446,7 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
         self.alarms: dict[str, dict[str, Any]] = {}
         self.complaints: dict[str, dict[str, Any]] = {}
         self.actions: dict[str, dict[str, Any]] = {}
+        self.cases: dict[str, dict[str, Any]] = {}
 
     def account(self, customer_id: str) -> dict[str, Any]:
         return copy.deepcopy(self.accounts.get(customer_id, new_account(customer_id)))
@@ -576,3 +624,36 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
         action.update(copy.deepcopy(changes))
         self.publish(event)
         return True
+
+    def live_case(self, customer_id: str) -> dict[str, Any] | None:
+        live = (c for c in self.cases.values() if c["customer_id"] == customer_id and c["live"])
+        return copy.deepcopy(next(live, None))
+
+    def case_count(self, customer_id: str) -> int:
+        return sum(1 for c in self.cases.values() if c["customer_id"] == customer_id)
+
+    def find_case(self, case_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.cases.get(case_id))
+
+    def add_case(self, case: dict[str, Any], event: dict) -> bool:
+        if case["_id"] in self.cases:
+            return False
+        self.cases[case["_id"]] = copy.deepcopy(case)
+        self.publish(event)
+        return True
+
+    def update_case(
+        self, case_id: str, steps: int, changes: dict[str, Any], event: dict | None
+    ) -> bool:
+        case = self.cases.get(case_id)
+        if case is None or case["steps"] != steps:
+            return False
+        case.update(copy.deepcopy(changes))
+        if event is not None:
+            self.publish(event)
+        return True
+
+    def list_cases(self, live_only: bool, limit: int) -> list[dict[str, Any]]:
+        cases = [c for c in self.cases.values() if c["live"] or not live_only]
+        cases.sort(key=lambda case: case["announced_at"], reverse=True)
+        return copy.deepcopy(cases[:limit])

@@ -197,3 +197,39 @@ class ImprovementActionRecord(OutboxDocument):
         "collection": "actions",
         "indexes": [("state", "due_at"), "due_at", OUTBOX_INDEX],
     }
+
+
+class RetentionCaseRecord(OutboxDocument):
+    """A customer's announced departure and the offers made to keep them (reactive retention).
+
+    ``history`` keeps every step (``state``, ``at``, ``by``, ``detail``) and
+    ``steps`` counts them: a move is written only if the case still has the
+    steps it was read with. ``live`` while not ended, so a customer's open case
+    is one indexed lookup.
+    """
+
+    id = StringField(primary_key=True)
+    customer_id = StringField(required=True)
+    reason = StringField(required=True)
+    announced_at = DateTimeField(required=True)
+    announced_by = StringField(required=True)
+    state = StringField(required=True)
+    live = BooleanField(required=True)
+    offer = StringField()
+    offered_at = DateTimeField()
+    accepted = BooleanField()
+    ended_at = DateTimeField()
+    note = StringField()
+    history = ListField(DictField())
+    steps = IntField(required=True)
+
+    meta = {
+        "db_alias": "loyalty",
+        "collection": "retention_cases",
+        "indexes": [
+            ("customer_id", "live"),
+            ("live", "-announced_at"),
+            "-announced_at",
+            OUTBOX_INDEX,
+        ],
+    }

@@ -8,6 +8,7 @@ from typing import Any
 from clientela.events import new_event
 from clientela.services.loyalty.domain.actions import ImprovementAction
 from clientela.services.loyalty.domain.churn import Alarm, RiskReason
+from clientela.services.loyalty.domain.retention import CaseState, RetentionCase
 from clientela.services.loyalty.domain.tiers import TierChange
 
 
@@ -175,4 +176,35 @@ def improvement_action_closed(action: ImprovementAction) -> dict:
             "closed_at": action.closed_at,
         },
         occurred_at=action.closed_at,
+    )
+
+
+def retention_case_opened(case: RetentionCase) -> dict:
+    """``retention_case_opened``: a customer announced they are leaving."""
+    return new_event(
+        "retention_case_opened",
+        {
+            "case_id": case.case_id,
+            "customer_id": case.customer_id,
+            "reason": case.reason,
+            "opened_at": case.announced_at,
+        },
+        occurred_at=case.announced_at,
+    )
+
+
+def retention_case_closed(case: RetentionCase) -> dict:
+    """``retention_case_closed``: a retention case ended, retained or lost."""
+    return new_event(
+        "retention_case_closed",
+        {
+            "case_id": case.case_id,
+            "customer_id": case.customer_id,
+            "outcome": str(case.state),
+            "offer": case.offer,
+            "offers": sum(1 for step in case.history if step.state is CaseState.OFFERED),
+            "opened_at": case.announced_at,
+            "closed_at": case.ended_at,
+        },
+        occurred_at=case.ended_at,
     )

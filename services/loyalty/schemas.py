@@ -169,6 +169,57 @@ class ActionSchema(Schema):
     target_met = fields.Boolean(allow_none=True)
 
 
+class CaseStepSchema(Schema):
+    """One step of a retention case: the state it led to, when, by whom, what was said."""
+
+    state = fields.String()
+    at = fields.DateTime()
+    by = fields.String()
+    detail = fields.String()
+
+
+class RetentionCaseSchema(Schema):
+    """A retention case as the service returns it, with its history, oldest step first."""
+
+    id = fields.String(attribute="_id")
+    customer_id = fields.String()
+    reason = fields.String()
+    announced_at = fields.DateTime()
+    announced_by = fields.String()
+    state = fields.String()
+    offer = fields.String(allow_none=True)
+    offered_at = fields.DateTime(allow_none=True)
+    accepted = fields.Boolean(allow_none=True)
+    ended_at = fields.DateTime(allow_none=True)
+    note = fields.String()
+    history = fields.List(fields.Nested(CaseStepSchema))
+
+
+class RetentionStartInput(Schema):
+    """A customer announcing departure: who, why, and who records it."""
+
+    class Meta:
+        unknown = RAISE
+
+    customer_id = fields.String(required=True, validate=_KEY)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    by = fields.String(required=True, validate=_KEY)
+
+
+class RetentionMoveInput(Schema):
+    """A step of a retention case: an offer, an answer to it, or the outcome."""
+
+    class Meta:
+        unknown = RAISE
+
+    case_id = fields.String(required=True, validate=_KEY)
+    by = fields.String(required=True, validate=_KEY)
+    offer = fields.String(validate=validate.Length(min=1, max=500))
+    accepted = fields.Boolean(truthy={True}, falsy={False})
+    outcome = fields.String(validate=validate.OneOf(("retained", "lost")))
+    note = fields.String(load_default="", validate=validate.Length(max=500))
+
+
 redeem_input = RedeemInput()
 adjust_input = AdjustInput()
 balance_schema = BalanceSchema()
@@ -180,3 +231,7 @@ action_input = ActionInput()
 action_schema = ActionSchema()
 actions_schema = ActionSchema(many=True)
 close_action_input = CloseActionInput()
+retention_case_schema = RetentionCaseSchema()
+retention_cases_schema = RetentionCaseSchema(many=True)
+retention_start_input = RetentionStartInput()
+retention_move_input = RetentionMoveInput()

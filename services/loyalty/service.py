@@ -11,7 +11,7 @@ from clientela.errors import load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
 from clientela.service import ServiceBase, api
-from clientela.services.loyalty import handlers, improvement, retention
+from clientela.services.loyalty import handlers, improvement, reactive_retention, retention
 from clientela.services.loyalty.dependencies import LoyaltyStorage
 from clientela.services.loyalty.documents import (
     AnswerFact,
@@ -23,6 +23,7 @@ from clientela.services.loyalty.documents import (
     PointsAccount,
     PurchaseFact,
     ReferralCode,
+    RetentionCaseRecord,
 )
 from clientela.services.loyalty.domain.actions import SmartStatement
 from clientela.services.loyalty.measuring import kpi_indicators
@@ -37,6 +38,10 @@ from clientela.services.loyalty.schemas import (
     close_action_input,
     posted_schema,
     redeem_input,
+    retention_case_schema,
+    retention_cases_schema,
+    retention_move_input,
+    retention_start_input,
     tiers_schema,
 )
 from clientela.storage import Storage
@@ -52,7 +57,7 @@ class LoyaltyService(ServiceBase):
     rewards, expired with time, adjusted by hand) and their churn-risk alarms."""
 
     name = "loyalty"
-    outbox_documents = (PointsAccount, ChurnAlarm, ImprovementActionRecord)
+    outbox_documents = (PointsAccount, ChurnAlarm, ImprovementActionRecord, RetentionCaseRecord)
     kpi = RpcProxy("kpi")
     storage = Storage(
         LoyaltyStorage,
@@ -66,6 +71,7 @@ class LoyaltyService(ServiceBase):
             ComplaintFact,
             ChurnAlarm,
             ImprovementActionRecord,
+            RetentionCaseRecord,
         ],
     )
 
@@ -168,6 +174,66 @@ class LoyaltyService(ServiceBase):
             retention.close_alarm(
                 load_id("alarm_id", alarm_id), load_id("outcome", outcome), self.storage
             )
+        )
+
+    @api
+    def start_retention(self, customer_id: str, reason: str, by: str) -> dict[str, Any]:
+        """A customer announces departure: open their retention case (the one under way
+        when they have one); NotFound for a customer loyalty does not know."""
+        given = load(
+            retention_start_input, {"customer_id": customer_id, "reason": reason, "by": by}
+        )
+        return retention_case_schema.dump(reactive_retention.start(**given, uow=self.storage))
+
+    @api
+    def offer_retention(self, case_id: str, offer: str, by: str) -> dict[str, Any]:
+        """Make an offer to keep the customer (a better one after a refusal); Conflict once
+        the case ended or the offer was accepted."""
+        given = load(retention_move_input, {"case_id": case_id, "offer": offer, "by": by})
+        return retention_case_schema.dump(
+            reactive_retention.offer(given["case_id"], given["offer"], given["by"], self.storage)
+        )
+
+    @api
+    def answer_retention(
+        self, case_id: str, accepted: bool, by: str, note: str = ""
+    ) -> dict[str, Any]:
+        """Record the customer's answer to the offer: accepted (True) or refused (False)."""
+        given = load(
+            retention_move_input,
+            {"case_id": case_id, "accepted": accepted, "by": by, "note": note},
+        )
+        return retention_case_schema.dump(
+            reactive_retention.answer(
+                given["case_id"], given["accepted"], given["by"], given["note"], self.storage
+            )
+        )
+
+    @api
+    def close_retention(
+        self, case_id: str, outcome: str, by: str, note: str = ""
+    ) -> dict[str, Any]:
+        """End a retention case: ``retained`` (with an accepted offer) or ``lost``."""
+        given = load(
+            retention_move_input,
+            {"case_id": case_id, "outcome": outcome, "by": by, "note": note},
+        )
+        return retention_case_schema.dump(
+            reactive_retention.close(
+                given["case_id"], given["outcome"], given["by"], given["note"], self.storage
+            )
+        )
+
+    @api
+    def retention_cases(self, open_only: bool = False) -> list[dict[str, Any]]:
+        """Retention cases, latest announced first; with ``open_only``, those not ended."""
+        return retention_cases_schema.dump(reactive_retention.cases(bool(open_only), self.storage))
+
+    @api
+    def retention_case(self, case_id: str) -> dict[str, Any]:
+        """A retention case with its history; NotFound when there is none."""
+        return retention_case_schema.dump(
+            reactive_retention.case(load_id("case_id", case_id), self.storage)
         )
 
     @api

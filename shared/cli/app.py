@@ -25,6 +25,7 @@ from clientela.cli import (
     operations,
     prospects,
     reference,
+    retention,
     review,
     running,
 )
@@ -90,6 +91,7 @@ for command in (
     feedback.complaints,
 ):
     clientela.add_command(command)
+loyalty.loyalty.add_command(retention.retention)
 
 
 def run(argv: list[str] | None = None) -> int:

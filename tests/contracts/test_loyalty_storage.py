@@ -17,6 +17,7 @@ from clientela.services.loyalty.documents import (
     LedgerEntry,
     PointsAccount,
     ReferralCode,
+    RetentionCaseRecord,
 )
 from clientela.storage import RecordedEvents
 
@@ -29,7 +30,14 @@ def uow(request):
         return FakeLoyaltyStorage()
     database = request.getfixturevalue("service_database")("loyalty")
     # the indexes as the service creates them: one code per customer is one's promise
-    for document in (LedgerEntry, PointsAccount, ReferralCode, ChurnAlarm, ImprovementActionRecord):
+    for document in (
+        LedgerEntry,
+        PointsAccount,
+        ReferralCode,
+        ChurnAlarm,
+        ImprovementActionRecord,
+        RetentionCaseRecord,
+    ):
         for index in document._meta["index_specs"]:
             options = {key: value for key, value in index.items() if key != "fields"}
             database[document._meta["collection"]].create_index(index["fields"], **options)
@@ -303,6 +311,56 @@ def test_an_action_moves_only_from_the_state_it_was_read_in_announcing_it(uow):
     assert uow.update_action("ACT-1", "open", closed, announced("ACT-1", "closed")) is True
     assert uow.find_action("ACT-1") == {**action("ACT-1", 20), **closed}
     assert [e["id"] for e in uow.events.envelopes] == ["E-ACT-1-opened", "E-ACT-1-closed"]
+
+
+def case(case_id: str, day: int, customer_id: str = "C-1", live: bool = True) -> dict:
+    return {
+        "_id": case_id,
+        "customer_id": customer_id,
+        "reason": "a competitor offers 10% less",
+        "announced_at": MARCH[day],
+        "announced_by": "maria",
+        "state": "announced" if live else "lost",
+        "live": live,
+        "history": [{"state": "announced", "at": MARCH[day], "by": "maria", "detail": "why"}],
+        "steps": 1,
+    }
+
+
+def test_a_retention_case_is_added_once_found_live_and_listed_latest_first(uow):
+    assert uow.add_case(case("C-1-R1", 1, live=False), announced("C-1-R1")) is True
+    assert uow.add_case(case("C-1-R2", 5), announced("C-1-R2")) is True
+    assert uow.add_case(case("C-1-R2", 6), announced("C-1-R2")) is False
+    uow.add_case(case("C-2-R1", 3, customer_id="C-2"), announced("C-2-R1"))
+
+    assert uow.live_case("C-1") == case("C-1-R2", 5)
+    assert uow.live_case("C-3") is None
+    assert (uow.case_count("C-1"), uow.case_count("C-3")) == (2, 0)
+    assert uow.find_case("C-1-R1") == case("C-1-R1", 1, live=False)
+    assert [c["_id"] for c in uow.list_cases(False, 10)] == ["C-1-R2", "C-2-R1", "C-1-R1"]
+    assert [c["_id"] for c in uow.list_cases(True, 1)] == ["C-1-R2"]
+    assert [e["id"] for e in uow.events.envelopes] == [
+        "E-C-1-R1-opened",
+        "E-C-1-R2-opened",
+        "E-C-2-R1-opened",
+    ]
+
+
+def test_a_retention_case_moves_only_with_the_steps_it_was_read_with(uow):
+    uow.add_case(case("C-1-R1", 1), announced("C-1-R1"))
+    lost = {"state": "lost", "live": False, "steps": 2}
+
+    assert uow.update_case("C-1-R1", 2, lost, announced("C-1-R1", "closed")) is False
+    assert uow.update_case("C-1-R1", 1, {"state": "offered", "steps": 2}, None) is True
+    assert uow.update_case("C-1-R1", 2, lost, announced("C-1-R1", "closed")) is True
+    assert uow.find_case("C-1-R1") == {
+        **case("C-1-R1", 1),
+        "state": "lost",
+        "live": False,
+        "steps": 2,
+    }
+    assert uow.live_case("C-1") is None
+    assert [e["id"] for e in uow.events.envelopes] == ["E-C-1-R1-opened", "E-C-1-R1-closed"]
 
 
 @pytest.mark.integration
