@@ -387,6 +387,14 @@ class RetentionCaseClosed(_Payload):
     closed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
 
 
+class CustomerWonBack(_Payload):
+    customer_id = fields.String(required=True)
+    lost_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    won_back_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    purchase_id = fields.String(required=True)
+    campaign_id = fields.String(required=True, allow_none=True)
+
+
 CATALOGUE: dict[str, EventType] = {
     event.name: event
     for event in (
@@ -608,6 +616,15 @@ CATALOGUE: dict[str, EventType] = {
             RetentionCaseClosed(),
             "A retention case ended: the customer accepted `offer` and was `retained`, or was "
             "`lost` (`offer`: the latest offer made, None if none); `offers`: how many were made.",
+        ),
+        EventType(
+            "customer_won_back",
+            1,
+            "loyalty",
+            CustomerWonBack(),
+            "A customer marked lost (`lost_at`) bought again (`purchase_id`, at `won_back_at`); "
+            "`campaign_id` is the win-back campaign it counts for: the one that targeted them "
+            "and was running then (None: none).",
         ),
         EventType(
             "improvement_action_opened",

@@ -25,6 +25,7 @@ from clientela.services.loyalty.documents import (
     PurchaseFact,
     ReferralCode,
     RetentionCaseRecord,
+    WinBackCampaign,
 )
 from clientela.storage import FakeUnitOfWork, UnitOfWork
 
@@ -208,7 +209,9 @@ class LoyaltyStorage(UnitOfWork):
     def find_member(self, customer_id: str) -> dict[str, Any] | None:
         """The member ``customer_id`` (with ``prospect_id``, ``email``, ``customer_since``
         and their churn risk once scored), None if unknown."""
-        return self.database[Member._meta["collection"]].find_one({"_id": customer_id})
+        return self.database[Member._meta["collection"]].find_one(
+            {"_id": customer_id}, {"outbox": 0, PENDING: 0}
+        )
 
     def member_ids(self) -> list[str]:
         """Every member's id."""
@@ -431,6 +434,69 @@ class LoyaltyStorage(UnitOfWork):
         found = cases.find({"live": True} if live_only else {}, {"outbox": 0, PENDING: 0})
         return list(found.sort("announced_at", DESCENDING).limit(limit))
 
+    def mark_lost(self, customer_id: str, lost: dict[str, Any]) -> None:
+        """Keep that the customer is lost: ``lost`` carries ``lost_at``, ``lost_reason`` and
+        their past value (``past_value``, ``past_value_cents``, ``past_purchases``)."""
+        self.database[Member._meta["collection"]].update_one(
+            {"_id": customer_id},
+            {"$set": {**lost, "lost": True, "won_back_at": None, "won_back_by": None}},
+            upsert=True,
+        )
+
+    def lost_members(self, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` members still lost, the most valuable (``past_value_cents``) first."""
+        found = self.database[Member._meta["collection"]].find(
+            {"lost": True}, {"outbox": 0, PENDING: 0}
+        )
+        return list(found.sort("past_value_cents", DESCENDING).limit(limit))
+
+    def target_member(self, customer_id: str, campaign_id: str) -> bool:
+        """Aim campaign ``campaign_id`` at the customer if they are still lost; False if not."""
+        written = self.database[Member._meta["collection"]].update_one(
+            {"_id": customer_id, "lost": True}, {"$set": {"targeted_by": campaign_id}}
+        )
+        return bool(written.matched_count)
+
+    def mark_won_back(
+        self, customer_id: str, lost_at: datetime, changes: dict[str, Any], event: dict
+    ) -> bool:
+        """Apply ``changes`` (won back) if the customer is still lost since ``lost_at``,
+        announcing ``event``; False, with nothing written, otherwise."""
+        members = self.database[Member._meta["collection"]]
+        written = members.update_one(
+            {"_id": customer_id, "lost": True, "lost_at": lost_at},
+            {"$set": {**changes, "lost": False}, **pending_update([event])},
+        )
+        if not written.matched_count:
+            return False
+        flush_pending(members, customer_id, [event], self.publish)
+        return True
+
+    def won_back_by(self, campaign_id: str) -> list[str]:
+        """The customers campaign ``campaign_id`` won back."""
+        found = self.database[Member._meta["collection"]].find(
+            {"won_back_by": campaign_id}, {"_id": 1}
+        )
+        return sorted(member["_id"] for member in found)
+
+    def add_campaign(self, campaign: dict[str, Any]) -> dict[str, Any] | None:
+        """Insert win-back ``campaign``; the campaign stored under its id when there was one."""
+        campaigns = self.database[WinBackCampaign._meta["collection"]]
+        try:
+            campaigns.insert_one(campaign)
+        except DuplicateKeyError:
+            return campaigns.find_one({"_id": campaign["_id"]})
+        return None
+
+    def find_campaign(self, campaign_id: str) -> dict[str, Any] | None:
+        """The win-back campaign ``campaign_id``, None when there is none."""
+        return self.database[WinBackCampaign._meta["collection"]].find_one({"_id": campaign_id})
+
+    def list_campaigns(self, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` win-back campaigns, the latest starting first."""
+        found = self.database[WinBackCampaign._meta["collection"]].find({})
+        return list(found.sort("starts_at", DESCENDING).limit(limit))
+
 
 class FakeLoyaltyStorage(FakeUnitOfWork):
     """:class:`LoyaltyStorage` in memory, for handler unit tests."""
@@ -447,6 +513,7 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
         self.complaints: dict[str, dict[str, Any]] = {}
         self.actions: dict[str, dict[str, Any]] = {}
         self.cases: dict[str, dict[str, Any]] = {}
+        self.campaigns: dict[str, dict[str, Any]] = {}
 
     def account(self, customer_id: str) -> dict[str, Any]:
         return copy.deepcopy(self.accounts.get(customer_id, new_account(customer_id)))
@@ -657,3 +724,47 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
         cases = [c for c in self.cases.values() if c["live"] or not live_only]
         cases.sort(key=lambda case: case["announced_at"], reverse=True)
         return copy.deepcopy(cases[:limit])
+
+    def mark_lost(self, customer_id: str, lost: dict[str, Any]) -> None:
+        member = self.members.setdefault(customer_id, {"_id": customer_id})
+        member.update(copy.deepcopy(lost), lost=True, won_back_at=None, won_back_by=None)
+
+    def lost_members(self, limit: int) -> list[dict[str, Any]]:
+        lost = [m for m in self.members.values() if m.get("lost")]
+        lost.sort(key=lambda member: member["past_value_cents"], reverse=True)
+        return copy.deepcopy(lost[:limit])
+
+    def target_member(self, customer_id: str, campaign_id: str) -> bool:
+        member = self.members.get(customer_id)
+        if member is None or not member.get("lost"):
+            return False
+        member["targeted_by"] = campaign_id
+        return True
+
+    def mark_won_back(
+        self, customer_id: str, lost_at: datetime, changes: dict[str, Any], event: dict
+    ) -> bool:
+        member = self.members.get(customer_id)
+        if member is None or not member.get("lost") or member.get("lost_at") != lost_at:
+            return False
+        member.update(copy.deepcopy(changes), lost=False)
+        self.publish(event)
+        return True
+
+    def won_back_by(self, campaign_id: str) -> list[str]:
+        return sorted(
+            m["_id"] for m in self.members.values() if m.get("won_back_by") == campaign_id
+        )
+
+    def add_campaign(self, campaign: dict[str, Any]) -> dict[str, Any] | None:
+        if campaign["_id"] in self.campaigns:
+            return copy.deepcopy(self.campaigns[campaign["_id"]])
+        self.campaigns[campaign["_id"]] = copy.deepcopy(campaign)
+        return None
+
+    def find_campaign(self, campaign_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.campaigns.get(campaign_id))
+
+    def list_campaigns(self, limit: int) -> list[dict[str, Any]]:
+        campaigns = sorted(self.campaigns.values(), key=lambda c: c["starts_at"], reverse=True)
+        return copy.deepcopy(campaigns[:limit])

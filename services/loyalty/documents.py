@@ -73,13 +73,18 @@ class PointsAccount(OutboxDocument):
     }
 
 
-class Member(Document):
+class Member(OutboxDocument):
     """A customer as announced by the customers service (kept from its events).
 
     Referral codes are issued to members only, and ``prospect_id`` and
     ``email`` tell a self-referral apart. ``risk_score`` and ``risk_reasons``
-    are their churn risk as last scored, at ``scored_at``. (Document class names are global
-    to mongoengine, hence not ``KnownCustomer`` as in feedback.)
+    are their churn risk as last scored, at ``scored_at``. Win-back: ``lost``
+    while marked lost (at ``lost_at``, for ``lost_reason``) and not bought again,
+    with what they bought before (``past_value``, in cents ``past_value_cents``
+    to rank by, ``past_purchases``); ``targeted_by`` the latest win-back
+    campaign aimed at them; ``won_back_at`` their first purchase after, and
+    ``won_back_by`` the campaign it counts for (None: none). (Document class
+    names are global to mongoengine, hence not ``KnownCustomer`` as in feedback.)
     """
 
     id = StringField(primary_key=True)
@@ -89,8 +94,25 @@ class Member(Document):
     risk_score = IntField()
     risk_reasons = ListField(DictField())
     scored_at = DateTimeField()
+    lost = BooleanField()
+    lost_at = DateTimeField()
+    lost_reason = StringField()
+    past_value = StringField()
+    past_value_cents = IntField()
+    past_purchases = IntField()
+    targeted_by = StringField()
+    won_back_at = DateTimeField()
+    won_back_by = StringField()
 
-    meta = {"db_alias": "loyalty", "collection": "customers"}
+    meta = {
+        "db_alias": "loyalty",
+        "collection": "customers",
+        "indexes": [
+            {"fields": ["lost", "-past_value_cents"], "sparse": True},
+            {"fields": ["won_back_by"], "sparse": True},
+            OUTBOX_INDEX,
+        ],
+    }
 
 
 class PurchaseFact(Document):
@@ -233,3 +255,18 @@ class RetentionCaseRecord(OutboxDocument):
             OUTBOX_INDEX,
         ],
     }
+
+
+class WinBackCampaign(Document):
+    """A win-back campaign: named, dated (``starts_at`` to ``ends_at``), the lost customers
+    it targets; who it won back is on their :class:`Member` (``won_back_by``)."""
+
+    id = StringField(primary_key=True)
+    name = StringField(required=True)
+    starts_at = DateTimeField(required=True)
+    ends_at = DateTimeField(required=True)
+    targeted = ListField(StringField())
+    created_by = StringField(required=True)
+    created_at = DateTimeField(required=True)
+
+    meta = {"db_alias": "loyalty", "collection": "winback_campaigns", "indexes": ["-starts_at"]}

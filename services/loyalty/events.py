@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -207,4 +208,21 @@ def retention_case_closed(case: RetentionCase) -> dict:
             "closed_at": case.ended_at,
         },
         occurred_at=case.ended_at,
+    )
+
+
+def customer_won_back(
+    customer_id: str, lost_at: datetime, purchase_id: str, at: datetime, campaign_id: str | None
+) -> dict:
+    """``customer_won_back``: a lost customer bought again (for a campaign, or none)."""
+    return new_event(
+        "customer_won_back",
+        {
+            "customer_id": customer_id,
+            "lost_at": lost_at,
+            "won_back_at": at,
+            "purchase_id": purchase_id,
+            "campaign_id": campaign_id,
+        },
+        occurred_at=at,
     )

@@ -220,6 +220,60 @@ class RetentionMoveInput(Schema):
     note = fields.String(load_default="", validate=validate.Length(max=500))
 
 
+class LostCustomerSchema(Schema):
+    """A lost customer as win-back ranks them."""
+
+    customer_id = fields.String()
+    lost_at = fields.DateTime()
+    reason = fields.String(allow_none=True)
+    past_value = fields.Decimal(as_string=True)
+    purchases = fields.Integer()
+    targeted_by = fields.String(allow_none=True)
+
+
+class LimitInput(Schema):
+    """How many rows a listing shows."""
+
+    class Meta:
+        unknown = RAISE
+
+    limit = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=200))
+
+
+class CampaignInput(Schema):
+    """A win-back campaign to launch: at the customers named, or at the ``top`` lost ones."""
+
+    class Meta:
+        unknown = RAISE
+
+    campaign_id = fields.String(required=True, validate=_KEY)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    starts_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    ends_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    customer_ids = fields.List(fields.String(validate=_KEY), load_default=list)
+    top = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=200)
+    )
+    by = fields.String(required=True, validate=_KEY)
+
+
+class CampaignSchema(Schema):
+    """A win-back campaign with its result; ``refused`` names who could not be targeted."""
+
+    id = fields.String(attribute="_id")
+    name = fields.String()
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    targeted = fields.List(fields.String())
+    created_by = fields.String()
+    created_at = fields.DateTime()
+    targeted_count = fields.Integer()
+    won_back = fields.List(fields.String())
+    won_back_count = fields.Integer()
+    rate = fields.Float(allow_none=True)
+    refused = fields.Dict(keys=fields.String(), values=fields.String())
+
+
 redeem_input = RedeemInput()
 adjust_input = AdjustInput()
 balance_schema = BalanceSchema()
@@ -235,3 +289,8 @@ retention_case_schema = RetentionCaseSchema()
 retention_cases_schema = RetentionCaseSchema(many=True)
 retention_start_input = RetentionStartInput()
 retention_move_input = RetentionMoveInput()
+lost_customers_schema = LostCustomerSchema(many=True)
+campaign_input = CampaignInput()
+campaign_schema = CampaignSchema()
+campaigns_schema = CampaignSchema(many=True)
+limit_input = LimitInput()

@@ -11,7 +11,13 @@ from clientela.errors import load, load_id
 from clientela.events import Event
 from clientela.messaging import handles
 from clientela.service import ServiceBase, api
-from clientela.services.loyalty import handlers, improvement, reactive_retention, retention
+from clientela.services.loyalty import (
+    handlers,
+    improvement,
+    reactive_retention,
+    retention,
+    winback,
+)
 from clientela.services.loyalty.dependencies import LoyaltyStorage
 from clientela.services.loyalty.documents import (
     AnswerFact,
@@ -24,6 +30,7 @@ from clientela.services.loyalty.documents import (
     PurchaseFact,
     ReferralCode,
     RetentionCaseRecord,
+    WinBackCampaign,
 )
 from clientela.services.loyalty.domain.actions import SmartStatement
 from clientela.services.loyalty.measuring import kpi_indicators
@@ -35,7 +42,12 @@ from clientela.services.loyalty.schemas import (
     alarm_schema,
     alarms_schema,
     balance_schema,
+    campaign_input,
+    campaign_schema,
+    campaigns_schema,
     close_action_input,
+    limit_input,
+    lost_customers_schema,
     posted_schema,
     redeem_input,
     retention_case_schema,
@@ -57,7 +69,13 @@ class LoyaltyService(ServiceBase):
     rewards, expired with time, adjusted by hand) and their churn-risk alarms."""
 
     name = "loyalty"
-    outbox_documents = (PointsAccount, ChurnAlarm, ImprovementActionRecord, RetentionCaseRecord)
+    outbox_documents = (
+        PointsAccount,
+        ChurnAlarm,
+        ImprovementActionRecord,
+        RetentionCaseRecord,
+        Member,
+    )
     kpi = RpcProxy("kpi")
     storage = Storage(
         LoyaltyStorage,
@@ -72,6 +90,7 @@ class LoyaltyService(ServiceBase):
             ChurnAlarm,
             ImprovementActionRecord,
             RetentionCaseRecord,
+            WinBackCampaign,
         ],
     )
 
@@ -79,6 +98,11 @@ class LoyaltyService(ServiceBase):
     def handle_purchase_recorded(self, event: Event) -> None:
         handlers.credit_purchase(event, self.storage, self.settings.points_per_currency_unit)
         retention.note_purchase(event, self.storage)
+        winback.note_purchase(event, self.storage)
+
+    @handles("customers", "customer_lost")
+    def handle_customer_lost(self, event: Event) -> None:
+        winback.note_lost(event, self.storage)
 
     @handles("feedback", "survey_answered")
     def handle_survey_answered(self, event: Event) -> None:
@@ -235,6 +259,33 @@ class LoyaltyService(ServiceBase):
         return retention_case_schema.dump(
             reactive_retention.case(load_id("case_id", case_id), self.storage)
         )
+
+    @api
+    def lost_customers(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Lost customers most worth winning back first: by the value of what they bought."""
+        return lost_customers_schema.dump(
+            winback.ranked(load(limit_input, {"limit": limit})["limit"], self.storage)
+        )
+
+    @api
+    def launch_campaign(self, **campaign: Any) -> dict[str, Any]:
+        """Launch a win-back campaign (see CampaignInput); customers who are not lost are
+        refused, each named in ``refused``, the others targeted."""
+        return campaign_schema.dump(
+            winback.launch(**load(campaign_input, campaign), uow=self.storage)
+        )
+
+    @api
+    def campaign(self, campaign_id: str) -> dict[str, Any]:
+        """A win-back campaign with its result: targeted, won back (who), the rate."""
+        return campaign_schema.dump(
+            winback.result(load_id("campaign_id", campaign_id), self.storage)
+        )
+
+    @api
+    def campaigns(self) -> list[dict[str, Any]]:
+        """The win-back campaigns, the latest starting first, with their results."""
+        return campaigns_schema.dump(winback.campaigns(self.storage))
 
     @api
     def redeem(self, customer_id: str, reward: str, request_key: str) -> dict[str, Any]:

@@ -92,6 +92,7 @@ for command in (
 ):
     clientela.add_command(command)
 loyalty.loyalty.add_command(retention.retention)
+loyalty.loyalty.add_command(retention.winback)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -1,7 +1,10 @@
-"""``clientela loyalty retention``: reactive retention, through the loyalty service.
+"""``clientela loyalty retention`` and ``clientela loyalty winback``, through the loyalty
+service.
 
-A customer announcing departure opens a case; offers are made and answered,
-and the case ends retained or lost, every step kept in its history.
+Reactive retention: a customer announcing departure opens a case; offers are
+made and answered, and the case ends retained or lost, every step kept in its
+history. Win-back: lost customers ranked by what they bought, campaigns aimed
+at them, and who each won back.
 """
 
 from __future__ import annotations
@@ -136,4 +139,131 @@ def show(ctx: click.Context, case_id: str, as_json: bool) -> None:
         case,
         as_json,
         f"retention case {case_id} of {case['customer_id']} ({case['reason']}): {case['state']}",
+    )
+
+
+@click.group()
+def winback() -> None:
+    """Win-back: lost customers by past value, campaigns aimed at them, their results."""
+
+
+@winback.command(name="list")
+@click.option("--limit", default=50, show_default=True, help="Lost customers to list (<= 200).")
+@json_option
+@click.pass_context
+def list_lost(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """List lost customers, the most worth winning back (past value) first."""
+    with _loyalty(ctx) as rpc:
+        found = rpc.loyalty.lost_customers(limit)
+    if as_json:
+        print_json(found)
+        return
+    print_table(
+        ["customer", "past value", "purchases", "lost at", "reason", "targeted by"],
+        [
+            [
+                c["customer_id"],
+                c["past_value"],
+                c["purchases"],
+                c["lost_at"],
+                c["reason"],
+                c["targeted_by"],
+            ]
+            for c in found
+        ],
+        empty="(no lost customers)",
+        right=("past value", "purchases"),
+    )
+
+
+def _show_campaign(campaign: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print_json(campaign)
+        return
+    rate = "-" if campaign["rate"] is None else f"{campaign['rate']}%"
+    say(
+        f"campaign {campaign['id']} ({campaign['name']}), {campaign['starts_at']} to "
+        f"{campaign['ends_at']}: {campaign['won_back_count']} of {campaign['targeted_count']} "
+        f"won back ({rate}): {', '.join(campaign['won_back']) or '-'}"
+    )
+    for customer_id, why in campaign.get("refused", {}).items():
+        say(f"  not targeted: {customer_id}: {why}")
+
+
+@winback.command(name="campaign")
+@click.argument("campaign_id", metavar="ID")
+@click.option("--name", required=True, help="The campaign's name.")
+@click.option("--starts", "starts_at", required=True, help="When it starts (ISO date or time).")
+@click.option("--ends", "ends_at", required=True, help="When it ends (ISO date or time).")
+@click.option(
+    "--customer", "customer_ids", multiple=True, metavar="REF", help="A lost customer to target."
+)
+@click.option("--top", type=int, help="Target the N lost customers of most past value.")
+@by_option
+@json_option
+@click.pass_context
+def launch_campaign(
+    ctx: click.Context,
+    campaign_id: str,
+    name: str,
+    starts_at: str,
+    ends_at: str,
+    customer_ids: tuple[str, ...],
+    top: int | None,
+    by: str,
+    as_json: bool,
+) -> None:
+    """Launch a win-back campaign at the customers named, or at the top N lost ones."""
+    if bool(customer_ids) == (top is not None):
+        raise click.UsageError("Give either --customer (one or more) or --top N.")
+    with _loyalty(ctx) as rpc:
+        campaign = rpc.loyalty.launch_campaign(
+            campaign_id=campaign_id,
+            name=name,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            customer_ids=list(customer_ids),
+            top=top,
+            by=by,
+        )
+    _show_campaign(campaign, as_json)
+
+
+@winback.command()
+@click.argument("campaign_id", metavar="ID")
+@json_option
+@click.pass_context
+def result(ctx: click.Context, campaign_id: str, as_json: bool) -> None:
+    """Show a campaign's result: who it targeted and who it won back."""
+    with _loyalty(ctx) as rpc:
+        campaign = rpc.loyalty.campaign(campaign_id)
+    _show_campaign(campaign, as_json)
+
+
+@winback.command()
+@json_option
+@click.pass_context
+def campaigns(ctx: click.Context, as_json: bool) -> None:
+    """List win-back campaigns, the latest starting first, with their results."""
+    with _loyalty(ctx) as rpc:
+        found = rpc.loyalty.campaigns()
+    if as_json:
+        print_json(found)
+        return
+    print_table(
+        ["campaign", "name", "starts", "ends", "targeted", "won back", "rate %"],
+        [
+            [
+                c["id"],
+                c["name"],
+                c["starts_at"],
+                c["ends_at"],
+                c["targeted_count"],
+                c["won_back_count"],
+                c["rate"],
+            ]
+            for c in found
+        ],
+        empty="(no campaigns)",
+        right=("targeted", "won back", "rate %"),
     )

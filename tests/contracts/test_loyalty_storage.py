@@ -15,9 +15,11 @@ from clientela.services.loyalty.documents import (
     ChurnAlarm,
     ImprovementActionRecord,
     LedgerEntry,
+    Member,
     PointsAccount,
     ReferralCode,
     RetentionCaseRecord,
+    WinBackCampaign,
 )
 from clientela.storage import RecordedEvents
 
@@ -37,6 +39,8 @@ def uow(request):
         ChurnAlarm,
         ImprovementActionRecord,
         RetentionCaseRecord,
+        Member,
+        WinBackCampaign,
     ):
         for index in document._meta["index_specs"]:
             options = {key: value for key, value in index.items() if key != "fields"}
@@ -361,6 +365,75 @@ def test_a_retention_case_moves_only_with_the_steps_it_was_read_with(uow):
     }
     assert uow.live_case("C-1") is None
     assert [e["id"] for e in uow.events.envelopes] == ["E-C-1-R1-opened", "E-C-1-R1-closed"]
+
+
+def lost(value: str, day: int = 1) -> dict:
+    return {
+        "lost_at": MARCH[day],
+        "lost_reason": "moved",
+        "past_value": value,
+        "past_value_cents": int(Decimal(value) * 100),
+        "past_purchases": 2,
+    }
+
+
+def test_lost_members_are_listed_most_valuable_first_until_won_back(uow):
+    uow.remember_member("C-1", "P-1", None, MARCH[0])
+    uow.mark_lost("C-1", lost("900.50"))
+    uow.mark_lost("C-2", lost("12000"))
+    uow.mark_lost("C-3", lost("40"))
+    won = {"won_back_at": MARCH[9], "won_back_by": "W-1"}
+
+    assert [m["_id"] for m in uow.lost_members(10)] == ["C-2", "C-1", "C-3"]
+    assert [m["_id"] for m in uow.lost_members(1)] == ["C-2"]
+    assert uow.mark_won_back("C-1", MARCH[2], won, announced("C-1", "won")) is False
+    assert uow.mark_won_back("C-1", MARCH[1], won, announced("C-1", "won")) is True
+    assert uow.mark_won_back("C-1", MARCH[1], won, announced("C-1", "won")) is False
+    assert [m["_id"] for m in uow.lost_members(10)] == ["C-2", "C-3"]
+    assert uow.find_member("C-1") == {
+        "_id": "C-1",
+        "prospect_id": "P-1",
+        "email": None,
+        "customer_since": MARCH[0],
+        **lost("900.50"),
+        "lost": False,
+        **won,
+    }
+    assert uow.won_back_by("W-1") == ["C-1"]
+    assert [e["id"] for e in uow.events.envelopes] == ["E-C-1-won"]
+
+
+def test_only_a_lost_member_is_targeted(uow):
+    uow.remember_member("C-1", "P-1", None, MARCH[0])
+    uow.mark_lost("C-2", lost("50"))
+
+    assert uow.target_member("C-1", "W-1") is False
+    assert uow.target_member("C-2", "W-1") is True
+    assert uow.target_member("C-9", "W-1") is False
+    assert uow.find_member("C-2")["targeted_by"] == "W-1"
+
+
+def campaign(campaign_id: str, day: int) -> dict:
+    return {
+        "_id": campaign_id,
+        "name": f"campaign {campaign_id}",
+        "starts_at": MARCH[day],
+        "ends_at": MARCH[day + 5],
+        "targeted": ["C-1", "C-2"],
+        "created_by": "maria",
+        "created_at": MARCH[0],
+    }
+
+
+def test_a_campaign_is_added_once_and_listed_latest_starting_first(uow):
+    assert uow.add_campaign(campaign("W-1", 1)) is None
+    assert uow.add_campaign({**campaign("W-1", 1), "name": "other"}) == campaign("W-1", 1)
+    uow.add_campaign(campaign("W-2", 10))
+
+    assert uow.find_campaign("W-1") == campaign("W-1", 1)
+    assert uow.find_campaign("W-9") is None
+    assert [c["_id"] for c in uow.list_campaigns(10)] == ["W-2", "W-1"]
+    assert [c["_id"] for c in uow.list_campaigns(1)] == ["W-2"]
 
 
 @pytest.mark.integration

@@ -3,8 +3,10 @@
 import json
 
 import pytest
+from click.testing import CliRunner
 
 from clientela.cli import retention as commands
+from clientela.cli.app import clientela
 
 from .cli_doubles import run, serve
 
@@ -23,6 +25,19 @@ CASE = {
 }
 
 
+CAMPAIGN = {
+    "id": "W-1",
+    "name": "Autumn",
+    "starts_at": "2026-11-01T00:00:00+00:00",
+    "ends_at": "2026-11-30T00:00:00+00:00",
+    "targeted_count": 2,
+    "won_back": ["C-big"],
+    "won_back_count": 1,
+    "rate": 50.0,
+    "refused": {"C-new": "not a lost customer (or won back already)"},
+}
+
+
 @pytest.fixture
 def service(monkeypatch):
     return serve(
@@ -35,6 +50,17 @@ def service(monkeypatch):
             "close_retention": {**CASE, "state": "lost"},
             "retention_cases": [CASE],
             "retention_case": CASE,
+            "lost_customers": [
+                {
+                    "customer_id": "C-big",
+                    "past_value": "9000.00",
+                    "purchases": 2,
+                    "lost_at": "2026-09-30T00:00:00+00:00",
+                    "reason": "moved",
+                    "targeted_by": None,
+                }
+            ],
+            "launch_campaign": CAMPAIGN,
         },
     )
 
@@ -72,3 +98,33 @@ def test_open_cases_are_listed(service):
 
     assert service.calls == [("retention_cases", (True,), {})]
     assert "C-ana-R1" in printed and "a competitor offers 10% less" in printed
+
+
+def test_lost_customers_are_listed_by_past_value(service):
+    printed = run("loyalty", "winback", "list", "--limit", "10")
+
+    assert service.calls == [("lost_customers", (10,), {})]
+    assert "C-big" in printed and "9000.00" in printed
+
+
+def test_a_campaign_names_its_customers_and_tells_its_result_and_who_was_refused(service):
+    printed = run(
+        "loyalty", "winback", "campaign", "W-1", "--name", "Autumn", "--starts", "2026-11-01",
+        "--ends", "2026-11-30", "--customer", "C-big", "--customer", "C-new", "--by", "maria",
+    )  # fmt: skip
+
+    [(method, _, sent)] = service.calls
+    assert (method, sent["customer_ids"], sent["top"]) == (
+        "launch_campaign",
+        ["C-big", "C-new"],
+        None,
+    )
+    assert "1 of 2 won back (50.0%): C-big" in printed
+    assert "not targeted: C-new" in printed
+
+
+def test_a_campaign_needs_either_customers_or_top():
+    given = ["loyalty", "winback", "campaign", "W-1", "--name", "A", "--starts", "2026-11-01"]
+    result = CliRunner().invoke(clientela, [*given, "--ends", "2026-11-30"])
+
+    assert result.exit_code == 2 and "--customer" in result.output
