@@ -25,6 +25,7 @@ from clientela.services.loyalty.documents import (
     PurchaseFact,
     ReferralCode,
     RetentionCaseRecord,
+    RewardStock,
     WinBackCampaign,
 )
 from clientela.storage import FakeUnitOfWork, UnitOfWork
@@ -497,6 +498,46 @@ class LoyaltyStorage(UnitOfWork):
         found = self.database[WinBackCampaign._meta["collection"]].find({})
         return list(found.sort("starts_at", DESCENDING).limit(limit))
 
+    def ensure_stock(self, code: str, stock: int) -> None:
+        """Keep reward ``code``'s stock at ``stock`` in all: made with all of it left the first
+        time; when ``stock`` changed since, what is left moves by the difference."""
+        stocks = self.database[RewardStock._meta["collection"]]
+        with contextlib.suppress(DuplicateKeyError):  # a concurrent call made it
+            stocks.update_one(
+                {"_id": code},
+                {"$setOnInsert": {"stock": stock, "left": stock, "claims": []}},
+                upsert=True,
+            )
+        kept = stocks.find_one({"_id": code}, {"stock": 1})
+        if kept is not None and kept["stock"] != stock:
+            stocks.update_one(
+                {"_id": code, "stock": kept["stock"]},
+                {"$set": {"stock": stock}, "$inc": {"left": stock - kept["stock"]}},
+            )
+
+    def claim_unit(self, code: str, source: str) -> bool:
+        """Take one unit of reward ``code`` for redemption ``source``, once: True when it
+        holds one (now or from before), False when none is left."""
+        stocks = self.database[RewardStock._meta["collection"]]
+        taken = stocks.update_one(
+            {"_id": code, "left": {"$gt": 0}, "claims": {"$ne": source}},
+            {"$inc": {"left": -1}, "$push": {"claims": source}},
+        )
+        if taken.modified_count:
+            return True
+        return stocks.find_one({"_id": code, "claims": source}, {"_id": 1}) is not None
+
+    def release_unit(self, code: str, source: str) -> None:
+        """Give back the unit redemption ``source`` holds of reward ``code``, if it holds one."""
+        self.database[RewardStock._meta["collection"]].update_one(
+            {"_id": code, "claims": source}, {"$inc": {"left": 1}, "$pull": {"claims": source}}
+        )
+
+    def stock_left(self, code: str, stock: int) -> int:
+        """How many of reward ``code`` are left (``stock`` until one was claimed)."""
+        kept = self.database[RewardStock._meta["collection"]].find_one({"_id": code}, {"left": 1})
+        return stock if kept is None else max(0, kept["left"])
+
 
 class FakeLoyaltyStorage(FakeUnitOfWork):
     """:class:`LoyaltyStorage` in memory, for handler unit tests."""
@@ -514,6 +555,7 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
         self.actions: dict[str, dict[str, Any]] = {}
         self.cases: dict[str, dict[str, Any]] = {}
         self.campaigns: dict[str, dict[str, Any]] = {}
+        self.stocks: dict[str, dict[str, Any]] = {}
 
     def account(self, customer_id: str) -> dict[str, Any]:
         return copy.deepcopy(self.accounts.get(customer_id, new_account(customer_id)))
@@ -768,3 +810,30 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
     def list_campaigns(self, limit: int) -> list[dict[str, Any]]:
         campaigns = sorted(self.campaigns.values(), key=lambda c: c["starts_at"], reverse=True)
         return copy.deepcopy(campaigns[:limit])
+
+    def ensure_stock(self, code: str, stock: int) -> None:
+        kept = self.stocks.setdefault(code, {"stock": stock, "left": stock, "claims": []})
+        kept["left"] += stock - kept["stock"]
+        kept["stock"] = stock
+
+    def claim_unit(self, code: str, source: str) -> bool:
+        kept = self.stocks.get(code)
+        if kept is None:
+            return False
+        if source in kept["claims"]:
+            return True
+        if kept["left"] <= 0:
+            return False
+        kept["left"] -= 1
+        kept["claims"].append(source)
+        return True
+
+    def release_unit(self, code: str, source: str) -> None:
+        kept = self.stocks.get(code)
+        if kept is not None and source in kept["claims"]:
+            kept["left"] += 1
+            kept["claims"].remove(source)
+
+    def stock_left(self, code: str, stock: int) -> int:
+        kept = self.stocks.get(code)
+        return stock if kept is None else max(0, kept["left"])

@@ -270,3 +270,19 @@ class WinBackCampaign(Document):
     created_at = DateTimeField(required=True)
 
     meta = {"db_alias": "loyalty", "collection": "winback_campaigns", "indexes": ["-starts_at"]}
+
+
+class RewardStock(Document):
+    """What is left of a reward limited in stock: ``stock`` in all (as configured), ``left``
+    now, and the redemptions (``claims``, by their source) holding a unit each.
+
+    A unit is claimed in one conditional update (``left`` > 0, the source not
+    among the claims), so two redemptions of the last unit cannot both get it.
+    """
+
+    id = StringField(primary_key=True)
+    stock = IntField(required=True)
+    left = IntField(required=True)
+    claims = ListField(StringField())
+
+    meta = {"db_alias": "loyalty", "collection": "reward_stock"}

@@ -77,6 +77,18 @@ class TierSchema(Schema):
     rewards = fields.List(fields.String())
 
 
+class RewardSchema(Schema):
+    """A reward of the catalogue: its cost, the lowest tier it is for, its stock and what is
+    left (None: not limited)."""
+
+    code = fields.String()
+    name = fields.String()
+    cost = fields.Integer()
+    min_tier = fields.String(allow_none=True)
+    stock = fields.Integer(allow_none=True)
+    left = fields.Integer(allow_none=True)
+
+
 class RiskReasonSchema(Schema):
     """One warning sign behind a churn-risk score."""
 
@@ -294,3 +306,4 @@ campaign_input = CampaignInput()
 campaign_schema = CampaignSchema()
 campaigns_schema = CampaignSchema(many=True)
 limit_input = LimitInput()
+rewards_schema = RewardSchema(many=True)

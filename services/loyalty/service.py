@@ -30,10 +30,12 @@ from clientela.services.loyalty.documents import (
     PurchaseFact,
     ReferralCode,
     RetentionCaseRecord,
+    RewardStock,
     WinBackCampaign,
 )
 from clientela.services.loyalty.domain.actions import SmartStatement
 from clientela.services.loyalty.measuring import kpi_indicators
+from clientela.services.loyalty.programme import LoyaltyProgramme
 from clientela.services.loyalty.schemas import (
     action_input,
     action_schema,
@@ -54,6 +56,7 @@ from clientela.services.loyalty.schemas import (
     retention_cases_schema,
     retention_move_input,
     retention_start_input,
+    rewards_schema,
     tiers_schema,
 )
 from clientela.storage import Storage
@@ -77,6 +80,7 @@ class LoyaltyService(ServiceBase):
         Member,
     )
     kpi = RpcProxy("kpi")
+    programme = LoyaltyProgramme()
     storage = Storage(
         LoyaltyStorage,
         documents=[
@@ -84,6 +88,7 @@ class LoyaltyService(ServiceBase):
             LedgerEntry,
             Member,
             ReferralCode,
+            RewardStock,
             PurchaseFact,
             AnswerFact,
             ComplaintFact,
@@ -96,7 +101,9 @@ class LoyaltyService(ServiceBase):
 
     @handles("customers", "purchase_recorded")
     def handle_purchase_recorded(self, event: Event) -> None:
-        handlers.credit_purchase(event, self.storage, self.settings.points_per_currency_unit)
+        handlers.credit_purchase(
+            event, self.storage, self.settings.points_per_currency_unit, self.programme
+        )
         retention.note_purchase(event, self.storage)
         winback.note_purchase(event, self.storage)
 
@@ -126,12 +133,14 @@ class LoyaltyService(ServiceBase):
 
     @handles("prospects", "prospect_converted")
     def handle_prospect_converted(self, event: Event) -> None:
-        handlers.credit_referral(event, self.storage, self.settings.referral_reward_points)
+        handlers.credit_referral(
+            event, self.storage, self.settings.referral_reward_points, self.programme
+        )
 
     @timer(interval=DAY_S)
     def review_accounts(self) -> int:
         """Daily: expire the points due and move the tiers due."""
-        return handlers.review_accounts(self.storage)
+        return handlers.review_accounts(self.storage, self.programme)
 
     @timer(interval=DAY_S)
     def review_risks(self) -> int:
@@ -296,7 +305,11 @@ class LoyaltyService(ServiceBase):
         )
         return posted_schema.dump(
             handlers.redeem(
-                command["customer_id"], command["reward"], command["request_key"], self.storage
+                command["customer_id"],
+                command["reward"],
+                command["request_key"],
+                self.storage,
+                self.programme,
             )
         )
 
@@ -315,12 +328,19 @@ class LoyaltyService(ServiceBase):
                 "request_key": request_key,
             },
         )
-        return posted_schema.dump(handlers.adjust(**command, uow=self.storage))
+        return posted_schema.dump(
+            handlers.adjust(**command, uow=self.storage, programme=self.programme)
+        )
 
     @api
     def tiers(self) -> list[dict[str, Any]]:
         """The tiers, lowest first, with their thresholds, multipliers and rewards."""
-        return tiers_schema.dump(handlers.tiers())
+        return tiers_schema.dump(handlers.tiers(self.programme))
+
+    @api
+    def rewards(self) -> list[dict[str, Any]]:
+        """The rewards catalogue, cheapest first, with each reward's stock and what is left."""
+        return rewards_schema.dump(handlers.rewards(self.storage, self.programme))
 
     @api
     def balance(self, customer_id: str) -> dict[str, Any]:

@@ -125,6 +125,27 @@ def tiers(ctx: click.Context, as_json: bool) -> None:
 
 
 @loyalty.command()
+@json_option
+@click.pass_context
+def rewards(ctx: click.Context, as_json: bool) -> None:
+    """List the rewards catalogue: cost, lowest tier, stock and what is left of it."""
+    with _loyalty(ctx) as rpc:
+        catalogue = rpc.loyalty.rewards()
+    if as_json:
+        print_json(catalogue)
+        return
+    print_table(
+        ["reward", "name", "points", "from tier", "stock", "left"],
+        [
+            [r["code"], r["name"], r["cost"], r["min_tier"], r["stock"], r["left"]]
+            for r in catalogue
+        ],
+        empty="(no rewards)",
+        right=("points", "stock", "left"),
+    )
+
+
+@loyalty.command()
 @click.option("--open", "open_only", is_flag=True, help="Only the alarms not closed yet.")
 @json_option
 @click.pass_context

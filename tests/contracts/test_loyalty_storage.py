@@ -19,6 +19,7 @@ from clientela.services.loyalty.documents import (
     PointsAccount,
     ReferralCode,
     RetentionCaseRecord,
+    RewardStock,
     WinBackCampaign,
 )
 from clientela.storage import RecordedEvents
@@ -41,6 +42,7 @@ def uow(request):
         RetentionCaseRecord,
         Member,
         WinBackCampaign,
+        RewardStock,
     ):
         for index in document._meta["index_specs"]:
             options = {key: value for key, value in index.items() if key != "fields"}
@@ -434,6 +436,31 @@ def test_a_campaign_is_added_once_and_listed_latest_starting_first(uow):
     assert uow.find_campaign("W-9") is None
     assert [c["_id"] for c in uow.list_campaigns(10)] == ["W-2", "W-1"]
     assert [c["_id"] for c in uow.list_campaigns(1)] == ["W-2"]
+
+
+def test_a_unit_of_stock_is_claimed_once_per_redemption_until_none_is_left(uow):
+    assert uow.stock_left("MUG", 2) == 2
+    uow.ensure_stock("MUG", 2)
+    uow.ensure_stock("MUG", 2)
+
+    assert uow.claim_unit("MUG", "redeem:C-1:a") is True
+    assert uow.claim_unit("MUG", "redeem:C-1:a") is True  # the same redemption again
+    assert uow.claim_unit("MUG", "redeem:C-2:b") is True
+    assert uow.claim_unit("MUG", "redeem:C-3:c") is False
+    assert uow.stock_left("MUG", 2) == 0
+    assert uow.claim_unit("CAP", "redeem:C-1:a") is False  # no stock kept for it
+
+
+def test_a_unit_given_back_can_be_claimed_again_and_restocking_adds_the_difference(uow):
+    uow.ensure_stock("MUG", 1)
+    uow.claim_unit("MUG", "redeem:C-1:a")
+    uow.release_unit("MUG", "redeem:C-1:a")
+    uow.release_unit("MUG", "redeem:C-1:a")  # held nothing any more
+
+    assert uow.stock_left("MUG", 1) == 1
+    assert uow.claim_unit("MUG", "redeem:C-2:b") is True
+    uow.ensure_stock("MUG", 3)
+    assert uow.stock_left("MUG", 3) == 2
 
 
 @pytest.mark.integration

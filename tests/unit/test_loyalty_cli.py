@@ -47,6 +47,16 @@ def service(monkeypatch):
             ],
             "add_action": {"id": "ACT-1", "indicator": "NPS", "before": "12", "target": "20"},
             "close_action": {"id": "ACT-1", "effect": "9", "target_met": True},
+            "rewards": [
+                {
+                    "code": "MUG",
+                    "name": "A clientela mug",
+                    "cost": 100,
+                    "min_tier": None,
+                    "stock": 40,
+                    "left": 3,
+                }
+            ],
         },
     )
 
@@ -103,3 +113,11 @@ def test_an_action_closed_without_after_leaves_it_to_kpi(service):
 
     assert service.calls == [("close_action", ("ACT-1", None), {})]
     assert "action ACT-1 closed: effect 9, target met" in printed
+
+
+def test_rewards_show_their_stock_and_what_is_left(service):
+    printed = run("loyalty", "rewards")
+
+    assert service.calls == [("rewards", (), {})]
+    assert "MUG" in printed and "A clientela mug" in printed
+    assert json.loads(run("loyalty", "rewards", "--json"))[0]["left"] == 3
