@@ -69,7 +69,9 @@ DAY_S = 24 * 60 * 60
 
 class LoyaltyService(ServiceBase):
     """Customers' points journals and tiers (earned by purchases and referrals, spent on
-    rewards, expired with time, adjusted by hand) and their churn-risk alarms."""
+    rewards of the configured catalogue, expired with time, adjusted by hand), their
+    churn-risk alarms, retention cases and win-back campaigns, and SMART improvement
+    actions measured by kpi."""
 
     name = "loyalty"
     outbox_documents = (
