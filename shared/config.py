@@ -57,6 +57,7 @@ class Settings:
     rpc_timeout_s: float = 60.0
     points_per_currency_unit: float = 1.0
     referral_reward_points: int = 500
+    loyalty_programme: str = ""
     default_phone_region: str = "MX"
     default_time_zone: str = "UTC"
     completeness_weights: str = (

@@ -53,7 +53,12 @@ class Conflict(ClientelaError):
     """The request contradicts the record's current state (an illegal transition...)."""
 
 
-EXPECTED_ERRORS = (InvalidInput, NotFound, Conflict)
+@deserialize_to_instance
+class Unavailable(ClientelaError):
+    """A service the request needs did not answer; the message says which and what to do."""
+
+
+EXPECTED_ERRORS = (InvalidInput, NotFound, Conflict, Unavailable)
 """What every RPC entrypoint declares as ``expected_exceptions``."""
 
 

@@ -416,6 +416,31 @@ class ImprovementActionClosed(_Payload):
     closed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
 
 
+class RetentionCaseOpened(_Payload):
+    case_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    reason = fields.String(required=True)
+    opened_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class RetentionCaseClosed(_Payload):
+    case_id = fields.String(required=True)
+    customer_id = fields.String(required=True)
+    outcome = fields.String(required=True, validate=validate.OneOf(("retained", "lost")))
+    offer = fields.String(required=True, allow_none=True)
+    offers = fields.Integer(required=True, validate=validate.Range(min=0))
+    opened_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    closed_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+
+
+class CustomerWonBack(_Payload):
+    customer_id = fields.String(required=True)
+    lost_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    won_back_at = fields.AwareDateTime(required=True, default_timezone=UTC)
+    purchase_id = fields.String(required=True)
+    campaign_id = fields.String(required=True, allow_none=True)
+
+
 CATALOGUE: dict[str, EventType] = {
     event.name: event
     for event in (
@@ -631,22 +656,47 @@ CATALOGUE: dict[str, EventType] = {
             "`false_alarm`, or the risk fell below the threshold by itself (`cleared`).",
         ),
         EventType(
+            "retention_case_opened",
+            1,
+            "loyalty",
+            RetentionCaseOpened(),
+            "A customer announced they are leaving, for `reason`: a retention case opens, "
+            "where offers are made to keep them.",
+        ),
+        EventType(
+            "retention_case_closed",
+            1,
+            "loyalty",
+            RetentionCaseClosed(),
+            "A retention case ended: the customer accepted `offer` and was `retained`, or was "
+            "`lost` (`offer`: the latest offer made, None if none); `offers`: how many were made.",
+        ),
+        EventType(
+            "customer_won_back",
+            1,
+            "loyalty",
+            CustomerWonBack(),
+            "A customer marked lost (`lost_at`) bought again (`purchase_id`, at `won_back_at`); "
+            "`campaign_id` is the win-back campaign it counts for: the one that targeted them "
+            "and was running then (None: none).",
+        ),
+        EventType(
             "improvement_action_opened",
             1,
             "loyalty",
             ImprovementActionOpened(),
-            "A SMART improvement action was opened on `indicator`, to reach `target` by "
-            "`due_at` (decimals as strings); `alert_id` names the kpi alert "
-            "(`indicator_out_of_range`) it answers, null when it answers none.",
+            "A SMART improvement action was opened on `indicator` (its value `before`, read "
+            "from kpi unless given, and the `target`, both decimal texts), owned by `owner`, "
+            "due at `due_at`; `alert_id` is the kpi alert it answers, if any.",
         ),
         EventType(
             "improvement_action_closed",
             1,
             "loyalty",
             ImprovementActionClosed(),
-            "An improvement action was closed with the indicator's value `after` it, its "
-            "`effect` (after - before) and whether the target was met (null when there was "
-            "no value before); `alert_id` as when it was opened.",
+            "An improvement action was closed with the indicator's value `after` (read from "
+            "kpi unless given); `effect` is after minus before and `target_met` whether the "
+            "target was reached (both None without a value before).",
         ),
         EventType(
             "indicator_out_of_range",

@@ -25,6 +25,9 @@ from clientela.services.loyalty.documents import (
     PointsAccount,
     PurchaseFact,
     ReferralCode,
+    RetentionCaseRecord,
+    RewardStock,
+    WinBackCampaign,
 )
 from clientela.storage import FakeUnitOfWork, UnitOfWork
 
@@ -228,7 +231,9 @@ class LoyaltyStorage(UnitOfWork):
     def find_member(self, customer_id: str) -> dict[str, Any] | None:
         """The member ``customer_id`` (with ``prospect_id``, ``email``, ``customer_since``
         and their churn risk once scored), None if unknown."""
-        return self.database[Member._meta["collection"]].find_one({"_id": customer_id})
+        return self.database[Member._meta["collection"]].find_one(
+            {"_id": customer_id}, {"outbox": 0, PENDING: 0}
+        )
 
     def member_ids(self) -> list[str]:
         """Every member's id."""
@@ -370,34 +375,189 @@ class LoyaltyStorage(UnitOfWork):
         found = codes.find_one({"_id": code}, {"customer_id": 1})
         return None if found is None else found["customer_id"]
 
-    def add_action(self, action: dict[str, Any]) -> dict[str, Any] | None:
-        """Insert improvement ``action``; the action stored under its id when there was one."""
+    def add_action(self, action: dict[str, Any], event: dict) -> dict[str, Any] | None:
+        """Insert improvement ``action`` and publish ``event``; the action stored under its
+        id (nothing published) when there was one."""
         actions = self.database[ImprovementActionRecord._meta["collection"]]
-        try:
-            actions.insert_one(action)
-        except DuplicateKeyError:
-            return actions.find_one({"_id": action["_id"]})
-        return None
+        if insert_once(actions, {"_id": action["_id"]}, action, event, self.publish) is None:
+            return None
+        return self.find_action(action["_id"])
 
     def find_action(self, action_id: str) -> dict[str, Any] | None:
         """The improvement action ``action_id``, None when there is none."""
         return self.database[ImprovementActionRecord._meta["collection"]].find_one(
-            {"_id": action_id}
+            {"_id": action_id}, {"outbox": 0, PENDING: 0}
         )
 
     def list_actions(self, open_only: bool, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` improvement actions, soonest due first; with ``open_only``, the
         open ones."""
         actions = self.database[ImprovementActionRecord._meta["collection"]]
-        found = actions.find({"state": "open"} if open_only else {})
+        found = actions.find({"state": "open"} if open_only else {}, {"outbox": 0, PENDING: 0})
         return list(found.sort("due_at", ASCENDING).limit(limit))
 
-    def update_action(self, action_id: str, state: str, changes: dict[str, Any]) -> bool:
-        """Apply ``changes`` to the action if it is still in ``state``; False otherwise."""
-        written = self.database[ImprovementActionRecord._meta["collection"]].update_one(
-            {"_id": action_id, "state": state}, {"$set": changes}
+    def update_action(
+        self, action_id: str, state: str, changes: dict[str, Any], event: dict
+    ) -> bool:
+        """Apply ``changes`` to the action if it is still in ``state``, announcing ``event``;
+        False, with nothing written, otherwise."""
+        actions = self.database[ImprovementActionRecord._meta["collection"]]
+        written = actions.update_one(
+            {"_id": action_id, "state": state}, {"$set": changes, **pending_update([event])}
+        )
+        if not written.matched_count:
+            return False
+        flush_pending(actions, action_id, [event], self.publish)
+        return True
+
+    def live_case(self, customer_id: str) -> dict[str, Any] | None:
+        """The customer's retention case that has not ended, None when there is none."""
+        return self.database[RetentionCaseRecord._meta["collection"]].find_one(
+            {"customer_id": customer_id, "live": True}, {"outbox": 0, PENDING: 0}
+        )
+
+    def case_count(self, customer_id: str) -> int:
+        """How many retention cases the customer has had, ended or not."""
+        return self.database[RetentionCaseRecord._meta["collection"]].count_documents(
+            {"customer_id": customer_id}
+        )
+
+    def find_case(self, case_id: str) -> dict[str, Any] | None:
+        """The retention case ``case_id``, None when there is none."""
+        return self.database[RetentionCaseRecord._meta["collection"]].find_one(
+            {"_id": case_id}, {"outbox": 0, PENDING: 0}
+        )
+
+    def add_case(self, case: dict[str, Any], event: dict) -> bool:
+        """Insert retention ``case`` and publish ``event``; False (nothing published) if its
+        id is taken."""
+        cases = self.database[RetentionCaseRecord._meta["collection"]]
+        return insert_once(cases, {"_id": case["_id"]}, case, event, self.publish) is None
+
+    def update_case(
+        self, case_id: str, steps: int, changes: dict[str, Any], event: dict | None
+    ) -> bool:
+        """Apply ``changes`` to the case if it still has ``steps`` steps, announcing
+        ``event``; False, with nothing written, when it moved meanwhile."""
+        cases = self.database[RetentionCaseRecord._meta["collection"]]
+        update: dict[str, Any] = {"$set": changes}
+        if event is not None:
+            update.update(pending_update([event]))
+        if not cases.update_one({"_id": case_id, "steps": steps}, update).matched_count:
+            return False
+        if event is not None:
+            flush_pending(cases, case_id, [event], self.publish)
+        return True
+
+    def list_cases(self, live_only: bool, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` retention cases, latest announced first; with ``live_only``, those
+        not ended."""
+        cases = self.database[RetentionCaseRecord._meta["collection"]]
+        found = cases.find({"live": True} if live_only else {}, {"outbox": 0, PENDING: 0})
+        return list(found.sort("announced_at", DESCENDING).limit(limit))
+
+    def mark_lost(self, customer_id: str, lost: dict[str, Any]) -> None:
+        """Keep that the customer is lost: ``lost`` carries ``lost_at``, ``lost_reason`` and
+        their past value (``past_value``, ``past_value_cents``, ``past_purchases``)."""
+        self.database[Member._meta["collection"]].update_one(
+            {"_id": customer_id},
+            {"$set": {**lost, "lost": True, "won_back_at": None, "won_back_by": None}},
+            upsert=True,
+        )
+
+    def lost_members(self, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` members still lost, the most valuable (``past_value_cents``) first."""
+        found = self.database[Member._meta["collection"]].find(
+            {"lost": True}, {"outbox": 0, PENDING: 0}
+        )
+        return list(found.sort("past_value_cents", DESCENDING).limit(limit))
+
+    def target_member(self, customer_id: str, campaign_id: str) -> bool:
+        """Aim campaign ``campaign_id`` at the customer if they are still lost; False if not."""
+        written = self.database[Member._meta["collection"]].update_one(
+            {"_id": customer_id, "lost": True}, {"$set": {"targeted_by": campaign_id}}
         )
         return bool(written.matched_count)
+
+    def mark_won_back(
+        self, customer_id: str, lost_at: datetime, changes: dict[str, Any], event: dict
+    ) -> bool:
+        """Apply ``changes`` (won back) if the customer is still lost since ``lost_at``,
+        announcing ``event``; False, with nothing written, otherwise."""
+        members = self.database[Member._meta["collection"]]
+        written = members.update_one(
+            {"_id": customer_id, "lost": True, "lost_at": lost_at},
+            {"$set": {**changes, "lost": False}, **pending_update([event])},
+        )
+        if not written.matched_count:
+            return False
+        flush_pending(members, customer_id, [event], self.publish)
+        return True
+
+    def won_back_by(self, campaign_id: str) -> list[str]:
+        """The customers campaign ``campaign_id`` won back."""
+        found = self.database[Member._meta["collection"]].find(
+            {"won_back_by": campaign_id}, {"_id": 1}
+        )
+        return sorted(member["_id"] for member in found)
+
+    def add_campaign(self, campaign: dict[str, Any]) -> dict[str, Any] | None:
+        """Insert win-back ``campaign``; the campaign stored under its id when there was one."""
+        campaigns = self.database[WinBackCampaign._meta["collection"]]
+        try:
+            campaigns.insert_one(campaign)
+        except DuplicateKeyError:
+            return campaigns.find_one({"_id": campaign["_id"]})
+        return None
+
+    def find_campaign(self, campaign_id: str) -> dict[str, Any] | None:
+        """The win-back campaign ``campaign_id``, None when there is none."""
+        return self.database[WinBackCampaign._meta["collection"]].find_one({"_id": campaign_id})
+
+    def list_campaigns(self, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` win-back campaigns, the latest starting first."""
+        found = self.database[WinBackCampaign._meta["collection"]].find({})
+        return list(found.sort("starts_at", DESCENDING).limit(limit))
+
+    def ensure_stock(self, code: str, stock: int) -> None:
+        """Keep reward ``code``'s stock at ``stock`` in all: made with all of it left the first
+        time; when ``stock`` changed since, what is left moves by the difference."""
+        stocks = self.database[RewardStock._meta["collection"]]
+        with contextlib.suppress(DuplicateKeyError):  # a concurrent call made it
+            stocks.update_one(
+                {"_id": code},
+                {"$setOnInsert": {"stock": stock, "left": stock, "claims": []}},
+                upsert=True,
+            )
+        kept = stocks.find_one({"_id": code}, {"stock": 1})
+        if kept is not None and kept["stock"] != stock:
+            stocks.update_one(
+                {"_id": code, "stock": kept["stock"]},
+                {"$set": {"stock": stock}, "$inc": {"left": stock - kept["stock"]}},
+            )
+
+    def claim_unit(self, code: str, source: str) -> bool:
+        """Take one unit of reward ``code`` for redemption ``source``, once: True when it
+        holds one (now or from before), False when none is left."""
+        stocks = self.database[RewardStock._meta["collection"]]
+        taken = stocks.update_one(
+            {"_id": code, "left": {"$gt": 0}, "claims": {"$ne": source}},
+            {"$inc": {"left": -1}, "$push": {"claims": source}},
+        )
+        if taken.modified_count:
+            return True
+        return stocks.find_one({"_id": code, "claims": source}, {"_id": 1}) is not None
+
+    def release_unit(self, code: str, source: str) -> None:
+        """Give back the unit redemption ``source`` holds of reward ``code``, if it holds one."""
+        self.database[RewardStock._meta["collection"]].update_one(
+            {"_id": code, "claims": source}, {"$inc": {"left": 1}, "$pull": {"claims": source}}
+        )
+
+    def stock_left(self, code: str, stock: int) -> int:
+        """How many of reward ``code`` are left (``stock`` until one was claimed)."""
+        kept = self.database[RewardStock._meta["collection"]].find_one({"_id": code}, {"left": 1})
+        return stock if kept is None else max(0, kept["left"])
 
 
 class FakeLoyaltyStorage(FakeUnitOfWork):
@@ -414,6 +574,9 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
         self.alarms: dict[str, dict[str, Any]] = {}
         self.complaints: dict[str, dict[str, Any]] = {}
         self.actions: dict[str, dict[str, Any]] = {}
+        self.cases: dict[str, dict[str, Any]] = {}
+        self.campaigns: dict[str, dict[str, Any]] = {}
+        self.stocks: dict[str, dict[str, Any]] = {}
 
     def replay_documents(self, source: str, after: str | None, limit: int) -> list[dict[str, Any]]:
         stored = {"ledger": self.ledger, "alarms": self.alarms}
@@ -578,10 +741,11 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
         found = self.codes.get(code)
         return None if found is None else found["customer_id"]
 
-    def add_action(self, action: dict[str, Any]) -> dict[str, Any] | None:
+    def add_action(self, action: dict[str, Any], event: dict) -> dict[str, Any] | None:
         if action["_id"] in self.actions:
             return copy.deepcopy(self.actions[action["_id"]])
         self.actions[action["_id"]] = copy.deepcopy(action)
+        self.publish(event)
         return None
 
     def find_action(self, action_id: str) -> dict[str, Any] | None:
@@ -592,9 +756,116 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
         actions.sort(key=lambda action: action["due_at"])
         return copy.deepcopy(actions[:limit])
 
-    def update_action(self, action_id: str, state: str, changes: dict[str, Any]) -> bool:
+    def update_action(
+        self, action_id: str, state: str, changes: dict[str, Any], event: dict
+    ) -> bool:
         action = self.actions.get(action_id)
         if action is None or action["state"] != state:
             return False
         action.update(copy.deepcopy(changes))
+        self.publish(event)
         return True
+
+    def live_case(self, customer_id: str) -> dict[str, Any] | None:
+        live = (c for c in self.cases.values() if c["customer_id"] == customer_id and c["live"])
+        return copy.deepcopy(next(live, None))
+
+    def case_count(self, customer_id: str) -> int:
+        return sum(1 for c in self.cases.values() if c["customer_id"] == customer_id)
+
+    def find_case(self, case_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.cases.get(case_id))
+
+    def add_case(self, case: dict[str, Any], event: dict) -> bool:
+        if case["_id"] in self.cases:
+            return False
+        self.cases[case["_id"]] = copy.deepcopy(case)
+        self.publish(event)
+        return True
+
+    def update_case(
+        self, case_id: str, steps: int, changes: dict[str, Any], event: dict | None
+    ) -> bool:
+        case = self.cases.get(case_id)
+        if case is None or case["steps"] != steps:
+            return False
+        case.update(copy.deepcopy(changes))
+        if event is not None:
+            self.publish(event)
+        return True
+
+    def list_cases(self, live_only: bool, limit: int) -> list[dict[str, Any]]:
+        cases = [c for c in self.cases.values() if c["live"] or not live_only]
+        cases.sort(key=lambda case: case["announced_at"], reverse=True)
+        return copy.deepcopy(cases[:limit])
+
+    def mark_lost(self, customer_id: str, lost: dict[str, Any]) -> None:
+        member = self.members.setdefault(customer_id, {"_id": customer_id})
+        member.update(copy.deepcopy(lost), lost=True, won_back_at=None, won_back_by=None)
+
+    def lost_members(self, limit: int) -> list[dict[str, Any]]:
+        lost = [m for m in self.members.values() if m.get("lost")]
+        lost.sort(key=lambda member: member["past_value_cents"], reverse=True)
+        return copy.deepcopy(lost[:limit])
+
+    def target_member(self, customer_id: str, campaign_id: str) -> bool:
+        member = self.members.get(customer_id)
+        if member is None or not member.get("lost"):
+            return False
+        member["targeted_by"] = campaign_id
+        return True
+
+    def mark_won_back(
+        self, customer_id: str, lost_at: datetime, changes: dict[str, Any], event: dict
+    ) -> bool:
+        member = self.members.get(customer_id)
+        if member is None or not member.get("lost") or member.get("lost_at") != lost_at:
+            return False
+        member.update(copy.deepcopy(changes), lost=False)
+        self.publish(event)
+        return True
+
+    def won_back_by(self, campaign_id: str) -> list[str]:
+        return sorted(
+            m["_id"] for m in self.members.values() if m.get("won_back_by") == campaign_id
+        )
+
+    def add_campaign(self, campaign: dict[str, Any]) -> dict[str, Any] | None:
+        if campaign["_id"] in self.campaigns:
+            return copy.deepcopy(self.campaigns[campaign["_id"]])
+        self.campaigns[campaign["_id"]] = copy.deepcopy(campaign)
+        return None
+
+    def find_campaign(self, campaign_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.campaigns.get(campaign_id))
+
+    def list_campaigns(self, limit: int) -> list[dict[str, Any]]:
+        campaigns = sorted(self.campaigns.values(), key=lambda c: c["starts_at"], reverse=True)
+        return copy.deepcopy(campaigns[:limit])
+
+    def ensure_stock(self, code: str, stock: int) -> None:
+        kept = self.stocks.setdefault(code, {"stock": stock, "left": stock, "claims": []})
+        kept["left"] += stock - kept["stock"]
+        kept["stock"] = stock
+
+    def claim_unit(self, code: str, source: str) -> bool:
+        kept = self.stocks.get(code)
+        if kept is None:
+            return False
+        if source in kept["claims"]:
+            return True
+        if kept["left"] <= 0:
+            return False
+        kept["left"] -= 1
+        kept["claims"].append(source)
+        return True
+
+    def release_unit(self, code: str, source: str) -> None:
+        kept = self.stocks.get(code)
+        if kept is not None and source in kept["claims"]:
+            kept["left"] += 1
+            kept["claims"].remove(source)
+
+    def stock_left(self, code: str, stock: int) -> int:
+        kept = self.stocks.get(code)
+        return stock if kept is None else max(0, kept["left"])

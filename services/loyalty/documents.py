@@ -73,13 +73,18 @@ class PointsAccount(OutboxDocument):
     }
 
 
-class Member(Document):
+class Member(OutboxDocument):
     """A customer as announced by the customers service (kept from its events).
 
     Referral codes are issued to members only, and ``prospect_id`` and
     ``email`` tell a self-referral apart. ``risk_score`` and ``risk_reasons``
-    are their churn risk as last scored, at ``scored_at``. (Document class names are global
-    to mongoengine, hence not ``KnownCustomer`` as in feedback.)
+    are their churn risk as last scored, at ``scored_at``. Win-back: ``lost``
+    while marked lost (at ``lost_at``, for ``lost_reason``) and not bought again,
+    with what they bought before (``past_value``, in cents ``past_value_cents``
+    to rank by, ``past_purchases``); ``targeted_by`` the latest win-back
+    campaign aimed at them; ``won_back_at`` their first purchase after, and
+    ``won_back_by`` the campaign it counts for (None: none). (Document class
+    names are global to mongoengine, hence not ``KnownCustomer`` as in feedback.)
     """
 
     id = StringField(primary_key=True)
@@ -89,8 +94,25 @@ class Member(Document):
     risk_score = IntField()
     risk_reasons = ListField(DictField())
     scored_at = DateTimeField()
+    lost = BooleanField()
+    lost_at = DateTimeField()
+    lost_reason = StringField()
+    past_value = StringField()
+    past_value_cents = IntField()
+    past_purchases = IntField()
+    targeted_by = StringField()
+    won_back_at = DateTimeField()
+    won_back_by = StringField()
 
-    meta = {"db_alias": "loyalty", "collection": "customers"}
+    meta = {
+        "db_alias": "loyalty",
+        "collection": "customers",
+        "indexes": [
+            {"fields": ["lost", "-past_value_cents"], "sparse": True},
+            {"fields": ["won_back_by"], "sparse": True},
+            OUTBOX_INDEX,
+        ],
+    }
 
 
 class PurchaseFact(Document):
@@ -167,9 +189,10 @@ class ReferralCode(Document):
     meta = {"db_alias": "loyalty", "collection": "referral_codes"}
 
 
-class ImprovementActionRecord(Document):
+class ImprovementActionRecord(OutboxDocument):
     """A SMART improvement action: its opportunity, its answers to each criterion, who
-    owns it, the indicator it targets, and once closed the value after and when."""
+    owns it, the indicator it targets (measured over ``granularity`` periods), the kpi
+    alert it answers (``alert_id``, if any), and once closed the value after and when."""
 
     id = StringField(primary_key=True)
     opportunity = StringField(required=True)
@@ -183,6 +206,8 @@ class ImprovementActionRecord(Document):
     indicator = StringField(required=True)
     target = StringField(required=True)
     before = StringField()
+    alert_id = StringField()
+    granularity = StringField()
     opened_at = DateTimeField(required=True)
     due_at = DateTimeField(required=True)
     state = StringField(required=True)
@@ -192,5 +217,72 @@ class ImprovementActionRecord(Document):
     meta = {
         "db_alias": "loyalty",
         "collection": "actions",
-        "indexes": [("state", "due_at"), "due_at"],
+        "indexes": [("state", "due_at"), "due_at", OUTBOX_INDEX],
     }
+
+
+class RetentionCaseRecord(OutboxDocument):
+    """A customer's announced departure and the offers made to keep them (reactive retention).
+
+    ``history`` keeps every step (``state``, ``at``, ``by``, ``detail``) and
+    ``steps`` counts them: a move is written only if the case still has the
+    steps it was read with. ``live`` while not ended, so a customer's open case
+    is one indexed lookup.
+    """
+
+    id = StringField(primary_key=True)
+    customer_id = StringField(required=True)
+    reason = StringField(required=True)
+    announced_at = DateTimeField(required=True)
+    announced_by = StringField(required=True)
+    state = StringField(required=True)
+    live = BooleanField(required=True)
+    offer = StringField()
+    offered_at = DateTimeField()
+    accepted = BooleanField()
+    ended_at = DateTimeField()
+    note = StringField()
+    history = ListField(DictField())
+    steps = IntField(required=True)
+
+    meta = {
+        "db_alias": "loyalty",
+        "collection": "retention_cases",
+        "indexes": [
+            ("customer_id", "live"),
+            ("live", "-announced_at"),
+            "-announced_at",
+            OUTBOX_INDEX,
+        ],
+    }
+
+
+class WinBackCampaign(Document):
+    """A win-back campaign: named, dated (``starts_at`` to ``ends_at``), the lost customers
+    it targets; who it won back is on their :class:`Member` (``won_back_by``)."""
+
+    id = StringField(primary_key=True)
+    name = StringField(required=True)
+    starts_at = DateTimeField(required=True)
+    ends_at = DateTimeField(required=True)
+    targeted = ListField(StringField())
+    created_by = StringField(required=True)
+    created_at = DateTimeField(required=True)
+
+    meta = {"db_alias": "loyalty", "collection": "winback_campaigns", "indexes": ["-starts_at"]}
+
+
+class RewardStock(Document):
+    """What is left of a reward limited in stock: ``stock`` in all (as configured), ``left``
+    now, and the redemptions (``claims``, by their source) holding a unit each.
+
+    A unit is claimed in one conditional update (``left`` > 0, the source not
+    among the claims), so two redemptions of the last unit cannot both get it.
+    """
+
+    id = StringField(primary_key=True)
+    stock = IntField(required=True)
+    left = IntField(required=True)
+    claims = ListField(StringField())
+
+    meta = {"db_alias": "loyalty", "collection": "reward_stock"}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from clientela.events import new_event
+from clientela.services.loyalty.domain.actions import ImprovementAction
 from clientela.services.loyalty.domain.churn import Alarm, RiskReason
+from clientela.services.loyalty.domain.retention import CaseState, RetentionCase
 from clientela.services.loyalty.domain.tiers import TierChange
 
 
@@ -132,4 +136,93 @@ def churn_alarm_closed(alarm: Alarm) -> dict:
             "closed_at": alarm.closed_at,
         },
         occurred_at=alarm.closed_at,
+    )
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    """A decimal as events and documents carry it: its text, None for None."""
+    return None if value is None else str(value)
+
+
+def improvement_action_opened(action: ImprovementAction) -> dict:
+    """``improvement_action_opened``: a SMART action was opened (maybe for a kpi alert)."""
+    return new_event(
+        "improvement_action_opened",
+        {
+            "action_id": action.action_id,
+            "alert_id": action.alert_id,
+            "indicator": action.indicator,
+            "target": str(action.target),
+            "before": decimal_text(action.before),
+            "owner": action.owner,
+            "opened_at": action.opened_at,
+            "due_at": action.due_at,
+        },
+        occurred_at=action.opened_at,
+    )
+
+
+def improvement_action_closed(action: ImprovementAction) -> dict:
+    """``improvement_action_closed``: an action was closed with its measured effect."""
+    return new_event(
+        "improvement_action_closed",
+        {
+            "action_id": action.action_id,
+            "alert_id": action.alert_id,
+            "indicator": action.indicator,
+            "before": decimal_text(action.before),
+            "after": decimal_text(action.after),
+            "effect": decimal_text(action.effect),
+            "target_met": action.target_met,
+            "closed_at": action.closed_at,
+        },
+        occurred_at=action.closed_at,
+    )
+
+
+def retention_case_opened(case: RetentionCase) -> dict:
+    """``retention_case_opened``: a customer announced they are leaving."""
+    return new_event(
+        "retention_case_opened",
+        {
+            "case_id": case.case_id,
+            "customer_id": case.customer_id,
+            "reason": case.reason,
+            "opened_at": case.announced_at,
+        },
+        occurred_at=case.announced_at,
+    )
+
+
+def retention_case_closed(case: RetentionCase) -> dict:
+    """``retention_case_closed``: a retention case ended, retained or lost."""
+    return new_event(
+        "retention_case_closed",
+        {
+            "case_id": case.case_id,
+            "customer_id": case.customer_id,
+            "outcome": str(case.state),
+            "offer": case.offer,
+            "offers": sum(1 for step in case.history if step.state is CaseState.OFFERED),
+            "opened_at": case.announced_at,
+            "closed_at": case.ended_at,
+        },
+        occurred_at=case.ended_at,
+    )
+
+
+def customer_won_back(
+    customer_id: str, lost_at: datetime, purchase_id: str, at: datetime, campaign_id: str | None
+) -> dict:
+    """``customer_won_back``: a lost customer bought again (for a campaign, or none)."""
+    return new_event(
+        "customer_won_back",
+        {
+            "customer_id": customer_id,
+            "lost_at": lost_at,
+            "won_back_at": at,
+            "purchase_id": purchase_id,
+            "campaign_id": campaign_id,
+        },
+        occurred_at=at,
     )

@@ -13,9 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from clientela.clock import utcnow
-from clientela.errors import NotFound
+from clientela.errors import Conflict, NotFound
 from clientela.events import Event
-from clientela.services.loyalty import programme
 from clientela.services.loyalty.dependencies import LoyaltyStorage, referral_source
 from clientela.services.loyalty.domain import (
     Referrer,
@@ -28,6 +27,7 @@ from clientela.services.loyalty.domain.earning import PurchaseLine, purchase_poi
 from clientela.services.loyalty.domain.journal import JournalEntry, PointsJournal
 from clientela.services.loyalty.domain.rewards import redeem_reward
 from clientela.services.loyalty.posting import post, read_journal, storage_instant
+from clientela.services.loyalty.programme import DEFAULT_PROGRAMME, Programme, earn_rules
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,12 @@ def _now() -> datetime:
     return storage_instant(utcnow())
 
 
-def credit_purchase(event: Event, uow: LoyaltyStorage, points_per_unit: float) -> None:
+def credit_purchase(
+    event: Event,
+    uow: LoyaltyStorage,
+    points_per_unit: float,
+    programme: Programme = DEFAULT_PROGRAMME,
+) -> None:
     """Credit the points a recorded purchase earns, at the customer's tier multiplier.
 
     A repeated event credits nothing; a purchase too small to earn a point
@@ -48,10 +53,10 @@ def credit_purchase(event: Event, uow: LoyaltyStorage, points_per_unit: float) -
     purchase = event.payload
     at = storage_instant(purchase["purchased_at"])
     line = PurchaseLine(purchase["product_line"], purchase["amount"])
-    rules = programme.earn_rules(points_per_unit)
+    rules = earn_rules(points_per_unit)
 
     def earn(journal: PointsJournal, tier: str) -> list[JournalEntry]:
-        multiplier = programme.LADDER.named(tier).multiplier
+        multiplier = programme.ladder.named(tier).multiplier
         points = purchase_points([line], at, rules, multiplier)
         if not points:
             return []
@@ -60,32 +65,55 @@ def credit_purchase(event: Event, uow: LoyaltyStorage, points_per_unit: float) -
         )
         return journal.earn(f"purchase:{purchase['purchase_id']}", points, at, reason)
 
-    post(purchase["customer_id"], earn, _now(), uow)
+    post(purchase["customer_id"], earn, _now(), uow, ladder=programme.ladder)
 
 
 def redeem(
-    customer_id: str, reward_code: str, request_key: str, uow: LoyaltyStorage
+    customer_id: str,
+    reward_code: str,
+    request_key: str,
+    uow: LoyaltyStorage,
+    programme: Programme = DEFAULT_PROGRAMME,
 ) -> dict[str, Any]:
     """Spend points on reward ``reward_code``, once per ``request_key``.
 
     NotFound for a customer loyalty does not know or a reward not in the
     catalogue; Conflict, naming the balance, when the reward costs more, or
-    when it is reserved to a higher tier. A repeated request redeems nothing
-    more and answers the same.
+    when it is reserved to a higher tier; Conflict, naming the reward, when a
+    reward limited in stock has none left. A unit of stock is claimed first
+    (atomically, once per request) and given back when the points are not
+    spent. A repeated request redeems nothing more and answers the same.
     """
     _require_member(customer_id, uow)
+    reward = programme.catalogue.get(reward_code)
     source = f"redeem:{customer_id}:{request_key}"
     now = _now()
 
     def spend(journal: PointsJournal, tier: str) -> list[JournalEntry]:
-        return redeem_reward(journal, programme.CATALOGUE, reward_code, tier, source, now).entries
+        return redeem_reward(journal, programme.catalogue, reward_code, tier, source, now).entries
 
-    post(customer_id, spend, now, uow, reward=reward_code)
+    limited = reward.stock is not None
+    if limited:
+        uow.ensure_stock(reward.code, reward.stock or 0)
+        if not uow.claim_unit(reward.code, source):
+            raise Conflict(f"reward: {reward.code} ({reward.name}) is out of stock")
+    try:
+        post(customer_id, spend, now, uow, reward=reward_code, ladder=programme.ladder)
+    except Exception:
+        if limited:
+            uow.release_unit(reward.code, source)
+        raise
     return _entry_and_balance(customer_id, source, uow)
 
 
 def adjust(
-    customer_id: str, points: int, reason: str, operator: str, request_key: str, uow: LoyaltyStorage
+    customer_id: str,
+    points: int,
+    reason: str,
+    operator: str,
+    request_key: str,
+    uow: LoyaltyStorage,
+    programme: Programme = DEFAULT_PROGRAMME,
 ) -> dict[str, Any]:
     """Add (positive ``points``) or deduct (negative) points by hand, once per ``request_key``.
 
@@ -99,11 +127,11 @@ def adjust(
     def change(journal: PointsJournal, tier: str) -> list[JournalEntry]:
         return journal.adjust(source, points, now, reason, operator)
 
-    post(customer_id, change, now, uow)
+    post(customer_id, change, now, uow, ladder=programme.ladder)
     return _entry_and_balance(customer_id, source, uow)
 
 
-def review_accounts(uow: LoyaltyStorage) -> int:
+def review_accounts(uow: LoyaltyStorage, programme: Programme = DEFAULT_PROGRAMME) -> int:
     """Expire the points due and move the tiers due on every account due for review.
 
     Returns how many accounts were reviewed; running it twice expires nothing twice.
@@ -111,26 +139,54 @@ def review_accounts(uow: LoyaltyStorage) -> int:
     now = _now()
     due = uow.due_for_review(now)
     for customer_id in due:
-        expire_points(customer_id, uow, now)
+        expire_points(customer_id, uow, now, programme)
     return len(due)
 
 
-def expire_points(customer_id: str, uow: LoyaltyStorage, now: datetime) -> None:
+def expire_points(
+    customer_id: str,
+    uow: LoyaltyStorage,
+    now: datetime,
+    programme: Programme = DEFAULT_PROGRAMME,
+) -> None:
     """Write off the customer's lots expired by ``now``, oldest first, and review the tier."""
-    post(customer_id, lambda journal, tier: journal.expire_due(now), now, uow)
+    post(
+        customer_id,
+        lambda journal, tier: journal.expire_due(now),
+        now,
+        uow,
+        ladder=programme.ladder,
+    )
 
 
-def tiers() -> list[dict[str, Any]]:
+def tiers(programme: Programme = DEFAULT_PROGRAMME) -> list[dict[str, Any]]:
     """The tiers, lowest first, with their threshold, multiplier and the rewards open to them."""
     return [
         {
             "name": tier.name,
             "threshold": tier.threshold,
             "multiplier": tier.multiplier,
-            "window_months": programme.LADDER.window_months,
-            "rewards": [reward.code for reward in programme.CATALOGUE.open_to(tier.name)],
+            "window_months": programme.ladder.window_months,
+            "rewards": [reward.code for reward in programme.catalogue.open_to(tier.name)],
         }
-        for tier in programme.LADDER.tiers
+        for tier in programme.ladder.tiers
+    ]
+
+
+def rewards(uow: LoyaltyStorage, programme: Programme = DEFAULT_PROGRAMME) -> list[dict[str, Any]]:
+    """The rewards catalogue, cheapest first: cost, lowest tier, stock and what is left of it
+    (None: not limited)."""
+    catalogue = sorted(programme.catalogue, key=lambda reward: (reward.cost, reward.code))
+    return [
+        {
+            "code": reward.code,
+            "name": reward.name,
+            "cost": reward.cost,
+            "min_tier": reward.min_tier,
+            "stock": reward.stock,
+            "left": None if reward.stock is None else uow.stock_left(reward.code, reward.stock),
+        }
+        for reward in catalogue
     ]
 
 
@@ -197,7 +253,12 @@ class ReferrerUnknown(LookupError):
     """A conversion names a referring customer loyalty has not heard of (yet)."""
 
 
-def credit_referral(event: Event, uow: LoyaltyStorage, reward_points: int) -> None:
+def credit_referral(
+    event: Event,
+    uow: LoyaltyStorage,
+    reward_points: int,
+    programme: Programme = DEFAULT_PROGRAMME,
+) -> None:
     """Reward whoever referred the converted prospect, once; nothing when no one did.
 
     The referrer is the payload's ``referrer`` when loyalty knows that customer,
@@ -245,6 +306,7 @@ def credit_referral(event: Event, uow: LoyaltyStorage, reward_points: int) -> No
         lambda journal, tier: journal.earn(source, reward.points, now, reward.reason),
         now,
         uow,
+        ladder=programme.ladder,
     )
 
 

@@ -1,17 +1,22 @@
 """SMART improvement actions: opened once they pass every criterion, closed with their effect.
 
-The indicator's value before is given when the action is opened, and its
-value after when it is closed; the effect is their difference.
+The indicator's value before (when the action is opened) and after (when it is
+closed) is read from kpi, in the latest complete period of the action's
+granularity, unless the caller gives it; the effect is their difference.
+Opening and closing are announced (``improvement_action_opened`` /
+``improvement_action_closed``) with the write, through the outbox.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
 from clientela.clock import utcnow
 from clientela.errors import Conflict, NotFound
+from clientela.services.loyalty import events
 from clientela.services.loyalty.dependencies import LoyaltyStorage
 from clientela.services.loyalty.domain.actions import (
     ActionState,
@@ -20,10 +25,15 @@ from clientela.services.loyalty.domain.actions import (
     SmartStatement,
     open_action,
 )
+from clientela.services.loyalty.domain.measures import DEFAULT_GRANULARITY
+from clientela.services.loyalty.measuring import Indicators, measure
 from clientela.services.loyalty.posting import storage_instant
 
 ACTIONS_LISTED = 200
 """Actions a listing shows at most, the soonest due first."""
+
+_NOT_COMPARED = ("opened_at",)
+"""What a repeated opening of an action may differ in from the action stored."""
 
 
 def add_action(
@@ -38,34 +48,55 @@ def add_action(
     due_at: datetime,
     before: Decimal | None,
     uow: LoyaltyStorage,
+    indicators: Indicators,
+    alert_id: str | None = None,
+    granularity: str = DEFAULT_GRANULARITY,
 ) -> dict[str, Any]:
     """Open an improvement action once it passes every SMART criterion, once per id.
 
-    InvalidInput names each field and each criterion that fails; Conflict
-    when ``action_id`` is another action's.
+    ``before`` is read from kpi (``indicators``) unless given. InvalidInput
+    names each field and each criterion that fails; Conflict when ``action_id``
+    is another action's; NotFound (``before``) when kpi has no value for the
+    indicator, Unavailable when kpi does not answer.
     """
-    checked = open_action(
-        ImprovementAction(
-            action_id=action_id,
-            opportunity=opportunity,
-            description=description,
-            statement=statement,
-            priority=cast(Priority, priority),  # open_action refuses one not in Priority
-            owner=owner,
-            indicator=indicator,
-            target=target,
-            opened_at=storage_instant(utcnow()),
-            due_at=storage_instant(due_at),
-            before=before,
-        )
+    now = storage_instant(utcnow())
+    action = ImprovementAction(
+        action_id=action_id,
+        opportunity=opportunity,
+        description=description,
+        statement=statement,
+        priority=cast(Priority, priority),  # open_action refuses one not in Priority
+        owner=owner,
+        indicator=indicator,
+        target=target,
+        opened_at=now,
+        due_at=storage_instant(due_at),
+        before=before,
+        alert_id=alert_id,
+        granularity=granularity,
     )
+    ignored = _NOT_COMPARED if before is not None else (*_NOT_COMPARED, "before")
+    found = uow.find_action(action_id)
+    if found is not None:  # a retried opening: kpi is not asked again
+        return _same_action(found, _document(open_action(action)), ignored)
+    if before is None:
+        measured = measure(indicators, indicator, granularity, now, "before")
+        action = dataclasses.replace(action, before=measured)
+    checked = open_action(action)
     document = _document(checked)
-    existing = uow.add_action(document)
+    existing = uow.add_action(document, events.improvement_action_opened(checked))
     if existing is None:
         return _view(document)
-    same = {key: value for key, value in document.items() if key != "opened_at"}
+    return _same_action(existing, document, ignored)
+
+
+def _same_action(
+    existing: dict[str, Any], document: dict[str, Any], ignored: tuple[str, ...]
+) -> dict[str, Any]:
+    """The stored action, when ``document`` opens the same one; Conflict otherwise."""
+    same = {key: value for key, value in document.items() if key not in ignored}
     if {key: existing.get(key) for key in same} != same:
-        raise Conflict(f"action_id: {action_id!r} is another action already")
+        raise Conflict(f"action_id: {document['_id']!r} is another action already")
     return _view(existing)
 
 
@@ -74,25 +105,31 @@ def list_actions(open_only: bool, uow: LoyaltyStorage) -> list[dict[str, Any]]:
     return [_view(action) for action in uow.list_actions(open_only, ACTIONS_LISTED)]
 
 
-def close_action(action_id: str, after: Decimal, uow: LoyaltyStorage) -> dict[str, Any]:
-    """Close the action with the indicator's value ``after``; its effect is measured.
+def close_action(
+    action_id: str, after: Decimal | None, uow: LoyaltyStorage, indicators: Indicators
+) -> dict[str, Any]:
+    """Close the action with the indicator's value ``after`` (read from kpi, over the
+    action's granularity, unless given); its effect is measured.
 
-    Closing again with the same value changes nothing; with another, Conflict.
+    Closing again changes nothing (the value after is then not read again); with
+    another value, Conflict.
     """
     found = uow.find_action(action_id)
     if found is None:
         raise NotFound(f"action_id: no improvement action {action_id!r}")
     current = _action(found)
-    closed = current.close(after, storage_instant(utcnow()))
+    now = storage_instant(utcnow())
+    if after is None:
+        if current.state is ActionState.CLOSED:
+            return _view(found)
+        after = measure(indicators, current.indicator, current.granularity, now, "after")
+    closed = current.close(after, now)
     if closed != current:
         changes = {key: value for key, value in _document(closed).items() if key != "_id"}
-        if not uow.update_action(action_id, str(current.state), changes):
-            return close_action(action_id, after, uow)  # closed meanwhile: check against it
+        event = events.improvement_action_closed(closed)
+        if not uow.update_action(action_id, str(current.state), changes, event):
+            return close_action(action_id, after, uow, indicators)  # closed meanwhile
     return _view(_document(closed))
-
-
-def _decimal_text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
 
 
 def _document(action: ImprovementAction) -> dict[str, Any]:
@@ -109,11 +146,13 @@ def _document(action: ImprovementAction) -> dict[str, Any]:
         "owner": action.owner,
         "indicator": action.indicator,
         "target": str(action.target),
-        "before": _decimal_text(action.before),
+        "before": events.decimal_text(action.before),
+        "alert_id": action.alert_id,
+        "granularity": action.granularity,
         "opened_at": action.opened_at,
         "due_at": action.due_at,
         "state": str(action.state),
-        "after": _decimal_text(action.after),
+        "after": events.decimal_text(action.after),
         "closed_at": action.closed_at,
     }
 
@@ -140,6 +179,8 @@ def _action(document: dict[str, Any]) -> ImprovementAction:
         opened_at=document["opened_at"],
         due_at=document["due_at"],
         before=_optional_decimal(document.get("before")),
+        alert_id=document.get("alert_id"),
+        granularity=document.get("granularity") or DEFAULT_GRANULARITY,
         state=ActionState(document["state"]),
         after=_optional_decimal(document.get("after")),
         closed_at=document.get("closed_at"),

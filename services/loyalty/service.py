@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 
 from clientela.errors import load, load_id
@@ -11,7 +12,13 @@ from clientela.events import Event
 from clientela.messaging import handles
 from clientela.replay import DEFAULT_REPLAY_LIMIT, replay_page
 from clientela.service import ServiceBase, api
-from clientela.services.loyalty import handlers, improvement, retention
+from clientela.services.loyalty import (
+    handlers,
+    improvement,
+    reactive_retention,
+    retention,
+    winback,
+)
 from clientela.services.loyalty.dependencies import LoyaltyStorage
 from clientela.services.loyalty.documents import (
     AnswerFact,
@@ -23,8 +30,13 @@ from clientela.services.loyalty.documents import (
     PointsAccount,
     PurchaseFact,
     ReferralCode,
+    RetentionCaseRecord,
+    RewardStock,
+    WinBackCampaign,
 )
 from clientela.services.loyalty.domain.actions import SmartStatement
+from clientela.services.loyalty.measuring import kpi_indicators
+from clientela.services.loyalty.programme import LoyaltyProgramme
 from clientela.services.loyalty.replay import REPLAY_GAPS, REPLAY_SOURCES
 from clientela.services.loyalty.schemas import (
     action_input,
@@ -34,9 +46,19 @@ from clientela.services.loyalty.schemas import (
     alarm_schema,
     alarms_schema,
     balance_schema,
+    campaign_input,
+    campaign_schema,
+    campaigns_schema,
     close_action_input,
+    limit_input,
+    lost_customers_schema,
     posted_schema,
     redeem_input,
+    retention_case_schema,
+    retention_cases_schema,
+    retention_move_input,
+    retention_start_input,
+    rewards_schema,
     tiers_schema,
 )
 from clientela.storage import Storage
@@ -49,10 +71,20 @@ DAY_S = 24 * 60 * 60
 
 class LoyaltyService(ServiceBase):
     """Customers' points journals and tiers (earned by purchases and referrals, spent on
-    rewards, expired with time, adjusted by hand) and their churn-risk alarms."""
+    rewards of the configured catalogue, expired with time, adjusted by hand), their
+    churn-risk alarms, retention cases and win-back campaigns, and SMART improvement
+    actions measured by kpi."""
 
     name = "loyalty"
-    outbox_documents = (PointsAccount, ChurnAlarm)
+    outbox_documents = (
+        PointsAccount,
+        ChurnAlarm,
+        ImprovementActionRecord,
+        RetentionCaseRecord,
+        Member,
+    )
+    kpi = RpcProxy("kpi")
+    programme = LoyaltyProgramme()
     storage = Storage(
         LoyaltyStorage,
         documents=[
@@ -60,18 +92,28 @@ class LoyaltyService(ServiceBase):
             LedgerEntry,
             Member,
             ReferralCode,
+            RewardStock,
             PurchaseFact,
             AnswerFact,
             ComplaintFact,
             ChurnAlarm,
             ImprovementActionRecord,
+            RetentionCaseRecord,
+            WinBackCampaign,
         ],
     )
 
     @handles("customers", "purchase_recorded")
     def handle_purchase_recorded(self, event: Event) -> None:
-        handlers.credit_purchase(event, self.storage, self.settings.points_per_currency_unit)
+        handlers.credit_purchase(
+            event, self.storage, self.settings.points_per_currency_unit, self.programme
+        )
         retention.note_purchase(event, self.storage)
+        winback.note_purchase(event, self.storage)
+
+    @handles("customers", "customer_lost")
+    def handle_customer_lost(self, event: Event) -> None:
+        winback.note_lost(event, self.storage)
 
     @handles("feedback", "survey_answered")
     def handle_survey_answered(self, event: Event) -> None:
@@ -95,12 +137,14 @@ class LoyaltyService(ServiceBase):
 
     @handles("prospects", "prospect_converted")
     def handle_prospect_converted(self, event: Event) -> None:
-        handlers.credit_referral(event, self.storage, self.settings.referral_reward_points)
+        handlers.credit_referral(
+            event, self.storage, self.settings.referral_reward_points, self.programme
+        )
 
     @timer(interval=DAY_S)
     def review_accounts(self) -> int:
         """Daily: expire the points due and move the tiers due."""
-        return handlers.review_accounts(self.storage)
+        return handlers.review_accounts(self.storage, self.programme)
 
     @timer(interval=DAY_S)
     def review_risks(self) -> int:
@@ -116,13 +160,19 @@ class LoyaltyService(ServiceBase):
     @api
     def add_action(self, **action: Any) -> dict[str, Any]:
         """Open a SMART improvement action (see ActionInput); InvalidInput names each
-        criterion it fails."""
+        criterion it fails. ``before`` is read from kpi unless given (Unavailable when kpi
+        does not answer, NotFound when it has no value)."""
         given = load(action_input, action)
         statement = SmartStatement(
             *(given.pop(name) for name in ("specific", "measurable", "achievable", "relevant"))
         )
         return action_schema.dump(
-            improvement.add_action(statement=statement, uow=self.storage, **given)
+            improvement.add_action(
+                statement=statement,
+                uow=self.storage,
+                indicators=kpi_indicators(self.kpi),
+                **given,
+            )
         )
 
     @api
@@ -131,10 +181,15 @@ class LoyaltyService(ServiceBase):
         return actions_schema.dump(improvement.list_actions(bool(open_only), self.storage))
 
     @api
-    def close_action(self, action_id: str, after: str) -> dict[str, Any]:
-        """Close an improvement action with the indicator's value after it."""
+    def close_action(self, action_id: str, after: str | None = None) -> dict[str, Any]:
+        """Close an improvement action with the indicator's value after it, read from kpi
+        unless given (Unavailable when kpi does not answer, NotFound when it has none)."""
         closing = load(close_action_input, {"action_id": action_id, "after": after})
-        return action_schema.dump(improvement.close_action(uow=self.storage, **closing))
+        return action_schema.dump(
+            improvement.close_action(
+                uow=self.storage, indicators=kpi_indicators(self.kpi), **closing
+            )
+        )
 
     @api
     def matrix(self, period: str) -> dict[str, Any]:
@@ -165,6 +220,93 @@ class LoyaltyService(ServiceBase):
         )
 
     @api
+    def start_retention(self, customer_id: str, reason: str, by: str) -> dict[str, Any]:
+        """A customer announces departure: open their retention case (the one under way
+        when they have one); NotFound for a customer loyalty does not know."""
+        given = load(
+            retention_start_input, {"customer_id": customer_id, "reason": reason, "by": by}
+        )
+        return retention_case_schema.dump(reactive_retention.start(**given, uow=self.storage))
+
+    @api
+    def offer_retention(self, case_id: str, offer: str, by: str) -> dict[str, Any]:
+        """Make an offer to keep the customer (a better one after a refusal); Conflict once
+        the case ended or the offer was accepted."""
+        given = load(retention_move_input, {"case_id": case_id, "offer": offer, "by": by})
+        return retention_case_schema.dump(
+            reactive_retention.offer(given["case_id"], given["offer"], given["by"], self.storage)
+        )
+
+    @api
+    def answer_retention(
+        self, case_id: str, accepted: bool, by: str, note: str = ""
+    ) -> dict[str, Any]:
+        """Record the customer's answer to the offer: accepted (True) or refused (False)."""
+        given = load(
+            retention_move_input,
+            {"case_id": case_id, "accepted": accepted, "by": by, "note": note},
+        )
+        return retention_case_schema.dump(
+            reactive_retention.answer(
+                given["case_id"], given["accepted"], given["by"], given["note"], self.storage
+            )
+        )
+
+    @api
+    def close_retention(
+        self, case_id: str, outcome: str, by: str, note: str = ""
+    ) -> dict[str, Any]:
+        """End a retention case: ``retained`` (with an accepted offer) or ``lost``."""
+        given = load(
+            retention_move_input,
+            {"case_id": case_id, "outcome": outcome, "by": by, "note": note},
+        )
+        return retention_case_schema.dump(
+            reactive_retention.close(
+                given["case_id"], given["outcome"], given["by"], given["note"], self.storage
+            )
+        )
+
+    @api
+    def retention_cases(self, open_only: bool = False) -> list[dict[str, Any]]:
+        """Retention cases, latest announced first; with ``open_only``, those not ended."""
+        return retention_cases_schema.dump(reactive_retention.cases(bool(open_only), self.storage))
+
+    @api
+    def retention_case(self, case_id: str) -> dict[str, Any]:
+        """A retention case with its history; NotFound when there is none."""
+        return retention_case_schema.dump(
+            reactive_retention.case(load_id("case_id", case_id), self.storage)
+        )
+
+    @api
+    def lost_customers(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Lost customers most worth winning back first: by the value of what they bought."""
+        return lost_customers_schema.dump(
+            winback.ranked(load(limit_input, {"limit": limit})["limit"], self.storage)
+        )
+
+    @api
+    def launch_campaign(self, **campaign: Any) -> dict[str, Any]:
+        """Launch a win-back campaign (see CampaignInput); customers who are not lost are
+        refused, each named in ``refused``, the others targeted."""
+        return campaign_schema.dump(
+            winback.launch(**load(campaign_input, campaign), uow=self.storage)
+        )
+
+    @api
+    def campaign(self, campaign_id: str) -> dict[str, Any]:
+        """A win-back campaign with its result: targeted, won back (who), the rate."""
+        return campaign_schema.dump(
+            winback.result(load_id("campaign_id", campaign_id), self.storage)
+        )
+
+    @api
+    def campaigns(self) -> list[dict[str, Any]]:
+        """The win-back campaigns, the latest starting first, with their results."""
+        return campaigns_schema.dump(winback.campaigns(self.storage))
+
+    @api
     def redeem(self, customer_id: str, reward: str, request_key: str) -> dict[str, Any]:
         """Spend points on a reward of the catalogue, once per ``request_key``."""
         command = load(
@@ -173,7 +315,11 @@ class LoyaltyService(ServiceBase):
         )
         return posted_schema.dump(
             handlers.redeem(
-                command["customer_id"], command["reward"], command["request_key"], self.storage
+                command["customer_id"],
+                command["reward"],
+                command["request_key"],
+                self.storage,
+                self.programme,
             )
         )
 
@@ -192,12 +338,19 @@ class LoyaltyService(ServiceBase):
                 "request_key": request_key,
             },
         )
-        return posted_schema.dump(handlers.adjust(**command, uow=self.storage))
+        return posted_schema.dump(
+            handlers.adjust(**command, uow=self.storage, programme=self.programme)
+        )
 
     @api
     def tiers(self) -> list[dict[str, Any]]:
         """The tiers, lowest first, with their thresholds, multipliers and rewards."""
-        return tiers_schema.dump(handlers.tiers())
+        return tiers_schema.dump(handlers.tiers(self.programme))
+
+    @api
+    def rewards(self) -> list[dict[str, Any]]:
+        """The rewards catalogue, cheapest first, with each reward's stock and what is left."""
+        return rewards_schema.dump(handlers.rewards(self.storage, self.programme))
 
     @api
     def balance(self, customer_id: str) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from clientela.cli import (
     operations,
     prospects,
     reference,
+    retention,
     review,
     running,
     survey_invitations,
@@ -100,6 +101,8 @@ kpi.kpi.add_command(kpi_report.report)
 feedback.complaints.add_command(casework.action)
 for command in survey_invitations.COMMANDS:
     feedback.surveys.add_command(command)
+loyalty.loyalty.add_command(retention.retention)
+loyalty.loyalty.add_command(retention.winback)
 
 
 def run(argv: list[str] | None = None) -> int:

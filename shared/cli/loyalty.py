@@ -12,6 +12,7 @@ from clientela.cli.client import platform
 from clientela.cli.context import settings
 from clientela.cli.output import json_option, print_json, print_table, say
 from clientela.cli.review import by_option
+from clientela.vocabulary import KPI_GRANULARITIES
 
 key_option = click.option(
     "--key",
@@ -120,6 +121,27 @@ def tiers(ctx: click.Context, as_json: bool) -> None:
             for t in ladder
         ],
         right=("from points", "multiplier", "window (months)"),
+    )
+
+
+@loyalty.command()
+@json_option
+@click.pass_context
+def rewards(ctx: click.Context, as_json: bool) -> None:
+    """List the rewards catalogue: cost, lowest tier, stock and what is left of it."""
+    with _loyalty(ctx) as rpc:
+        catalogue = rpc.loyalty.rewards()
+    if as_json:
+        print_json(catalogue)
+        return
+    print_table(
+        ["reward", "name", "points", "from tier", "stock", "left"],
+        [
+            [r["code"], r["name"], r["cost"], r["min_tier"], r["stock"], r["left"]]
+            for r in catalogue
+        ],
+        empty="(no rewards)",
+        right=("points", "stock", "left"),
     )
 
 
@@ -255,7 +277,13 @@ def list_actions(ctx: click.Context, open_only: bool, as_json: bool) -> None:
 @click.option("--owner", required=True, help="Who answers for it.")
 @click.option("--indicator", required=True, help="The indicator it targets, e.g. NPS.")
 @click.option("--target", required=True, help="The indicator's value to reach.")
-@click.option("--before", help="The indicator's value now.")
+@click.option("--before", help="The indicator's value now (default: read from kpi).")
+@click.option(
+    "--granularity",
+    type=click.Choice(KPI_GRANULARITIES),
+    help="Periods the indicator is read over: the latest complete one (default month).",
+)
+@click.option("--alert", "alert_id", metavar="ALERT_ID", help="The kpi alert it answers.")
 @click.option("--due", "due_at", required=True, help="Due date (ISO date or time).")
 @click.option("--id", "action_id", default=lambda: uuid.uuid4().hex[:12], show_default="new")
 @json_option
@@ -268,16 +296,20 @@ def add(ctx: click.Context, as_json: bool, **action: Any) -> None:
     if as_json:
         print_json(opened)
         return
-    say(f"action {opened['id']} opened: {opened['indicator']} to {opened['target']}")
+    say(
+        f"action {opened['id']} opened: {opened['indicator']} from {opened['before']} "
+        f"to {opened['target']}"
+    )
 
 
 @actions.command(name="close")
 @click.argument("action_id", metavar="ID")
-@click.option("--after", required=True, help="The indicator's value now, after the action.")
+@click.option("--after", help="The indicator's value after the action (default: from kpi).")
 @json_option
 @click.pass_context
-def close_action(ctx: click.Context, action_id: str, after: str, as_json: bool) -> None:
-    """Close an improvement action with the indicator's value after it."""
+def close_action(ctx: click.Context, action_id: str, after: str | None, as_json: bool) -> None:
+    """Close an improvement action with the indicator's value after it (read from kpi, over
+    the latest complete period, unless given)."""
     with _loyalty(ctx) as rpc:
         closed = rpc.loyalty.close_action(action_id, after)
     if as_json:

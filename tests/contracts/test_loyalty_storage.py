@@ -13,9 +13,14 @@ from clientela.services.loyalty.dependencies import (
 )
 from clientela.services.loyalty.documents import (
     ChurnAlarm,
+    ImprovementActionRecord,
     LedgerEntry,
+    Member,
     PointsAccount,
     ReferralCode,
+    RetentionCaseRecord,
+    RewardStock,
+    WinBackCampaign,
 )
 from clientela.storage import RecordedEvents
 
@@ -28,7 +33,17 @@ def uow(request):
         return FakeLoyaltyStorage()
     database = request.getfixturevalue("service_database")("loyalty")
     # the indexes as the service creates them: one code per customer is one's promise
-    for document in (LedgerEntry, PointsAccount, ReferralCode, ChurnAlarm):
+    for document in (
+        LedgerEntry,
+        PointsAccount,
+        ReferralCode,
+        ChurnAlarm,
+        ImprovementActionRecord,
+        RetentionCaseRecord,
+        Member,
+        WinBackCampaign,
+        RewardStock,
+    ):
         for index in document._meta["index_specs"]:
             options = {key: value for key, value in index.items() if key != "fields"}
             database[document._meta["collection"]].create_index(index["fields"], **options)
@@ -277,6 +292,8 @@ def action(action_id: str, due_day: int, state: str = "open") -> dict:
         "indicator": "NPS",
         "target": "20",
         "before": "5",
+        "alert_id": "AL-3",
+        "granularity": "month",
         "opened_at": MARCH[0],
         "due_at": MARCH[due_day],
         "state": state,
@@ -285,25 +302,180 @@ def action(action_id: str, due_day: int, state: str = "open") -> dict:
     }
 
 
-def test_an_action_is_added_once_and_listed_soonest_due_first(uow):
-    assert uow.add_action(action("ACT-1", 20)) is None
-    assert uow.add_action({**action("ACT-1", 20), "owner": "luis"}) == action("ACT-1", 20)
-    uow.add_action(action("ACT-2", 10, state="closed"))
-    uow.add_action(action("ACT-3", 15))
+def announced(action_id: str, what: str = "opened") -> dict:
+    return {"id": f"E-{action_id}-{what}", "type": f"improvement_action_{what}"}
+
+
+def test_an_action_is_added_once_announced_once_and_listed_soonest_due_first(uow):
+    assert uow.add_action(action("ACT-1", 20), announced("ACT-1")) is None
+    duplicate = {**action("ACT-1", 20), "owner": "luis"}
+    assert uow.add_action(duplicate, announced("ACT-1")) == action("ACT-1", 20)
+    uow.add_action(action("ACT-2", 10, state="closed"), announced("ACT-2"))
+    uow.add_action(action("ACT-3", 15), announced("ACT-3"))
 
     assert uow.find_action("ACT-1") == action("ACT-1", 20)
     assert uow.find_action("ACT-9") is None
     assert [a["_id"] for a in uow.list_actions(False, 10)] == ["ACT-2", "ACT-3", "ACT-1"]
     assert [a["_id"] for a in uow.list_actions(True, 1)] == ["ACT-3"]
+    assert [e["id"] for e in uow.events.envelopes] == [
+        "E-ACT-1-opened",
+        "E-ACT-2-opened",
+        "E-ACT-3-opened",
+    ]
 
 
-def test_an_action_moves_only_from_the_state_it_was_read_in(uow):
-    uow.add_action(action("ACT-1", 20))
+def test_an_action_moves_only_from_the_state_it_was_read_in_announcing_it(uow):
+    uow.add_action(action("ACT-1", 20), announced("ACT-1"))
     closed = {"state": "closed", "after": "22", "closed_at": MARCH[25]}
 
-    assert uow.update_action("ACT-1", "closed", closed) is False
-    assert uow.update_action("ACT-1", "open", closed) is True
+    assert uow.update_action("ACT-1", "closed", closed, announced("ACT-1", "closed")) is False
+    assert uow.update_action("ACT-1", "open", closed, announced("ACT-1", "closed")) is True
     assert uow.find_action("ACT-1") == {**action("ACT-1", 20), **closed}
+    assert [e["id"] for e in uow.events.envelopes] == ["E-ACT-1-opened", "E-ACT-1-closed"]
+
+
+def case(case_id: str, day: int, customer_id: str = "C-1", live: bool = True) -> dict:
+    return {
+        "_id": case_id,
+        "customer_id": customer_id,
+        "reason": "a competitor offers 10% less",
+        "announced_at": MARCH[day],
+        "announced_by": "maria",
+        "state": "announced" if live else "lost",
+        "live": live,
+        "history": [{"state": "announced", "at": MARCH[day], "by": "maria", "detail": "why"}],
+        "steps": 1,
+    }
+
+
+def test_a_retention_case_is_added_once_found_live_and_listed_latest_first(uow):
+    assert uow.add_case(case("C-1-R1", 1, live=False), announced("C-1-R1")) is True
+    assert uow.add_case(case("C-1-R2", 5), announced("C-1-R2")) is True
+    assert uow.add_case(case("C-1-R2", 6), announced("C-1-R2")) is False
+    uow.add_case(case("C-2-R1", 3, customer_id="C-2"), announced("C-2-R1"))
+
+    assert uow.live_case("C-1") == case("C-1-R2", 5)
+    assert uow.live_case("C-3") is None
+    assert (uow.case_count("C-1"), uow.case_count("C-3")) == (2, 0)
+    assert uow.find_case("C-1-R1") == case("C-1-R1", 1, live=False)
+    assert [c["_id"] for c in uow.list_cases(False, 10)] == ["C-1-R2", "C-2-R1", "C-1-R1"]
+    assert [c["_id"] for c in uow.list_cases(True, 1)] == ["C-1-R2"]
+    assert [e["id"] for e in uow.events.envelopes] == [
+        "E-C-1-R1-opened",
+        "E-C-1-R2-opened",
+        "E-C-2-R1-opened",
+    ]
+
+
+def test_a_retention_case_moves_only_with_the_steps_it_was_read_with(uow):
+    uow.add_case(case("C-1-R1", 1), announced("C-1-R1"))
+    lost = {"state": "lost", "live": False, "steps": 2}
+
+    assert uow.update_case("C-1-R1", 2, lost, announced("C-1-R1", "closed")) is False
+    assert uow.update_case("C-1-R1", 1, {"state": "offered", "steps": 2}, None) is True
+    assert uow.update_case("C-1-R1", 2, lost, announced("C-1-R1", "closed")) is True
+    assert uow.find_case("C-1-R1") == {
+        **case("C-1-R1", 1),
+        "state": "lost",
+        "live": False,
+        "steps": 2,
+    }
+    assert uow.live_case("C-1") is None
+    assert [e["id"] for e in uow.events.envelopes] == ["E-C-1-R1-opened", "E-C-1-R1-closed"]
+
+
+def lost(value: str, day: int = 1) -> dict:
+    return {
+        "lost_at": MARCH[day],
+        "lost_reason": "moved",
+        "past_value": value,
+        "past_value_cents": int(Decimal(value) * 100),
+        "past_purchases": 2,
+    }
+
+
+def test_lost_members_are_listed_most_valuable_first_until_won_back(uow):
+    uow.remember_member("C-1", "P-1", None, MARCH[0])
+    uow.mark_lost("C-1", lost("900.50"))
+    uow.mark_lost("C-2", lost("12000"))
+    uow.mark_lost("C-3", lost("40"))
+    won = {"won_back_at": MARCH[9], "won_back_by": "W-1"}
+
+    assert [m["_id"] for m in uow.lost_members(10)] == ["C-2", "C-1", "C-3"]
+    assert [m["_id"] for m in uow.lost_members(1)] == ["C-2"]
+    assert uow.mark_won_back("C-1", MARCH[2], won, announced("C-1", "won")) is False
+    assert uow.mark_won_back("C-1", MARCH[1], won, announced("C-1", "won")) is True
+    assert uow.mark_won_back("C-1", MARCH[1], won, announced("C-1", "won")) is False
+    assert [m["_id"] for m in uow.lost_members(10)] == ["C-2", "C-3"]
+    assert uow.find_member("C-1") == {
+        "_id": "C-1",
+        "prospect_id": "P-1",
+        "email": None,
+        "customer_since": MARCH[0],
+        **lost("900.50"),
+        "lost": False,
+        **won,
+    }
+    assert uow.won_back_by("W-1") == ["C-1"]
+    assert [e["id"] for e in uow.events.envelopes] == ["E-C-1-won"]
+
+
+def test_only_a_lost_member_is_targeted(uow):
+    uow.remember_member("C-1", "P-1", None, MARCH[0])
+    uow.mark_lost("C-2", lost("50"))
+
+    assert uow.target_member("C-1", "W-1") is False
+    assert uow.target_member("C-2", "W-1") is True
+    assert uow.target_member("C-9", "W-1") is False
+    assert uow.find_member("C-2")["targeted_by"] == "W-1"
+
+
+def campaign(campaign_id: str, day: int) -> dict:
+    return {
+        "_id": campaign_id,
+        "name": f"campaign {campaign_id}",
+        "starts_at": MARCH[day],
+        "ends_at": MARCH[day + 5],
+        "targeted": ["C-1", "C-2"],
+        "created_by": "maria",
+        "created_at": MARCH[0],
+    }
+
+
+def test_a_campaign_is_added_once_and_listed_latest_starting_first(uow):
+    assert uow.add_campaign(campaign("W-1", 1)) is None
+    assert uow.add_campaign({**campaign("W-1", 1), "name": "other"}) == campaign("W-1", 1)
+    uow.add_campaign(campaign("W-2", 10))
+
+    assert uow.find_campaign("W-1") == campaign("W-1", 1)
+    assert uow.find_campaign("W-9") is None
+    assert [c["_id"] for c in uow.list_campaigns(10)] == ["W-2", "W-1"]
+    assert [c["_id"] for c in uow.list_campaigns(1)] == ["W-2"]
+
+
+def test_a_unit_of_stock_is_claimed_once_per_redemption_until_none_is_left(uow):
+    assert uow.stock_left("MUG", 2) == 2
+    uow.ensure_stock("MUG", 2)
+    uow.ensure_stock("MUG", 2)
+
+    assert uow.claim_unit("MUG", "redeem:C-1:a") is True
+    assert uow.claim_unit("MUG", "redeem:C-1:a") is True  # the same redemption again
+    assert uow.claim_unit("MUG", "redeem:C-2:b") is True
+    assert uow.claim_unit("MUG", "redeem:C-3:c") is False
+    assert uow.stock_left("MUG", 2) == 0
+    assert uow.claim_unit("CAP", "redeem:C-1:a") is False  # no stock kept for it
+
+
+def test_a_unit_given_back_can_be_claimed_again_and_restocking_adds_the_difference(uow):
+    uow.ensure_stock("MUG", 1)
+    uow.claim_unit("MUG", "redeem:C-1:a")
+    uow.release_unit("MUG", "redeem:C-1:a")
+    uow.release_unit("MUG", "redeem:C-1:a")  # held nothing any more
+
+    assert uow.stock_left("MUG", 1) == 1
+    assert uow.claim_unit("MUG", "redeem:C-2:b") is True
+    uow.ensure_stock("MUG", 3)
+    assert uow.stock_left("MUG", 3) == 2
 
 
 @pytest.mark.integration

@@ -45,7 +45,18 @@ def service(monkeypatch):
                     ],
                 }
             ],
-            "add_action": {"id": "ACT-1", "indicator": "NPS", "target": "20"},
+            "add_action": {"id": "ACT-1", "indicator": "NPS", "before": "12", "target": "20"},
+            "close_action": {"id": "ACT-1", "effect": "9", "target_met": True},
+            "rewards": [
+                {
+                    "code": "MUG",
+                    "name": "A clientela mug",
+                    "cost": 100,
+                    "min_tier": None,
+                    "stock": 40,
+                    "left": 3,
+                }
+            ],
         },
     )
 
@@ -82,4 +93,31 @@ def test_an_action_is_sent_with_the_fields_given_only(service):
     [(method, args, sent)] = service.calls
     assert (method, args) == ("add_action", ())
     assert "before" not in sent and sent["due_at"] == "2027-03-31"
-    assert "action ACT-1 opened: NPS to 20" in printed
+    assert "action ACT-1 opened: NPS from 12 to 20" in printed
+
+
+def test_an_action_for_a_kpi_alert_names_the_alert_and_granularity(service):
+    run(
+        "actions", "add", "--id", "ACT-1", "--opportunity", "o", "--description", "d",
+        "--specific", "s", "--measurable", "m", "--achievable", "a", "--relevant", "r",
+        "--priority", "high", "--owner", "maria", "--indicator", "NPS", "--target", "20",
+        "--due", "2027-03-31", "--alert", "AL-7", "--granularity", "quarter",
+    )  # fmt: skip
+
+    [(_, _, sent)] = service.calls
+    assert (sent["alert_id"], sent["granularity"]) == ("AL-7", "quarter")
+
+
+def test_an_action_closed_without_after_leaves_it_to_kpi(service):
+    printed = run("actions", "close", "ACT-1")
+
+    assert service.calls == [("close_action", ("ACT-1", None), {})]
+    assert "action ACT-1 closed: effect 9, target met" in printed
+
+
+def test_rewards_show_their_stock_and_what_is_left(service):
+    printed = run("loyalty", "rewards")
+
+    assert service.calls == [("rewards", (), {})]
+    assert "MUG" in printed and "A clientela mug" in printed
+    assert json.loads(run("loyalty", "rewards", "--json"))[0]["left"] == 3

@@ -24,39 +24,81 @@ def announced() -> RetentionCase:
     return RetentionCase("r1", "c1", "a competitor offers 10% less", AT)
 
 
-def test_an_accepted_offer_retains_the_customer():
-    case = announced().make_offer("12% off the next renewal", AT).retain(LATER, "renewed")
+def test_an_accepted_offer_retains_the_customer_and_every_step_is_kept():
+    case = (
+        announced()
+        .make_offer("12% off the next renewal", AT, "maria")
+        .answer(True, LATER, "maria", "takes it")
+        .close("retained", LATER, "maria", "renewed")
+    )
 
-    assert (case.state, case.offer, case.ended_at, case.note) == (
+    assert (case.state, case.offer, case.accepted, case.ended_at, case.note) == (
         CaseState.RETAINED,
         "12% off the next renewal",
+        True,
         LATER,
         "renewed",
     )
+    assert [(step.state, step.by, step.detail) for step in case.history] == [
+        (CaseState.ANNOUNCED, "customer", "a competitor offers 10% less"),
+        (CaseState.OFFERED, "maria", "12% off the next renewal"),
+        (CaseState.ACCEPTED, "maria", "takes it"),
+        (CaseState.RETAINED, "maria", "renewed"),
+    ]
 
 
-def test_a_better_offer_replaces_the_first():
-    case = announced().make_offer("5% off", AT).make_offer("12% off", LATER)
+def test_a_better_offer_may_follow_a_refused_one():
+    case = (
+        announced()
+        .make_offer("5% off", AT, "maria")
+        .answer(False, AT, "maria", "not enough")
+        .make_offer("12% off", LATER, "luis")
+    )
 
-    assert (case.state, case.offer, case.offered_at) == (CaseState.OFFERED, "12% off", LATER)
+    assert (case.state, case.offer, case.offered_at, case.accepted) == (
+        CaseState.OFFERED,
+        "12% off",
+        LATER,
+        None,
+    )
+    assert case.answer(False, LATER, "luis").accepted is False
 
 
 def test_a_customer_may_leave_with_or_without_an_offer():
-    assert announced().lose(LATER).state is CaseState.LOST
-    assert announced().make_offer("5% off", AT).lose(LATER).state is CaseState.LOST
+    assert announced().close("lost", LATER, "maria").state is CaseState.LOST
+    refused = announced().make_offer("5% off", AT, "maria").answer(False, AT, "maria")
+    assert refused.close("lost", LATER, "maria").state is CaseState.LOST
 
 
-def test_nobody_is_retained_without_an_offer():
-    with pytest.raises(Conflict, match="no offer to accept"):
-        announced().retain(LATER)
+def test_nobody_is_retained_without_an_accepted_offer():
+    with pytest.raises(Conflict, match="no accepted offer"):
+        announced().close("retained", LATER, "maria")
+    with pytest.raises(Conflict, match="no accepted offer"):
+        announced().make_offer("5% off", AT, "maria").close("retained", LATER, "maria")
+
+
+def test_only_an_offer_can_be_answered_and_the_same_answer_again_changes_nothing():
+    with pytest.raises(Conflict, match="no offer to answer"):
+        announced().answer(True, AT, "maria")
+    accepted = announced().make_offer("5% off", AT, "maria").answer(True, AT, "maria")
+    assert accepted.answer(True, LATER, "maria") == accepted
+    with pytest.raises(Conflict, match="no offer to answer"):
+        accepted.answer(False, LATER, "maria")
+
+
+def test_an_outcome_is_retained_or_lost():
+    with pytest.raises(InvalidInput) as refused:
+        announced().close("maybe", LATER, "maria")
+
+    assert list(refused.value.errors) == ["outcome"]
 
 
 def test_an_ended_case_stays_ended_and_repeating_its_end_changes_nothing():
-    lost = announced().lose(LATER)
+    lost = announced().close("lost", LATER, "maria")
 
-    assert lost.lose(LATER + timedelta(days=1)) == lost
+    assert lost.close("lost", LATER + timedelta(days=1), "luis") == lost
     with pytest.raises(Conflict, match="ended lost"):
-        lost.make_offer("50% off", LATER)
+        lost.make_offer("50% off", LATER, "maria")
 
 
 def test_a_departure_needs_its_reason():

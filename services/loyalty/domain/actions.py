@@ -3,8 +3,10 @@
 An improvement group turns an opportunity into an action only when it passes
 every SMART criterion, checked one by one: a refused action's error names
 each criterion it fails. An action has an owner, a priority, a target
-indicator with its target value and a due date; it is closed with the
-indicator's value after, and the measured effect against the value before.
+indicator with its target value and a due date (and the kpi alert it answers,
+if any); it is closed with the indicator's value after, and the measured
+effect against the value before, both measured over periods of the action's
+``granularity``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from enum import StrEnum
 from clientela.checks import invalid, require_aware, require_text
 from clientela.errors import Conflict, InvalidInput
 from clientela.periods import shift_months
+from clientela.services.loyalty.domain.measures import DEFAULT_GRANULARITY, require_granularity
 
 DEFAULT_HORIZON_MONTHS = 12
 """An action due further off than this is not time-bound in any useful sense."""
@@ -79,6 +82,8 @@ class ImprovementAction:
     opened_at: datetime
     due_at: datetime
     before: Decimal | None = None
+    alert_id: str | None = None
+    granularity: str = DEFAULT_GRANULARITY
     state: ActionState = ActionState.OPEN
     after: Decimal | None = None
     closed_at: datetime | None = None
@@ -174,6 +179,9 @@ def open_action(
         _require_value("before", action.before)
     require_aware("opened_at", action.opened_at)
     require_aware("due_at", action.due_at)
+    require_granularity(action.granularity)
+    if action.alert_id is not None:
+        require_text("alert_id", action.alert_id)
     problems = smart_problems(action, relevant_indicators, horizon_months)
     if problems:
         raise InvalidInput({str(criterion): [why] for criterion, why in problems.items()})
