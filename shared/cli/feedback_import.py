@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from clientela.cli.customer_import import ALIASES as CUSTOMER_ALIASES
 from clientela.cli.customer_import import RecordFile, import_record_file
 from clientela.cli.file_import import ImportSummary
 from clientela.config import Settings
 
 ALIASES: dict[str, tuple[str, ...]] = {
-    "customer_ref": ("customer_ref", "ref_cliente", "referencia_cliente", "cliente", "id_cliente"),
-    "email": ("email", "e_mail", "mail", "correo", "correo_electronico"),
+    "customer_ref": CUSTOMER_ALIASES["customer_ref"],  # a customer is named as in their files
+    "email": CUSTOMER_ALIASES["email"],
     "response_ref": ("response_ref", "respuesta", "ref_respuesta", "referencia_respuesta"),
     "survey": ("survey", "encuesta", "tipo_encuesta", "tipo_de_encuesta"),
     "score": ("score", "puntuacion", "calificacion", "nota"),
