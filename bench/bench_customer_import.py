@@ -25,13 +25,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -39,18 +35,21 @@ import eventlet
 
 eventlet.monkey_patch()
 
+from benchkit import (  # noqa: E402
+    import_progress,
+    insert_raw,
+    service_running,
+    throwaway_platform,
+    workdir,
+)
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 from pymongo import MongoClient  # noqa: E402
 
-from clientela.cli.client import require_services, wait_for  # noqa: E402
 from clientela.cli.customer_import import RecordFile, records_capture  # noqa: E402
 from clientela.cli.file_import import ImportSummary, import_file  # noqa: E402
 from clientela.cli.services import platform_classes  # noqa: E402
-from clientela.config import Settings  # noqa: E402
-from clientela.embedded import EmbeddedDatabase  # noqa: E402
 from clientela.messaging import declare_topology  # noqa: E402
 from clientela.services.customers.documents import Purchase  # noqa: E402
-from clientela.testing import RabbitAdmin, free_port  # noqa: E402
 
 LINES = ["Semillas", "Fertilizantes", "Riego", "Maquinaria", "Refacciones"]
 TYPOLOGIES = ["usuario final", "intermediario", "prescriptor"]
@@ -96,49 +95,18 @@ def generate(workdir: Path, customers: int, purchases: int, seed: int = 11) -> t
     return customer_file, purchase_file
 
 
-def run_customers_service(settings: Settings) -> subprocess.Popen:
-    environ = {
-        **os.environ,
-        "CLIENTELA_AMQP_URI": settings.amqp_uri,
-        "CLIENTELA_MONGO_URI": settings.mongo_uri,
-        "CLIENTELA_DB_PREFIX": settings.db_prefix,
-        "CLIENTELA_HEALTH_ADDRESS": settings.health_address,
-        "CLIENTELA_CLASSIFICATION_INTERVAL_S": "86400",  # only the timed reclassify runs
-        "CLIENTELA_LOG_LEVEL": "WARNING",
-    }
-    command = [str(Path(sys.executable).with_name("clientela")), "run", "customers"]
-    return subprocess.Popen(command, env=environ)
-
-
 def import_kind(rpc, kind: str, path: Path, total: int, batch: int) -> tuple[ImportSummary, float]:
     started = time.perf_counter()
-
-    def show(summary: ImportSummary) -> None:
-        rate = summary.rows / (time.perf_counter() - started)
-        print(f"\r  {kind}: {summary.rows}/{total} rows, {rate:.0f}/s", end="", file=sys.stderr)
-
     summary = import_file(
         RecordFile(kind),
         path,
         {},
         records_capture(rpc, "customers", kind),
         batch_size=batch,
-        progress=show,
+        progress=import_progress(kind, total, started),
     )
     print(file=sys.stderr)
     return summary, time.perf_counter() - started
-
-
-def insert_raw(database, documents: list[dict], batch: int) -> float:
-    collection = database[f"raw_{uuid.uuid4().hex[:6]}"]
-    for index in Purchase._meta["index_specs"]:
-        collection.create_index(index["fields"], sparse=index.get("sparse", False))
-    started = time.perf_counter()
-    for start in range(0, len(documents), batch):
-        collection.insert_many(documents[start : start + batch], ordered=False)
-    elapsed = time.perf_counter() - started
-    collection.drop()
-    return elapsed
 
 
 def timed(call) -> tuple[object, float]:
@@ -155,51 +123,33 @@ def main() -> None:
     parser.add_argument("--mongo-uri", default="", help="a MongoDB to use instead of SecantusDB")
     args = parser.parse_args()
 
-    admin = RabbitAdmin("http://guest:guest@127.0.0.1:15672", "amqp://guest:guest@127.0.0.1:5672/")
-    workdir = Path(tempfile.mkdtemp(prefix="clientela-bench-"))
-    db = None if args.mongo_uri else EmbeddedDatabase(str(workdir / "db"), free_port())
-    if db is not None:
-        db.start()
-    vhost = f"clientela-bench-{uuid.uuid4().hex[:8]}"
-    admin.create_vhost(vhost)
-    try:
-        settings = Settings(
-            amqp_uri=f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-            mongo_uri=args.mongo_uri or db.uri,
-            db_prefix=f"bench{uuid.uuid4().hex[:6]}",
-            health_address=f"127.0.0.1:{free_port()}",
-        )
-        customer_file, purchase_file = generate(workdir, args.customers, args.purchases)
+    files = workdir()
+    with throwaway_platform(args.mongo_uri, data_dir=files / "db") as settings:
+        customer_file, purchase_file = generate(files, args.customers, args.purchases)
         print(f"generated {customer_file} and {purchase_file}", file=sys.stderr)
         config = settings.nameko_config()
         declare_topology(platform_classes(), config)
-        service = run_customers_service(settings)
-        try:
-            wait_for(lambda: require_services(settings, "customers") or True, not_yet=(Exception,))
-            with ClusterRpcProxy(config, timeout=1800) as rpc:
-                customers, customers_s = import_kind(
-                    rpc, "customers", customer_file, args.customers, args.batch
-                )
-                purchases, purchases_s = import_kind(
-                    rpc, "purchases", purchase_file, args.purchases, args.batch
-                )
-                again, again_s = import_kind(
-                    rpc, "purchases", purchase_file, args.purchases, args.batch
-                )
-                changed, first_s = timed(rpc.customers.reclassify)
-                unchanged, second_s = timed(rpc.customers.reclassify)
-        finally:
-            service.terminate()
-            service.wait(timeout=60)
+        # a long classification interval: only the timed reclassify runs
+        with (
+            service_running(settings, "customers", classification_interval_s=86400),
+            ClusterRpcProxy(config, timeout=1800) as rpc,
+        ):
+            customers, customers_s = import_kind(
+                rpc, "customers", customer_file, args.customers, args.batch
+            )
+            purchases, purchases_s = import_kind(
+                rpc, "purchases", purchase_file, args.purchases, args.batch
+            )
+            again, again_s = import_kind(
+                rpc, "purchases", purchase_file, args.purchases, args.batch
+            )
+            changed, first_s = timed(rpc.customers.reclassify)
+            unchanged, second_s = timed(rpc.customers.reclassify)
         client = MongoClient(settings.mongo_uri)
         database = client[settings.database_name("customers")]
         stored = list(database.purchases.find())
-        raw_s = insert_raw(database, stored, args.batch)
+        raw_s = insert_raw(database, stored, args.batch, indexed_as=Purchase)
         client.close()
-    finally:
-        admin.delete_vhost(vhost)
-        if db is not None:
-            db.stop()
 
     print(
         f"\ncustomers: {customers.created} created in {customers_s:.1f} s; purchases: "

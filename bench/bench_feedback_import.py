@@ -22,33 +22,25 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
-import subprocess
-import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import eventlet
 
 eventlet.monkey_patch()
 
+from benchkit import insert_raw, service_running, throwaway_platform, workdir  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 from pymongo import MongoClient  # noqa: E402
 
-from clientela.cli.client import require_services, wait_for  # noqa: E402
 from clientela.cli.customer_import import records_capture  # noqa: E402
 from clientela.cli.feedback_import import feedback_file  # noqa: E402
 from clientela.cli.file_import import ImportSummary, import_file  # noqa: E402
 from clientela.cli.services import platform_classes  # noqa: E402
-from clientela.config import Settings  # noqa: E402
-from clientela.embedded import EmbeddedDatabase  # noqa: E402
 from clientela.messaging import declare_topology  # noqa: E402
 from clientela.services.feedback.documents import ComplaintRecord, SurveyResponse  # noqa: E402
 from clientela.services.feedback.domain.surveys import servqual_items  # noqa: E402
-from clientela.testing import RabbitAdmin, free_port  # noqa: E402
 
 CUSTOMERS = 5_000
 IMPORTANCE = {"tangibility": 10, "reliability": 30, "responsiveness": 20, "assurance": 20,
@@ -120,38 +112,11 @@ def generate_complaints(path: Path, rows: int, seed: int = 11) -> None:
                              "Cobro duplicado en la factura"])  # fmt: skip
 
 
-def run_feedback_service(settings: Settings) -> subprocess.Popen:
-    """``clientela run feedback`` on ``settings``, in a process of its own."""
-    environ = {
-        **os.environ,
-        "CLIENTELA_AMQP_URI": settings.amqp_uri,
-        "CLIENTELA_MONGO_URI": settings.mongo_uri,
-        "CLIENTELA_DB_PREFIX": settings.db_prefix,
-        "CLIENTELA_HTTP_ADDRESS": settings.http_address,
-        "CLIENTELA_LOG_LEVEL": "WARNING",
-    }
-    command = [str(Path(sys.executable).with_name("clientela")), "run", "feedback"]
-    return subprocess.Popen(command, env=environ)
-
-
 def timed_import(rpc, kind: str, path: Path, batch: int) -> tuple[ImportSummary, float]:
     started = time.perf_counter()
     capture = records_capture(rpc, "feedback", kind)
     summary = import_file(feedback_file(kind), path, {}, capture, batch_size=batch)
     return summary, time.perf_counter() - started
-
-
-def insert_raw(database, document, stored: list[dict], batch: int) -> float:
-    """Seconds to ``insert_many`` ``stored`` into a collection with ``document``'s indexes."""
-    collection = database[f"raw_{uuid.uuid4().hex[:6]}"]
-    for index in document._meta["index_specs"]:
-        collection.create_index(index["fields"], sparse=index.get("sparse", False))
-    started = time.perf_counter()
-    for start in range(0, len(stored), batch):
-        collection.insert_many(stored[start : start + batch], ordered=False)
-    elapsed = time.perf_counter() - started
-    collection.drop()
-    return elapsed
 
 
 def main() -> None:
@@ -161,22 +126,9 @@ def main() -> None:
     parser.add_argument("--mongo-uri", default="", help="a MongoDB to use instead of SecantusDB")
     args = parser.parse_args()
 
-    admin = RabbitAdmin("http://guest:guest@127.0.0.1:15672", "amqp://guest:guest@127.0.0.1:5672/")
-    workdir = Path(tempfile.mkdtemp(prefix="clientela-bench-"))
-    db = None if args.mongo_uri else EmbeddedDatabase(str(workdir / "db"), free_port())
-    if db is not None:
-        db.start()
-    vhost = f"clientela-bench-{uuid.uuid4().hex[:8]}"
-    admin.create_vhost(vhost)
-    try:
-        mongo_uri = args.mongo_uri or db.uri
-        settings = Settings(
-            amqp_uri=f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-            mongo_uri=mongo_uri,
-            db_prefix=f"bench{uuid.uuid4().hex[:6]}",
-            http_address=f"127.0.0.1:{free_port()}",
-        )
-        client = MongoClient(mongo_uri, tz_aware=True)
+    files = workdir()
+    with throwaway_platform(args.mongo_uri, data_dir=files / "db") as settings:
+        client = MongoClient(settings.mongo_uri, tz_aware=True)
         database = client[settings.database_name("feedback")]
         database.customers.insert_many(
             [
@@ -189,31 +141,27 @@ def main() -> None:
                 for n in range(CUSTOMERS)
             ]
         )
-        responses, complaints = workdir / "respuestas.csv", workdir / "quejas.csv"
+        responses, complaints = files / "respuestas.csv", files / "quejas.csv"
         generate_responses(responses, args.rows)
         generate_complaints(complaints, args.rows // 4)
         declare_topology(platform_classes(), settings.nameko_config())
-        service = run_feedback_service(settings)
-        try:
-            wait_for(lambda: require_services(settings, "feedback") or True, not_yet=(Exception,))
-            with ClusterRpcProxy(settings.nameko_config(), timeout=600) as rpc:
-                measured = {
-                    kind: [timed_import(rpc, kind, path, args.batch) for _ in range(2)]
-                    for kind, path in (("responses", responses), ("complaints", complaints))
-                }
-        finally:
-            service.terminate()
-            service.wait(timeout=60)
+        with (
+            service_running(settings, "feedback"),
+            ClusterRpcProxy(settings.nameko_config(), timeout=600) as rpc,
+        ):
+            measured = {
+                kind: [timed_import(rpc, kind, path, args.batch) for _ in range(2)]
+                for kind, path in (("responses", responses), ("complaints", complaints))
+            }
         stored = {
             "responses": (SurveyResponse, list(database.responses.find({}, {"outbox": 0}))),
             "complaints": (ComplaintRecord, list(database.complaints.find({}, {"outbox": 0}))),
         }
-        raw = {kind: insert_raw(database, *stored[kind], args.batch) for kind in stored}
+        raw = {
+            kind: insert_raw(database, documents, args.batch, indexed_as=document)
+            for kind, (document, documents) in stored.items()
+        }
         client.close()
-    finally:
-        admin.delete_vhost(vhost)
-        if db is not None:
-            db.stop()
 
     print(f"\n{'measure':<58} {'rows/s':>9} {'ratio':>7}")
     for kind, ((first, seconds), (again, again_seconds)) in measured.items():

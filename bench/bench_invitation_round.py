@@ -19,16 +19,14 @@ index cost the same at both sizes (ratio near 1).
 from __future__ import annotations
 
 import argparse
-import shutil
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
+from benchkit import bench_database
 from pymongo import MongoClient
 
 from clientela.channels import Delivery, SurveyChannel
 from clientela.config import Settings
-from clientela.embedded import EmbeddedDatabase
 from clientela.events import new_event, parse_event
 from clientela.services.feedback import handlers, invitation_handlers
 from clientela.services.feedback.dependencies import FeedbackStorage
@@ -36,7 +34,6 @@ from clientela.services.feedback.domain.commands import DefineSurvey, QuestionSp
 from clientela.services.feedback.invitation_documents import SurveyInvitation, SurveyRecipient
 from clientela.services.feedback.invitation_setup import build_setup
 from clientela.storage import RecordedEvents
-from clientela.testing import free_port
 
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
@@ -169,22 +166,13 @@ def main() -> None:
     parser.add_argument("--mongo-uri", default="", help="a MongoDB to use instead of SecantusDB")
     args = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="clientela-bench-invitations-")
-    db = None if args.mongo_uri else EmbeddedDatabase(workdir, free_port())
-    if db is not None:
-        db.start()
     best: dict[int, list[float]] = {}
-    try:
-        mongo_uri = db.uri if db is not None else args.mongo_uri
+    with bench_database(args.mongo_uri) as mongo_uri:
         for round_ in range(args.rounds):
             for size in (args.small, args.large):
                 figures = measure(mongo_uri, size, args.events, round_)
                 kept = best.setdefault(size, list(figures))
                 best[size] = [max(a, b) for a, b in zip(kept, figures, strict=True)]
-    finally:
-        if db is not None:
-            db.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
     small, large = best[args.small], best[args.large]
     print(f"\n{'measure':<42} {args.small:>9} {args.large:>9} {'ratio':>7}")

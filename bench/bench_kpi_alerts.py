@@ -21,23 +21,20 @@ judges, so it grows with the facts per period, not with those stored.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from benchkit import bench_database
 from pymongo import ASCENDING, DESCENDING, MongoClient
 
 from clientela.clock import utcnow
-from clientela.embedded import EmbeddedDatabase
 from clientela.periods import period_key, period_keys
 from clientela.services.kpi import monitoring
 from clientela.services.kpi.dependencies import KpiStorage
 from clientela.services.kpi.targets import period_span
 from clientela.storage import RecordedEvents
-from clientela.testing import free_port
 
 TARGETS = [
     {"indicator": "CCT", "value": 90, "tolerance": 5},
@@ -127,21 +124,13 @@ def main() -> None:
     parser.add_argument("--mongo-uri", default="", help="a MongoDB to use instead of SecantusDB")
     args = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="clientela-bench-alerts-")
-    db = None if args.mongo_uri else EmbeddedDatabase(workdir, free_port(), durable=False)
-    if db is not None:
-        db.start()
-    try:
-        client = MongoClient(db.uri if db is not None else args.mongo_uri, tz_aware=True)
+    with bench_database(args.mongo_uri) as mongo_uri:
+        client = MongoClient(mongo_uri, tz_aware=True)
         results = {}
         for size in (args.small, args.large):
             uow = prepare(client, f"bench_kpi_alerts_{size}", size, args.months)
             results[size] = measure(uow, args.rounds)
         client.close()
-    finally:
-        if db is not None:
-            db.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
     small, large = results[args.small], results[args.large]
     print(f"\n{'read (ms)':<42} {'p50':>8} {'p99':>8} {'p50':>9} {'p99':>9} {'ratio':>6}")

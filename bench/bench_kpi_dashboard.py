@@ -26,18 +26,16 @@ all of them alike.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bench_kpi_handlers import stored_fact
+from benchkit import bench_database
 from pymongo import MongoClient
 
-from clientela.embedded import EmbeddedDatabase
 from clientela.periods import period_keys
 from clientela.services.kpi import handlers
 from clientela.services.kpi.dashboard.page import page
@@ -46,7 +44,6 @@ from clientela.services.kpi.dashboard.view import Filters, build_view
 from clientela.services.kpi.dependencies import KpiStorage
 from clientela.services.kpi.domain import ReportIndicators
 from clientela.storage import RecordedEvents
-from clientela.testing import free_port
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 SPAN = timedelta(days=730)
@@ -107,34 +104,28 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
-    workdir = tempfile.mkdtemp(prefix="clientela-bench-dashboard-")
-    db = None if args.mongo_uri else EmbeddedDatabase(workdir, free_port(), durable=False)
-    if db is not None:
-        db.start()
-    client: MongoClient = MongoClient(db.uri if db else args.mongo_uri, tz_aware=True)
-    databases = {size: f"bench{uuid.uuid4().hex[:6]}_kpi" for size in sizes}
-    try:
-        for size in sizes:
-            started = time.perf_counter()
-            preload(client, databases[size], size)
-            print(f"{size} facts stored in {time.perf_counter() - started:.1f} s")
-        timed = {size: measures(client, databases[size]) for size in sizes}
-        times: dict[tuple[int, str], list[float]] = {}
-        for _ in range(args.requests):
+    with bench_database(args.mongo_uri) as mongo_uri:
+        client: MongoClient = MongoClient(mongo_uri, tz_aware=True)
+        databases = {size: f"bench{uuid.uuid4().hex[:6]}_kpi" for size in sizes}
+        try:
             for size in sizes:
-                for name, request in timed[size].items():
-                    started = time.perf_counter()
-                    request()
-                    times.setdefault((size, name), []).append(
-                        (time.perf_counter() - started) * 1000
-                    )
-    finally:
-        for database in databases.values():
-            client.drop_database(database)
-        client.close()
-        if db is not None:
-            db.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+                started = time.perf_counter()
+                preload(client, databases[size], size)
+                print(f"{size} facts stored in {time.perf_counter() - started:.1f} s")
+            timed = {size: measures(client, databases[size]) for size in sizes}
+            times: dict[tuple[int, str], list[float]] = {}
+            for _ in range(args.requests):
+                for size in sizes:
+                    for name, request in timed[size].items():
+                        started = time.perf_counter()
+                        request()
+                        times.setdefault((size, name), []).append(
+                            (time.perf_counter() - started) * 1000
+                        )
+        finally:
+            for database in databases.values():
+                client.drop_database(database)
+            client.close()
 
     names = list(timed[sizes[0]])
     heading = "".join(f"{f'{size} p50':>12}{f'{size} p99':>12}" for size in sizes)

@@ -25,24 +25,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pika
+from benchkit import consume_and_ack, queued, service_running, throwaway_platform
 
-from clientela.cli.client import require_services, wait_for
 from clientela.cli.services import platform_classes
 from clientela.config import Settings
-from clientela.embedded import EmbeddedDatabase
 from clientela.messaging import EventBus, declare_topology
 from clientela.services.prospects import events
-from clientela.testing import RabbitAdmin, free_port
 
 QUARTER_START = datetime(2026, 1, 5, 9, tzinfo=UTC)
 QUARTER_END = datetime(2026, 4, 1, tzinfo=UTC)
@@ -84,32 +78,10 @@ def raw_consume_rate(amqp_uri: str, bodies: list[bytes]) -> float:
     persistent = pika.BasicProperties(content_type="application/json", delivery_mode=2)
     for body in bodies:
         channel.basic_publish("", queue, body, persistent)
-    channel.basic_qos(prefetch_count=1000)
-    started = time.perf_counter()
-    for received, (method, _properties, _body) in enumerate(channel.consume(queue), start=1):
-        channel.basic_ack(method.delivery_tag)
-        if received == len(bodies):
-            break
-    elapsed = time.perf_counter() - started
-    channel.cancel()
+    elapsed = consume_and_ack(channel, queue, len(bodies), prefetch=1000)
     channel.queue_delete(queue)
     connection.close()
     return len(bodies) / elapsed
-
-
-def run_kpi_service(settings: Settings) -> subprocess.Popen:
-    """``clientela run kpi`` on ``settings``, in a process of its own."""
-    environ = {
-        **os.environ,
-        "CLIENTELA_AMQP_URI": settings.amqp_uri,
-        "CLIENTELA_MONGO_URI": settings.mongo_uri,
-        "CLIENTELA_DB_PREFIX": settings.db_prefix,
-        "CLIENTELA_HTTP_ADDRESS": settings.http_address,
-        "CLIENTELA_HEALTH_ADDRESS": f"127.0.0.1:{free_port()}",
-        "CLIENTELA_LOG_LEVEL": "WARNING",
-    }
-    command = [str(Path(sys.executable).with_name("clientela")), "run", "kpi"]
-    return subprocess.Popen(command, env=environ)
 
 
 def leads_counted(settings: Settings) -> int:
@@ -121,35 +93,22 @@ def leads_counted(settings: Settings) -> int:
     return sum(period["I1_new_prospects"] for period in report["periods"])
 
 
-def waiting(settings: Settings) -> int:
-    """Events ready in kpi's capture queue (not counting those delivered, unacked)."""
-    connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_uri))
-    try:
-        return connection.channel().queue_declare(QUEUE, passive=True).method.message_count
-    finally:
-        connection.close()
-
-
 def measure_kpi(settings: Settings, envelopes: list[dict], batch: int) -> tuple[float, float]:
     """(seconds publishing, seconds from the last publish until kpi counts every lead)."""
     declare_topology(platform_classes(), settings.nameko_config())
-    service = run_kpi_service(settings)
-    try:
-        wait_for(lambda: require_services(settings, "kpi") or True, not_yet=(Exception,))
+    with service_running(settings, "kpi"):
         bus = EventBus.connect("prospects", settings.nameko_config())
         started = time.perf_counter()
         for start in range(0, len(envelopes), batch):
             bus.publish_many(envelopes[start : start + batch])
         published = time.perf_counter()
         print(f"  published {len(envelopes)} events", file=sys.stderr)
-        while (queued := waiting(settings)) or leads_counted(settings) < len(envelopes):
-            print(f"\r  {queued} events queued for kpi ", end="", file=sys.stderr)
+        total = len(envelopes)
+        while (waiting := queued(settings.amqp_uri, QUEUE)) or leads_counted(settings) < total:
+            print(f"\r  {waiting} events queued for kpi ", end="", file=sys.stderr)
             time.sleep(0.5)
         caught_up = time.perf_counter()
         print(file=sys.stderr)
-    finally:
-        service.terminate()
-        service.wait(timeout=60)
     return published - started, caught_up - published
 
 
@@ -160,29 +119,12 @@ def main() -> None:
     parser.add_argument("--mongo-uri", default="", help="a MongoDB to use instead of SecantusDB")
     args = parser.parse_args()
 
-    admin = RabbitAdmin("http://guest:guest@127.0.0.1:15672", "amqp://guest:guest@127.0.0.1:5672/")
-    workdir = Path(tempfile.mkdtemp(prefix="clientela-bench-"))
-    db = None if args.mongo_uri else EmbeddedDatabase(str(workdir / "db"), free_port())
-    if db is not None:
-        db.start()
-    vhost = f"clientela-bench-{uuid.uuid4().hex[:8]}"
-    admin.create_vhost(vhost)
-    try:
-        settings = Settings(
-            amqp_uri=f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-            mongo_uri=args.mongo_uri or db.uri,
-            db_prefix=f"bench{uuid.uuid4().hex[:6]}",
-            http_address=f"127.0.0.1:{free_port()}",
-        )
+    with throwaway_platform(args.mongo_uri) as settings:
         envelopes = capture_events(args.events)
         raw_rate = raw_consume_rate(
             settings.amqp_uri, [json.dumps(envelope).encode() for envelope in envelopes]
         )
         publishing, catching_up = measure_kpi(settings, envelopes, args.publish_batch)
-    finally:
-        admin.delete_vhost(vhost)
-        if db is not None:
-            db.stop()
 
     kpi_rate = args.events / (publishing + catching_up)
     print(f"\n{args.events} prospect_captured events")

@@ -26,9 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shutil
 import statistics
-import tempfile
 import time
 import uuid
 from collections import defaultdict
@@ -36,16 +34,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from benchkit import bench_database
 from pymongo import MongoClient, monitoring
 
-from clientela.embedded import EmbeddedDatabase
 from clientela.events import Event, new_event, parse_event
 from clientela.periods import period_keys
 from clientela.services.kpi import handlers
 from clientela.services.kpi.dependencies import KpiStorage
 from clientela.services.kpi.domain import completeness_stamp
 from clientela.storage import RecordedEvents
-from clientela.testing import free_port
 
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)
 ORIGIN = {"fair": "", "campaign": "", "channel": ""}
@@ -247,19 +244,10 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="clientela-bench-kpi-")
-    db = None if args.mongo_uri else EmbeddedDatabase(workdir, free_port(), durable=args.durable)
-    if db is not None:
-        db.start()
-    try:
-        mongo_uri = db.uri if db is not None else args.mongo_uri
+    with bench_database(args.mongo_uri, durable=args.durable) as mongo_uri:
         sizes = [args.small, args.large]
         best, listeners = measure(mongo_uri, sizes, args.events, args.merges, args.rounds)
         small, large = best[args.small], best[args.large]
-    finally:
-        if db is not None:
-            db.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
     print(f"\n{'measure':<46} {args.small:>9} {args.large:>9} {'ratio':>7}")
     print(f"{'facts stored':<46} {'(/s)':>9} {'(/s)':>9} {'small/large':>7}")

@@ -20,22 +20,19 @@ period key, one as stored before week keys existed. Then, best of ``--rounds``:
 from __future__ import annotations
 
 import argparse
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from benchkit import bench_database
 from pymongo import MongoClient
 
-from clientela.embedded import EmbeddedDatabase
 from clientela.periods import period_keys
 from clientela.services.kpi import handlers
 from clientela.services.kpi.dependencies import KpiStorage
 from clientela.services.kpi.domain import ReportIndicators, ReportTrends
 from clientela.storage import RecordedEvents
-from clientela.testing import free_port
 
 FIRST = datetime(2025, 1, 1, tzinfo=UTC)
 SPAN = datetime(2027, 1, 1, tzinfo=UTC) - FIRST
@@ -112,18 +109,10 @@ def main() -> None:
     parser.add_argument("--mongo-uri", default="", help="a MongoDB to use instead of SecantusDB")
     args = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="clientela-bench-trends-")
-    db = None if args.mongo_uri else EmbeddedDatabase(workdir, free_port())
-    if db is not None:
-        db.start()
-    try:
-        client = MongoClient(db.uri if db is not None else args.mongo_uri, tz_aware=True)
+    with bench_database(args.mongo_uri) as mongo_uri:
+        client = MongoClient(mongo_uri, tz_aware=True)
         results = {facts: measure(client, facts, args.rounds) for facts in args.facts}
         client.close()
-    finally:
-        if db is not None:
-            db.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
     sizes = list(results)
     print(f"\n{'best of ' + str(args.rounds) + ', ms':<34}" + "".join(f"{n:>12}" for n in sizes))

@@ -25,32 +25,34 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import eventlet
 
 eventlet.monkey_patch()
 
-from kombu import Connection  # noqa: E402
+from benchkit import (  # noqa: E402
+    bench_database,
+    bench_settings,
+    import_progress,
+    insert_raw,
+    queued,
+    service_running,
+    throwaway_vhost,
+    workdir,
+)
 from nameko.standalone.rpc import ClusterRpcProxy  # noqa: E402
 from pymongo import MongoClient  # noqa: E402
 
-from clientela.cli.client import require_services, wait_for  # noqa: E402
 from clientela.cli.file_import import ImportSummary, import_file  # noqa: E402
 from clientela.cli.services import platform_classes  # noqa: E402
 from clientela.config import Settings  # noqa: E402
-from clientela.embedded import EmbeddedDatabase  # noqa: E402
 from clientela.messaging import declare_topology  # noqa: E402
 from clientela.plugin_manager import load_plugins  # noqa: E402
 from clientela.services.prospects.documents import Prospect  # noqa: E402
-from clientela.testing import RabbitAdmin, free_port  # noqa: E402
 
 FIRST = [
     "Ana",
@@ -172,96 +174,41 @@ def generate(path: Path, rows: int, companies: int, seed: int = 7) -> None:
             )
 
 
-def progress(started: float, total: int) -> object:
-    def show(summary: ImportSummary) -> None:
-        rate = summary.rows / (time.perf_counter() - started)
-        print(f"\r  import: {summary.rows}/{total} rows, {rate:.0f}/s", end="", file=sys.stderr)
-
-    return show
-
-
-def run_prospects_service(settings: Settings) -> subprocess.Popen:
-    """``clientela run prospects`` on ``settings``, in a process of its own."""
-    environ = {
-        **os.environ,
-        "CLIENTELA_AMQP_URI": settings.amqp_uri,
-        "CLIENTELA_MONGO_URI": settings.mongo_uri,
-        "CLIENTELA_DB_PREFIX": settings.db_prefix,
-        "CLIENTELA_HTTP_ADDRESS": settings.http_address,
-        "CLIENTELA_LOG_LEVEL": "WARNING",
-    }
-    command = [str(Path(sys.executable).with_name("clientela")), "run", "prospects"]
-    return subprocess.Popen(command, env=environ)
-
-
 def import_through_service(
     settings: Settings, path: Path, rows: int, batch: int, times: int
 ) -> tuple[list[tuple[ImportSummary, float]], int]:
     """Import ``path`` ``times`` times; each summary with its seconds, and events announced."""
     config = settings.nameko_config()
     declare_topology(platform_classes(), config)
-    service = run_prospects_service(settings)
     source = load_plugins().lead_sources()["fairs"]
     imports = []
-    try:
-        wait_for(lambda: require_services(settings, "prospects") or True, not_yet=(Exception,))
-        with ClusterRpcProxy(config, timeout=600) as rpc:
-            for _ in range(times):
-                started = time.perf_counter()
-                summary = import_file(
-                    source,
-                    path,
-                    {"fair": "Expo Bench 2026"},
-                    lambda rows_, origin: rpc.prospects.capture_leads.call_async(
-                        "fairs", rows_, origin
-                    ),
-                    batch_size=batch,
-                    progress=progress(started, rows),
-                )
-                imports.append((summary, time.perf_counter() - started))
-                print(file=sys.stderr)
-    finally:
-        service.terminate()
-        service.wait(timeout=60)
-    with Connection(settings.amqp_uri) as connection:
-        queue = "kpi.handle_prospect_captured"
-        announced = connection.default_channel.queue_declare(queue, passive=True).message_count
-    return imports, announced
+    with service_running(settings, "prospects"), ClusterRpcProxy(config, timeout=600) as rpc:
+        for _ in range(times):
+            started = time.perf_counter()
+            summary = import_file(
+                source,
+                path,
+                {"fair": "Expo Bench 2026"},
+                lambda rows_, origin: rpc.prospects.capture_leads.call_async(
+                    "fairs", rows_, origin
+                ),
+                batch_size=batch,
+                progress=import_progress("import", rows, started),
+            )
+            imports.append((summary, time.perf_counter() - started))
+            print(file=sys.stderr)
+    return imports, queued(settings.amqp_uri, "kpi.handle_prospect_captured")
 
 
-def insert_raw(database, documents: list[dict], batch: int, indexed: bool) -> float:
-    collection = database[f"raw_{uuid.uuid4().hex[:6]}"]
-    if indexed:
-        for index in Prospect._meta["index_specs"]:
-            collection.create_index(index["fields"], sparse=index.get("sparse", False))
-    started = time.perf_counter()
-    for start in range(0, len(documents), batch):
-        collection.insert_many(documents[start : start + batch], ordered=False)
-    elapsed = time.perf_counter() - started
-    collection.drop()
-    return elapsed
-
-
-def measure_shape(
-    args: argparse.Namespace, admin: RabbitAdmin, mongo_uri: str, path: Path, companies: int
-) -> dict:
+def measure_shape(args: argparse.Namespace, mongo_uri: str, path: Path, companies: int) -> dict:
     """Generate and import one file shape on a vhost and databases of its own; its figures."""
-    vhost = f"clientela-bench-{uuid.uuid4().hex[:8]}"
-    admin.create_vhost(vhost)
-    try:
-        settings = Settings(
-            amqp_uri=f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-            mongo_uri=mongo_uri,
-            db_prefix=f"bench{uuid.uuid4().hex[:6]}",
-            http_address=f"127.0.0.1:{free_port()}",
-        )
+    with throwaway_vhost() as amqp_uri:
+        settings = bench_settings(amqp_uri, mongo_uri)
         generate(path, args.rows, companies)
         print(f"generated {args.rows} rows ({companies} companies) in {path}", file=sys.stderr)
         imports, announced = import_through_service(
             settings, path, args.rows, args.batch, 2 if args.reimport else 1
         )
-    finally:
-        admin.delete_vhost(vhost)
     client = MongoClient(mongo_uri)
     database = client[settings.database_name("prospects")]
     figures = {
@@ -316,33 +263,23 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    admin = RabbitAdmin("http://guest:guest@127.0.0.1:15672", "amqp://guest:guest@127.0.0.1:5672/")
-    workdir = Path(tempfile.mkdtemp(prefix="clientela-bench-"))
-    db = (
-        None
-        if args.mongo_uri
-        else EmbeddedDatabase(str(workdir / "db"), free_port(), durable=args.durable)
-    )
-    if db is not None:
-        db.start()
+    files = workdir()
     shapes = {
         f"{args.rows / args.companies:g} visitors per company": args.companies,
         f"{args.per_company} visitors per company": max(1, args.rows // args.per_company),
     }
-    try:
-        mongo_uri = args.mongo_uri or db.uri
+    with bench_database(args.mongo_uri, data_dir=files / "db", durable=args.durable) as mongo_uri:
         measured = {
-            label: measure_shape(args, admin, mongo_uri, workdir / f"visitors{n}.csv", companies)
+            label: measure_shape(args, mongo_uri, files / f"visitors{n}.csv", companies)
             for n, (label, companies) in enumerate(shapes.items())
         }
         first = next(iter(measured.values()))
-        raw_indexed = insert_raw(first["database"], first["documents"], args.batch, indexed=True)
-        raw_plain = insert_raw(first["database"], first["documents"], args.batch, indexed=False)
+        raw_indexed = insert_raw(
+            first["database"], first["documents"], args.batch, indexed_as=Prospect
+        )
+        raw_plain = insert_raw(first["database"], first["documents"], args.batch)
         for figures in measured.values():
             figures["client"].close()
-    finally:
-        if db is not None:
-            db.stop()
 
     rates = {label: report_shape(label, figures) for label, figures in measured.items()}
     print(f"\n{'measure':<60} {'rows/s':>9} {'ratio':>7}")

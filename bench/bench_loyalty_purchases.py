@@ -25,35 +25,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pika
+from benchkit import consume_and_ack, progress, service_running, throwaway_platform
 from pymongo import MongoClient
 
 from clientela.config import Settings
 from clientela.discovery import service_class
-from clientela.embedded import EmbeddedDatabase
 from clientela.events import new_event
 from clientela.messaging import declare_topology
-from clientela.testing import RabbitAdmin, free_port
 
 RAW_QUEUE = "bench.raw_purchases"
 PREFETCH = 10
 """A nameko service's prefetch: its ``max_workers`` (10 by default)."""
 
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)
-
-
-def progress(label: str, done: int, total: int) -> None:
-    print(f"\r  {label}: {done}/{total}", end="", file=sys.stderr, flush=True)
 
 
 def store_members(client: MongoClient, settings: Settings, customers: int) -> None:
@@ -106,41 +96,17 @@ def consume_raw(settings: Settings, events: int) -> float:
     """Messages per second pika consumes and acks from the plain queue."""
     connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_uri))
     channel = connection.channel()
-    channel.basic_qos(prefetch_count=PREFETCH)
-    started = time.perf_counter()
-    for done, (method, _properties, _body) in enumerate(channel.consume(RAW_QUEUE), start=1):
-        channel.basic_ack(method.delivery_tag)
-        if done % 1000 == 0:
-            progress("raw pika consume+ack", done, events)
-        if done == events:
-            break
-    elapsed = time.perf_counter() - started
-    channel.cancel()
+    elapsed = consume_and_ack(channel, RAW_QUEUE, events, PREFETCH, "raw pika consume+ack")
     connection.close()
     print(file=sys.stderr)
     return events / elapsed
-
-
-def run_loyalty(settings: Settings) -> subprocess.Popen:
-    """``clientela run loyalty`` on ``settings``, in a process of its own."""
-    environ = {
-        **os.environ,
-        "CLIENTELA_AMQP_URI": settings.amqp_uri,
-        "CLIENTELA_MONGO_URI": settings.mongo_uri,
-        "CLIENTELA_DB_PREFIX": settings.db_prefix,
-        "CLIENTELA_HEALTH_ADDRESS": f"127.0.0.1:{free_port()}",
-        "CLIENTELA_LOG_LEVEL": "WARNING",
-    }
-    command = [str(Path(sys.executable).with_name("clientela")), "run", "loyalty"]
-    return subprocess.Popen(command, env=environ)
 
 
 def consume_with_loyalty(settings: Settings, client: MongoClient, events: int) -> float:
     """Events per second the loyalty service handles, from its first purchase kept to its
     last."""
     purchases = client[settings.database_name("loyalty")].purchases
-    service = run_loyalty(settings)
-    try:
+    with service_running(settings, "loyalty", wait=False) as service:
         while not (first := purchases.count_documents({})):
             time.sleep(0.05)
         started = time.perf_counter()
@@ -152,9 +118,6 @@ def consume_with_loyalty(settings: Settings, client: MongoClient, events: int) -
             done = purchases.count_documents({})
             progress("loyalty handler", done, events)
         elapsed = time.perf_counter() - started
-    finally:
-        service.terminate()
-        service.wait(timeout=60)
     print(file=sys.stderr)
     return (events - first) / elapsed
 
@@ -169,19 +132,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    admin = RabbitAdmin("http://guest:guest@127.0.0.1:15672", "amqp://guest:guest@127.0.0.1:5672/")
-    vhost = f"clientela-bench-{uuid.uuid4().hex[:8]}"
-    admin.create_vhost(vhost)
-    workdir = tempfile.mkdtemp(prefix="clientela-bench-loyalty-")
-    db = None if args.mongo_uri else EmbeddedDatabase(workdir, free_port(), durable=args.durable)
-    if db is not None:
-        db.start()
-    try:
-        settings = Settings(
-            amqp_uri=f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-            mongo_uri=args.mongo_uri or (db.uri if db is not None else ""),
-            db_prefix=f"bench{uuid.uuid4().hex[:6]}",
-        )
+    with throwaway_platform(args.mongo_uri, durable=args.durable) as settings:
         declare_topology([service_class("loyalty")], settings.nameko_config())
         client = MongoClient(settings.mongo_uri, tz_aware=True)
         store_members(client, settings, args.customers)
@@ -190,10 +141,6 @@ def main() -> None:
         ours = consume_with_loyalty(settings, client, args.events)
         client.drop_database(settings.database_name("loyalty"))
         client.close()
-    finally:
-        if db is not None:
-            db.stop()
-        admin.delete_vhost(vhost)
 
     print(f"\n{args.events} purchase_recorded events, {args.customers} customers")
     print(f"{'measure':<52} {'events/s':>9} {'ratio':>7}")

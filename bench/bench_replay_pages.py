@@ -24,23 +24,20 @@ to a raw ``insert_many`` of as many documents.
 from __future__ import annotations
 
 import argparse
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from benchkit import bench_database
 from pymongo import MongoClient
 
-from clientela.embedded import EmbeddedDatabase
 from clientela.replay import replay_page
 from clientela.services.kpi.dependencies import KpiStorage
 from clientela.services.kpi.rebuild import apply_replayed
 from clientela.services.loyalty.dependencies import LoyaltyStorage
 from clientela.services.loyalty.replay import REPLAY_GAPS, REPLAY_SOURCES
 from clientela.storage import RecordedEvents
-from clientela.testing import free_port
 
 START = datetime(2025, 1, 6, 9, tzinfo=UTC)
 
@@ -134,12 +131,8 @@ def main() -> None:
     parser.add_argument("--mongo-uri", default="", help="a MongoDB to use instead of SecantusDB")
     args = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="clientela-bench-replay-")
-    db = None if args.mongo_uri else EmbeddedDatabase(workdir, free_port())
-    if db is not None:
-        db.start()
-    try:
-        client: MongoClient = MongoClient(db.uri if db is not None else args.mongo_uri)
+    with bench_database(args.mongo_uri) as mongo_uri:
+        client: MongoClient = MongoClient(mongo_uri)
         results = {}
         for size in (args.small, args.large):
             began = time.perf_counter()
@@ -158,10 +151,6 @@ def main() -> None:
             client, f"bench_replay_{args.large}", args.page, args.rounds
         ).items():
             print(f"  {what:<34} {ms:>9.2f}")
-    finally:
-        if db is not None:
-            db.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

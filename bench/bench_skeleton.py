@@ -15,24 +15,19 @@ import argparse
 import json
 import sys
 import time
-import uuid
 
 import eventlet
 
 eventlet.monkey_patch()
 
 import pika  # noqa: E402
+from benchkit import progress, throwaway_vhost  # noqa: E402
 
 from clientela.cli.services import platform_classes  # noqa: E402
 from clientela.clock import utcnow  # noqa: E402
 from clientela.config import Settings  # noqa: E402
 from clientela.events import new_event  # noqa: E402
 from clientela.messaging import EventBus, declare_topology  # noqa: E402
-from clientela.testing import RabbitAdmin  # noqa: E402
-
-
-def progress(label: str, done: int, total: int) -> None:
-    print(f"\r  {label}: {done}/{total}", end="", file=sys.stderr, flush=True)
 
 
 def rate(count: int, seconds: float) -> float:
@@ -89,14 +84,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=5000)
     args = parser.parse_args()
 
-    admin = RabbitAdmin("http://guest:guest@127.0.0.1:15672", "amqp://guest:guest@127.0.0.1:5672/")
-    vhost = f"clientela-bench-{uuid.uuid4().hex[:8]}"
-    admin.create_vhost(vhost)
-    try:
-        settings = Settings(amqp_uri=f"amqp://guest:guest@127.0.0.1:5672/{vhost}")
-        publish_ours, publish_raw = bench_publish(settings, args.events)
-    finally:
-        admin.delete_vhost(vhost)
+    with throwaway_vhost() as amqp_uri:
+        publish_ours, publish_raw = bench_publish(Settings(amqp_uri=amqp_uri), args.events)
 
     print(f"{'measure':<44} {'clientela/s':>12} {'raw/s':>10} {'ratio':>7}")
     print(
