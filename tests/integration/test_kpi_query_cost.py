@@ -424,3 +424,31 @@ def test_alerts_are_raised_linked_and_dismissed_by_id_and_listed_by_index(record
     assert filters == indexed
     assert uow.alert(late)["state"] == "linked"
     assert uow.alert(none_on_time_in_october)["state"] == "dismissed"
+
+
+def test_fresh_periods_are_read_from_their_rows_without_a_fact(recorded):
+    uow, recorder = recorded
+    day = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    for number in range(40):
+        handlers.handle_survey_answered(
+            event(
+                "survey_answered",
+                answer_id=f"a{number}",
+                customer_id=f"c{number}",
+                survey="nps",
+                score=10,
+                category="promoter",
+                channel="email",
+                answered_at=day + timedelta(days=number),
+            ),
+            uow,
+        )
+    query = ReportIndicators("week", datetime(2026, 3, 2, tzinfo=UTC))
+    first = handlers.report_indicators(query, uow)
+    recorder.commands.clear()
+
+    again = handlers.report_indicators(query, uow)
+
+    assert again == first and len(again) == 6
+    assert {_collection(command) for command in recorder.commands} == {"indicator_rows"}
+    assert len(recorder.commands) == 2  # the backfill marker, the rows by granularity and start
