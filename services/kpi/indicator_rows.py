@@ -45,6 +45,8 @@ from clientela.storage import UnitOfWork
 HISTORY_KINDS = ("customer", "lost", "update", "alarm")
 """The facts that count in every period ending after their time."""
 
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+
 BACKFILLED = "backfilled"
 """The ``_id`` of the marker saying every fact stored so far has marked its rows."""
 
@@ -128,10 +130,9 @@ class IndicatorRows(UnitOfWork):
         """The stored rows of the ``granularity`` periods lying wholly in ``[start, end)``
         that hold a fact, by start (index ``granularity_1_start_1``)."""
         self._backfill()
-        bounds: dict[str, Any] = {
-            op: value for op, value in (("$gte", start), ("$lt", end)) if value
-        }
-        query = {"granularity": granularity, "start": bounds or {"$ne": None}}
+        since = start or _EARLIEST  # with $ne, SecantusDB scans the collection
+        bounds: dict[str, Any] = {"$gte": since, **({"$lt": end} if end else {})}
+        query = {"granularity": granularity, "start": bounds}
         found = [
             StoredRow(
                 doc["period"],
