@@ -12,7 +12,13 @@ over two years (24 months, four lead sources), so that every size reports the sa
 periods and only the facts behind them grow. Each request runs in this process, as the
 service's entrypoints run it, without the HTTP or AMQP hop:
 
-- ``indicators``: what the RPC ``kpi.indicators("month")`` computes, every period;
+- ``indicators``: what the RPC ``kpi.indicators("month")`` reads, every period, from
+  the stored per-period rows (fresh: the first read, untimed, computed and stored them);
+- ``after an answer write``: the same read right after an NPS answer is recorded in
+  one past month (untimed): that month's row is stale and computed again from its facts;
+- ``after a customer write``: the same read right after a customer is created in the
+  first month (untimed): every row ending after it is stale (churn, retention and I5
+  count every earlier customer), so every month is computed again;
 - ``dashboard page``: what ``GET /`` does, the same indicators shaped, charted and
   rendered to HTML;
 - ``dashboard shaping``: the page alone from a report already read (its cost beside
@@ -26,6 +32,7 @@ all of them alike.
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import time
 import uuid
@@ -79,16 +86,43 @@ def raw_aggregate(client: MongoClient, database: str) -> Callable[[], object]:
     return lambda: list(client[database].facts.aggregate(pipeline))
 
 
-def measures(client: MongoClient, database: str) -> dict[str, Callable[[], object]]:
+Request = tuple[Callable[[], object], Callable[[], object]]
+"""What is done untimed before a request, and the request timed."""
+
+
+def measures(client: MongoClient, database: str) -> dict[str, Request]:
     """The requests timed at one size, by name."""
     uow = KpiStorage(client[database], RecordedEvents())
     query = ReportIndicators("month")
-    report = handlers.report_indicators(query, uow)
+    report = handlers.report_indicators(query, uow)  # every row computed and stored
+    writes = itertools.count()
+
+    def nothing() -> None:
+        pass
+
+    def read() -> object:
+        return handlers.report_indicators(query, uow)
+
+    def answer() -> None:
+        number = next(writes)
+        uow.record_once(
+            f"nps:bench{number}", "nps", "c1", START + timedelta(days=200), category="promoter"
+        )
+
+    def customer() -> None:
+        number = next(writes)
+        uow.record_once(f"customer:bench{number}", "customer", f"c{number}", START, captive=False)
+
     return {
-        "indicators (RPC read)": lambda: handlers.report_indicators(query, uow),
-        "dashboard page (GET /)": lambda: page(dashboard_view(Filters(), uow)).get_data(),
-        "dashboard shaping only": lambda: page(build_view(Filters(), report)).get_data(),
-        "raw aggregate per month": raw_aggregate(client, database),
+        "indicators (RPC read)": (nothing, read),
+        "after an answer write": (answer, read),
+        "after a customer write": (customer, read),
+        "dashboard page (GET /)": (
+            nothing,
+            lambda: page(dashboard_view(Filters(), uow)).get_data(),
+        ),
+        "dashboard shaping only": (nothing, lambda: page(build_view(Filters(), report)).get_data()),
+        "raw aggregate per month": (nothing, raw_aggregate(client, database)),
     }
 
 
@@ -116,7 +150,8 @@ def main() -> None:
             times: dict[tuple[int, str], list[float]] = {}
             for _ in range(args.requests):
                 for size in sizes:
-                    for name, request in timed[size].items():
+                    for name, (prepare, request) in timed[size].items():
+                        prepare()
                         started = time.perf_counter()
                         request()
                         times.setdefault((size, name), []).append(

@@ -31,6 +31,7 @@ from clientela.services.kpi.feedback_indicators import (
     ScoredAnswer,
     ServqualAnswer,
 )
+from clientela.services.kpi.indicator_rows import FakeIndicatorRows, IndicatorRows
 from clientela.services.kpi.rebuild_storage import FactRebuild, FakeFactRebuild
 from clientela.services.kpi.target_storage import FakeTargetStorage, TargetStorage
 
@@ -99,9 +100,9 @@ def _created(fact_id: str, kind: str, subject: str, changes: Iterable[Change]) -
     return fact
 
 
-class KpiStorage(TargetStorage, FactRebuild):
+class KpiStorage(TargetStorage, FactRebuild, IndicatorRows):
     """Facts in the kpi database, each written by ``_id``; targets, references and alerts;
-    facts rebuilt aside."""
+    facts rebuilt aside; the indicators of each period, marked stale by the fact writes."""
 
     @property
     def facts(self) -> Collection:
@@ -118,6 +119,7 @@ class KpiStorage(TargetStorage, FactRebuild):
         """Record the fact ``fact_id``, timed ``at``, once however often it is recorded."""
         fields = {"kind": kind, "subject": subject, "at": at, "periods": period_keys(at), **details}
         self.facts.update_one({"_id": fact_id}, {"$setOnInsert": fields}, upsert=True)
+        self.mark_stale([(kind, at)])
 
     def change_fact(self, fact_id: str, kind: str, subject: str, *changes: Change) -> None:
         """Create the fact if need be, and apply each change that wins over it.
@@ -127,7 +129,9 @@ class KpiStorage(TargetStorage, FactRebuild):
         read (one insert when there was no fact); should another writer get
         there in between, it is read again. Two statements found by ``_id``,
         the read alone for a redelivered event: every statement costs the
-        server about a millisecond, whatever it changes.
+        server about a millisecond, whatever it changes. The indicator rows of
+        the periods of the fact's time, before and after, are marked stale
+        before the write and once it is made (see :mod:`.indicator_rows`).
         """
         self._change(fact_id, kind, subject, changes)
 
@@ -163,17 +167,22 @@ class KpiStorage(TargetStorage, FactRebuild):
             fact = found.get(fact_id)
             if fact is None:
                 new = _created(fact_id, kind, subject, wanted)
+                self.mark_stale([(kind, new.get("at"))])
                 try:
                     self.facts.insert_one(new)
                 except DuplicateKeyError:
                     continue  # another writer created it: apply the changes over it
+                self.mark_stale([(kind, new.get("at"))])
                 return True
             changed = winning(wanted, fact)
-            if not changed:
-                return False
             held = {change.field: fact.get(change.field) for change in changed}
             values = {name: value for change in changed for name, value in change.values.items()}
+            timed = _timed_before_and_after(fact, values)
+            self.mark_stale(timed)
+            if not changed:
+                return False
             if self.facts.update_one({"_id": fact_id, **held}, {"$set": values}).matched_count:
+                self.mark_stale([*timed, *self._timed_now([fact_id])])
                 return False
         raise RuntimeError(f"fact {fact_id}: it keeps changing; the event will be retried")
 
@@ -190,10 +199,13 @@ class KpiStorage(TargetStorage, FactRebuild):
         update that matched nothing), the batch's changes are read and applied
         again; those already applied then change nothing. A prospect fact this
         created takes a merge change recorded meanwhile, as in
-        :meth:`change_prospect_fact`.
+        :meth:`change_prospect_fact`. The indicator rows the batch can change
+        are marked stale as :meth:`change_fact` marks them, in one bulk write
+        before and one after each write.
         """
         if writes.recorded:
             self._write_unordered([InsertOne(fact) for fact in writes.recorded.values()])
+            self.mark_stale((fact["kind"], fact["at"]) for fact in writes.recorded.values())
         remaining = writes.changed
         for _ in range(ATTEMPTS):
             created, remaining = self._change_in_bulk(remaining)
@@ -212,6 +224,7 @@ class KpiStorage(TargetStorage, FactRebuild):
         inserts: list[str] = []
         updates: list[str] = []
         requests: list[InsertOne | UpdateOne] = []
+        timed: list[tuple[str, datetime | None]] = []
         for fact_id, fact_changes in wanted.items():
             merge = found.get(fact_changes.merge_id) if fact_changes.merge_id else None
             changes = [*fact_changes.changes.values(), *_merge_changes(merge)]
@@ -219,19 +232,22 @@ class KpiStorage(TargetStorage, FactRebuild):
             if fact is None:
                 inserts.append(fact_id)
                 kind, subject = fact_changes.kind, fact_changes.subject
-                requests.append(InsertOne(_created(fact_id, kind, subject, changes)))
+                new = _created(fact_id, kind, subject, changes)
+                timed.append((kind, new.get("at")))
+                requests.append(InsertOne(new))
                 continue
             changed = winning(changes, fact)
+            values = {name: value for change in changed for name, value in change.values.items()}
+            timed.extend(_timed_before_and_after(fact, values))
             if changed:
                 updates.append(fact_id)
                 held = {change.field: fact.get(change.field) for change in changed}
-                values = {
-                    name: value for change in changed for name, value in change.values.items()
-                }
                 requests.append(UpdateOne({"_id": fact_id, **held}, {"$set": values}))
+        self.mark_stale(timed)
         if not requests:
             return [], {}
         duplicates, matched = self._write_unordered(requests)
+        self.mark_stale([*timed, *self._timed_now(updates)])
         again = {inserts[index] for index in duplicates}
         if matched < len(updates):
             again.update(updates)  # which one missed is not told: all are read again
@@ -263,6 +279,14 @@ class KpiStorage(TargetStorage, FactRebuild):
                 kinds = [c.kind for c in created if c.merge_id == merge["_id"]]
                 self.apply_merge_change(prospect_id, *state, kinds=kinds)
 
+    def _timed_now(self, fact_ids: list[str]) -> list[tuple[str, datetime | None]]:
+        """(kind, time) of the facts ``fact_ids`` as stored now: read again once written,
+        so that the rows of a time another writer gave a fact meanwhile are marked too."""
+        if not fact_ids:
+            return []
+        found = self.facts.find({"_id": {"$in": fact_ids}}, {"kind": 1, "at": 1})
+        return [(fact["kind"], fact.get("at")) for fact in found]
+
     def merge_state(self, prospect_id: str) -> tuple[bool, str] | None:
         """(merged, stamp) of the prospect's latest merge change, None before any."""
         projection = {"merged": 1, "merge_stamp": 1}
@@ -278,9 +302,12 @@ class KpiStorage(TargetStorage, FactRebuild):
         :meth:`change_fact`, the older and the unset case are two updates rather
         than one ``$or``, sent as one batch; it is repeated until it finds no
         fact, so a fact that another writer gave an older change in between
-        still ends with this one.
+        still ends with this one. The indicator rows of the periods of those
+        facts are marked stale before and after.
         """
         facts = {"_id": {"$in": _fact_ids(prospect_id, kinds)}}
+        timed = self._timed_now(_fact_ids(prospect_id, kinds))
+        self.mark_stale(timed)
         update = {"$set": merge_change(merged, stamp).values}
         batch = [
             UpdateMany({**facts, "merge_stamp": {"$lt": stamp}}, update),
@@ -288,6 +315,7 @@ class KpiStorage(TargetStorage, FactRebuild):
         ]
         for _ in range(ATTEMPTS):
             if not self.facts.bulk_write(batch).matched_count:
+                self.mark_stale([*timed, *self._timed_now(_fact_ids(prospect_id, kinds))])
                 return
         raise RuntimeError(f"merge stamp {stamp}: facts keep changing; the event will be retried")
 
@@ -379,11 +407,11 @@ class KpiStorage(TargetStorage, FactRebuild):
         for fact in self.facts.find(_timed(SERVQUAL, start, end), projection):
             yield _servqual(fact, granularity)
 
-    def captive_customers(self, end: datetime | None) -> set[str]:
-        """The captive customers created before ``end``."""
-        projection = {"subject": 1, "captive": 1}
+    def captive_customers(self, end: datetime | None) -> dict[str, datetime]:
+        """The captive customers created before ``end``, and when each was created."""
+        projection = {"subject": 1, "captive": 1, "at": 1}
         facts = self.facts.find(_timed("customer", None, end), projection)
-        return {fact["subject"] for fact in facts if fact.get("captive")}
+        return {fact["subject"]: fact["at"] for fact in facts if fact.get("captive")}
 
     def complaints(
         self, granularity: str, start: datetime | None, end: datetime | None
@@ -462,6 +490,13 @@ def _complaint(fact: dict[str, Any], granularity: str) -> ComplaintFact:
     )
 
 
+def _timed_before_and_after(
+    fact: dict[str, Any], values: dict[str, Any]
+) -> list[tuple[str, datetime | None]]:
+    """(kind, time) of a stored fact before and after ``values`` are set on it."""
+    return [(fact["kind"], fact.get("at")), (fact["kind"], values.get("at", fact.get("at")))]
+
+
 def _timed(kind: str, start: datetime | None, end: datetime | None) -> dict[str, Any]:
     """The facts of ``kind`` timed in ``[start, end)``, as index ``kind_1_at_1`` finds them.
 
@@ -472,7 +507,7 @@ def _timed(kind: str, start: datetime | None, end: datetime | None) -> dict[str,
     return {"kind": kind, "at": bounds or {"$ne": None}}
 
 
-class FakeKpiStorage(FakeTargetStorage, FakeFactRebuild):
+class FakeKpiStorage(FakeTargetStorage, FakeFactRebuild, FakeIndicatorRows):
     """:class:`KpiStorage` in memory, for handler unit tests."""
 
     def __init__(self) -> None:
@@ -604,9 +639,9 @@ class FakeKpiStorage(FakeTargetStorage, FakeFactRebuild):
         for fact in self._counting(SERVQUAL, start, end):
             yield _servqual(fact, granularity)
 
-    def captive_customers(self, end: datetime | None) -> set[str]:
+    def captive_customers(self, end: datetime | None) -> dict[str, datetime]:
         facts = self._counting("customer", None, end)
-        return {fact["subject"] for fact in facts if fact.get("captive")}
+        return {fact["subject"]: fact["at"] for fact in facts if fact.get("captive")}
 
     def complaints(
         self, granularity: str, start: datetime | None, end: datetime | None

@@ -122,6 +122,33 @@ class Fact(Document):
     }
 
 
+class IndicatorRow(Document):
+    """The indicators of one whole period as a read returns them, kept until a fact write
+    that can change them marks them stale.
+
+    ``id`` is ``<granularity>:<period key>``; ``version`` is a token set anew by every
+    mark, ``computed`` the token the stored ``row`` was computed under (fresh when they
+    are equal); ``row`` is None for a period whose facts count for nothing.
+    """
+
+    id = StringField(primary_key=True)
+    granularity = StringField(required=True)
+    period = StringField(required=True)
+    start = DateTimeField(required=True)
+    end = DateTimeField(required=True)
+    version = StringField(required=True)
+    computed = StringField()
+    row = DictField(null=True)
+
+    meta = {
+        "db_alias": "kpi",
+        "collection": "indicator_rows",
+        # a read lists a granularity's periods by start; a customer fact marks every
+        # period ending after it
+        "indexes": [("granularity", "start"), "end"],
+    }
+
+
 class TargetRecord(Document):
     """A target in force (the latest version set) and every version set, oldest first.
 

@@ -19,7 +19,7 @@ response and to the latest resolution, over those responded to or resolved.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import fmean
@@ -111,11 +111,15 @@ class PeriodSurveys:
     satisfied: dict[str, bool] = field(default_factory=dict)
     servqual: PeriodServqual = field(default_factory=PeriodServqual)
 
-    def as_dict(self, captive: Collection[str]) -> dict[str, object]:
-        """CSAT, CSAT_mean, CES_mean, SC, I6 over the ``captive`` customers, and the
-        SERVQUAL gaps."""
+    def as_dict(self, captive: Mapping[str, datetime], end: datetime) -> dict[str, object]:
+        """CSAT, CSAT_mean, CES_mean, SC, I6 over the customers ``captive`` (created at)
+        before the period's ``end``, and the SERVQUAL gaps."""
         csat = self.scores["csat"]
-        captives = [kept for customer, kept in self.satisfied.items() if customer in captive]
+        captives = [
+            kept
+            for customer, kept in self.satisfied.items()
+            if customer in captive and captive[customer] < end
+        ]
         return {
             "CSAT": figures.percentage(sum(s >= CSAT_SATISFIED for s in csat), len(csat)),
             "CSAT_mean": figures.mean(csat),

@@ -31,7 +31,7 @@ from typing import Any
 
 from clientela.events import Event
 from clientela.indicators import INDICATORS
-from clientela.periods import Period, parse_period, period_keys
+from clientela.periods import Period, parse_period, period_key, period_keys
 from clientela.services.kpi.customer_indicators import (
     POINTS_KINDS,
     RECENT_UPDATE_DAYS,
@@ -65,6 +65,7 @@ from clientela.services.kpi.feedback_indicators import (
     Satisfaction,
     latest_satisfaction,
 )
+from clientela.services.kpi.indicator_rows import StoredRow
 from clientela.services.kpi.trends import earliest_needed, trends
 
 
@@ -328,9 +329,62 @@ def handle_churn_alarm_closed(event: Event, uow: KpiStorage) -> None:
     )
 
 
-def report_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str, object]]:
+def report_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str, Any]]:
     """Prospect (I1 to I4), survey, complaint, customer and loyalty indicators for every period with
-    activity in the range, oldest first."""
+    activity in the range, oldest first.
+
+    The periods lying wholly in the range are read as stored; each run of stale ones is
+    computed from the facts of its periods and stored unless a write marked it meanwhile
+    (see :mod:`clientela.services.kpi.indicator_rows`). The part of a period the range
+    cuts at either end is computed from the facts of that part.
+    """
+    rows: dict[str, dict[str, Any] | None] = {}
+    stored = uow.indicator_rows(query.granularity, query.start, query.end)
+    for run in _stale_runs(stored):
+        span = ReportIndicators(query.granularity, run[0].start, run[-1].end)
+        computed = {str(row["period"]): row for row in _computed_indicators(span, uow)}
+        for stale in run:
+            rows[stale.period] = computed.get(stale.period)
+            uow.store_indicator_row(
+                query.granularity, stale.period, stale.version, rows[stale.period]
+            )
+    rows.update((row.period, row.row) for row in stored if row.fresh)
+    for edge in _cut_periods(query):
+        rows.update((str(row["period"]), row) for row in _computed_indicators(edge, uow))
+    return [row for _key, row in sorted(rows.items()) if row is not None]
+
+
+def _stale_runs(stored: list[StoredRow]) -> list[list[StoredRow]]:
+    """The stale rows, in runs of rows with no fresh one between them."""
+    runs: list[list[StoredRow]] = [[]]
+    for row in stored:
+        if row.fresh:
+            runs.append([])
+        else:
+            runs[-1].append(row)
+    return [run for run in runs if run]
+
+
+def _cut_periods(query: ReportIndicators) -> list[ReportIndicators]:
+    """The parts of the periods the range cuts at its start and at its end, as ranges."""
+    cut: list[ReportIndicators] = []
+    if query.start is not None:
+        first = parse_period(period_key(query.start, query.granularity))
+        if first.start < query.start:
+            end = first.end if query.end is None else min(first.end, query.end)
+            cut.append(ReportIndicators(query.granularity, query.start, end))
+    if query.end is not None:
+        last = parse_period(period_key(query.end, query.granularity))
+        start = last.start if query.start is None else max(last.start, query.start)
+        part = ReportIndicators(query.granularity, start, query.end)
+        if start < query.end and part not in cut:
+            cut.append(part)
+    return cut
+
+
+def _computed_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str, Any]]:
+    """The indicators of every period with activity in the range, computed from the facts
+    timed in it (and, for customers, before it)."""
     periods: dict[str, PeriodIndicators] = {}
     activities: dict[str, PeriodActivity] = {}
 
@@ -365,18 +419,21 @@ def report_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str
         complaints.setdefault(complaint.period, PeriodComplaints()).count(complaint)
     history = _customer_history(query, uow)
     surveys = _survey_periods(query, nps_answers, uow)
-    captive = uow.captive_customers(query.end) if surveys else set()
+    captive = uow.captive_customers(query.end) if surveys else {}
     keys = {*periods, *activities, *surveys, *complaints, *history.periods(*span)}
-    return [
-        {
-            **period(key).as_dict(),
-            **activity(key).as_dict(),
-            **surveys.get(key, PeriodSurveys()).as_dict(captive),
-            **complaints.get(key, PeriodComplaints()).as_dict(),
-            **history.figures(_in_range(parse_period(key), query)),
-        }
-        for key in sorted(keys)
-    ]
+    reported = []
+    for key in sorted(keys):
+        within = _in_range(parse_period(key), query)
+        reported.append(
+            {
+                **period(key).as_dict(),
+                **activity(key).as_dict(),
+                **surveys.get(key, PeriodSurveys()).as_dict(captive, within.end),
+                **complaints.get(key, PeriodComplaints()).as_dict(),
+                **history.figures(within),
+            }
+        )
+    return reported
 
 
 def report_trends(query: ReportTrends, uow: KpiStorage) -> list[dict[str, object]]:

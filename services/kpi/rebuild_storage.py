@@ -12,11 +12,15 @@ from __future__ import annotations
 import copy
 from typing import Any, Self
 
-from clientela.services.kpi.documents import Fact
+from mongoengine import Document
+
+from clientela.services.kpi.documents import Fact, IndicatorRow
 from clientela.storage import FakeUnitOfWork, UnitOfWork
 
 FACTS = Fact._meta["collection"]
 REBUILT_FACTS = f"{FACTS}_rebuilt"
+ROWS = IndicatorRow._meta["collection"]
+REBUILT_ROWS = f"{ROWS}_rebuilt"
 
 
 class FactRebuild(UnitOfWork):
@@ -24,28 +28,43 @@ class FactRebuild(UnitOfWork):
 
     facts_collection: str = FACTS
     """The collection this unit of work reads and writes facts in."""
+    rows_collection: str = ROWS
+    """The collection of the indicator rows computed from those facts."""
 
     def rebuilt(self) -> Self:
         """A unit of work like this one whose facts are those being rebuilt."""
         aside = copy.copy(self)
         aside.facts_collection = REBUILT_FACTS
+        aside.rows_collection = REBUILT_ROWS
         return aside
 
     def start_rebuild(self) -> None:
-        """Empty the rebuilt facts, with the indexes :class:`Fact` declares, for a new
-        rebuild."""
-        self.database.drop_collection(REBUILT_FACTS)
-        rebuilt = self.database[REBUILT_FACTS]
-        for index in Fact._meta["index_specs"]:
-            options = {name: value for name, value in index.items() if name != "fields"}
-            rebuilt.create_index(index["fields"], **options)
+        """Empty the rebuilt facts and their indicator rows, with the indexes :class:`Fact`
+        and :class:`IndicatorRow` declare, for a new rebuild."""
+        for collection, document in ((REBUILT_FACTS, Fact), (REBUILT_ROWS, IndicatorRow)):
+            self.database.drop_collection(collection)
+            self._create_indexes(collection, document)
 
     def swap_rebuilt(self) -> int:
-        """Put the rebuilt facts in place of the live ones; how many there are now."""
+        """Put the rebuilt facts in place of the live ones; how many there are now.
+
+        Every indicator row is then dropped: the next read marks the rows of every fact
+        and computes them again. A read computing a row meanwhile stores nothing, its
+        row being gone.
+        """
         rebuilt = self.database[REBUILT_FACTS]
         count = rebuilt.estimated_document_count()
         rebuilt.rename(FACTS, dropTarget=True)
+        for rows in (ROWS, REBUILT_ROWS):
+            self.database.drop_collection(rows)
+        self._create_indexes(ROWS, IndicatorRow)
         return count
+
+    def _create_indexes(self, collection: str, document: type[Document]) -> None:
+        """Create on ``collection`` the indexes ``document`` declares."""
+        for index in document._meta["index_specs"]:
+            options = {name: value for name, value in index.items() if name != "fields"}
+            self.database[collection].create_index(index["fields"], **options)
 
 
 class FakeFactRebuild(FakeUnitOfWork):

@@ -25,7 +25,13 @@ from clientela.services.kpi.dashboard.reading import dashboard_view
 from clientela.services.kpi.dashboard.schemas import filters_from
 from clientela.services.kpi.dashboard.web import dashboard_http
 from clientela.services.kpi.dependencies import KpiStorage
-from clientela.services.kpi.documents import AlertRecord, Fact, ReferenceRecord, TargetRecord
+from clientela.services.kpi.documents import (
+    AlertRecord,
+    Fact,
+    IndicatorRow,
+    ReferenceRecord,
+    TargetRecord,
+)
 from clientela.services.kpi.domain import ReportIndicators, ReportTrends
 from clientela.services.kpi.schemas import (
     alert_schema,
@@ -49,7 +55,10 @@ class KpiService(ServiceBase):
 
     name = "kpi"
     outbox_documents = (AlertRecord,)
-    storage = Storage(KpiStorage, documents=[Fact, TargetRecord, ReferenceRecord, AlertRecord])
+    storage = Storage(
+        KpiStorage,
+        documents=[Fact, IndicatorRow, TargetRecord, ReferenceRecord, AlertRecord],
+    )
 
     @handles_batch("prospects", "prospect_captured")
     def handle_prospect_captured(self, events: list[Event]) -> None:

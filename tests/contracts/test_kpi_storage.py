@@ -4,9 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from clientela.events import new_event, parse_event
 from clientela.periods import period_keys
+from clientela.services.kpi import handlers
 from clientela.services.kpi.dependencies import FakeKpiStorage, KpiStorage
-from clientela.services.kpi.domain import Change, merge_change
+from clientela.services.kpi.domain import Change, ReportIndicators, merge_change
 from clientela.services.kpi.fact_batch import FactWrites
 from clientela.storage import RecordedEvents
 
@@ -279,8 +281,8 @@ def test_captive_customers_are_those_created_captive_before_the_end(uow):
     uow.record_once("customer:c3", "customer", "c3", MAR, captive=True)
     uow.record_once("customer:c4", "customer", "c4", JAN)  # recorded before captive was kept
 
-    assert uow.captive_customers(None) == {"c1", "c3"}
-    assert uow.captive_customers(MAR) == {"c1"}
+    assert uow.captive_customers(None) == {"c1": JAN, "c3": MAR}
+    assert uow.captive_customers(MAR) == {"c1": JAN}
 
 
 def test_servqual_answers_keep_their_ratings_and_importance(uow):
@@ -492,3 +494,190 @@ def test_facts_rebuilt_aside_replace_the_live_ones_only_when_swapped_in(uow):
     uow.start_rebuild()
     assert uow.rebuilt().fact("nps:a1") is None
     assert uow.fact("conversion:p1")["at"] == MAR
+
+
+FEB = datetime(2026, 2, 12, 9, tzinfo=UTC)
+APR = datetime(2026, 4, 14, 9, tzinfo=UTC)
+
+
+def event(event_type, **payload):
+    return parse_event(new_event(event_type, payload))
+
+
+def handle(uow, *events):
+    for received in events:
+        getattr(handlers, f"handle_{received.type}")(received, uow)
+
+
+def by_month(uow, start=datetime(2026, 1, 1, tzinfo=UTC), end=datetime(2026, 5, 1, tzinfo=UTC)):
+    """The indicators of each month, as the dashboard and the ``indicators`` RPC read them."""
+    query = ReportIndicators("month", start, end)
+    return {row["period"]: row for row in handlers.report_indicators(query, uow)}
+
+
+def alarm(event_type, **details):
+    """An event about churn alarm al1 on customer c1, raised in January."""
+    return event(event_type, alarm_id="al1", customer_id="c1", raised_at=JAN, **details)
+
+
+def test_customer_facts_written_after_a_read_change_every_later_period(uow):
+    handle(
+        uow,
+        event("customer_created", customer_id="c1", name="Ana", captive=True, created_at=JAN),
+        event("customer_created", customer_id="c2", name="Luis", captive=False, created_at=MAR),
+        alarm("churn_alarm_raised", score=80, reasons=[]),
+    )
+    before = by_month(uow)
+    assert sorted(before) == ["2026-01", "2026-03"]
+    march = before["2026-03"]
+    assert (march["churn_rate"], march["retention_rate"], march["customers_at_risk"]) == (
+        0.0,
+        100.0,
+        1,
+    )
+    assert by_month(uow) == before  # read again as stored
+
+    handle(  # in February, after March was read
+        uow,
+        event("customer_lost", customer_id="c1", lost_at=FEB, reason="moved away"),
+        alarm("churn_alarm_closed", outcome="lost", closed_at=FEB),
+    )
+    after = by_month(uow)
+
+    assert (after["2026-02"]["lost_customers"], after["2026-02"]["churn_rate"]) == (1, 100.0)
+    march = after["2026-03"]
+    assert (march["churn_rate"], march["retention_rate"], march["customers_at_risk"]) == (
+        None,
+        None,
+        0,
+    )
+    assert after["2026-01"] == before["2026-01"]
+
+
+def test_prospect_facts_moved_converted_or_merged_after_a_read_change_their_periods(uow):
+    capture = {"prospect_id": "p1", "source": "fairs", "completeness": 50.0, "score": 10}
+    handle(uow, event("prospect_captured", **capture, captured_at=MAR, identified_at=MAR))
+    assert by_month(uow)["2026-03"]["I4_cohort_conversion_rate"] == 0.0
+
+    handle(
+        uow,
+        event(
+            "prospect_converted",
+            prospect_id="p1",
+            source="fairs",
+            captured_at=MAR,
+            converted_at=APR,
+            basis="contract",
+        ),
+    )
+    converted = by_month(uow)
+    assert converted["2026-03"]["I4_cohort_conversion_rate"] == 100.0
+    assert converted["2026-04"]["conversions"] == 1
+
+    handle(  # the person turns out to have been identified in January
+        uow,
+        event(
+            "prospect_updated",
+            prospect_id="p1",
+            completeness=60.0,
+            score=10,
+            reason="merge",
+            updated_at=APR,
+            identified_at=JAN,
+            source="webforms",
+        ),
+    )
+    moved = by_month(uow)
+    assert (moved["2026-01"]["I1_new_prospects"], moved["2026-01"]["I1_by_source"]) == (
+        1,
+        {"webforms": 1},
+    )
+    assert "2026-03" not in moved
+
+    merge = {"survivor_id": "p0", "merged_id": "p1", "reason": "same person", "by": "ana"}
+    handle(uow, event("prospect_merged", **merge, merged_at=APR))
+    assert by_month(uow) == {}
+
+
+def test_batched_answers_and_later_resolutions_change_the_period_they_count_in(uow):
+    complaint = {
+        "complaint_ref": "k1",
+        "customer_id": "c1",
+        "kind": "complaint",
+        "category": "billing",
+        "severity": "high",
+        "opened_at": JAN,
+    }
+    handle(
+        uow,
+        event(
+            "complaint_opened",
+            **complaint,
+            response_due_at=JAN + timedelta(hours=24),
+            resolution_due_at=JAN + timedelta(days=5),
+        ),
+    )
+    answers = [
+        event(
+            "survey_answered",
+            answer_id=f"a{n}",
+            customer_id="c1",
+            survey="nps",
+            score=score,
+            category=category,
+            channel="email",
+            answered_at=JAN + timedelta(days=n),
+        )
+        for n, (score, category) in enumerate([(10, "promoter"), (2, "detractor")])
+    ]
+    handlers.handle_in_bulk(handlers.handle_survey_answered, answers[:1], uow)
+    january = by_month(uow)["2026-01"]
+    assert (january["NPS"], january["complaint_resolution_hours_median"]) == (100.0, None)
+
+    handle(
+        uow,
+        event(
+            "complaint_resolved",
+            **complaint,
+            responded_at=JAN + timedelta(hours=4),
+            resolved_at=JAN + timedelta(hours=30),
+            resolution="refunded",
+        ),
+    )
+    handlers.handle_in_bulk(handlers.handle_survey_answered, answers, uow)
+    january = by_month(uow)["2026-01"]
+
+    assert (january["NPS"], january["complaint_resolution_hours_median"]) == (-100.0, 30.0)
+
+
+def test_a_range_cutting_periods_counts_only_the_facts_inside_it(uow):
+    for n, at in enumerate([JAN, JAN + timedelta(days=10), FEB, MAR]):
+        handle(
+            uow,
+            event(
+                "purchase_recorded",
+                purchase_id=f"u{n}",
+                customer_id="c1",
+                amount="10.00",
+                currency="EUR",
+                purchased_at=at,
+            ),
+        )
+    assert by_month(uow)["2026-01"]["purchases"] == 2  # January stored whole
+
+    cut = by_month(uow, JAN + timedelta(days=5), MAR)
+
+    assert {period: row["purchases"] for period, row in cut.items()} == {
+        "2026-01": 1,
+        "2026-02": 1,
+    }
+
+
+def test_a_rebuild_swapped_in_is_what_is_read_next(uow):
+    uow.record_once("nps:live", "nps", "c1", JAN, category="promoter")
+    assert by_month(uow)["2026-01"]["NPS"] == 100.0
+    uow.start_rebuild()
+    uow.rebuilt().record_once("nps:a1", "nps", "c1", JAN, category="detractor")
+    uow.swap_rebuilt()
+
+    assert by_month(uow)["2026-01"]["NPS"] == -100.0

@@ -139,18 +139,13 @@ def test_handlers_find_facts_by_index_and_converge_in_any_order(recorded):
     assert captured["completeness"] == 80.0  # the latest measure, whatever came first
     assert (contact["hours"], contact["merged"]) == (30 * 24 + 5, False)  # unmerge: latest change
     assert captured["converted"] and not captured["merged"]
-    assert recorder.commands, "no query was recorded"
-    assert [command for command in recorder.commands if not _by_id(command)] == []
+    assert_handlers_use_indexes(recorder.commands)
     assert "$or" not in json.dumps(recorder.commands, default=str)
 
     recorder.commands.clear()
     handlers.report_indicators(ReportIndicators("month", early), uow)
 
-    matches = [
-        command["pipeline"][0]["$match"] if "pipeline" in command else command["filter"]
-        for command in recorder.commands
-    ]
-    assert matches and all(set(match) == {"kind", "at"} for match in matches), matches
+    assert_report_uses_indexes(recorder.commands)
 
 
 def test_batches_find_facts_by_id_and_end_as_events_one_by_one(recorded):
@@ -175,8 +170,7 @@ def test_batches_find_facts_by_id_and_end_as_events_one_by_one(recorded):
     facts = [uow.fact(f"captured:p{n}") for n in range(1, 4)]
     assert [(fact["at"], fact["completeness"]) for fact in facts] == [(early, 90.0)] * 3
     assert [fact.get("merged", False) for fact in facts] == [False, True, False]
-    assert recorder.commands, "no query was recorded"
-    assert [command for command in recorder.commands if not _by_id(command)] == []
+    assert_handlers_use_indexes(recorder.commands)
 
 
 def test_customer_and_loyalty_handlers_find_facts_by_index(recorded):
@@ -251,18 +245,13 @@ def test_customer_and_loyalty_handlers_find_facts_by_index(recorded):
 
     assert uow.fact("contract:k1")["on_time"] == 1  # the latest state, though it came first
     assert uow.fact("alarm:al1")["at"] == raised
-    assert recorder.commands, "no query was recorded"
-    assert [command for command in recorder.commands if not _by_id(command)] == []
+    assert_handlers_use_indexes(recorder.commands)
 
     recorder.commands.clear()
     [march] = handlers.report_indicators(ReportIndicators("month", raised), uow)
 
     assert (march["CCT"], march["purchases"], march["points_earned"]) == (100.0, 1, 10)
-    matches = [
-        command["pipeline"][0]["$match"] if "pipeline" in command else command["filter"]
-        for command in recorder.commands
-    ]
-    assert matches and all(set(match) == {"kind", "at"} for match in matches), matches
+    assert_report_uses_indexes(recorder.commands)
 
 
 def test_feedback_handlers_find_facts_by_index(recorded):
@@ -317,19 +306,50 @@ def test_feedback_handlers_find_facts_by_index(recorded):
     for received in [*events, *events]:  # every event redelivered
         getattr(handlers, f"handle_{received.type}")(received, uow)
 
-    assert recorder.commands, "no query was recorded"
-    assert [command for command in recorder.commands if not _by_id(command)] == []
+    assert_handlers_use_indexes(recorder.commands)
 
     recorder.commands.clear()
     [march] = handlers.report_indicators(ReportIndicators("month", opened_at), uow)
 
     assert (march["complaints"], march["complaints_breached"], march["CSAT"]) == (1, 1, 100.0)
     assert march["complaint_resolution_hours_median"] == 40.0
+    assert_report_uses_indexes(recorder.commands)
+
+
+def assert_handlers_use_indexes(commands):
+    """Facts are found by ``_id``; indicator rows by ``_id``, or by ``end`` alone when a
+    customer fact marks every row ending after it."""
+    assert commands, "no query was recorded"
+    assert [c for c in commands if not (_by_id(c) or _marks_later_rows(c))] == []
+
+
+def assert_report_uses_indexes(commands):
+    """Facts are found by ``kind`` and ``at`` alone; indicator rows by ``_id``, by
+    ``granularity`` and ``start`` alone, or marked by ``end`` alone."""
+    facts = [command for command in commands if _collection(command) == "facts"]
+    rows = [command for command in commands if _collection(command) == "indicator_rows"]
     matches = [
         command["pipeline"][0]["$match"] if "pipeline" in command else command["filter"]
-        for command in recorder.commands
+        for command in facts
     ]
     assert matches and all(set(match) == {"kind", "at"} for match in matches), matches
+    listed = [c for c in rows if "filter" in c and set(c["filter"]) == {"granularity", "start"}]
+    assert listed, rows
+    others = [c for c in rows if c not in listed]
+    assert [c for c in others if not (_by_id(c) or _marks_later_rows(c))] == []
+    assert len(facts) + len(rows) == len(commands)
+
+
+def _collection(command):
+    return command[next(iter(command))]
+
+
+def _marks_later_rows(command):
+    """Whether ``command`` marks the indicator rows ending after a time, by ``end`` alone."""
+    filters = [update["q"] for update in command.get("updates", [])]
+    return _collection(command) == "indicator_rows" and all(
+        _point_lookup(found.get("_id")) or list(found) == ["end"] for found in filters
+    )
 
 
 def _by_id(command):
@@ -404,3 +424,31 @@ def test_alerts_are_raised_linked_and_dismissed_by_id_and_listed_by_index(record
     assert filters == indexed
     assert uow.alert(late)["state"] == "linked"
     assert uow.alert(none_on_time_in_october)["state"] == "dismissed"
+
+
+def test_fresh_periods_are_read_from_their_rows_without_a_fact(recorded):
+    uow, recorder = recorded
+    day = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    for number in range(40):
+        handlers.handle_survey_answered(
+            event(
+                "survey_answered",
+                answer_id=f"a{number}",
+                customer_id=f"c{number}",
+                survey="nps",
+                score=10,
+                category="promoter",
+                channel="email",
+                answered_at=day + timedelta(days=number),
+            ),
+            uow,
+        )
+    query = ReportIndicators("week", datetime(2026, 3, 2, tzinfo=UTC))
+    first = handlers.report_indicators(query, uow)
+    recorder.commands.clear()
+
+    again = handlers.report_indicators(query, uow)
+
+    assert again == first and len(again) == 6
+    assert {_collection(command) for command in recorder.commands} == {"indicator_rows"}
+    assert len(recorder.commands) == 2  # the backfill marker, the rows by granularity and start
