@@ -251,17 +251,24 @@ class LoyaltyStorage(UnitOfWork):
         )
 
     def add_purchase_fact(
-        self, purchase_id: str, customer_id: str, at: datetime, amount: Decimal
+        self,
+        purchase_id: str,
+        customer_id: str,
+        at: datetime,
+        amount: Decimal,
+        product_line: str | None = None,
     ) -> None:
         """Keep a purchase (once, however often announced)."""
+        kept = {"customer_id": customer_id, "at": at, "amount": str(amount)}
         self.database[PurchaseFact._meta["collection"]].update_one(
             {"_id": purchase_id},
-            {"$setOnInsert": {"customer_id": customer_id, "at": at, "amount": str(amount)}},
+            {"$setOnInsert": {**kept, "product_line": product_line}},
             upsert=True,
         )
 
     def purchase_facts(self, customer_id: str) -> list[dict[str, Any]]:
-        """The customer's purchases: ``at`` and ``amount`` (a Decimal)."""
+        """The customer's purchases: ``at``, ``amount`` (a Decimal) and ``product_line``
+        (None when it was not kept)."""
         found = self.database[PurchaseFact._meta["collection"]].find({"customer_id": customer_id})
         return [{**fact, "amount": Decimal(fact["amount"])} for fact in found]
 
@@ -650,11 +657,16 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
             )
 
     def add_purchase_fact(
-        self, purchase_id: str, customer_id: str, at: datetime, amount: Decimal
+        self,
+        purchase_id: str,
+        customer_id: str,
+        at: datetime,
+        amount: Decimal,
+        product_line: str | None = None,
     ) -> None:
+        kept = {"customer_id": customer_id, "at": at, "amount": amount}
         self.purchases.setdefault(
-            purchase_id,
-            {"_id": purchase_id, "customer_id": customer_id, "at": at, "amount": amount},
+            purchase_id, {"_id": purchase_id, **kept, "product_line": product_line}
         )
 
     def purchase_facts(self, customer_id: str) -> list[dict[str, Any]]:

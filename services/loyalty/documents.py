@@ -122,6 +122,7 @@ class PurchaseFact(Document):
     customer_id = StringField(required=True)
     at = DateTimeField(required=True)
     amount = StringField(required=True)
+    product_line = StringField(null=True)
 
     meta = {"db_alias": "loyalty", "collection": "purchases", "indexes": ["customer_id"]}
 

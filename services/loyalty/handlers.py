@@ -23,8 +23,9 @@ from clientela.services.loyalty.domain import (
     referral_reward,
     refers_back,
 )
-from clientela.services.loyalty.domain.earning import PurchaseLine, purchase_points
+from clientela.services.loyalty.domain.earning import PurchaseLine
 from clientela.services.loyalty.domain.journal import JournalEntry, PointsJournal
+from clientela.services.loyalty.domain.repricing import DatedPurchase, credit_in_date_order
 from clientela.services.loyalty.domain.rewards import redeem_reward
 from clientela.services.loyalty.posting import post, read_journal, storage_instant
 from clientela.services.loyalty.programme import DEFAULT_PROGRAMME, Programme, earn_rules
@@ -45,27 +46,50 @@ def credit_purchase(
     points_per_unit: float,
     programme: Programme = DEFAULT_PROGRAMME,
 ) -> None:
-    """Credit the points a recorded purchase earns, at the customer's tier multiplier.
+    """Credit the points a recorded purchase earns, at the tier held when it was made.
 
-    A repeated event credits nothing; a purchase too small to earn a point
+    The purchase is kept first, then every purchase of the customer is priced
+    in date order (:mod:`~clientela.services.loyalty.domain.repricing`): later
+    purchases whose tier this earlier one raises get the difference. A
+    repeated event credits nothing; a purchase too small to earn a point
     writes no entry.
     """
     purchase = event.payload
-    at = storage_instant(purchase["purchased_at"])
-    line = PurchaseLine(purchase["product_line"], purchase["amount"])
+    customer_id = purchase["customer_id"]
+    keep_purchase(purchase, uow)
     rules = earn_rules(points_per_unit)
+    reason = f"purchase {purchase['purchase_id']} of {purchase['amount']} {purchase['currency']}"
 
     def earn(journal: PointsJournal, tier: str) -> list[JournalEntry]:
-        multiplier = programme.ladder.named(tier).multiplier
-        points = purchase_points([line], at, rules, multiplier)
-        if not points:
-            return []
-        reason = (
-            f"purchase {purchase['purchase_id']} of {purchase['amount']} {purchase['currency']}"
+        # read after the journal: a purchase with an entry in it was kept before that entry
+        purchases = [
+            _dated(fact)
+            for fact in uow.purchase_facts(customer_id)
+            if fact.get("product_line") is not None
+        ]
+        return credit_in_date_order(
+            journal, purchase["purchase_id"], purchases, rules, programme.ladder, reason
         )
-        return journal.earn(f"purchase:{purchase['purchase_id']}", points, at, reason)
 
-    post(purchase["customer_id"], earn, _now(), uow, ladder=programme.ladder)
+    post(customer_id, earn, _now(), uow, ladder=programme.ladder)
+
+
+def _dated(fact: dict[str, Any]) -> DatedPurchase:
+    """A kept purchase as earning needs it."""
+    return DatedPurchase(
+        fact["_id"], fact["at"], PurchaseLine(fact["product_line"], fact["amount"])
+    )
+
+
+def keep_purchase(purchase: dict[str, Any], uow: LoyaltyStorage) -> None:
+    """Keep the facts of a recorded purchase (its ``purchase_recorded`` payload), once."""
+    uow.add_purchase_fact(
+        purchase["purchase_id"],
+        purchase["customer_id"],
+        storage_instant(purchase["purchased_at"]),
+        purchase["amount"],
+        purchase["product_line"],
+    )
 
 
 def redeem(

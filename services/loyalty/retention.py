@@ -36,6 +36,7 @@ from clientela.services.loyalty.domain.churn import (
 )
 from clientela.services.loyalty.domain.facts import Complaint, Purchase, SurveyAnswer
 from clientela.services.loyalty.domain.matrix import MatrixFacts, loyalty_matrix
+from clientela.services.loyalty.handlers import keep_purchase
 from clientela.services.loyalty.posting import storage_instant
 
 ALARMS_LISTED = 200
@@ -51,14 +52,8 @@ def _now() -> datetime:
 
 def note_purchase(event: Event, uow: LoyaltyStorage) -> None:
     """Keep a recorded purchase and rescore its customer (idempotent)."""
-    purchase = event.payload
-    uow.add_purchase_fact(
-        purchase["purchase_id"],
-        purchase["customer_id"],
-        storage_instant(purchase["purchased_at"]),
-        purchase["amount"],
-    )
-    assess_risk(purchase["customer_id"], uow)
+    keep_purchase(event.payload, uow)
+    assess_risk(event.payload["customer_id"], uow)
 
 
 SCORED_SURVEYS = ("nps", "csat")

@@ -181,15 +181,22 @@ def test_a_customer_s_referral_rewards_are_counted_apart_from_their_other_points
 
 
 def test_purchases_and_answers_are_kept_once_per_id(uow):
-    uow.add_purchase_fact("F-1", "C-1", MARCH[0], Decimal("99.90"))
-    uow.add_purchase_fact("F-1", "C-1", MARCH[1], Decimal("1"))
+    uow.add_purchase_fact("F-1", "C-1", MARCH[0], Decimal("99.90"), "cafeteria")
+    uow.add_purchase_fact("F-1", "C-1", MARCH[1], Decimal("1"), "bakery")
     uow.add_purchase_fact("G-1", "C-2", MARCH[2], Decimal("5"))
     uow.add_answer_fact("A-1", "C-1", MARCH[3], 3, None)
     uow.add_answer_fact("A-2", "C-1", MARCH[4], None, 5)
 
     assert uow.purchase_facts("C-1") == [
-        {"_id": "F-1", "customer_id": "C-1", "at": MARCH[0], "amount": Decimal("99.90")}
+        {
+            "_id": "F-1",
+            "customer_id": "C-1",
+            "at": MARCH[0],
+            "amount": Decimal("99.90"),
+            "product_line": "cafeteria",
+        }
     ]
+    assert uow.purchase_facts("C-2")[0]["product_line"] is None  # kept before lines were
     assert sorted((a["_id"], a["nps"], a["csat"]) for a in uow.answer_facts("C-1")) == [
         ("A-1", 3, None),
         ("A-2", None, 5),

@@ -164,7 +164,8 @@ def test_tiers_move_up_with_points_earned_and_down_as_they_leave_the_window(uow,
     )
     assert upgrade["changed_at"] == NOW.isoformat()
 
-    handlers.credit_purchase(purchase("F-3", "100"), uow, points_per_unit=1.0)
+    an_hour_later = datetime(2026, 3, 10, 13, tzinfo=UTC)
+    handlers.credit_purchase(purchase("F-3", "100", an_hour_later), uow, points_per_unit=1.0)
     assert handlers.balance("C-ana", uow, latest=1)["latest"][0]["points"] == 125  # silver x1.25
 
     handlers.redeem("C-ana", "VOUCHER-100", "req-1", uow)  # spending keeps the tier

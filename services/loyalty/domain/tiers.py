@@ -40,7 +40,8 @@ class Tier:
 
 
 class TierLadder:
-    """The tiers from lowest to highest; the lowest starts at 0 points."""
+    """The tiers from lowest to highest; the lowest starts at 0 points, and a higher tier
+    never multiplies points less than a lower one."""
 
     def __init__(self, tiers: Sequence[Tier], window_months: int = DEFAULT_WINDOW_MONTHS) -> None:
         if not tiers or tiers[0].threshold != 0:
@@ -48,6 +49,10 @@ class TierLadder:
         thresholds = [tier.threshold for tier in tiers]
         if thresholds != sorted(set(thresholds)):
             raise invalid("tiers", "Thresholds must rise from one tier to the next.")
+        multipliers = [tier.multiplier for tier in tiers]
+        if multipliers != sorted(multipliers):
+            # a purchase repriced when an earlier one raises its tier may only gain points
+            raise invalid("tiers", "Multipliers must not fall from one tier to the next.")
         if len({tier.name for tier in tiers}) != len(tiers):
             raise invalid("tiers", "Tier names must differ.")
         require_whole("window_months", window_months, minimum=1)
