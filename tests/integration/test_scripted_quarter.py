@@ -37,7 +37,7 @@ CU-2,Riego Sur,pedidos@riegosur.mx,distribuidor,2026-07-15
 CU-3,Vivero Centro,vivero@centro.mx,prescriptor,2026-08-01
 """
 PURCHASES = """Pedido,Clave cliente,Importe,Moneda,Línea,Fecha de compra
-P-101,CU-1,600.00,MXN,Semillas,2026-07-10
+P-101,CU-1,1600.00,MXN,Semillas,2026-07-10
 P-102,CU-1,300.00,MXN,Riego,2026-09-05
 P-103,CU-2,2000.00,MXN,Riego,2026-08-20
 P-104,CU-3,250.50,MXN,Semillas,2026-09-12
@@ -147,15 +147,16 @@ def test_a_quarter_through_every_service_gives_its_indicators_an_alert_and_its_p
         "contracts_due": 2,
         "contracts_on_time": 1,
         "purchases": 4,
-        "purchase_value": {"MXN": "3150.50"},
+        "purchase_value": {"MXN": "4150.50"},
         "new_customers": 3,
         "lost_customers": 0,
         "I5_updates_per_active_customer": 0.0,
         "I5_updated_90d_pct": 0.0,
         "churn_rate": None,  # nobody was a customer when the quarter began
         "retention_rate": None,
-        # loyalty: a point per whole peso bought, everyone still bronze after each purchase
-        "points_earned": 600 + 300 + 2000 + 250,
+        # loyalty: a point per whole peso bought; P-101's 1,600 points make CU-1 silver, so
+        # P-102 earns x1.25 whichever of the two purchases is handled first
+        "points_earned": 1600 + 375 + 2000 + 250,
         "points_redeemed": 0,
         "points_expired": 0,
         "points_adjusted": 0,
