@@ -2,7 +2,8 @@
 
 No I/O here: storage, events and entrypoints build on these rules. Besides
 the referral rules below, one module per subject: ``journal`` (the points
-journal: earn, redeem, expire, adjust), ``earning`` (earn rules), ``tiers``,
+journal: earn, redeem, expire, adjust), ``earning`` (earn rules), ``repricing``
+(purchases priced at the tier held when made, in any order), ``tiers``,
 ``rewards`` (catalogue and redemption), ``churn`` (risk score and alarms),
 ``retention`` (reactive retention, win-back, churn and retention rates),
 ``matrix`` (the loyalty matrix) and ``actions`` (SMART improvement actions).
