@@ -90,6 +90,28 @@ def flush_pending(
     return len(published)
 
 
+def update_announcing(
+    collection: Collection,
+    guard: dict[str, Any],
+    update: dict[str, Any],
+    events: list[dict],
+    publish: Publish,
+) -> bool:
+    """Apply ``update`` to the document ``guard`` finds (by its ``_id`` and the values a
+    compare-and-set expects), adding ``events`` to its outbox in the same write, then
+    publish them (:func:`flush_pending`).
+
+    False, with nothing written or published, when ``guard`` finds no document: it moved
+    meanwhile.
+    """
+    if events:
+        update = {**update, **pending_update(events)}
+    if not collection.update_one(guard, update).matched_count:
+        return False
+    flush_pending(collection, guard["_id"], events, publish)
+    return True
+
+
 def relay(
     document_classes: Iterable[type[OutboxDocument]], publish: Publish, grace_s: float
 ) -> int:

@@ -14,7 +14,14 @@ from pymongo import UpdateOne
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from clientela.outbox import flush_pending, insert_once, pending_update, release, stage
+from clientela.outbox import (
+    flush_pending,
+    insert_once,
+    pending_update,
+    release,
+    stage,
+    update_announcing,
+)
 from clientela.replay import documents_after, stored_after
 from clientela.services.customers.documents import Contract, Customer, Invoice, Letter, Purchase
 from clientela.storage import DUPLICATE_KEY, FakeUnitOfWork, UnitOfWork
@@ -346,11 +353,7 @@ class CustomersStorage(UnitOfWork):
     ) -> bool:
         # the values read, on the document's own _id: one atomic compare-and-set
         guard = {"_id": document_id, **read}
-        update = {"$set": changes, **pending_update([event])}
-        if collection.update_one(guard, update).modified_count != 1:
-            return False
-        flush_pending(collection, document_id, [event], self.publish)
-        return True
+        return update_announcing(collection, guard, {"$set": changes}, [event], self.publish)
 
 
 class FakeCustomersStorage(FakeUnitOfWork):

@@ -11,7 +11,7 @@ from mongoengine import Document
 from pymongo import ASCENDING, DESCENDING
 from pymongo.collection import Collection
 
-from clientela.outbox import PENDING, flush_pending, insert_once, pending_update
+from clientela.outbox import PENDING, insert_once, update_announcing
 from clientela.replay import documents_after, stored_after
 from clientela.services.feedback.casework_storage import CaseworkStorage, FakeCaseworkStorage
 from clientela.services.feedback.documents import (
@@ -130,15 +130,13 @@ class FeedbackStorage(InvitationStorage, CaseworkStorage):
     ) -> bool:
         """Apply ``changes`` (and the next revision) if the complaint is still at ``revision``,
         announcing ``events`` with them; False, with nothing written, when it moved meanwhile."""
-        complaints = self._collection(ComplaintRecord)
-        update: dict[str, Any] = {"$set": {**changes, "revision": revision + 1}}
-        if events:
-            update.update(pending_update(events))
-        written = complaints.update_one({"_id": complaint_ref, "revision": revision}, update)
-        if not written.matched_count:
-            return False
-        flush_pending(complaints, complaint_ref, events, self.publish)
-        return True
+        return update_announcing(
+            self._collection(ComplaintRecord),
+            {"_id": complaint_ref, "revision": revision},
+            {"$set": {**changes, "revision": revision + 1}},
+            events,
+            self.publish,
+        )
 
     def complaints(self, status: str | None, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` complaints, latest opened first; only those in ``status`` if given."""

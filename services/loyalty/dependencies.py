@@ -13,7 +13,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 from clientela.clock import utcnow
-from clientela.outbox import PENDING, flush_pending, insert_once, pending_update
+from clientela.outbox import PENDING, flush_pending, insert_once, pending_update, update_announcing
 from clientela.replay import documents_after, stored_after
 from clientela.services.loyalty.documents import (
     AnswerFact,
@@ -344,16 +344,13 @@ class LoyaltyStorage(UnitOfWork):
 
         False, with nothing written, when the alarm moved meanwhile.
         """
-        alarms = self.database[ChurnAlarm._meta["collection"]]
-        update: dict[str, Any] = {"$set": changes}
-        if event is not None:
-            update.update(pending_update([event]))
-        written = alarms.update_one({"_id": alarm_id, "state": state}, update)
-        if not written.matched_count:
-            return False
-        if event is not None:
-            flush_pending(alarms, alarm_id, [event], self.publish)
-        return True
+        return update_announcing(
+            self.database[ChurnAlarm._meta["collection"]],
+            {"_id": alarm_id, "state": state},
+            {"$set": changes},
+            [] if event is None else [event],
+            self.publish,
+        )
 
     def list_alarms(self, live_only: bool, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` alarms, latest raised first; with ``live_only``, those not closed."""
@@ -408,14 +405,13 @@ class LoyaltyStorage(UnitOfWork):
     ) -> bool:
         """Apply ``changes`` to the action if it is still in ``state``, announcing ``event``;
         False, with nothing written, otherwise."""
-        actions = self.database[ImprovementActionRecord._meta["collection"]]
-        written = actions.update_one(
-            {"_id": action_id, "state": state}, {"$set": changes, **pending_update([event])}
+        return update_announcing(
+            self.database[ImprovementActionRecord._meta["collection"]],
+            {"_id": action_id, "state": state},
+            {"$set": changes},
+            [event],
+            self.publish,
         )
-        if not written.matched_count:
-            return False
-        flush_pending(actions, action_id, [event], self.publish)
-        return True
 
     def live_case(self, customer_id: str) -> dict[str, Any] | None:
         """The customer's retention case that has not ended, None when there is none."""
@@ -446,15 +442,13 @@ class LoyaltyStorage(UnitOfWork):
     ) -> bool:
         """Apply ``changes`` to the case if it still has ``steps`` steps, announcing
         ``event``; False, with nothing written, when it moved meanwhile."""
-        cases = self.database[RetentionCaseRecord._meta["collection"]]
-        update: dict[str, Any] = {"$set": changes}
-        if event is not None:
-            update.update(pending_update([event]))
-        if not cases.update_one({"_id": case_id, "steps": steps}, update).matched_count:
-            return False
-        if event is not None:
-            flush_pending(cases, case_id, [event], self.publish)
-        return True
+        return update_announcing(
+            self.database[RetentionCaseRecord._meta["collection"]],
+            {"_id": case_id, "steps": steps},
+            {"$set": changes},
+            [] if event is None else [event],
+            self.publish,
+        )
 
     def list_cases(self, live_only: bool, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` retention cases, latest announced first; with ``live_only``, those
@@ -491,15 +485,13 @@ class LoyaltyStorage(UnitOfWork):
     ) -> bool:
         """Apply ``changes`` (won back) if the customer is still lost since ``lost_at``,
         announcing ``event``; False, with nothing written, otherwise."""
-        members = self.database[Member._meta["collection"]]
-        written = members.update_one(
+        return update_announcing(
+            self.database[Member._meta["collection"]],
             {"_id": customer_id, "lost": True, "lost_at": lost_at},
-            {"$set": {**changes, "lost": False}, **pending_update([event])},
+            {"$set": {**changes, "lost": False}},
+            [event],
+            self.publish,
         )
-        if not written.matched_count:
-            return False
-        flush_pending(members, customer_id, [event], self.publish)
-        return True
 
     def won_back_by(self, campaign_id: str) -> list[str]:
         """The customers campaign ``campaign_id`` won back."""

@@ -22,7 +22,7 @@ from pymongo import DeleteOne, UpdateOne
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError
 
-from clientela.outbox import PENDING, flush_pending, pending_update, release, stage
+from clientela.outbox import PENDING, release, stage, update_announcing
 from clientela.payloads import batches
 from clientela.replay import documents_after
 from clientela.services.prospects.documents import (
@@ -137,17 +137,12 @@ class ProspectsStorage(UnitOfWork):
         published. Returns False when another writer got there first (nothing
         is written): read again and redo.
         """
-        update: dict[str, Any] = {
+        update = {
             "$set": {name: value for name, value in profile.items() if name not in UNSAVED},
             "$inc": {VERSION: 1},
         }
-        if events:
-            update.update(pending_update(events))
         guard = {"_id": profile["_id"], VERSION: profile.get(VERSION)}
-        if self._profiles.update_one(guard, update).modified_count != 1:
-            return False
-        flush_pending(self._profiles, profile["_id"], events, self.publish)
-        return True
+        return update_announcing(self._profiles, guard, update, events, self.publish)
 
     def mark_merged(
         self, merged_id: str, survivor_id: str, version: int | None, now: datetime
