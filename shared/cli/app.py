@@ -21,7 +21,6 @@ from clientela.cli import (
     demo,
     feedback,
     kpi,
-    kpi_report,
     lead_import,
     loyalty,
     operations,
@@ -97,7 +96,6 @@ for command in (
     casework.requirements,
 ):
     clientela.add_command(command)
-kpi.kpi.add_command(kpi_report.report)
 feedback.complaints.add_command(casework.action)
 for command in survey_invitations.COMMANDS:
     feedback.surveys.add_command(command)

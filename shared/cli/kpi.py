@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from clientela import indicator_csv
-from clientela.cli import kpi_rebuild, kpi_targets
+from clientela.cli import kpi_rebuild, kpi_report, kpi_targets
 from clientela.cli.client import platform
 from clientela.cli.context import settings
 from clientela.cli.output import json_option, print_json, print_table, say, stderr
@@ -183,9 +183,14 @@ def kpi(
         say(lag_notice(behind))
 
 
-for subcommand in (kpi_targets.targets, kpi_targets.references, kpi_targets.alerts):
+for subcommand in (
+    kpi_targets.targets,
+    kpi_targets.references,
+    kpi_targets.alerts,
+    kpi_rebuild.rebuild,
+    kpi_report.report,
+):
     kpi.add_command(subcommand)
-kpi.add_command(kpi_rebuild.rebuild)
 
 
 def lag_notice(behind: dict[str, Any]) -> str:
