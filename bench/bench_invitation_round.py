@@ -22,7 +22,7 @@ import argparse
 import time
 from datetime import UTC, datetime, timedelta
 
-from benchkit import bench_database
+from benchkit import bench_database, create_indexes
 from pymongo import MongoClient
 
 from clientela.channels import Delivery, SurveyChannel
@@ -55,14 +55,6 @@ SETUP = build_setup(
     ),
     {"instant": Instant()},
 )
-
-
-def create_indexes(database) -> None:
-    """The indexes the service declares for its invitations and recipients."""
-    for document in (SurveyInvitation, SurveyRecipient):
-        collection = database[document._meta["collection"]]
-        for spec in document._meta["index_specs"]:
-            collection.create_index(spec["fields"])
 
 
 def preload(database, size: int, batch: int = 5_000) -> None:
@@ -125,7 +117,7 @@ def measure(mongo_uri: str, size: int, events: int, round_: int) -> tuple[float,
     name = f"bench_feedback_{size}_{round_}"
     client.drop_database(name)
     database = client[name]
-    create_indexes(database)
+    create_indexes(database, (SurveyInvitation, SurveyRecipient))
     preload(database, size)
     uow = FeedbackStorage(database, RecordedEvents())
     questions = (QuestionSpec("recommend", "nps", "¿Nos recomendaría?"),)

@@ -17,8 +17,9 @@ service's entrypoints run it, without the HTTP or AMQP hop:
 - ``after an answer write``: the same read right after an NPS answer is recorded in
   one past month (untimed): that month's row is stale and computed again from its facts;
 - ``after a customer write``: the same read right after a customer is created in the
-  first month (untimed): every row ending after it is stale (churn, retention and I5
-  count every earlier customer), so every month is computed again;
+  first month (untimed): the part about customers of every row ending after it is stale
+  (churn, retention and I5 count every earlier customer), so it is worked out again for
+  every month from the customer counts kept per period; their own figures stay stored;
 - ``dashboard page``: what ``GET /`` does, the same indicators shaped, charted and
   rendered to HTML;
 - ``dashboard shaping``: the page alone from a report already read (its cost beside
@@ -40,7 +41,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bench_kpi_handlers import stored_fact
-from benchkit import bench_database
+from benchkit import bench_database, create_indexes
 from pymongo import MongoClient
 
 from clientela.periods import period_keys
@@ -49,6 +50,7 @@ from clientela.services.kpi.dashboard.page import page
 from clientela.services.kpi.dashboard.reading import dashboard_view
 from clientela.services.kpi.dashboard.view import Filters, build_view
 from clientela.services.kpi.dependencies import KpiStorage
+from clientela.services.kpi.documents import Fact, IndicatorRow
 from clientela.services.kpi.domain import ReportIndicators
 from clientela.storage import RecordedEvents
 
@@ -69,9 +71,9 @@ def fact(number: int, size: int) -> dict:
 
 
 def preload(client: MongoClient, database: str, size: int, batch: int = 5_000) -> None:
-    """A kpi database with its index and ``size`` captured facts."""
+    """A kpi database with its indexes and ``size`` captured facts."""
+    create_indexes(client[database], (Fact, IndicatorRow))
     collection = client[database].facts
-    collection.create_index([("kind", 1), ("at", 1)])
     for start in range(0, size, batch):
         collection.insert_many(
             [fact(n, size) for n in range(start, min(start + batch, size))], ordered=False

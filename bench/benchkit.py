@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,6 +78,15 @@ def bench_database(
         db.stop()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def create_indexes(database: Any, documents: Iterable[Any]) -> None:
+    """Create in ``database`` the indexes the service's ``documents`` declare, as the
+    service does when it starts."""
+    for document in documents:
+        collection = database[document._meta["collection"]]
+        for spec in document._meta["index_specs"]:
+            collection.create_index(spec["fields"])
 
 
 @contextmanager

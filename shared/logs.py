@@ -56,5 +56,5 @@ def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("amqp", "kombu", "pymongo", "nameko"):
+    for noisy in ("amqp", "kombu", "pymongo", "nameko", "fontTools"):
         logging.getLogger(noisy).setLevel(max(root.level, logging.WARNING))

@@ -1,27 +1,28 @@
 """Customer and loyalty indicators of a period in plain Python (UTC throughout).
 
 Counts of things that happened in a period (contracts due, purchases, points)
-are totalled by the storage; what depends on who is a customer at a moment
-(I5, customers at risk, churn and retention) is worked out here from each
-customer's creation and loss, their record updates and their churn alarms.
+are totalled by the storage. What depends on who is a customer at a moment
+(churn, retention, customers at risk) comes from customer counts summed before
+the period's start and before its end (:class:`CustomerCounts`): the storage
+keeps them per period, so that a period costs the same however many customers
+came before it. I5 looks at the records updated in and just before the period.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import astuple, dataclass, field
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from clientela import figures
-from clientela.periods import Period, period_key
+from clientela.periods import Period
 
 POINTS_KINDS = ("points_earned", "points_redeemed", "points_expired", "points_adjusted")
 """The loyalty ledger entries summed per period, each named as its event (an adjustment
 signed: points deducted by hand count negative)."""
-
-_END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 
 RECENT_UPDATE_DAYS = 90
 """I5: a customer's record counts as kept current when it changed in this many days."""
@@ -81,94 +82,132 @@ class Alarm:
         """Whether the alarm was raised before ``moment`` and not yet closed then."""
         return self.raised_at < moment and (self.closed_at is None or self.closed_at >= moment)
 
+    @property
+    def ended_at(self) -> datetime | None:
+        """When the alarm stopped being open: its close, or its raise for an alarm closed
+        before it was raised (never open); None while open."""
+        return None if self.closed_at is None else max(self.closed_at, self.raised_at)
 
-class CustomerHistory:
-    """When each customer was created and lost (its latest loss mark), when their records
-    changed, and their churn alarms; it answers each period by bisecting sorted times, so a
-    report costs about the same whatever the number of periods.
 
-    A customer marked lost before it was created counts as lost when created.
+@dataclass(frozen=True)
+class CustomerCounts:
+    """What happened to customers in a stretch of time, or before a moment when summed
+    from the start of time: customers ``created``, customers ``lost`` (a customer marked
+    lost before it was created counts as lost when created; a loss mark of a customer not
+    created yet, not at all), ``loss_marks``, churn alarms raised and ended.
+
+    Summed before a moment, they tell who is a customer then (:attr:`active`) and how many
+    alarms are open (:attr:`at_risk`).
     """
 
-    def __init__(
-        self,
-        created: Mapping[str, datetime],
-        lost: Mapping[str, datetime],
-        updates: Iterable[tuple[str, datetime]] = (),
-        alarms: Iterable[Alarm] = (),
-    ) -> None:
-        self._created = dict(created)
-        self._losses = {
-            customer: max(lost_at, self._created[customer])
-            for customer, lost_at in lost.items()
-            if customer in self._created
-        }
-        self._creation_times = sorted(self._created.values())
-        self._loss_times = sorted(self._losses.values())
-        self._marks = sorted(lost.values())
-        self._updates = sorted(updates, key=lambda update: update[1])
-        self._update_times = [changed_at for _customer, changed_at in self._updates]
-        self._alarms = list(alarms)
+    created: int = 0
+    lost: int = 0
+    loss_marks: int = 0
+    alarms_raised: int = 0
+    alarms_ended: int = 0
 
-    def count_active_at(self, moment: datetime) -> int:
-        """How many customers were created before ``moment`` and not lost before it."""
-        return _before(self._creation_times, moment) - _before(self._loss_times, moment)
+    def __add__(self, other: CustomerCounts) -> CustomerCounts:
+        return CustomerCounts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
-    def count_active_in(self, period: Period) -> int:
-        """How many customers were customers at some time in ``period``."""
-        return _before(self._creation_times, period.end) - _before(self._loss_times, period.start)
+    def __sub__(self, other: CustomerCounts) -> CustomerCounts:
+        return CustomerCounts(*(a - b for a, b in zip(astuple(self), astuple(other), strict=True)))
 
-    def is_active_in(self, customer: str, period: Period) -> bool:
-        """Whether ``customer`` was a customer at some time in ``period``."""
-        created_at = self._created.get(customer)
-        lost_at = self._losses.get(customer)
-        return (
-            created_at is not None
-            and created_at < period.end
-            and (lost_at is None or lost_at >= period.start)
-        )
+    @property
+    def active(self) -> int:
+        """Summed before a moment: the customers created before it and not lost before it."""
+        return self.created - self.lost
 
-    def periods(self, granularity: str, start: datetime | None, end: datetime | None) -> set[str]:
-        """The keys of the periods in ``[start, end)`` with a customer created, lost, updated
-        or alarmed."""
-        span = Period(start or datetime.min.replace(tzinfo=UTC), end or _END_OF_TIME)
-        moments = [*self._creation_times, *self._marks, *self._update_times]
-        moments += [alarm.raised_at for alarm in self._alarms]
-        return {period_key(moment, granularity) for moment in moments if moment in span}
+    @property
+    def at_risk(self) -> int:
+        """Summed before a moment: the customers with a churn alarm open then (loyalty keeps
+        at most one live alarm per customer)."""
+        return self.alarms_raised - self.alarms_ended
 
-    def figures(self, period: Period) -> dict[str, object]:
-        """New and lost customers, I5, alarms and customers at risk, churn and retention."""
-        active = self.count_active_in(period)
-        recent = Period(period.end - timedelta(days=RECENT_UPDATE_DAYS), period.end)
-        updates = 0
-        updated_recently: set[str] = set()
-        first = _before(self._update_times, min(period.start, recent.start))
-        for customer, changed_at in self._updates[first : _before(self._update_times, period.end)]:
-            if self.is_active_in(customer, period):
-                updates += changed_at in period
-                if changed_at in recent:
-                    updated_recently.add(customer)
-        new = _within(self._creation_times, period)
-        lost = _within(self._marks, period)
-        at_start = self.count_active_at(period.start)
-        at_risk = {alarm.customer for alarm in self._alarms if alarm.open_at(period.end)}
-        return {
-            "new_customers": new,
-            "lost_customers": lost,
-            "I5_updates_per_active_customer": round(updates / active, 2) if active else None,
-            "I5_updated_90d_pct": figures.percentage(len(updated_recently), active),
-            "alarms_raised": sum(1 for alarm in self._alarms if alarm.raised_at in period),
-            "customers_at_risk": len(at_risk),
-            "churn_rate": figures.percentage(lost, at_start),
-            "retention_rate": figures.percentage(self.count_active_at(period.end) - new, at_start),
-        }
+    @property
+    def eventful(self) -> bool:
+        """Whether a customer was created, marked lost or alarmed: a period with such a
+        moment is reported."""
+        return bool(self.created or self.loss_marks or self.alarms_raised)
 
 
-def _before(times: Sequence[datetime], moment: datetime) -> int:
-    """How many of the sorted ``times`` are before ``moment``."""
-    return bisect_left(times, moment)
+def count_by_period(
+    span: Period,
+    period_of: Callable[[datetime], str],
+    created: Mapping[str, datetime],
+    losses: Mapping[str, datetime],
+    alarms: Iterable[Alarm],
+) -> dict[str, CustomerCounts]:
+    """The customer counts of what happened in ``span``, by the period (``period_of`` a
+    moment) it happened in.
+
+    ``created`` and ``losses`` (latest loss mark) map customers to moments: every
+    customer created or lost in ``span``, with the creation of those lost in it and the
+    loss of those created in it, which decide when a loss counts. ``alarms``: every alarm
+    raised or ended in ``span``.
+    """
+    counted: dict[str, Counter[str]] = {}
+
+    def count(what: str, moment: datetime | None) -> None:
+        if moment is not None and moment in span:
+            counted.setdefault(period_of(moment), Counter())[what] += 1
+
+    for moment in created.values():
+        count("created", moment)
+    for customer, lost_at in losses.items():
+        count("loss_marks", lost_at)
+        if customer in created:
+            count("lost", max(lost_at, created[customer]))
+    for alarm in alarms:
+        count("alarms_raised", alarm.raised_at)
+        count("alarms_ended", alarm.ended_at)
+    return {key: CustomerCounts(**dict(counts)) for key, counts in counted.items()}
 
 
-def _within(times: Sequence[datetime], period: Period) -> int:
-    """How many of the sorted ``times`` fall in ``period``."""
-    return _before(times, period.end) - _before(times, period.start)
+class CustomerRecord(NamedTuple):
+    """When a customer was created, its latest loss mark (None: never lost) and whether
+    it is a captive customer (I6)."""
+
+    created_at: datetime
+    lost_at: datetime | None
+    captive: bool
+
+    def active_in(self, period: Period) -> bool:
+        """Whether the customer was a customer at some time in ``period``."""
+        lost_at = None if self.lost_at is None else max(self.lost_at, self.created_at)
+        return self.created_at < period.end and (lost_at is None or lost_at >= period.start)
+
+
+def customer_figures(
+    period: Period,
+    before_start: CustomerCounts,
+    before_end: CustomerCounts,
+    updates: Iterable[tuple[str, datetime]],
+    records: Mapping[str, CustomerRecord],
+) -> dict[str, object]:
+    """New and lost customers, I5, alarms and customers at risk, churn and retention of
+    ``period``, from the customer counts before its start and before its end, the record
+    updates (customer, when) made in it and in the recent window before its end, and the
+    records of the customers updated."""
+    within = before_end - before_start
+    active = before_end.created - before_start.lost  # customers at some time in the period
+    recent = Period(period.end - timedelta(days=RECENT_UPDATE_DAYS), period.end)
+    updated = 0
+    updated_recently: set[str] = set()
+    for customer, changed_at in updates:
+        record = records.get(customer)
+        if record is None or not record.active_in(period):
+            continue
+        updated += changed_at in period
+        if changed_at in recent:
+            updated_recently.add(customer)
+    at_start = before_start.active
+    return {
+        "new_customers": within.created,
+        "lost_customers": within.loss_marks,
+        "I5_updates_per_active_customer": round(updated / active, 2) if active else None,
+        "I5_updated_90d_pct": figures.percentage(len(updated_recently), active),
+        "alarms_raised": within.alarms_raised,
+        "customers_at_risk": before_end.at_risk,
+        "churn_rate": figures.percentage(within.loss_marks, at_start),
+        "retention_rate": figures.percentage(before_end.active - within.created, at_start),
+    }

@@ -17,6 +17,10 @@ from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from clientela.periods import parse_period, period_key, period_keys
+from clientela.services.kpi.customer_count_rows import (
+    CustomerCountRows,
+    FakeCustomerCountRows,
+)
 from clientela.services.kpi.documents import PROSPECT_KINDS
 from clientela.services.kpi.domain import (
     CAPTURE_DIMENSIONS,
@@ -31,11 +35,13 @@ from clientela.services.kpi.feedback_indicators import (
     ScoredAnswer,
     ServqualAnswer,
 )
-from clientela.services.kpi.indicator_rows import FakeIndicatorRows, IndicatorRows
+from clientela.services.kpi.indicator_rows import times_of
 from clientela.services.kpi.rebuild_storage import FactRebuild, FakeFactRebuild
 from clientela.services.kpi.target_storage import FakeTargetStorage, TargetStorage
 
 ATTEMPTS = 10
+PAIRED_KINDS = ("customer", "lost")
+"""A customer's creation and loss: its loss counts at the later of the two."""
 """How often a conditional write is redone when another writer got there in between."""
 DUPLICATE_KEY = 11000
 
@@ -100,7 +106,7 @@ def _created(fact_id: str, kind: str, subject: str, changes: Iterable[Change]) -
     return fact
 
 
-class KpiStorage(TargetStorage, FactRebuild, IndicatorRows):
+class KpiStorage(TargetStorage, FactRebuild, CustomerCountRows):
     """Facts in the kpi database, each written by ``_id``; targets, references and alerts;
     facts rebuilt aside; the indicators of each period, marked stale by the fact writes."""
 
@@ -120,6 +126,7 @@ class KpiStorage(TargetStorage, FactRebuild, IndicatorRows):
         fields = {"kind": kind, "subject": subject, "at": at, "periods": period_keys(at), **details}
         self.facts.update_one({"_id": fact_id}, {"$setOnInsert": fields}, upsert=True)
         self.mark_stale([(kind, at)])
+        self._mark_paired_losses([(kind, subject)])
 
     def change_fact(self, fact_id: str, kind: str, subject: str, *changes: Change) -> None:
         """Create the fact if need be, and apply each change that wins over it.
@@ -134,6 +141,7 @@ class KpiStorage(TargetStorage, FactRebuild, IndicatorRows):
         before the write and once it is made (see :mod:`.indicator_rows`).
         """
         self._change(fact_id, kind, subject, changes)
+        self._mark_paired_losses([(kind, subject)])
 
     def change_prospect_fact(self, kind: str, prospect_id: str, *changes: Change) -> None:
         """:meth:`change_fact` on the prospect's fact of ``kind``, which also takes the
@@ -167,12 +175,12 @@ class KpiStorage(TargetStorage, FactRebuild, IndicatorRows):
             fact = found.get(fact_id)
             if fact is None:
                 new = _created(fact_id, kind, subject, wanted)
-                self.mark_stale([(kind, new.get("at"))])
+                self.mark_stale(times_of(new))
                 try:
                     self.facts.insert_one(new)
                 except DuplicateKeyError:
                     continue  # another writer created it: apply the changes over it
-                self.mark_stale([(kind, new.get("at"))])
+                self.mark_stale(times_of(new))
                 return True
             changed = winning(wanted, fact)
             held = {change.field: fact.get(change.field) for change in changed}
@@ -211,8 +219,12 @@ class KpiStorage(TargetStorage, FactRebuild, IndicatorRows):
             created, remaining = self._change_in_bulk(remaining)
             self._copy_merge_changes([writes.changed[fact_id] for fact_id in created])
             if not remaining:
-                return
-        raise RuntimeError(f"{len(remaining)} facts keep changing; the events will be retried")
+                break
+        else:
+            raise RuntimeError(f"{len(remaining)} facts keep changing; the events will be retried")
+        paired = [(fact["kind"], fact["subject"]) for fact in writes.recorded.values()]
+        paired += [(changes.kind, changes.subject) for changes in writes.changed.values()]
+        self._mark_paired_losses(paired)
 
     def _change_in_bulk(
         self, wanted: dict[str, FactChanges]
@@ -233,7 +245,7 @@ class KpiStorage(TargetStorage, FactRebuild, IndicatorRows):
                 inserts.append(fact_id)
                 kind, subject = fact_changes.kind, fact_changes.subject
                 new = _created(fact_id, kind, subject, changes)
-                timed.append((kind, new.get("at")))
+                timed.extend(times_of(new))
                 requests.append(InsertOne(new))
                 continue
             changed = winning(changes, fact)
@@ -284,8 +296,16 @@ class KpiStorage(TargetStorage, FactRebuild, IndicatorRows):
         so that the rows of a time another writer gave a fact meanwhile are marked too."""
         if not fact_ids:
             return []
-        found = self.facts.find({"_id": {"$in": fact_ids}}, {"kind": 1, "at": 1})
-        return [(fact["kind"], fact.get("at")) for fact in found]
+        found = self.facts.find({"_id": {"$in": fact_ids}}, {"kind": 1, "at": 1, "closed_at": 1})
+        return [timed for fact in found for timed in times_of(fact)]
+
+    def _mark_paired_losses(self, written: Iterable[tuple[str, str]]) -> None:
+        """Mark again the periods of the creation and the loss of the customers of these
+        (kind, subject) customer and loss facts: a loss counts once both are known, at the
+        later of the two, so writing either can move a count into the other's period."""
+        customers = {subject for kind, subject in written if kind in PAIRED_KINDS}
+        ids = [f"{kind}:{customer}" for customer in sorted(customers) for kind in PAIRED_KINDS]
+        self.mark_stale(self._timed_now(ids))
 
     def merge_state(self, prospect_id: str) -> tuple[bool, str] | None:
         """(merged, stamp) of the prospect's latest merge change, None before any."""
@@ -407,12 +427,6 @@ class KpiStorage(TargetStorage, FactRebuild, IndicatorRows):
         for fact in self.facts.find(_timed(SERVQUAL, start, end), projection):
             yield _servqual(fact, granularity)
 
-    def captive_customers(self, end: datetime | None) -> dict[str, datetime]:
-        """The captive customers created before ``end``, and when each was created."""
-        projection = {"subject": 1, "captive": 1, "at": 1}
-        facts = self.facts.find(_timed("customer", None, end), projection)
-        return {fact["subject"]: fact["at"] for fact in facts if fact.get("captive")}
-
     def complaints(
         self, granularity: str, start: datetime | None, end: datetime | None
     ) -> Iterator[ComplaintFact]:
@@ -493,8 +507,8 @@ def _complaint(fact: dict[str, Any], granularity: str) -> ComplaintFact:
 def _timed_before_and_after(
     fact: dict[str, Any], values: dict[str, Any]
 ) -> list[tuple[str, datetime | None]]:
-    """(kind, time) of a stored fact before and after ``values`` are set on it."""
-    return [(fact["kind"], fact.get("at")), (fact["kind"], values.get("at", fact.get("at")))]
+    """(kind, time) of a stored fact's times before and after ``values`` are set on it."""
+    return [*times_of(fact), *times_of({**fact, **values})]
 
 
 def _timed(kind: str, start: datetime | None, end: datetime | None) -> dict[str, Any]:
@@ -507,7 +521,7 @@ def _timed(kind: str, start: datetime | None, end: datetime | None) -> dict[str,
     return {"kind": kind, "at": bounds or {"$ne": None}}
 
 
-class FakeKpiStorage(FakeTargetStorage, FakeFactRebuild, FakeIndicatorRows):
+class FakeKpiStorage(FakeTargetStorage, FakeFactRebuild, FakeCustomerCountRows):
     """:class:`KpiStorage` in memory, for handler unit tests."""
 
     def __init__(self) -> None:
@@ -638,10 +652,6 @@ class FakeKpiStorage(FakeTargetStorage, FakeFactRebuild, FakeIndicatorRows):
     ) -> Iterator[ServqualAnswer]:
         for fact in self._counting(SERVQUAL, start, end):
             yield _servqual(fact, granularity)
-
-    def captive_customers(self, end: datetime | None) -> dict[str, datetime]:
-        facts = self._counting("customer", None, end)
-        return {fact["subject"]: fact["at"] for fact in facts if fact.get("captive")}
 
     def complaints(
         self, granularity: str, start: datetime | None, end: datetime | None

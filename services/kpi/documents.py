@@ -117,18 +117,22 @@ class Fact(Document):
     meta = {
         "db_alias": "kpi",
         "collection": "facts",
-        # handlers find facts by _id; the indicators read a kind over a time range
-        "indexes": [("kind", "at")],
+        # handlers find facts by _id; the indicators read a kind over a time range, the
+        # customer counts the alarms closed in one
+        "indexes": [("kind", "at"), ("kind", "closed_at")],
     }
 
 
 class IndicatorRow(Document):
     """The indicators of one whole period as a read returns them, kept until a fact write
-    that can change them marks them stale.
+    that can change them marks them stale (see :mod:`.indicator_rows`).
 
-    ``id`` is ``<granularity>:<period key>``; ``version`` is a token set anew by every
-    mark, ``computed`` the token the stored ``row`` was computed under (fresh when they
-    are equal); ``row`` is None for a period whose facts count for nothing.
+    ``id`` is ``<granularity>:<period key>``. Each part of the figures has a token set
+    anew by every mark (``version``, ``customers_version``, ``counts_version``), the
+    token its stored figures were computed under (``computed``...: fresh when they are
+    equal) and the figures: ``row``, those of the period's own facts (None when they
+    count for nothing); ``customers_row``, those about customers; ``counts``, the
+    customer counts of the period.
     """
 
     id = StringField(primary_key=True)
@@ -136,9 +140,15 @@ class IndicatorRow(Document):
     period = StringField(required=True)
     start = DateTimeField(required=True)
     end = DateTimeField(required=True)
-    version = StringField(required=True)
+    version = StringField()
     computed = StringField()
-    row = DictField(null=True)
+    row = StringField(null=True)
+    customers_version = StringField()
+    customers_computed = StringField()
+    customers_row = StringField(null=True)
+    counts_version = StringField()
+    counts_computed = StringField()
+    counts = DictField()
 
     meta = {
         "db_alias": "kpi",

@@ -183,7 +183,6 @@ class PeriodIndicators:
     cohort_converted: int = 0
     first_contact_hours: list[float] = field(default_factory=list)
     conversions: int = 0
-    nps_latest_categories: list[str] = field(default_factory=list)
 
     def count_new(
         self, count: int, origin: dict[str, str], completeness_total: float, converted: int
@@ -201,7 +200,7 @@ class PeriodIndicators:
                 counts[origin[dimension]] = counts.get(origin[dimension], 0) + count
 
     def as_dict(self) -> dict[str, object]:
-        """I1 to I4 and NPS as they are reported."""
+        """I1 to I4 as they are reported."""
         return {
             "period": self.period,
             "I1_new_prospects": self.new_prospects,
@@ -218,6 +217,4 @@ class PeriodIndicators:
             "I4_cohort_conversion_rate": figures.percentage(
                 self.cohort_converted, self.new_prospects
             ),
-            "nps_respondents": len(self.nps_latest_categories),
-            "NPS": net_promoter_score(self.nps_latest_categories),
         }

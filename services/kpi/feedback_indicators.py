@@ -26,7 +26,12 @@ from statistics import fmean
 from typing import Any, NamedTuple
 
 from clientela import figures
-from clientela.services.kpi.domain import hours_between, latest_by_customer, median
+from clientela.services.kpi.domain import (
+    hours_between,
+    latest_by_customer,
+    median,
+    net_promoter_score,
+)
 
 SURVEY_SCALES = ("csat", "ces")
 """The scored survey questions counted from ``survey_responded``, each a kind of fact."""
@@ -105,29 +110,38 @@ class PeriodServqual:
 
 @dataclass
 class PeriodSurveys:
-    """The survey answers of one period, and each customer's latest satisfaction in it."""
+    """The survey answers of one period: each customer's latest NPS category and latest
+    satisfaction in it, the scored answers and the SERVQUAL answers."""
 
+    nps_latest_categories: list[str] = field(default_factory=list)
     scores: dict[str, list[int]] = field(default_factory=lambda: {s: [] for s in SURVEY_SCALES})
     satisfied: dict[str, bool] = field(default_factory=dict)
     servqual: PeriodServqual = field(default_factory=PeriodServqual)
 
-    def as_dict(self, captive: Mapping[str, datetime], end: datetime) -> dict[str, object]:
-        """CSAT, CSAT_mean, CES_mean, SC, I6 over the customers ``captive`` (created at)
-        before the period's ``end``, and the SERVQUAL gaps."""
+    def as_dict(self) -> dict[str, object]:
+        """NPS and its respondents, CSAT, CSAT_mean, CES_mean, SC and the SERVQUAL gaps."""
         csat = self.scores["csat"]
-        captives = [
-            kept
-            for customer, kept in self.satisfied.items()
-            if customer in captive and captive[customer] < end
-        ]
         return {
+            "nps_respondents": len(self.nps_latest_categories),
+            "NPS": net_promoter_score(self.nps_latest_categories),
             "CSAT": figures.percentage(sum(s >= CSAT_SATISFIED for s in csat), len(csat)),
             "CSAT_mean": figures.mean(csat),
             "CES_mean": figures.mean(self.scores["ces"]),
             "SC": _satisfied_share(self.satisfied.values()),
-            "I6": _satisfied_share(captives),
             **self.servqual.as_dict(),
         }
+
+
+def captive_satisfaction(
+    satisfied: Mapping[str, bool], captive: Mapping[str, datetime], end: datetime
+) -> float | None:
+    """I6: SC over the customers ``satisfied`` or not in a period who are ``captive``
+    customers (by when they were created) created before its ``end``."""
+    return _satisfied_share(
+        kept
+        for customer, kept in satisfied.items()
+        if customer in captive and captive[customer] < end
+    )
 
 
 def latest_satisfaction(answers: Iterable[Satisfaction]) -> dict[str, dict[str, bool]]:

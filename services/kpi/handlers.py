@@ -24,7 +24,8 @@ resolutions and its breaches in any order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,10 +36,10 @@ from clientela.periods import Period, parse_period, period_key, period_keys
 from clientela.services.kpi.customer_indicators import (
     POINTS_KINDS,
     RECENT_UPDATE_DAYS,
-    Alarm,
-    CustomerHistory,
+    CustomerCounts,
     PeriodActivity,
     contract_counts,
+    customer_figures,
 )
 from clientela.services.kpi.dependencies import KpiStorage, NpsAnswer
 from clientela.services.kpi.domain import (
@@ -63,9 +64,11 @@ from clientela.services.kpi.feedback_indicators import (
     PeriodComplaints,
     PeriodSurveys,
     Satisfaction,
+    ScoredAnswer,
+    captive_satisfaction,
     latest_satisfaction,
 )
-from clientela.services.kpi.indicator_rows import StoredRow
+from clientela.services.kpi.indicator_rows import REPORTED_PARTS, RowPart, StoredRow
 from clientela.services.kpi.trends import earliest_needed, trends
 
 
@@ -333,36 +336,83 @@ def report_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str
     """Prospect (I1 to I4), survey, complaint, customer and loyalty indicators for every period with
     activity in the range, oldest first.
 
-    The periods lying wholly in the range are read as stored; each run of stale ones is
-    computed from the facts of its periods and stored unless a write marked it meanwhile
-    (see :mod:`clientela.services.kpi.indicator_rows`). The part of a period the range
-    cuts at either end is computed from the facts of that part.
+    The periods lying wholly in the range are read as stored. Each part of their rows
+    that is stale (see :mod:`clientela.services.kpi.indicator_rows`) is computed again
+    from the facts it counts, a run of stale periods at a time, and stored unless a
+    write marked it meanwhile. The part of a period the range cuts at either end is
+    computed from the facts of that part.
     """
-    rows: dict[str, dict[str, Any] | None] = {}
     stored = uow.indicator_rows(query.granularity, query.start, query.end)
-    for run in _stale_runs(stored):
-        span = ReportIndicators(query.granularity, run[0].start, run[-1].end)
-        computed = {str(row["period"]): row for row in _computed_indicators(span, uow)}
-        for stale in run:
-            rows[stale.period] = computed.get(stale.period)
-            uow.store_indicator_row(
-                query.granularity, stale.period, stale.version, rows[stale.period]
-            )
-    rows.update((row.period, row.row) for row in stored if row.fresh)
+    figures = {part: _read_part(part, stored, query.granularity, uow) for part in REPORTED_PARTS}
     for edge in _cut_periods(query):
-        rows.update((str(row["period"]), row) for row in _computed_indicators(edge, uow))
-    return [row for _key, row in sorted(rows.items()) if row is not None]
+        cut = _cut_row(edge, uow)
+        for part, compute in PART_FIGURES.items():
+            held = cut.parts[part]
+            if held.fresh:
+                figures[part][cut.period] = held.figures
+            else:
+                figures[part][cut.period] = compute(edge, [cut.period], uow).get(cut.period)
+                if cut.row_id:
+                    uow.store_indicator_row(
+                        cut.row_id, part, held.version, figures[part][cut.period]
+                    )
+    reported = []
+    for key in sorted(set().union(*figures.values())):
+        about = dict(figures["customers"].get(key) or {})
+        eventful = about.pop("eventful", False)
+        own = {part: figures[part].get(key) for part in OWN_PARTS}
+        if eventful or any(part is not None for part in own.values()):
+            row: dict[str, Any] = {"period": key}
+            for part, found in own.items():
+                row.update(found if found is not None else _no_figures(part, key))
+            reported.append({**row, **about})
+    return reported
 
 
-def _stale_runs(stored: list[StoredRow]) -> list[list[StoredRow]]:
-    """The stale rows, in runs of rows with no fresh one between them."""
+def _read_part(
+    part: str, stored: list[StoredRow], granularity: str, uow: KpiStorage
+) -> dict[str, dict[str, Any] | None]:
+    """The figures of part ``part`` of each stored row, by period: as stored where fresh,
+    computed and stored again where stale."""
+    figures = {row.period: row.parts[part].figures for row in stored if row.parts[part].fresh}
+    for run in _stale_runs(stored, part):
+        span = ReportIndicators(granularity, run[0].start, run[-1].end)
+        computed = PART_FIGURES[part](span, [row.period for row in run], uow)
+        for stale in run:
+            figures[stale.period] = computed.get(stale.period)
+            version = stale.parts[part].version
+            uow.store_indicator_row(stale.row_id, part, version, figures[stale.period])
+    return figures
+
+
+def _stale_runs(stored: list[StoredRow], part: str) -> list[list[StoredRow]]:
+    """The rows whose part ``part`` is stale, in runs with no fresh one between them."""
     runs: list[list[StoredRow]] = [[]]
     for row in stored:
-        if row.fresh:
+        if row.parts[part].fresh:
             runs.append([])
         else:
             runs[-1].append(row)
     return [run for run in runs if run]
+
+
+def _cut_row(edge: ReportIndicators, uow: KpiStorage) -> StoredRow:
+    """The row of the part of a period a range cuts: kept when both its ends are days
+    (as the dashboard and the commands give them), otherwise a stale one kept nowhere
+    (no ``row_id``)."""
+    start, end = _ends_of(edge)
+    if _starts_period(start, "day") and _starts_period(end, "day"):
+        return uow.cut_row(edge.granularity, start, end)
+    stale = dict.fromkeys(REPORTED_PARTS, RowPart(None, None, False))
+    return StoredRow("", period_key(start, edge.granularity), start, end, stale)
+
+
+def _ends_of(query: ReportIndicators) -> tuple[datetime, datetime]:
+    """The two ends of a range computed from its facts (a run of whole periods, or the
+    part of one a range cuts)."""
+    if query.start is None or query.end is None:
+        raise ValueError("indicators are computed over a range with both ends")
+    return query.start, query.end
 
 
 def _cut_periods(query: ReportIndicators) -> list[ReportIndicators]:
@@ -382,19 +432,17 @@ def _cut_periods(query: ReportIndicators) -> list[ReportIndicators]:
     return cut
 
 
-def _computed_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str, Any]]:
-    """The indicators of every period with activity in the range, computed from the facts
-    timed in it (and, for customers, before it)."""
+def _prospect_figures(
+    query: ReportIndicators, _keys: list[str], uow: KpiStorage
+) -> dict[str, dict[str, Any]]:
+    """I1 to I4 of every period of the range with a counting capture, first contact or
+    conversion."""
     periods: dict[str, PeriodIndicators] = {}
-    activities: dict[str, PeriodActivity] = {}
 
     def period(key: str) -> PeriodIndicators:
         return periods.setdefault(key, PeriodIndicators(key))
 
-    def activity(key: str) -> PeriodActivity:
-        return activities.setdefault(key, PeriodActivity())
-
-    span = (query.granularity, query.start, query.end)
+    span = (query.granularity, *_ends_of(query))
     for captures in uow.capture_totals(*span):
         period(captures.period).count_new(
             captures.prospects, captures.origin, captures.completeness, captures.converted
@@ -403,9 +451,19 @@ def _computed_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[
         period(key).first_contact_hours.extend(hours)
     for key, count in uow.conversion_counts(*span):
         period(key).conversions += count
-    nps_answers = list(uow.nps_answers(*span))
-    for key, category in latest_per_customer(nps_answers):
-        period(key).nps_latest_categories.append(category)
+    return {key: indicators.as_dict() for key, indicators in periods.items()}
+
+
+def _activity_figures(
+    query: ReportIndicators, _keys: list[str], uow: KpiStorage
+) -> dict[str, dict[str, Any]]:
+    """CCT, purchases and points of every period of the range with such a fact."""
+    activities: dict[str, PeriodActivity] = {}
+
+    def activity(key: str) -> PeriodActivity:
+        return activities.setdefault(key, PeriodActivity())
+
+    span = (query.granularity, *_ends_of(query))
     for key, contracts in uow.fact_totals("contract", *span, summed=("due", "on_time")):
         activity(key).contracts_due += contracts["due"]
         activity(key).contracts_on_time += contracts["on_time"]
@@ -414,26 +472,87 @@ def _computed_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[
     for kind in POINTS_KINDS:
         for key, entries in uow.fact_totals(kind, *span, summed=("points",)):
             activity(key).points[kind] += entries["points"]
+    return {key: period.as_dict() for key, period in activities.items()}
+
+
+def _survey_figures(
+    query: ReportIndicators, _keys: list[str], uow: KpiStorage
+) -> dict[str, dict[str, Any]]:
+    """NPS, CSAT, CES, SC and the SERVQUAL gaps of every period of the range with an
+    answer: each customer's latest NPS category and satisfaction in the period count."""
+    surveys: dict[str, PeriodSurveys] = {}
+
+    def period(key: str) -> PeriodSurveys:
+        return surveys.setdefault(key, PeriodSurveys())
+
+    span = (query.granularity, *_ends_of(query))
+    nps_answers = list(uow.nps_answers(*span))
+    for key, category in latest_per_customer(nps_answers):
+        period(key).nps_latest_categories.append(category)
+    scored = {kind: list(uow.scored_answers(kind, *span)) for kind in SURVEY_SCALES}
+    for kind, answers in scored.items():
+        for answer in answers:
+            period(answer.period).scores[kind].append(answer.score)
+    for key, customers in latest_satisfaction(_satisfaction(nps_answers, scored["csat"])).items():
+        period(key).satisfied = customers
+    for servqual in uow.servqual_answers(*span):
+        period(servqual.period).servqual.count(servqual)
+    return {key: answers.as_dict() for key, answers in surveys.items()}
+
+
+def _complaint_figures(
+    query: ReportIndicators, _keys: list[str], uow: KpiStorage
+) -> dict[str, dict[str, Any]]:
+    """The complaints of every period of the range in which one was opened."""
     complaints: dict[str, PeriodComplaints] = {}
-    for complaint in uow.complaints(*span):
+    for complaint in uow.complaints(query.granularity, *_ends_of(query)):
         complaints.setdefault(complaint.period, PeriodComplaints()).count(complaint)
-    history = _customer_history(query, uow)
-    surveys = _survey_periods(query, nps_answers, uow)
-    captive = uow.captive_customers(query.end) if surveys else {}
-    keys = {*periods, *activities, *surveys, *complaints, *history.periods(*span)}
-    reported = []
-    for key in sorted(keys):
+    return {key: opened.as_dict() for key, opened in complaints.items()}
+
+
+def _no_figures(part: str, key: str) -> dict[str, Any]:
+    """The figures of part ``part`` of a period with no fact it counts."""
+    empty: dict[str, Callable[[], dict[str, object]]] = {
+        "prospects": PeriodIndicators(key).as_dict,
+        "activity": PeriodActivity().as_dict,
+        "surveys": PeriodSurveys().as_dict,
+        "complaints": PeriodComplaints().as_dict,
+    }
+    return empty[part]()
+
+
+def _customer_indicators(
+    query: ReportIndicators, keys: list[str], uow: KpiStorage
+) -> dict[str, dict[str, Any]]:
+    """The figures about customers of the periods ``keys`` and of every period of the
+    range in which a customer was created, marked lost, alarmed or updated (``eventful``):
+    from the customer counts before each, the record updates in and just before each, and
+    who among each period's surveyed customers is a captive one (I6)."""
+    start, end = _ends_of(query)
+    span = (query.granularity, start, end)
+    satisfied = latest_satisfaction(
+        _satisfaction(uow.nps_answers(*span), uow.scored_answers("csat", *span))
+    )
+    since = start - timedelta(days=RECENT_UPDATE_DAYS)
+    updates = [(fact.subject, fact.at) for fact in uow.timed_facts("update", since, end)]
+    counts_before = _CountsBefore(query.granularity, start, end, uow)
+    surveyed = {customer for customers in satisfied.values() for customer in customers}
+    records = uow.customer_records({*surveyed, *(customer for customer, _at in updates)})
+    captive = {
+        customer: record.created_at for customer, record in records.items() if record.captive
+    }
+    updated = {period_key(at, query.granularity) for _customer, at in updates if at >= start}
+    eventful = counts_before.eventful | updated
+    figures = {}
+    for key in {*keys, *eventful}:
         within = _in_range(parse_period(key), query)
-        reported.append(
-            {
-                **period(key).as_dict(),
-                **activity(key).as_dict(),
-                **surveys.get(key, PeriodSurveys()).as_dict(captive, within.end),
-                **complaints.get(key, PeriodComplaints()).as_dict(),
-                **history.figures(within),
-            }
-        )
-    return reported
+        before = (counts_before(within.start), counts_before(within.end))
+        figures[key] = {
+            "eventful": key in eventful,
+            "I6": captive_satisfaction(satisfied.get(key, {}), captive, within.end),
+            **customer_figures(within, *before, updates, records),
+        }
+    return figures
 
 
 def report_trends(query: ReportTrends, uow: KpiStorage) -> list[dict[str, object]]:
@@ -454,46 +573,68 @@ def report_trends(query: ReportTrends, uow: KpiStorage) -> list[dict[str, object
     return [asdict(trend) for trend in found]
 
 
-def _survey_periods(
-    query: ReportIndicators, nps_answers: list[NpsAnswer], uow: KpiStorage
-) -> dict[str, PeriodSurveys]:
-    """The CSAT, CES and SERVQUAL answers of each period in the range, and whether each
-    customer's latest CSAT or NPS answer in it is satisfied."""
-    surveys: dict[str, PeriodSurveys] = {}
-    span = (query.granularity, query.start, query.end)
-    satisfaction = [
-        Satisfaction(nps.period, nps.customer, nps.answered_at, nps.category in NPS_SATISFIED)
-        for nps in nps_answers
+PART_FIGURES: dict[str, Callable[[ReportIndicators, list[str], KpiStorage], dict[str, Any]]] = {
+    "prospects": _prospect_figures,
+    "activity": _activity_figures,
+    "surveys": _survey_figures,
+    "complaints": _complaint_figures,
+    "customers": _customer_indicators,
+}
+"""How each reported part of a row is computed over a range, for the given periods."""
+OWN_PARTS = tuple(part for part in REPORTED_PARTS if part != "customers")
+"""The parts of a row made of the figures of its own facts."""
+
+
+def _satisfaction(
+    nps_answers: Iterable[NpsAnswer], csat_answers: Iterable[ScoredAnswer]
+) -> list[Satisfaction]:
+    """Whether each NPS and CSAT answer is satisfied (SC, I6)."""
+    return [
+        *(
+            Satisfaction(nps.period, nps.customer, nps.answered_at, nps.category in NPS_SATISFIED)
+            for nps in nps_answers
+        ),
+        *(
+            Satisfaction(csat.period, csat.customer, csat.answered_at, csat.score >= CSAT_SATISFIED)
+            for csat in csat_answers
+        ),
     ]
-    for kind in SURVEY_SCALES:
-        for scored in uow.scored_answers(kind, *span):
-            surveys.setdefault(scored.period, PeriodSurveys()).scores[kind].append(scored.score)
-            if kind == "csat":
-                satisfied = scored.score >= CSAT_SATISFIED
-                satisfaction.append(
-                    Satisfaction(scored.period, scored.customer, scored.answered_at, satisfied)
-                )
-    for key, customers in latest_satisfaction(satisfaction).items():
-        surveys.setdefault(key, PeriodSurveys()).satisfied = customers
-    for servqual in uow.servqual_answers(*span):
-        surveys.setdefault(servqual.period, PeriodSurveys()).servqual.count(servqual)
-    return surveys
 
 
-def _customer_history(query: ReportIndicators, uow: KpiStorage) -> CustomerHistory:
-    """Customers, losses and alarms up to the end of the range, and record updates from
-    the recent window before its start."""
-    end = query.end
-    since = None if query.start is None else query.start - timedelta(days=RECENT_UPDATE_DAYS)
-    return CustomerHistory(
-        created={fact.subject: fact.at for fact in uow.timed_facts("customer", None, end)},
-        lost={fact.subject: fact.at for fact in uow.timed_facts("lost", None, end)},
-        updates=[(fact.subject, fact.at) for fact in uow.timed_facts("update", since, end)],
-        alarms=[
-            Alarm(fact.subject, fact.at, fact.closed_at)
-            for fact in uow.timed_facts("alarm", None, end)
-        ],
-    )
+class _CountsBefore:
+    """The customer counts before each boundary of the periods of a range with both ends
+    (``start``, ``end``), and the periods of the range in which a customer was created,
+    marked lost or alarmed (``eventful``).
+
+    A range of whole periods adds the counts kept per period to those before its start;
+    the part of a period a range cuts asks the storage at its two ends.
+    """
+
+    def __init__(self, granularity: str, start: datetime, end: datetime, uow: KpiStorage) -> None:
+        self.eventful: set[str] = set()
+        known = {start: uow.customer_counts_before(start)}
+        if _starts_period(start, granularity) and _starts_period(end, granularity):
+            total = known[start]
+            for key, counts in sorted(uow.customer_counts(granularity, start, end).items()):
+                total += counts
+                known[parse_period(key).end] = total
+                if counts.eventful:
+                    self.eventful.add(key)
+        else:
+            known[end] = uow.customer_counts_before(end)
+            if (known[end] - known[start]).eventful:
+                self.eventful.add(period_key(start, granularity))
+        self._moments = list(known)  # in order
+        self._counts = list(known.values())
+
+    def __call__(self, moment: datetime) -> CustomerCounts:
+        """The counts before ``moment``, a boundary of the range's periods."""
+        return self._counts[bisect_right(self._moments, moment) - 1]
+
+
+def _starts_period(moment: datetime, granularity: str) -> bool:
+    """Whether ``moment`` is the start of a ``granularity`` period."""
+    return parse_period(period_key(moment, granularity)).start == moment
 
 
 def _in_range(period: Period, query: ReportIndicators) -> Period:

@@ -7,6 +7,7 @@ import pytest
 from clientela.events import new_event, parse_event
 from clientela.periods import period_keys
 from clientela.services.kpi import handlers
+from clientela.services.kpi.customer_indicators import CustomerCounts, CustomerRecord
 from clientela.services.kpi.dependencies import FakeKpiStorage, KpiStorage
 from clientela.services.kpi.domain import Change, ReportIndicators, merge_change
 from clientela.services.kpi.fact_batch import FactWrites
@@ -275,14 +276,72 @@ def test_scored_answers_are_the_answers_of_a_kind_in_the_range(uow):
     assert list(uow.scored_answers("ces", "quarter", MAR, None)) == [("2026-Q1", "c1", MAR, 6)]
 
 
-def test_captive_customers_are_those_created_captive_before_the_end(uow):
+def test_customer_records_tell_creation_latest_loss_and_captive(uow):
     uow.record_once("customer:c1", "customer", "c1", JAN, captive=True)
     uow.record_once("customer:c2", "customer", "c2", JAN, captive=False)
-    uow.record_once("customer:c3", "customer", "c3", MAR, captive=True)
     uow.record_once("customer:c4", "customer", "c4", JAN)  # recorded before captive was kept
+    lost = {"at": MAR, "periods": period_keys(MAR), "lost_stamp": "s1"}
+    uow.change_fact("lost:c2", "lost", "c2", Change("lost_stamp", "s1", lost))
+    uow.change_fact("lost:c9", "lost", "c9", Change("lost_stamp", "s1", lost))  # not created
 
-    assert uow.captive_customers(None) == {"c1": JAN, "c3": MAR}
-    assert uow.captive_customers(MAR) == {"c1": JAN}
+    assert uow.customer_records(["c1", "c2", "c4", "c9", "c0"]) == {
+        "c1": CustomerRecord(JAN, None, True),
+        "c2": CustomerRecord(JAN, MAR, False),
+        "c4": CustomerRecord(JAN, None, False),
+    }
+
+
+def lose(uow, customer, at):
+    values = {"at": at, "periods": period_keys(at), "lost_stamp": at.isoformat()}
+    uow.change_fact(
+        f"lost:{customer}", "lost", customer, Change("lost_stamp", at.isoformat(), values)
+    )
+
+
+def raise_alarm(uow, alarm_id, customer, raised_at, closed_at=None):
+    changes = [earliest(raised_at)]
+    if closed_at is not None:
+        changes.append(Change("closed_at", closed_at, {"closed_at": closed_at}, earliest=True))
+    uow.change_fact(f"alarm:{alarm_id}", "alarm", customer, *changes)
+
+
+def test_customer_counts_are_kept_per_period_and_summed_before_any_moment(uow):
+    feb = datetime(2026, 2, 3, 12, tzinfo=UTC)
+    uow.record_once("customer:c1", "customer", "c1", JAN)
+    uow.record_once("customer:c2", "customer", "c2", feb)
+    lose(uow, "c1", feb)
+    lose(uow, "c3", JAN)  # lost before it was created: counts as lost when created
+    raise_alarm(uow, "a1", "c2", feb, closed_at=MAR)
+    assert uow.customer_counts("month", None, None) == {
+        "2026-01": CustomerCounts(created=1, loss_marks=1),
+        "2026-02": CustomerCounts(created=1, lost=1, loss_marks=1, alarms_raised=1),
+        "2026-03": CustomerCounts(alarms_ended=1),
+    }
+
+    uow.record_once("customer:c3", "customer", "c3", MAR)  # read, then a write
+    in_2026 = datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)
+
+    assert uow.customer_counts("month", *in_2026)["2026-03"] == CustomerCounts(1, 1, 0, 0, 1)
+    assert uow.customer_counts("year", *in_2026) == {"2026": CustomerCounts(3, 2, 2, 1, 1)}
+    assert uow.customer_counts_before(feb) == CustomerCounts(created=1, loss_marks=1)
+    assert uow.customer_counts_before(feb + timedelta(seconds=1)) == CustomerCounts(
+        created=2, lost=1, loss_marks=2, alarms_raised=1
+    )
+    assert uow.customer_counts_before(datetime(2027, 5, 1, tzinfo=UTC)).active == 1
+    assert uow.customer_counts_before(MAR).at_risk == 1
+    assert uow.customer_counts_before(MAR + timedelta(hours=1)).at_risk == 0
+
+
+def test_a_creation_read_after_its_later_loss_counts_that_loss_in_the_loss_period(uow):
+    lose(uow, "c1", MAR)
+    assert uow.customer_counts("month", None, None) == {"2026-03": CustomerCounts(loss_marks=1)}
+
+    uow.record_once("customer:c1", "customer", "c1", JAN)
+
+    assert uow.customer_counts("month", None, None) == {
+        "2026-01": CustomerCounts(created=1),
+        "2026-03": CustomerCounts(lost=1, loss_marks=1),
+    }
 
 
 def test_servqual_answers_keep_their_ratings_and_importance(uow):
@@ -671,6 +730,31 @@ def test_a_range_cutting_periods_counts_only_the_facts_inside_it(uow):
         "2026-01": 1,
         "2026-02": 1,
     }
+
+
+def test_the_part_of_a_period_a_range_cuts_changes_with_the_facts_inside_it_alone(uow):
+    def purchase(purchase_id, at):
+        return event(
+            "purchase_recorded",
+            purchase_id=purchase_id,
+            customer_id="c1",
+            amount="10.00",
+            currency="EUR",
+            purchased_at=at,
+        )
+
+    def purchases_from_the_15th():
+        return by_month(uow, datetime(2026, 1, 15, tzinfo=UTC))["2026-01"]["purchases"]
+
+    handle(uow, purchase("u1", JAN + timedelta(days=10)))
+    assert purchases_from_the_15th() == 1
+    handle(uow, purchase("u2", JAN))  # January 10th: outside the part read
+    assert purchases_from_the_15th() == 1
+
+    handle(uow, purchase("u3", JAN + timedelta(days=12)))
+
+    assert purchases_from_the_15th() == 2
+    assert by_month(uow)["2026-01"]["purchases"] == 3
 
 
 def test_a_rebuild_swapped_in_is_what_is_read_next(uow):

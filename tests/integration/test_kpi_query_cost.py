@@ -324,15 +324,18 @@ def assert_handlers_use_indexes(commands):
 
 
 def assert_report_uses_indexes(commands):
-    """Facts are found by ``kind`` and ``at`` alone; indicator rows by ``_id``, by
+    """Facts are found by ``kind`` and ``at`` alone, by ``kind`` and ``closed_at`` alone
+    (alarms closed in a period) or by ``_id``; indicator rows by ``_id``, by
     ``granularity`` and ``start`` alone, or marked by ``end`` alone."""
     facts = [command for command in commands if _collection(command) == "facts"]
     rows = [command for command in commands if _collection(command) == "indicator_rows"]
     matches = [
         command["pipeline"][0]["$match"] if "pipeline" in command else command["filter"]
         for command in facts
+        if not _by_id(command)
     ]
-    assert matches and all(set(match) == {"kind", "at"} for match in matches), matches
+    indexed = ({"kind", "at"}, {"kind", "closed_at"})
+    assert matches and all(set(match) in indexed for match in matches), matches
     listed = [c for c in rows if "filter" in c and set(c["filter"]) == {"granularity", "start"}]
     assert listed, rows
     others = [c for c in rows if c not in listed]
@@ -345,10 +348,15 @@ def _collection(command):
 
 
 def _marks_later_rows(command):
-    """Whether ``command`` marks the indicator rows ending after a time, by ``end`` alone."""
+    """Whether ``command`` marks indicator rows by ``_id``, those ending after a time by
+    ``end`` alone, or the rows of cut periods by ``granularity`` and ``start`` (index
+    ``granularity_1_start_1``)."""
     filters = [update["q"] for update in command.get("updates", [])]
     return _collection(command) == "indicator_rows" and all(
-        _point_lookup(found.get("_id")) or list(found) == ["end"] for found in filters
+        _point_lookup(found.get("_id"))
+        or list(found) == ["end"]
+        or (found.get("granularity") == "cut" and set(found) == {"granularity", "start", "end"})
+        for found in filters
     )
 
 
@@ -452,3 +460,65 @@ def test_fresh_periods_are_read_from_their_rows_without_a_fact(recorded):
     assert again == first and len(again) == 6
     assert {_collection(command) for command in recorder.commands} == {"indicator_rows"}
     assert len(recorder.commands) == 2  # the backfill marker, the rows by granularity and start
+
+
+def test_a_back_dated_customer_leaves_the_later_periods_own_figures_as_stored(recorded):
+    uow, recorder = recorded
+    january = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    for month in range(6):
+        at = january + timedelta(days=31 * month)
+        capture = {"prospect_id": f"p{month}", "source": "fairs", "completeness": 50.0, "score": 10}
+        handlers.handle_prospect_captured(
+            event("prospect_captured", **capture, captured_at=at, identified_at=at), uow
+        )
+        customer = {"customer_id": f"c{month}", "name": f"C{month}", "captive": True}
+        handlers.handle_customer_created(event("customer_created", **customer, created_at=at), uow)
+    query = ReportIndicators("month", datetime(2026, 1, 1, tzinfo=UTC))
+    before = {row["period"]: row for row in handlers.report_indicators(query, uow)}
+    customer = {"customer_id": "c-old", "name": "Old", "captive": False}
+    handlers.handle_customer_created(event("customer_created", **customer, created_at=january), uow)
+    recorder.commands.clear()
+
+    after = {row["period"]: row for row in handlers.report_indicators(query, uow)}
+
+    assert [after[m]["new_customers"] for m in sorted(after)] == [2, 1, 1, 1, 1, 1]
+    assert after["2026-06"]["retention_rate"] == 100.0  # 6 customers at its start, all kept
+    assert {m: after[m]["I1_new_prospects"] for m in after} == {
+        m: before[m]["I1_new_prospects"] for m in before
+    }
+    facts = [command for command in recorder.commands if _collection(command) == "facts"]
+    kinds = {
+        (command["pipeline"][0]["$match"] if "pipeline" in command else command["filter"]).get(
+            "kind"
+        )
+        for command in facts
+        if not _by_id(command)
+    }
+    assert kinds <= {"customer", "lost", "alarm", "update", "nps", "csat"}, kinds
+    assert "captured" not in kinds
+
+
+def test_a_range_cutting_a_period_on_a_day_is_read_again_from_its_row(recorded):
+    uow, recorder = recorded
+    day = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    for number in range(20):
+        answer = {"answer_id": f"a{number}", "customer_id": f"c{number}", "survey": "nps"}
+        handlers.handle_survey_answered(
+            event(
+                "survey_answered",
+                **answer,
+                score=10,
+                category="promoter",
+                channel="email",
+                answered_at=day + timedelta(days=number),
+            ),
+            uow,
+        )
+    query = ReportIndicators("month", datetime(2026, 3, 10, tzinfo=UTC))
+    first = handlers.report_indicators(query, uow)
+    recorder.commands.clear()
+
+    again = handlers.report_indicators(query, uow)
+
+    assert again == first and [row["nps_respondents"] for row in again] == [12]
+    assert {_collection(command) for command in recorder.commands} == {"indicator_rows"}

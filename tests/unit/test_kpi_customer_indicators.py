@@ -5,12 +5,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from clientela.events import new_event, parse_event
-from clientela.periods import parse_period
+from clientela.periods import Period, parse_period, period_key
 from clientela.services.kpi import handlers
 from clientela.services.kpi.customer_indicators import (
     Alarm,
-    CustomerHistory,
+    CustomerCounts,
+    CustomerRecord,
     contract_counts,
+    count_by_period,
+    customer_figures,
 )
 from clientela.services.kpi.dependencies import FakeKpiStorage
 from clientela.services.kpi.domain import ReportIndicators
@@ -254,8 +257,9 @@ def test_customers_at_risk_have_an_alarm_open_at_the_end_of_the_period(uow):
         uow,
         alarm_closed("al1", "a", MAR, closed_at),  # the close arrives before the raise
         alarm_raised("al1", "a", MAR),
+        alarm_raised("al3", "b", MAR + timedelta(days=1)),  # arriving before al2's close
         alarm_raised("al2", "b", MAR),
-        alarm_raised("al3", "b", MAR + timedelta(days=1)),
+        alarm_closed("al2", "b", MAR, MAR + timedelta(hours=12)),  # one live alarm at a time
         alarm_raised("al4", "c", FEB),
         alarm_closed("al4", "c", FEB, MAR),  # open at the end of February only
     )
@@ -315,20 +319,74 @@ def test_contract_counts(status, delivered, counts):
     assert contract_counts(status, MAR, delivered) == counts
 
 
-def test_active_customers_exclude_those_lost_before():
-    history = CustomerHistory(created={"a": JAN, "b": FEB}, lost={"a": FEB})
-    march = parse_period("2026-03")
+def counts_before(moment, created, losses=None, alarms=()):
+    before = Period(datetime.min.replace(tzinfo=UTC), moment)
+    counted = count_by_period(before, lambda _moment: "", created, losses or {}, alarms)
+    return counted.get("", CustomerCounts())
 
-    assert history.count_active_at(FEB) == 1  # a, lost at that very moment, still counts
-    assert history.count_active_in(march) == 1
-    assert [history.is_active_in(customer, march) for customer in "ab"] == [False, True]
+
+def test_active_customers_exclude_those_lost_before():
+    created, losses = {"a": JAN, "b": FEB}, {"a": FEB}
+
+    assert counts_before(FEB, created, losses).active == 1  # a, lost at that very moment
+    assert counts_before(FEB + timedelta(seconds=1), created, losses).active == 1  # b
+    assert counts_before(MAR, created, losses) == CustomerCounts(created=2, lost=1, loss_marks=1)
+    march = parse_period("2026-03")
+    assert [CustomerRecord(created[c], losses.get(c), True).active_in(march) for c in "ab"] == [
+        False,
+        True,
+    ]
 
 
 def test_a_customer_marked_lost_before_its_creation_counts_as_lost_when_created():
-    history = CustomerHistory(created={"a": MAR}, lost={"a": JAN})
+    created, losses = {"a": MAR}, {"a": JAN}
 
-    assert history.count_active_at(MAR + timedelta(days=1)) == 0
-    assert history.count_active_in(parse_period("2026-03")) == 1
+    assert counts_before(FEB, created, losses) == CustomerCounts(loss_marks=1)
+    assert counts_before(MAR + timedelta(days=1), created, losses).active == 0
+    assert CustomerRecord(MAR, JAN, False).active_in(parse_period("2026-03"))
+
+
+def test_a_loss_mark_of_a_customer_not_created_counts_only_as_a_mark():
+    assert counts_before(MAR, {}, {"a": JAN}) == CustomerCounts(loss_marks=1)
+
+
+def test_counts_are_grouped_by_the_period_of_each_moment_in_the_span():
+    alarms = [Alarm("a", JAN, MAR), Alarm("b", FEB, JAN), Alarm("c", FEB)]
+    first_quarter = parse_period("2026-Q1")
+
+    counted = count_by_period(
+        Period(FEB, first_quarter.end),
+        lambda moment: period_key(moment, "month"),
+        {"a": JAN, "b": FEB},
+        {"a": MAR},
+        alarms,
+    )
+
+    assert counted == {
+        "2026-02": CustomerCounts(created=1, alarms_raised=2, alarms_ended=1),  # b's never open
+        "2026-03": CustomerCounts(lost=1, loss_marks=1, alarms_ended=1),
+    }
+    before_april = counts_before(first_quarter.end, {"a": JAN, "b": FEB}, {"a": MAR}, alarms)
+    assert (before_april.active, before_april.at_risk) == (1, 1)
+
+
+def test_period_figures_come_from_the_counts_before_its_start_and_its_end():
+    march = parse_period("2026-03")
+    start = CustomerCounts(created=4, lost=1, loss_marks=1, alarms_raised=2, alarms_ended=1)
+    end = start + CustomerCounts(created=2, lost=1, loss_marks=1, alarms_raised=1)
+    records = {"a": CustomerRecord(JAN, None, True), "b": CustomerRecord(JAN, FEB, True)}
+    updates = [("a", MAR), ("a", MAR + timedelta(days=1)), ("b", MAR), ("z", MAR)]
+
+    assert customer_figures(march, start, end, updates, records) == {
+        "new_customers": 2,
+        "lost_customers": 1,
+        "I5_updates_per_active_customer": 0.4,  # 2 updates of a over 5 customers in March
+        "I5_updated_90d_pct": 20.0,  # b was lost before March, z is not known
+        "alarms_raised": 1,
+        "customers_at_risk": 2,
+        "churn_rate": 33.33,  # 1 of the 3 customers at its start
+        "retention_rate": 66.67,  # 4 at its end, 2 of them new
+    }
 
 
 def test_an_alarm_is_open_from_its_raise_until_it_closes():

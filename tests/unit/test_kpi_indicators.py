@@ -19,6 +19,7 @@ from clientela.services.kpi.domain import (
     percentile,
     winning,
 )
+from clientela.services.kpi.feedback_indicators import PeriodSurveys
 
 NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -43,12 +44,11 @@ def test_net_promoter_score_accepts_any_iterable():
     assert net_promoter_score(c for c in ["promoter", "passive"]) == 50.0
 
 
-def test_period_indicators_report_i1_to_i4_and_nps():
+def test_period_indicators_report_i1_to_i4():
     indicators = PeriodIndicators(
         period="2026-Q4",
         conversions=2,
         first_contact_hours=[30.0, 2.0, 5.5],
-        nps_latest_categories=["promoter", "promoter", "passive", "detractor"],
     )
     origin = {"source": "webforms", "fair": "", "campaign": "spring", "channel": "linkedin"}
     indicators.count_new(3, origin, completeness_total=210.0, converted=1)
@@ -71,10 +71,14 @@ def test_period_indicators_report_i1_to_i4_and_nps():
         "conversions": 2,
         "I4_conversion_rate": 25.0,
         "I4_cohort_conversion_rate": 37.5,
-        "nps_respondents": 4,
-        "NPS": 25.0,
     }
     assert list(indicators.as_dict()["I1_by_source"]) == ["fairs", "webforms"]
+
+
+def test_nps_counts_each_customer_s_latest_category_in_the_period():
+    surveys = PeriodSurveys(nps_latest_categories=["promoter", "promoter", "passive", "detractor"])
+
+    assert (surveys.as_dict()["nps_respondents"], surveys.as_dict()["NPS"]) == (4, 25.0)
 
 
 def test_an_empty_period_has_no_rate_and_no_nps():
@@ -87,8 +91,8 @@ def test_an_empty_period_has_no_rate_and_no_nps():
     assert report["I3_completeness"] is None
     assert report["I4_conversion_rate"] is None
     assert report["I4_cohort_conversion_rate"] is None
-    assert report["nps_respondents"] == 0
-    assert report["NPS"] is None
+    surveys = PeriodSurveys().as_dict()
+    assert (surveys["nps_respondents"], surveys["NPS"]) == (0, None)
 
 
 @pytest.mark.parametrize(
