@@ -35,7 +35,7 @@ from clientela.services.kpi.feedback_indicators import (
     ScoredAnswer,
     ServqualAnswer,
 )
-from clientela.services.kpi.indicator_rows import times_of
+from clientela.services.kpi.indicator_rows import TIMES, times_of
 from clientela.services.kpi.rebuild_storage import FactRebuild, FakeFactRebuild
 from clientela.services.kpi.target_storage import FakeTargetStorage, TargetStorage
 
@@ -189,7 +189,8 @@ class KpiStorage(TargetStorage, FactRebuild, CustomerCountRows):
             self.mark_stale(timed)
             if not changed:
                 return False
-            if self.facts.update_one({"_id": fact_id, **held}, {"$set": values}).matched_count:
+            update = _moving_update(fact, values)
+            if self.facts.update_one({"_id": fact_id, **held}, update).matched_count:
                 self.mark_stale([*timed, *self._timed_now([fact_id])])
                 return False
         raise RuntimeError(f"fact {fact_id}: it keeps changing; the event will be retried")
@@ -254,7 +255,7 @@ class KpiStorage(TargetStorage, FactRebuild, CustomerCountRows):
             if changed:
                 updates.append(fact_id)
                 held = {change.field: fact.get(change.field) for change in changed}
-                requests.append(UpdateOne({"_id": fact_id, **held}, {"$set": values}))
+                requests.append(UpdateOne({"_id": fact_id, **held}, _moving_update(fact, values)))
         self.mark_stale(timed)
         if not requests:
             return [], {}
@@ -296,7 +297,7 @@ class KpiStorage(TargetStorage, FactRebuild, CustomerCountRows):
         so that the rows of a time another writer gave a fact meanwhile are marked too."""
         if not fact_ids:
             return []
-        found = self.facts.find({"_id": {"$in": fact_ids}}, {"kind": 1, "at": 1, "closed_at": 1})
+        found = self.facts.find({"_id": {"$in": fact_ids}}, TIMES)
         return [timed for fact in found for timed in times_of(fact)]
 
     def _mark_paired_losses(self, written: Iterable[tuple[str, str]]) -> None:
@@ -502,6 +503,16 @@ def _complaint(fact: dict[str, Any], granularity: str) -> ComplaintFact:
         fact.get("resolved_at"),
         bool(fact.get("breached")),
     )
+
+
+def _moving_update(fact: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """The update setting ``values`` on a stored fact; one that moves its time keeps the
+    time it leaves (``moved_from``), so that every later write of the fact, a redelivered
+    event's included, marks the periods it left again (see :mod:`.indicator_rows`)."""
+    update: dict[str, Any] = {"$set": values}
+    if fact.get("at") is not None and values.get("at", fact["at"]) != fact["at"]:
+        update["$addToSet"] = {"moved_from": fact["at"]}
+    return update
 
 
 def _timed_before_and_after(

@@ -106,6 +106,7 @@ class Fact(Document):
     currency = StringField()
     points = IntField()
     closed_at = DateTimeField()
+    moved_from = ListField(DateTimeField())
     responded_at = DateTimeField()
     resolved_at = DateTimeField()
     breached = BooleanField()

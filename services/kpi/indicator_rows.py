@@ -26,9 +26,10 @@ changed (a redelivered event). A read takes a row stale when its token differs f
 one its figures were computed under, and stores the figures it computed only while the
 token is still the one it read (compare-and-set): a write landing during the computation
 leaves the row stale. A worker stopping between a write and its second mark leaves the
-first mark, and its event, not acknowledged, is handled again and marks the fact's
-periods again; only a row computed between the first mark and the write, in a period the
-fact then left, would keep the old figure: a rebuild (which drops every row) repairs it.
+first mark; its event, not acknowledged, is handled again and marks the fact's periods
+again, those it was moved from included (``moved_from``, kept on the fact by the write
+that moves it): a row computed between the first mark and the write, in a period the
+fact then left, is marked too.
 """
 
 from __future__ import annotations
@@ -120,11 +121,17 @@ def marks_of(timed: Iterable[tuple[str, datetime | None]]) -> Marks:
     return Marks(parts, since)
 
 
+TIMES = {"kind": 1, "at": 1, "closed_at": 1, "moved_from": 1}
+"""The fields of a fact :func:`times_of` reads."""
+
+
 def times_of(fact: dict[str, Any]) -> list[tuple[str, datetime | None]]:
-    """(kind, time) of each time a stored fact counts at: its ``at``, and an alarm's close."""
+    """(kind, time) of each time a stored fact counts at, or counted at: its ``at``, an
+    alarm's close, and the times it was moved from."""
     timed = [(fact["kind"], fact.get("at"))]
     if fact["kind"] == "alarm":
         timed.append(("alarm", fact.get("closed_at")))
+    timed.extend((fact["kind"], moved) for moved in fact.get("moved_from") or ())
     return timed
 
 
@@ -245,9 +252,7 @@ class IndicatorRows(UnitOfWork):
             return
         facts = self.database[self.facts_collection]
         for kind in FACT_KINDS:  # by kind, as index kind_1_at_1 finds them
-            found = facts.find(
-                {"kind": kind, "at": {"$ne": None}}, {"kind": 1, "at": 1, "closed_at": 1}
-            )
+            found = facts.find({"kind": kind, "at": {"$ne": None}}, TIMES)
             self.mark_stale(timed for fact in found for timed in times_of(fact))
         now = datetime.now(UTC)
         self.rows.update_one({"_id": BACKFILLED}, {"$set": {"at": now}}, upsert=True)

@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from clientela.periods import period_keys
+from clientela.services.kpi import handlers
 from clientela.services.kpi.dependencies import KpiStorage
-from clientela.services.kpi.domain import Change, merge_change
+from clientela.services.kpi.domain import Change, ReportIndicators, merge_change
 from clientela.storage import RecordedEvents
 
 JAN = datetime(2026, 1, 10, 9, tzinfo=UTC)
@@ -99,3 +101,42 @@ def test_a_merge_recorded_while_a_prospect_fact_is_created_reaches_it(database):
 
     fact = raced.fact("captured:p1")
     assert (fact["merged"], fact["merge_stamp"], fact["completeness"]) == (True, "m", 10.0)
+
+
+class CrashingAfterWrite(KpiStorage):
+    """A kpi unit of work whose worker reads its indicators right after the first mark of
+    a change (another worker, at the worst moment) and stops before the second mark."""
+
+    def __init__(self, database, read):
+        super().__init__(database, RecordedEvents())
+        self.read = read
+        self.marks = 0
+
+    def mark_stale(self, timed):
+        self.marks += 1
+        if self.marks == 2:
+            raise SystemExit("the worker stops between the write and its second mark")
+        super().mark_stale(timed)
+        self.read()
+
+
+def test_a_worker_stopping_after_moving_a_fact_leaves_no_period_counting_it_twice(database):
+    live = KpiStorage(database, RecordedEvents())
+    first = {"at": JAN, "periods": period_keys(JAN), "due": 1, "on_time": 0}
+    due = Change("contract_stamp", "1", {**first, "contract_stamp": "1"})
+    live.change_fact("contract:k1", "contract", "c1", due)
+    moved = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    later = {**first, "at": moved, "periods": period_keys(moved), "contract_stamp": "2"}
+    redue = Change("contract_stamp", "2", later)
+
+    def contracts_due():
+        rows = handlers.report_indicators(ReportIndicators("month"), live)
+        return {row["period"]: row["contracts_due"] for row in rows}
+
+    assert contracts_due() == {"2026-01": 1}
+    crashing = CrashingAfterWrite(database, contracts_due)
+    with pytest.raises(SystemExit):
+        crashing.change_fact("contract:k1", "contract", "c1", redue)
+    live.change_fact("contract:k1", "contract", "c1", redue)  # the event handled again
+
+    assert contracts_due() == {"2026-03": 1}
