@@ -36,7 +36,7 @@ from clientela.services.kpi.feedback_indicators import (
     ServqualAnswer,
 )
 from clientela.services.kpi.indicator_rows import TIMES, times_of
-from clientela.services.kpi.rebuild_storage import FactRebuild, FakeFactRebuild
+from clientela.services.kpi.rebuild_storage import FactRebuild, FakeFactRebuild, also_rebuilt
 from clientela.services.kpi.target_storage import FakeTargetStorage, TargetStorage
 
 ATTEMPTS = 10
@@ -119,6 +119,7 @@ class KpiStorage(TargetStorage, FactRebuild, CustomerCountRows):
         """The fact ``fact_id`` as stored, None when there is none."""
         return self.facts.find_one({"_id": fact_id})
 
+    @also_rebuilt
     def record_once(
         self, fact_id: str, kind: str, subject: str, at: datetime, **details: Any
     ) -> None:
@@ -128,6 +129,7 @@ class KpiStorage(TargetStorage, FactRebuild, CustomerCountRows):
         self.mark_stale([(kind, at)])
         self._mark_paired_losses([(kind, subject)])
 
+    @also_rebuilt
     def change_fact(self, fact_id: str, kind: str, subject: str, *changes: Change) -> None:
         """Create the fact if need be, and apply each change that wins over it.
 
@@ -143,6 +145,7 @@ class KpiStorage(TargetStorage, FactRebuild, CustomerCountRows):
         self._change(fact_id, kind, subject, changes)
         self._mark_paired_losses([(kind, subject)])
 
+    @also_rebuilt
     def change_prospect_fact(self, kind: str, prospect_id: str, *changes: Change) -> None:
         """:meth:`change_fact` on the prospect's fact of ``kind``, which also takes the
         prospect's latest merge change.
@@ -195,6 +198,7 @@ class KpiStorage(TargetStorage, FactRebuild, CustomerCountRows):
                 return False
         raise RuntimeError(f"fact {fact_id}: it keeps changing; the event will be retried")
 
+    @also_rebuilt
     def write_facts(self, writes: FactWrites) -> None:
         """Apply a batch's fact writes as :meth:`record_once`, :meth:`change_fact` and
         :meth:`change_prospect_fact` would one by one, in a few statements for the batch.
@@ -313,6 +317,7 @@ class KpiStorage(TargetStorage, FactRebuild, CustomerCountRows):
         projection = {"merged": 1, "merge_stamp": 1}
         return _merge_state(self.facts.find_one({"_id": f"merge:{prospect_id}"}, projection))
 
+    @also_rebuilt
     def apply_merge_change(
         self, prospect_id: str, merged: bool, stamp: str, kinds: Iterable[str] = PROSPECT_KINDS
     ) -> None:
@@ -542,21 +547,25 @@ class FakeKpiStorage(FakeTargetStorage, FakeFactRebuild, FakeCustomerCountRows):
     def fact(self, fact_id: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.facts.get(fact_id))
 
+    @also_rebuilt
     def record_once(
         self, fact_id: str, kind: str, subject: str, at: datetime, **details: Any
     ) -> None:
         fields = {"kind": kind, "subject": subject, "at": at, "periods": period_keys(at), **details}
         self.facts.setdefault(fact_id, {"_id": fact_id, **fields})
 
+    @also_rebuilt
     def change_fact(self, fact_id: str, kind: str, subject: str, *changes: Change) -> None:
         fact = self.facts.setdefault(fact_id, _created(fact_id, kind, subject, ()))
         for change in winning(changes, fact):
             fact.update(copy.deepcopy(change.values))
 
+    @also_rebuilt
     def change_prospect_fact(self, kind: str, prospect_id: str, *changes: Change) -> None:
         merge = _merge_changes(self.facts.get(f"merge:{prospect_id}"))
         self.change_fact(f"{kind}:{prospect_id}", kind, prospect_id, *changes, *merge)
 
+    @also_rebuilt
     def write_facts(self, writes: FactWrites) -> None:
         for fact_id, fields in writes.recorded.items():
             self.facts.setdefault(fact_id, copy.deepcopy(fields))
@@ -568,6 +577,7 @@ class FakeKpiStorage(FakeTargetStorage, FakeFactRebuild, FakeCustomerCountRows):
     def merge_state(self, prospect_id: str) -> tuple[bool, str] | None:
         return _merge_state(self.facts.get(f"merge:{prospect_id}"))
 
+    @also_rebuilt
     def apply_merge_change(
         self, prospect_id: str, merged: bool, stamp: str, kinds: Iterable[str] = PROSPECT_KINDS
     ) -> None:

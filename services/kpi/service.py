@@ -292,7 +292,8 @@ class KpiService(ServiceBase):
 
     @api
     def rebuild_start(self) -> None:
-        """Begin a rebuild: empty the facts rebuilt aside (the live ones stay in use)."""
+        """Begin a rebuild: empty the facts rebuilt aside (the live ones stay in use, and
+        every live fact write is made aside too until the swap or the discard)."""
         self.storage.start_rebuild()
 
     @api
@@ -310,6 +311,11 @@ class KpiService(ServiceBase):
         if not wanted or not set(wanted) <= set(KPI_GRANULARITIES):
             raise invalid("granularities", f"Give some of: {', '.join(KPI_GRANULARITIES)}.")
         return rebuild.compare(wanted, self.storage)
+
+    @api
+    def rebuild_discard(self) -> None:
+        """End a rebuild without swapping it in (after a check, or one given up)."""
+        self.storage.discard_rebuild()
 
     @api
     def rebuild_swap(self) -> dict[str, int]:

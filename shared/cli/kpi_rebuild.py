@@ -47,10 +47,38 @@ def replay_into_kpi(rpc: Any, limit: int) -> Iterator[dict[str, Any]]:
 
 
 def rebuild_kpi(rpc: Any, granularities: list[str], check: bool, limit: int) -> dict[str, Any]:
-    """Rebuild kpi's facts, compare, and swap them in unless ``check``; what was done, with
-    progress on standard error."""
+    """Rebuild kpi's facts, compare, and swap them in unless ``check`` (then, or when it
+    stops short, the rebuild is discarded); what was done, with progress on standard
+    error."""
     progress = stderr()
     rpc.kpi.rebuild_start()
+    try:
+        replayed, applied, gaps = _replay(rpc, limit, progress)
+        differences = []
+        for granularity in granularities:  # one call each: each reads every fact twice
+            progress.print(f"comparing the indicators per {granularity}...")
+            differences.extend(rpc.kpi.rebuild_compare([granularity]))
+    except BaseException:
+        rpc.kpi.rebuild_discard()
+        raise
+    if check:
+        rpc.kpi.rebuild_discard()
+    swapped = None if check else rpc.kpi.rebuild_swap()["facts"]
+    return {
+        "replayed": replayed,
+        "applied": applied,
+        "compared": granularities,
+        "differences": differences,
+        "swapped": not check,
+        "facts": swapped,
+        "gaps": gaps,
+    }
+
+
+def _replay(rpc: Any, limit: int, progress: Any) -> tuple[dict[str, int], int, list[str]]:
+    """Replay every owning service's stored data into kpi's rebuilt facts: the events
+    replayed per service, how many kpi applied, and what the stored data cannot give
+    back."""
     replayed: dict[str, int] = dict.fromkeys(REPLAYED, 0)
     applied = 0
     gaps: list[str] = []
@@ -62,20 +90,7 @@ def rebuild_kpi(rpc: Any, granularities: list[str], check: bool, limit: int) -> 
             f"{page['service']}: {replayed[page['service']]} events replayed, "
             f"{applied} applied in all"
         )
-    differences = []
-    for granularity in granularities:  # one call each: each reads every fact twice
-        progress.print(f"comparing the indicators per {granularity}...")
-        differences.extend(rpc.kpi.rebuild_compare([granularity]))
-    swapped = None if check else rpc.kpi.rebuild_swap()["facts"]
-    return {
-        "replayed": replayed,
-        "applied": applied,
-        "compared": granularities,
-        "differences": differences,
-        "swapped": not check,
-        "facts": swapped,
-        "gaps": gaps,
-    }
+    return replayed, applied, gaps
 
 
 def print_rebuild(result: dict[str, Any]) -> None:

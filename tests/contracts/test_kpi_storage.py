@@ -555,6 +555,35 @@ def test_facts_rebuilt_aside_replace_the_live_ones_only_when_swapped_in(uow):
     assert uow.fact("conversion:p1")["at"] == MAR
 
 
+def test_live_writes_during_a_rebuild_are_kept_at_the_swap(uow):
+    uow.start_rebuild()
+    uow.rebuilt().record_once("nps:replayed", "nps", "c1", JAN, category="promoter")
+    uow.record_once("nps:live", "nps", "c2", JAN, category="passive")  # handled meanwhile
+    uow.change_prospect_fact("conversion", "p1", earliest(MAR))
+    batch = FactWrites()
+    batch.record_once("nps:batched", "nps", "c3", JAN, category="detractor")
+    uow.write_facts(batch)
+    uow.apply_merge_change("p1", True, "s1")
+
+    assert uow.swap_rebuilt() == 4
+    assert sorted(fact.subject for fact in uow.timed_facts("nps", None, None)) == [
+        "c1",
+        "c2",
+        "c3",
+    ]
+    assert uow.fact("conversion:p1")["merged"] is True
+
+
+def test_a_discarded_rebuild_leaves_live_writes_alone(uow):
+    uow.start_rebuild()
+    uow.discard_rebuild()
+
+    uow.record_once("nps:live", "nps", "c2", JAN, category="passive")
+
+    assert uow.rebuilt().fact("nps:live") is None
+    assert uow.fact("nps:live") is not None
+
+
 FEB = datetime(2026, 2, 12, 9, tzinfo=UTC)
 APR = datetime(2026, 4, 14, 9, tzinfo=UTC)
 

@@ -47,6 +47,9 @@ class Kpi:
         self.calls.append("swap")
         return {"facts": 42}
 
+    def rebuild_discard(self):
+        self.calls.append("discard")
+
 
 def page(events, following, gaps=()):
     return {"events": events, "next": following, "gaps": list(gaps)}
@@ -127,6 +130,7 @@ def test_a_check_lists_the_differences_keeps_the_live_facts_and_exits_1(platform
 
     assert result.exit_code == 1
     assert "swap" not in proxy.kpi.calls
+    assert proxy.kpi.calls[-1] == "discard"  # live writes are no longer made aside
     report = json.loads(result.stdout)
     assert (report["differences"], report["swapped"], report["facts"]) == (
         [difference],
@@ -144,3 +148,14 @@ def test_a_check_without_differences_says_the_live_facts_stay(platform):
 
     assert result.exit_code == 0
     assert result.stdout.splitlines()[-1] == "Checked only: the live facts stay in use."
+
+
+def test_a_rebuild_stopping_short_is_discarded(platform):
+    proxy = platform()
+    proxy.customers.pages = {}  # its replay fails
+
+    with pytest.raises(KeyError):
+        invoke()
+
+    assert proxy.kpi.calls[-1] == "discard"
+    assert "swap" not in proxy.kpi.calls
