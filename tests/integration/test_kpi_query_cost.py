@@ -434,10 +434,9 @@ def test_alerts_are_raised_linked_and_dismissed_by_id_and_listed_by_index(record
     assert uow.alert(none_on_time_in_october)["state"] == "dismissed"
 
 
-def test_fresh_periods_are_read_from_their_rows_without_a_fact(recorded):
-    uow, recorder = recorded
-    day = datetime(2026, 3, 2, 9, tzinfo=UTC)
-    for number in range(40):
+def answer_daily(uow, days):
+    """A promoter's NPS answer a day from March 2nd, 2026, by a customer each."""
+    for number in range(days):
         handlers.handle_survey_answered(
             event(
                 "survey_answered",
@@ -447,10 +446,15 @@ def test_fresh_periods_are_read_from_their_rows_without_a_fact(recorded):
                 score=10,
                 category="promoter",
                 channel="email",
-                answered_at=day + timedelta(days=number),
+                answered_at=datetime(2026, 3, 2, 9, tzinfo=UTC) + timedelta(days=number),
             ),
             uow,
         )
+
+
+def test_fresh_periods_are_read_from_their_rows_without_a_fact(recorded):
+    uow, recorder = recorded
+    answer_daily(uow, days=40)
     query = ReportIndicators("week", datetime(2026, 3, 2, tzinfo=UTC))
     first = handlers.report_indicators(query, uow)
     recorder.commands.clear()
@@ -500,20 +504,7 @@ def test_a_back_dated_customer_leaves_the_later_periods_own_figures_as_stored(re
 
 def test_a_range_cutting_a_period_on_a_day_is_read_again_from_its_row(recorded):
     uow, recorder = recorded
-    day = datetime(2026, 3, 2, 9, tzinfo=UTC)
-    for number in range(20):
-        answer = {"answer_id": f"a{number}", "customer_id": f"c{number}", "survey": "nps"}
-        handlers.handle_survey_answered(
-            event(
-                "survey_answered",
-                **answer,
-                score=10,
-                category="promoter",
-                channel="email",
-                answered_at=day + timedelta(days=number),
-            ),
-            uow,
-        )
+    answer_daily(uow, days=20)
     query = ReportIndicators("month", datetime(2026, 3, 10, tzinfo=UTC))
     first = handlers.report_indicators(query, uow)
     recorder.commands.clear()
