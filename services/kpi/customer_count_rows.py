@@ -17,11 +17,14 @@ that day before it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+from pymongo.collection import Collection
+
+from clientela.payloads import batches
 from clientela.periods import Period, parse_period, period_key
 from clientela.services.kpi.customer_indicators import (
     Alarm,
@@ -38,6 +41,9 @@ SUMMED_FROM = {"week": "day", "month": "day", "quarter": "month", "year": "month
 """The granularity whose rows' counts a row of each granularity (but day) sums."""
 
 NOTHING = CustomerCounts()
+
+ID_BATCH = 5_000
+"""How many ``_id`` values one lookup of facts asks for at most."""
 
 
 def _start_of(moment: datetime, granularity: str) -> datetime:
@@ -83,8 +89,7 @@ class CustomerCountRows(IndicatorRows):
         ``_id``."""
         ids = [f"{kind}:{customer}" for customer in set(customers) for kind in ("customer", "lost")]
         projection = {"kind": 1, "subject": 1, "at": 1, "captive": 1}
-        found = list(self.database[self.facts_collection].find({"_id": {"$in": ids}}, projection))
-        return _records(found)
+        return _records(_by_ids(self.database[self.facts_collection], ids, projection))
 
     def _counts(
         self, granularity: str, start: datetime | None, end: datetime | None
@@ -156,7 +161,7 @@ class CustomerCountRows(IndicatorRows):
         losses = {f["subject"]: f["at"] for f in facts.find({"kind": "lost", "at": bounds}, timed)}
         halves = [f"lost:{customer}" for customer in created if customer not in losses]
         halves += [f"customer:{customer}" for customer in losses if customer not in created]
-        for fact in facts.find({"_id": {"$in": halves}}, {"kind": 1, **timed}) if halves else ():
+        for fact in _by_ids(facts, halves, {"kind": 1, **timed}):
             (created if fact["kind"] == "customer" else losses)[fact["subject"]] = fact["at"]
         alarm = {"subject": 1, "at": 1, "closed_at": 1}
         alarms = {
@@ -165,6 +170,14 @@ class CustomerCountRows(IndicatorRows):
             for fact in facts.find({"kind": "alarm", **query}, alarm)
         }
         return count_by_period(span, period_of, created, losses, alarms.values())
+
+
+def _by_ids(
+    collection: Collection, ids: list[str], projection: dict[str, int]
+) -> Iterator[dict[str, Any]]:
+    """The documents of ``ids`` found by ``_id``, ``ID_BATCH`` ids a query."""
+    for some in batches(ids, ID_BATCH):
+        yield from collection.find({"_id": {"$in": some}}, projection)
 
 
 def _runs(counted: list[dict[str, Any]], stale: set[str]) -> list[list[dict[str, Any]]]:
