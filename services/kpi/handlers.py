@@ -336,35 +336,27 @@ def report_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str
     """Prospect (I1 to I4), survey, complaint, customer and loyalty indicators for every period with
     activity in the range, oldest first.
 
-    The periods lying wholly in the range are read as stored. Each part of their rows
-    that is stale (see :mod:`clientela.services.kpi.indicator_rows`) is computed again
-    from the facts it counts, a run of stale periods at a time, and stored unless a
-    write marked it meanwhile. The part of a period the range cuts at either end is
-    computed from the facts of that part.
+    The periods lying wholly in the range, and the part of a period the range cuts at
+    either end, are read as stored. Each part of their rows that is stale (see
+    :mod:`clientela.services.kpi.indicator_rows`) is computed again from the facts it
+    counts, a run of stale periods at a time, and stored unless a write marked it
+    meanwhile.
     """
-    stored = uow.indicator_rows(query.granularity, query.start, query.end)
-    figures = {part: _read_part(part, stored, query.granularity, uow) for part in REPORTED_PARTS}
-    for edge in _cut_periods(query):
-        cut = _cut_row(edge, uow)
-        for part, compute in PART_FIGURES.items():
-            held = cut.parts[part]
-            if held.fresh:
-                figures[part][cut.period] = held.figures
-            else:
-                figures[part][cut.period] = compute(edge, [cut.period], uow).get(cut.period)
-                if cut.row_id:
-                    uow.store_indicator_row(
-                        cut.row_id, part, held.version, figures[part][cut.period]
-                    )
+    whole = uow.indicator_rows(query.granularity, query.start, query.end)
+    cuts = [[_cut_row(edge, uow)] for edge in _cut_periods(query)]
+    figures: dict[str, dict[str, dict[str, Any] | None]] = {part: {} for part in REPORTED_PARTS}
+    for rows in (whole, *cuts):
+        for part, read in figures.items():
+            read.update(_read_part(part, rows, query.granularity, uow))
     reported = []
     for key in sorted(set().union(*figures.values())):
         about = dict(figures["customers"].get(key) or {})
         eventful = about.pop("eventful", False)
         own = {part: figures[part].get(key) for part in OWN_PARTS}
-        if eventful or any(part is not None for part in own.values()):
+        if eventful or any(held is not None for held in own.values()):
             row: dict[str, Any] = {"period": key}
-            for part, found in own.items():
-                row.update(found if found is not None else _no_figures(part, key))
+            for part, held in own.items():
+                row.update(held if held is not None else _no_figures(part, key))
             reported.append({**row, **about})
     return reported
 
@@ -372,16 +364,18 @@ def report_indicators(query: ReportIndicators, uow: KpiStorage) -> list[dict[str
 def _read_part(
     part: str, stored: list[StoredRow], granularity: str, uow: KpiStorage
 ) -> dict[str, dict[str, Any] | None]:
-    """The figures of part ``part`` of each stored row, by period: as stored where fresh,
-    computed and stored again where stale."""
+    """The figures of part ``part`` of each row (whole periods in order, or the part of
+    one a range cuts), by period: as stored where fresh, computed over each run of stale
+    rows and stored again (but in a row kept nowhere)."""
     figures = {row.period: row.parts[part].figures for row in stored if row.parts[part].fresh}
     for run in _stale_runs(stored, part):
         span = ReportIndicators(granularity, run[0].start, run[-1].end)
         computed = PART_FIGURES[part](span, [row.period for row in run], uow)
         for stale in run:
             figures[stale.period] = computed.get(stale.period)
-            version = stale.parts[part].version
-            uow.store_indicator_row(stale.row_id, part, version, figures[stale.period])
+            if stale.row_id:
+                version = stale.parts[part].version
+                uow.store_indicator_row(stale.row_id, part, version, figures[stale.period])
     return figures
 
 
