@@ -511,12 +511,15 @@ def _complaint(fact: dict[str, Any], granularity: str) -> ComplaintFact:
 
 
 def _moving_update(fact: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    """The update setting ``values`` on a stored fact; one that moves its time keeps the
-    time it leaves (``moved_from``), so that every later write of the fact, a redelivered
-    event's included, marks the periods it left again (see :mod:`.indicator_rows`)."""
+    """The update setting ``values`` on a stored fact; one that moves a time it counts at
+    (its ``at``, an alarm's close) keeps the time it leaves (``moved_from``), so that every
+    later write of the fact, a redelivered event's included, marks the periods it left
+    again (see :mod:`.indicator_rows`)."""
     update: dict[str, Any] = {"$set": values}
-    if fact.get("at") is not None and values.get("at", fact["at"]) != fact["at"]:
-        update["$addToSet"] = {"moved_from": fact["at"]}
+    before = {at for _kind, at in times_of(fact) if at is not None}
+    left = before - {at for _kind, at in times_of({**fact, **values})}
+    if left:
+        update["$addToSet"] = {"moved_from": {"$each": sorted(left)}}
     return update
 
 

@@ -48,6 +48,7 @@ from clientela.services.kpi.customer_indicators import POINTS_KINDS
 from clientela.services.kpi.documents import FACT_KINDS
 from clientela.services.kpi.feedback_indicators import SERVQUAL, SURVEY_SCALES
 from clientela.storage import UnitOfWork
+from clientela.vocabulary import KPI_GRANULARITIES
 
 HISTORY_KINDS = ("customer", "lost", "update", "alarm")
 """The facts that count in the customer figures of every period ending after their time."""
@@ -150,6 +151,14 @@ def _part(doc: dict[str, Any], name: str) -> RowPart:
     return RowPart(version, json.loads(figures) if figures else None, fresh)
 
 
+def _finest_first(row_id: str) -> tuple[int, str]:
+    """Order rows day, week, month, quarter, year: a coarser period's customer counts are
+    summed from finer rows, so a read that finds a coarser row marked must find its finer
+    rows marked already (or it would sum counts the write has made old and keep them)."""
+    granularity, key = row_id.split(":", 1)
+    return KPI_GRANULARITIES.index(granularity), key
+
+
 def _bounds(row_id: str) -> dict[str, Any]:
     """What a row named ``<granularity>:<period key>`` is about."""
     granularity, key = row_id.split(":", 1)
@@ -176,25 +185,27 @@ class IndicatorRows(UnitOfWork):
 
     def mark_stale(self, timed: Iterable[tuple[str, datetime | None]]) -> None:
         """Mark stale (creating them when missing) the rows facts of these (kind, time) can
-        change: one bulk write of an upsert by ``_id`` per period, marking the parts its
-        facts count in, and, for customer facts, one update of the part about customers of
-        the rows ending after the earliest (index ``end``)."""
+        change: one ordered bulk write of an upsert by ``_id`` per period, marking the
+        parts its facts count in (finer periods first, see :func:`_finest_first`), one
+        update of the rows of the cut periods they fall in and, for customer facts, one
+        of the part about customers of the rows ending after the earliest (index ``end``).
+
+        A row created here has its part about customers marked too, whatever the fact:
+        that part depends on what came before the period, not on its own facts alone.
+        """
         timed = list(timed)
         marks = marks_of(timed)
         if not marks.parts:
             return
         token = uuid4().hex
-        requests: list[UpdateOne | UpdateMany] = [
-            UpdateOne(
-                {"_id": row_id},
-                {
-                    "$set": {f"{part}_version": token for part in sorted(parts)},
-                    "$setOnInsert": _bounds(row_id),
-                },
-                upsert=True,
+        requests: list[UpdateOne | UpdateMany] = []
+        for row_id in sorted(marks.parts, key=_finest_first):
+            parts = marks.parts[row_id]
+            created = _bounds(row_id) | (
+                {} if "customers" in parts else {"customers_version": token}
             )
-            for row_id, parts in sorted(marks.parts.items())
-        ]
+            update = {"$set": {f"{part}_version": token for part in parts}, "$setOnInsert": created}
+            requests.append(UpdateOne({"_id": row_id}, update, upsert=True))
         times = [at for _kind, at in timed if at is not None]
         parts = set().union(*marks.parts.values()) & set(REPORTED_PARTS)
         marked = {f"{part}_version": token for part in parts}
@@ -203,7 +214,7 @@ class IndicatorRows(UnitOfWork):
         if marks.since is not None:
             customers = {"$set": {"customers_version": token}}
             requests.append(UpdateMany({"end": {"$gt": marks.since}}, customers))
-        self.rows.bulk_write(requests, ordered=False)
+        self.rows.bulk_write(requests, ordered=True)
 
     def indicator_rows(
         self, granularity: str, start: datetime | None, end: datetime | None

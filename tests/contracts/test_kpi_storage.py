@@ -344,6 +344,17 @@ def test_a_creation_read_after_its_later_loss_counts_that_loss_in_the_loss_perio
     }
 
 
+def test_a_period_first_holding_a_purchase_has_its_customer_figures(uow):
+    uow.record_once("customer:c1", "customer", "c1", JAN, captive=False)
+    assert by_month(uow)["2026-01"]["new_customers"] == 1
+
+    uow.record_once("purchase:u1", "purchase", "c1", MAR, amount="10.00", currency="EUR")
+
+    march = by_month(uow)["2026-03"]
+    assert (march["purchases"], march["new_customers"], march["retention_rate"]) == (1, 0, 100.0)
+    assert (march["churn_rate"], march["customers_at_risk"]) == (0.0, 0)
+
+
 def test_servqual_answers_keep_their_ratings_and_importance(uow):
     ratings = [{"item": 1, "dimension": "empathy", "expectation": 6, "perception": 5}]
     importance = {"empathy": 100}

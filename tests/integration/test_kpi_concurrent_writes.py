@@ -11,6 +11,7 @@ import pytest
 
 from clientela.periods import period_keys
 from clientela.services.kpi import handlers
+from clientela.services.kpi.customer_indicators import CustomerCounts
 from clientela.services.kpi.dependencies import KpiStorage
 from clientela.services.kpi.domain import Change, ReportIndicators, merge_change
 from clientela.storage import RecordedEvents
@@ -118,6 +119,30 @@ class CrashingAfterWrite(KpiStorage):
             raise SystemExit("the worker stops between the write and its second mark")
         super().mark_stale(timed)
         self.read()
+
+
+def test_a_worker_stopping_after_an_earlier_alarm_close_leaves_no_close_counted_twice(database):
+    live = KpiStorage(database, RecordedEvents())
+    raised = Change("at", JAN, {"at": JAN, "periods": period_keys(JAN)}, earliest=True)
+    live.record_once("customer:c1", "customer", "c1", JAN)
+    march = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    live.change_fact("alarm:a1", "alarm", "c1", raised, closing(march))
+    assert live.customer_counts("month", None, None)["2026-03"] == CustomerCounts(alarms_ended=1)
+    february = datetime(2026, 2, 12, 9, tzinfo=UTC)
+
+    crashing = CrashingAfterWrite(database, lambda: live.customer_counts("month", None, None))
+    with pytest.raises(SystemExit):
+        crashing.change_fact("alarm:a1", "alarm", "c1", raised, closing(february))
+    live.change_fact("alarm:a1", "alarm", "c1", raised, closing(february))  # handled again
+
+    counts = live.customer_counts("month", None, None)
+    assert (counts["2026-02"].alarms_ended, "2026-03" in counts) == (1, False)
+    assert live.customer_counts_before(datetime(2026, 4, 1, tzinfo=UTC)).at_risk == 0
+
+
+def closing(at):
+    """An alarm's close at ``at`` (the earliest close announced holds)."""
+    return Change("closed_at", at, {"closed_at": at}, earliest=True)
 
 
 def test_a_worker_stopping_after_moving_a_fact_leaves_no_period_counting_it_twice(database):
