@@ -56,6 +56,9 @@ def test_a_broker_outage_during_an_import_loses_and_doubles_nobody(
     broker_outage(rabbit_node)
 
     platform.finish_import(first)
+    # as an operator would: import again once `clientela status` sees the services back
+    # (until they reconsume, the import says "not running: prospects")
+    wait_for(lambda: all_services_consume(platform), timeout_s=60, interval_s=1)
     platform.import_until_done(visitors, PEOPLE)
 
     assert platform.wait_for_new_prospects(PEOPLE) == PEOPLE
