@@ -49,6 +49,19 @@ HANDLERS: dict[str, Handler] = {
 """The handler of each event type kpi counts, as the service subscribes them."""
 
 
+def start(uow: KpiStorage, restart: bool = False) -> None:
+    """Begin a rebuild, unless one is under way (or was stopped without being discarded):
+    ``restart`` discards it first. InvalidInput names ``restart`` otherwise."""
+    started_at = uow.rebuild_started_at()
+    if started_at is not None and not restart:
+        raise invalid(
+            "restart",
+            f"A rebuild started at {started_at.isoformat()} is under way, or was stopped "
+            "without being discarded; restart it to discard it and begin again.",
+        )
+    uow.start_rebuild()
+
+
 def apply_replayed(envelopes: Iterable[Any], uow: KpiStorage) -> dict[str, int]:
     """Apply replayed event envelopes to the rebuilt facts through the live handlers; how
     many were ``applied`` and how many ``ignored`` (types kpi does not count).

@@ -93,6 +93,11 @@ class FactRebuild(UnitOfWork):
         marker = {"$set": {"started_at": datetime.now(UTC)}}
         self.database[ROWS].update_one({"_id": REBUILDING}, marker, upsert=True)
 
+    def rebuild_started_at(self) -> datetime | None:
+        """When the rebuild under way started, None when none is."""
+        marker = self.database[ROWS].find_one({"_id": REBUILDING})
+        return None if marker is None else marker["started_at"]
+
     def discard_rebuild(self) -> None:
         """End a rebuild without swapping it in: live fact writes are no longer made aside,
         and the rebuilt facts and rows are dropped."""
@@ -131,7 +136,7 @@ class FakeFactRebuild(FakeUnitOfWork):
     def __init__(self) -> None:
         super().__init__()
         self.rebuilt_facts: dict[str, dict[str, Any]] = {}
-        self.rebuilding = False
+        self.started_at: datetime | None = None
 
     def rebuilt(self) -> Self:
         aside = self.live_alone()
@@ -144,17 +149,20 @@ class FakeFactRebuild(FakeUnitOfWork):
         return alone
 
     def rebuild_aside(self) -> Self | None:
-        return self.rebuilt() if self.mirrored and self.rebuilding else None
+        return self.rebuilt() if self.mirrored and self.started_at is not None else None
 
     def start_rebuild(self) -> None:
         self.rebuilt_facts.clear()
-        self.rebuilding = True
+        self.started_at = datetime.now(UTC)
+
+    def rebuild_started_at(self) -> datetime | None:
+        return self.started_at
 
     def discard_rebuild(self) -> None:
         self.rebuilt_facts.clear()
-        self.rebuilding = False
+        self.started_at = None
 
     def swap_rebuilt(self) -> int:
         self.facts, self.rebuilt_facts = self.rebuilt_facts, {}
-        self.rebuilding = False
+        self.started_at = None
         return len(self.facts)

@@ -291,10 +291,11 @@ class KpiService(ServiceBase):
         return plotly_script(request)
 
     @api
-    def rebuild_start(self) -> None:
+    def rebuild_start(self, restart: bool = False) -> None:
         """Begin a rebuild: empty the facts rebuilt aside (the live ones stay in use, and
-        every live fact write is made aside too until the swap or the discard)."""
-        self.storage.start_rebuild()
+        every live fact write is made aside too until the swap or the discard). One under
+        way is refused, unless ``restart`` discards it."""
+        rebuild.start(self.storage, bool(restart))
 
     @api
     def rebuild_apply(self, events: list[Any]) -> dict[str, int]:

@@ -46,12 +46,14 @@ def replay_into_kpi(rpc: Any, limit: int) -> Iterator[dict[str, Any]]:
                 break
 
 
-def rebuild_kpi(rpc: Any, granularities: list[str], check: bool, limit: int) -> dict[str, Any]:
+def rebuild_kpi(
+    rpc: Any, granularities: list[str], check: bool, limit: int, restart: bool = False
+) -> dict[str, Any]:
     """Rebuild kpi's facts, compare, and swap them in unless ``check`` (then, or when it
-    stops short, the rebuild is discarded); what was done, with progress on standard
-    error."""
+    stops short, the rebuild is discarded); ``restart`` discards a rebuild under way first.
+    What was done, with progress on standard error."""
     progress = stderr()
-    rpc.kpi.rebuild_start()
+    rpc.kpi.rebuild_start(restart=restart)
     try:
         replayed, applied, gaps = _replay(rpc, limit, progress)
         differences = []
@@ -132,15 +134,25 @@ def print_rebuild(result: dict[str, Any]) -> None:
     show_default=True,
     help="Stored documents read per replayed page.",
 )
+@click.option(
+    "--restart",
+    is_flag=True,
+    help="Discard a rebuild under way (or one stopped without being discarded) first.",
+)
 @json_option
 @click.pass_context
 def rebuild(
-    ctx: click.Context, check: bool, granularities: tuple[str, ...], page: int, as_json: bool
+    ctx: click.Context,
+    check: bool,
+    granularities: tuple[str, ...],
+    page: int,
+    restart: bool,
+    as_json: bool,
 ) -> None:
     """Rebuild the indicators from the owning services' stored data and swap them in."""
     wanted = list(granularities or COMPARED)
     with platform(settings(ctx), "kpi", *REPLAYED) as rpc:
-        result = rebuild_kpi(rpc, wanted, check, page)
+        result = rebuild_kpi(rpc, wanted, check, page, restart)
     if as_json:
         print_json(result)
     else:

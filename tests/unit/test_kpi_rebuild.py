@@ -13,7 +13,14 @@ from clientela.replay import replayed
 from clientela.services.kpi import handlers
 from clientela.services.kpi.dependencies import FakeKpiStorage
 from clientela.services.kpi.domain import ReportIndicators
-from clientela.services.kpi.rebuild import HANDLERS, apply_replayed, compare, differences, same
+from clientela.services.kpi.rebuild import (
+    HANDLERS,
+    apply_replayed,
+    compare,
+    differences,
+    same,
+    start,
+)
 from clientela.services.kpi.service import KpiService
 
 MARCH = datetime(2026, 3, 10, 12, tzinfo=UTC)
@@ -74,6 +81,18 @@ def test_replayed_events_are_counted_aside_until_swapped_in(uow):
     assert uow.swap_rebuilt() == 2
     assert months(uow)["2026-03"]["NPS"] == 100.0
     assert months(uow)["2026-04"]["purchase_value"] == {"EUR": "300.00"}
+
+
+def test_a_rebuild_under_way_is_not_started_again_unless_restarted(uow):
+    start(uow)
+    apply_replayed([purchased("P-1", "300.00")], uow)
+
+    with pytest.raises(InvalidInput) as refused:
+        start(uow)
+
+    assert str(refused.value).startswith("restart: A rebuild started at ")
+    start(uow, restart=True)
+    assert uow.swap_rebuilt() == 0  # the first rebuild's facts were discarded
 
 
 def test_a_page_applied_twice_counts_once(uow):

@@ -31,8 +31,8 @@ class Kpi:
         self.differences = differences
         self.calls = []
 
-    def rebuild_start(self):
-        self.calls.append("start")
+    def rebuild_start(self, restart=False):
+        self.calls.append("restart" if restart else "start")
 
     def rebuild_apply(self, events):
         self.calls.append(("apply", [event["id"] for event in events]))
@@ -159,3 +159,11 @@ def test_a_rebuild_stopping_short_is_discarded(platform):
 
     assert proxy.kpi.calls[-1] == "discard"
     assert "swap" not in proxy.kpi.calls
+
+
+def test_restart_discards_a_rebuild_under_way_first(platform):
+    proxy = platform()
+
+    assert invoke("--restart").exit_code == 0
+
+    assert proxy.kpi.calls[0] == "restart"
