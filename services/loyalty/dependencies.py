@@ -9,7 +9,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from mongoengine import Document
 from pymongo import ASCENDING, DESCENDING
+from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 from clientela.clock import utcnow
@@ -58,6 +60,8 @@ def is_referral_source(source: str) -> bool:
 
 
 ACCOUNT_FIELDS = tuple(new_account(""))
+UNANNOUNCED = {"outbox": 0, PENDING: 0}
+"""The projection leaving out a record's outbox fields."""
 """What :meth:`LoyaltyStorage.account` returns of an account."""
 
 
@@ -116,7 +120,7 @@ class LoyaltyStorage(UnitOfWork):
         :meth:`journal` then holds every entry the account counts.
         """
         accounts = self.database[PointsAccount._meta["collection"]]
-        found = accounts.find_one({"_id": customer_id}, {"outbox": 0, PENDING: 0})
+        found = accounts.find_one({"_id": customer_id}, UNANNOUNCED)
         if found is None:
             return new_account(customer_id)
         if found["pending"]:
@@ -231,9 +235,7 @@ class LoyaltyStorage(UnitOfWork):
     def find_member(self, customer_id: str) -> dict[str, Any] | None:
         """The member ``customer_id`` (with ``prospect_id``, ``email``, ``customer_since``
         and their churn risk once scored), None if unknown."""
-        return self.database[Member._meta["collection"]].find_one(
-            {"_id": customer_id}, {"outbox": 0, PENDING: 0}
-        )
+        return self.database[Member._meta["collection"]].find_one({"_id": customer_id}, UNANNOUNCED)
 
     def member_ids(self) -> list[str]:
         """Every member's id."""
@@ -316,26 +318,19 @@ class LoyaltyStorage(UnitOfWork):
 
     def live_alarm(self, customer_id: str) -> dict[str, Any] | None:
         """The customer's alarm that is not closed yet, None when there is none."""
-        return self.database[ChurnAlarm._meta["collection"]].find_one(
-            {"customer_id": customer_id, "live": True}, {"outbox": 0, PENDING: 0}
-        )
+        return self._record(ChurnAlarm, {"customer_id": customer_id, "live": True})
 
     def alarm_count(self, customer_id: str) -> int:
         """How many alarms the customer has had, closed or not."""
-        return self.database[ChurnAlarm._meta["collection"]].count_documents(
-            {"customer_id": customer_id}
-        )
+        return self._records(ChurnAlarm).count_documents({"customer_id": customer_id})
 
     def find_alarm(self, alarm_id: str) -> dict[str, Any] | None:
         """The alarm ``alarm_id``, None when there is none."""
-        return self.database[ChurnAlarm._meta["collection"]].find_one(
-            {"_id": alarm_id}, {"outbox": 0, PENDING: 0}
-        )
+        return self._record(ChurnAlarm, {"_id": alarm_id})
 
     def add_alarm(self, alarm: dict[str, Any], event: dict) -> bool:
         """Insert ``alarm`` and publish ``event``; False (nothing published) if its id is taken."""
-        alarms = self.database[ChurnAlarm._meta["collection"]]
-        return insert_once(alarms, {"_id": alarm["_id"]}, alarm, event, self.publish) is None
+        return self._add_announcing(ChurnAlarm, alarm, event)
 
     def update_alarm(
         self, alarm_id: str, state: str, changes: dict[str, Any], event: dict | None
@@ -344,19 +339,11 @@ class LoyaltyStorage(UnitOfWork):
 
         False, with nothing written, when the alarm moved meanwhile.
         """
-        return update_announcing(
-            self.database[ChurnAlarm._meta["collection"]],
-            {"_id": alarm_id, "state": state},
-            {"$set": changes},
-            [] if event is None else [event],
-            self.publish,
-        )
+        return self._update_held(ChurnAlarm, {"_id": alarm_id, "state": state}, changes, event)
 
     def list_alarms(self, live_only: bool, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` alarms, latest raised first; with ``live_only``, those not closed."""
-        alarms = self.database[ChurnAlarm._meta["collection"]]
-        found = alarms.find({"live": True} if live_only else {}, {"outbox": 0, PENDING: 0})
-        return list(found.sort("raised_at", DESCENDING).limit(limit))
+        return self._listed(ChurnAlarm, {"live": True} if live_only else {}, "raised_at", limit)
 
     def add_referral_code(self, code: str, customer_id: str, created_at: datetime) -> bool:
         """Give ``customer_id`` referral ``code``; False when the code or customer has one."""
@@ -382,80 +369,101 @@ class LoyaltyStorage(UnitOfWork):
     def add_action(self, action: dict[str, Any], event: dict) -> dict[str, Any] | None:
         """Insert improvement ``action`` and publish ``event``; the action stored under its
         id (nothing published) when there was one."""
-        actions = self.database[ImprovementActionRecord._meta["collection"]]
-        if insert_once(actions, {"_id": action["_id"]}, action, event, self.publish) is None:
+        if self._add_announcing(ImprovementActionRecord, action, event):
             return None
         return self.find_action(action["_id"])
 
     def find_action(self, action_id: str) -> dict[str, Any] | None:
         """The improvement action ``action_id``, None when there is none."""
-        return self.database[ImprovementActionRecord._meta["collection"]].find_one(
-            {"_id": action_id}, {"outbox": 0, PENDING: 0}
-        )
+        return self._record(ImprovementActionRecord, {"_id": action_id})
 
     def list_actions(self, open_only: bool, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` improvement actions, soonest due first; with ``open_only``, the
         open ones."""
-        actions = self.database[ImprovementActionRecord._meta["collection"]]
-        found = actions.find({"state": "open"} if open_only else {}, {"outbox": 0, PENDING: 0})
-        return list(found.sort("due_at", ASCENDING).limit(limit))
+        query = {"state": "open"} if open_only else {}
+        return self._listed(ImprovementActionRecord, query, "due_at", limit, ASCENDING)
 
     def update_action(
         self, action_id: str, state: str, changes: dict[str, Any], event: dict
     ) -> bool:
         """Apply ``changes`` to the action if it is still in ``state``, announcing ``event``;
         False, with nothing written, otherwise."""
-        return update_announcing(
-            self.database[ImprovementActionRecord._meta["collection"]],
-            {"_id": action_id, "state": state},
-            {"$set": changes},
-            [event],
-            self.publish,
-        )
+        held = {"_id": action_id, "state": state}
+        return self._update_held(ImprovementActionRecord, held, changes, event)
 
     def live_case(self, customer_id: str) -> dict[str, Any] | None:
         """The customer's retention case that has not ended, None when there is none."""
-        return self.database[RetentionCaseRecord._meta["collection"]].find_one(
-            {"customer_id": customer_id, "live": True}, {"outbox": 0, PENDING: 0}
-        )
+        return self._record(RetentionCaseRecord, {"customer_id": customer_id, "live": True})
 
     def case_count(self, customer_id: str) -> int:
         """How many retention cases the customer has had, ended or not."""
-        return self.database[RetentionCaseRecord._meta["collection"]].count_documents(
-            {"customer_id": customer_id}
-        )
+        return self._records(RetentionCaseRecord).count_documents({"customer_id": customer_id})
 
     def find_case(self, case_id: str) -> dict[str, Any] | None:
         """The retention case ``case_id``, None when there is none."""
-        return self.database[RetentionCaseRecord._meta["collection"]].find_one(
-            {"_id": case_id}, {"outbox": 0, PENDING: 0}
-        )
+        return self._record(RetentionCaseRecord, {"_id": case_id})
 
     def add_case(self, case: dict[str, Any], event: dict) -> bool:
         """Insert retention ``case`` and publish ``event``; False (nothing published) if its
         id is taken."""
-        cases = self.database[RetentionCaseRecord._meta["collection"]]
-        return insert_once(cases, {"_id": case["_id"]}, case, event, self.publish) is None
+        return self._add_announcing(RetentionCaseRecord, case, event)
 
     def update_case(
         self, case_id: str, steps: int, changes: dict[str, Any], event: dict | None
     ) -> bool:
         """Apply ``changes`` to the case if it still has ``steps`` steps, announcing
         ``event``; False, with nothing written, when it moved meanwhile."""
-        return update_announcing(
-            self.database[RetentionCaseRecord._meta["collection"]],
-            {"_id": case_id, "steps": steps},
-            {"$set": changes},
-            [] if event is None else [event],
-            self.publish,
-        )
+        held = {"_id": case_id, "steps": steps}
+        return self._update_held(RetentionCaseRecord, held, changes, event)
 
     def list_cases(self, live_only: bool, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` retention cases, latest announced first; with ``live_only``, those
         not ended."""
-        cases = self.database[RetentionCaseRecord._meta["collection"]]
-        found = cases.find({"live": True} if live_only else {}, {"outbox": 0, PENDING: 0})
-        return list(found.sort("announced_at", DESCENDING).limit(limit))
+        query = {"live": True} if live_only else {}
+        return self._listed(RetentionCaseRecord, query, "announced_at", limit)
+
+    def _records(self, document: type[Document]) -> Collection:
+        """The collection of ``document``'s records."""
+        return self.database[document._meta["collection"]]
+
+    def _record(self, document: type[Document], query: dict[str, Any]) -> dict[str, Any] | None:
+        """The record of ``document`` ``query`` finds, without its outbox fields."""
+        return self._records(document).find_one(query, UNANNOUNCED)
+
+    def _listed(
+        self,
+        document: type[Document],
+        query: dict[str, Any],
+        order: str,
+        limit: int,
+        direction: int = DESCENDING,
+    ) -> list[dict[str, Any]]:
+        """Up to ``limit`` records of ``document`` ``query`` finds, by ``order``, without
+        their outbox fields."""
+        found = self._records(document).find(query, UNANNOUNCED)
+        return list(found.sort(order, direction).limit(limit))
+
+    def _add_announcing(
+        self, document: type[Document], record: dict[str, Any], event: dict
+    ) -> bool:
+        """Insert ``record`` and publish ``event``; False (nothing published) if its id is
+        taken."""
+        records = self._records(document)
+        return insert_once(records, {"_id": record["_id"]}, record, event, self.publish) is None
+
+    def _update_held(
+        self,
+        document: type[Document],
+        held: dict[str, Any],
+        changes: dict[str, Any],
+        event: dict | None,
+    ) -> bool:
+        """Apply ``changes`` to the record that still matches ``held``, announcing
+        ``event``; False, with nothing written, when it moved meanwhile."""
+        announced = [] if event is None else [event]
+        return update_announcing(
+            self._records(document), held, {"$set": changes}, announced, self.publish
+        )
 
     def mark_lost(self, customer_id: str, lost: dict[str, Any]) -> None:
         """Keep that the customer is lost: ``lost`` carries ``lost_at``, ``lost_reason`` and
@@ -468,9 +476,7 @@ class LoyaltyStorage(UnitOfWork):
 
     def lost_members(self, limit: int) -> list[dict[str, Any]]:
         """Up to ``limit`` members still lost, the most valuable (``past_value_cents``) first."""
-        found = self.database[Member._meta["collection"]].find(
-            {"lost": True}, {"outbox": 0, PENDING: 0}
-        )
+        found = self.database[Member._meta["collection"]].find({"lost": True}, UNANNOUNCED)
         return list(found.sort("past_value_cents", DESCENDING).limit(limit))
 
     def target_member(self, customer_id: str, campaign_id: str) -> bool:
@@ -699,32 +705,21 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
         ]
 
     def live_alarm(self, customer_id: str) -> dict[str, Any] | None:
-        live = (a for a in self.alarms.values() if a["customer_id"] == customer_id and a["live"])
-        return copy.deepcopy(next(live, None))
+        return _live(self.alarms, customer_id)
 
     def alarm_count(self, customer_id: str) -> int:
-        return sum(1 for a in self.alarms.values() if a["customer_id"] == customer_id)
+        return _count(self.alarms, customer_id)
 
     def find_alarm(self, alarm_id: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.alarms.get(alarm_id))
 
     def add_alarm(self, alarm: dict[str, Any], event: dict) -> bool:
-        if alarm["_id"] in self.alarms:
-            return False
-        self.alarms[alarm["_id"]] = copy.deepcopy(alarm)
-        self.publish(event)
-        return True
+        return self._add_announcing(self.alarms, alarm, event)
 
     def update_alarm(
         self, alarm_id: str, state: str, changes: dict[str, Any], event: dict | None
     ) -> bool:
-        alarm = self.alarms.get(alarm_id)
-        if alarm is None or alarm["state"] != state:
-            return False
-        alarm.update(copy.deepcopy(changes))
-        if event is not None:
-            self.publish(event)
-        return True
+        return self._update_held(self.alarms, alarm_id, ("state", state), changes, event)
 
     def list_alarms(self, live_only: bool, limit: int) -> list[dict[str, Any]]:
         alarms = [a for a in self.alarms.values() if a["live"] or not live_only]
@@ -746,11 +741,9 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
         return None if found is None else found["customer_id"]
 
     def add_action(self, action: dict[str, Any], event: dict) -> dict[str, Any] | None:
-        if action["_id"] in self.actions:
-            return copy.deepcopy(self.actions[action["_id"]])
-        self.actions[action["_id"]] = copy.deepcopy(action)
-        self.publish(event)
-        return None
+        if self._add_announcing(self.actions, action, event):
+            return None
+        return copy.deepcopy(self.actions[action["_id"]])
 
     def find_action(self, action_id: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.actions.get(action_id))
@@ -763,37 +756,47 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
     def update_action(
         self, action_id: str, state: str, changes: dict[str, Any], event: dict
     ) -> bool:
-        action = self.actions.get(action_id)
-        if action is None or action["state"] != state:
-            return False
-        action.update(copy.deepcopy(changes))
-        self.publish(event)
-        return True
+        return self._update_held(self.actions, action_id, ("state", state), changes, event)
 
     def live_case(self, customer_id: str) -> dict[str, Any] | None:
-        live = (c for c in self.cases.values() if c["customer_id"] == customer_id and c["live"])
-        return copy.deepcopy(next(live, None))
+        return _live(self.cases, customer_id)
 
     def case_count(self, customer_id: str) -> int:
-        return sum(1 for c in self.cases.values() if c["customer_id"] == customer_id)
+        return _count(self.cases, customer_id)
 
     def find_case(self, case_id: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.cases.get(case_id))
 
     def add_case(self, case: dict[str, Any], event: dict) -> bool:
-        if case["_id"] in self.cases:
-            return False
-        self.cases[case["_id"]] = copy.deepcopy(case)
-        self.publish(event)
-        return True
+        return self._add_announcing(self.cases, case, event)
 
     def update_case(
         self, case_id: str, steps: int, changes: dict[str, Any], event: dict | None
     ) -> bool:
-        case = self.cases.get(case_id)
-        if case is None or case["steps"] != steps:
+        return self._update_held(self.cases, case_id, ("steps", steps), changes, event)
+
+    def _add_announcing(
+        self, records: dict[str, dict[str, Any]], record: dict[str, Any], event: dict
+    ) -> bool:
+        if record["_id"] in records:
             return False
-        case.update(copy.deepcopy(changes))
+        records[record["_id"]] = copy.deepcopy(record)
+        self.publish(event)
+        return True
+
+    def _update_held(
+        self,
+        records: dict[str, dict[str, Any]],
+        record_id: str,
+        held: tuple[str, Any],
+        changes: dict[str, Any],
+        event: dict | None,
+    ) -> bool:
+        record = records.get(record_id)
+        field, value = held
+        if record is None or record[field] != value:
+            return False
+        record.update(copy.deepcopy(changes))
         if event is not None:
             self.publish(event)
         return True
@@ -873,3 +876,14 @@ class FakeLoyaltyStorage(FakeUnitOfWork):
     def stock_left(self, code: str, stock: int) -> int:
         kept = self.stocks.get(code)
         return stock if kept is None else max(0, kept["left"])
+
+
+def _live(records: dict[str, dict[str, Any]], customer_id: str) -> dict[str, Any] | None:
+    """A copy of the customer's record still ``live`` among ``records``, None if none is."""
+    live = (r for r in records.values() if r["customer_id"] == customer_id and r["live"])
+    return copy.deepcopy(next(live, None))
+
+
+def _count(records: dict[str, dict[str, Any]], customer_id: str) -> int:
+    """How many of ``records`` are the customer's."""
+    return sum(1 for record in records.values() if record["customer_id"] == customer_id)
