@@ -20,12 +20,10 @@ period key, one as stored before week keys existed. Then, best of ``--rounds``:
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from benchkit import bench_database
+from benchkit import bench_database, best_ms
 from pymongo import MongoClient
 
 from clientela.periods import period_keys
@@ -64,16 +62,6 @@ def preload(client: MongoClient, database: str, facts: int, weeks: bool) -> KpiS
         batch = range(start, min(start + 5_000, facts))
         collection.insert_many([purchase_fact(n, facts, weeks) for n in batch], ordered=False)
     return KpiStorage(client[database], RecordedEvents())
-
-
-def best_ms(call: Callable[[], object], rounds: int) -> float:
-    """The fastest of ``rounds`` calls, in milliseconds."""
-    times = []
-    for _ in range(rounds):
-        began = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - began) * 1000)
-    return min(times)
 
 
 def measure(client: MongoClient, facts: int, rounds: int) -> dict[str, float]:

@@ -25,11 +25,10 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from benchkit import bench_database
+from benchkit import bench_database, best_ms
 from pymongo import MongoClient
 
 from clientela.replay import replay_page
@@ -61,16 +60,6 @@ def fill(client: MongoClient, database: str, entries: int, batch: int = 5_000) -
     ledger.create_index([("customer_id", 1), ("seq", 1)])
     for first in range(0, entries, batch):
         ledger.insert_many([entry(n) for n in range(first, min(first + batch, entries))])
-
-
-def best_ms(call: Callable[[], Any], rounds: int) -> float:
-    """The fastest of ``rounds`` runs of ``call``, in milliseconds."""
-    times = []
-    for _ in range(rounds):
-        began = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - began) * 1000)
-    return min(times)
 
 
 def page_costs(client: MongoClient, database: str, size: int, page: int, rounds: int) -> dict:
