@@ -93,27 +93,29 @@ def _answered() -> Response:
     )
 
 
-def _open_invitation(
-    claims: LinkClaims, uow: FeedbackStorage
-) -> tuple[dict[str, Any], Survey] | Response:
+def _linked_survey(
+    token: str, now: datetime, uow: FeedbackStorage, setup: InvitationSetup
+) -> tuple[LinkClaims, Survey] | Response:
+    """What ``token`` claims and the survey of its invitation, still to be answered; or
+    the page refusing the link."""
+    claims = _claims(token, now, setup)
+    if isinstance(claims, Response):
+        return claims
     record = uow.invitation(claims.invitation_id)
     stored = uow.survey(claims.survey_id)
     if record is None or stored is None:
         return notice(404, "Survey not found", "This survey is no longer available.")
     if record["state"] == "answered":
         return _answered()
-    return record, records.survey_from(stored)
+    return claims, records.survey_from(stored)
 
 
 def show_form(token: str, now: datetime, uow: FeedbackStorage, setup: InvitationSetup) -> Response:
     """The survey form of ``token``'s invitation, or the page refusing the link."""
-    claims = _claims(token, now, setup)
-    if isinstance(claims, Response):
-        return claims
-    opened = _open_invitation(claims, uow)
-    if isinstance(opened, Response):
-        return opened
-    _, survey = opened
+    linked = _linked_survey(token, now, uow, setup)
+    if isinstance(linked, Response):
+        return linked
+    claims, survey = linked
     contact = uow.recipient(claims.customer_id) or {}
     questions = [
         {
@@ -165,13 +167,10 @@ def submit_form(
     setup: InvitationSetup,
 ) -> Response:
     """Record the form's answers once as the invitation's; a thank-you page or the refusal."""
-    claims = _claims(token, now, setup)
-    if isinstance(claims, Response):
-        return claims
-    opened = _open_invitation(claims, uow)
-    if isinstance(opened, Response):
-        return opened
-    _, survey = opened
+    linked = _linked_survey(token, now, uow, setup)
+    if isinstance(linked, Response):
+        return linked
+    claims, survey = linked
     try:
         answers = form_answers(survey, form)
         invitation_handlers.answer_invitation(
